@@ -1,0 +1,31 @@
+package io.raftgres.core.decide;
+
+/** Why the decider chose what it chose; one per cycle, logged and exposed for tests. */
+public enum Reason {
+    BUSY,
+    WAITING_FOR_RAFT,
+    BOOTSTRAP_CLAIM,
+    BOOTSTRAP_RUNNING,
+    BOOTSTRAP_COMPLETE,
+    BOOTSTRAP_FAILED,
+    BOOTSTRAP_WAIT,
+    BOOTSTRAP_HANDOFF,
+    CLONE,
+    LEADER_WITH_LEASE,
+    CLAIM_LEADER,
+    PROMOTE,
+    RESTART_PRIMARY,
+    PRIMARY_START_TIMEOUT,
+    HANDOFF_TO_BETTER_CANDIDATE,
+    NO_CANDIDATE_READONLY,
+    WAITING_FOR_FRESH_STATE,
+    FENCE_LEASE_LOST,
+    FOLLOW_LEADER,
+    REPLICA_FOLLOWING,
+    REWIND,
+    RECLONE,
+    DIVERGED_STUCK,
+    NO_LEADER_WAIT,
+    FOREIGN_DATA_DIRECTORY,
+    PAUSED
+}

@@ -1,0 +1,91 @@
+package io.raftgres.core.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The replicated state of one raftgres cluster, changed only by applying committed commands
+ * (see the statemachine module). Immutable: every "with" method returns a new value.
+ *
+ * @param scope       cluster name
+ * @param systemId    PostgreSQL system identifier once initialized, else null
+ * @param initializer member that won the initialize race and is running initdb, else null
+ * @param initTerm    Raft term of the initializer's claim (a newer leader may take over a stale claim)
+ * @param leader      the leader key, else null
+ * @param members     member records by name
+ * @param config      dynamic configuration
+ * @param history     timeline switches, oldest first
+ * @param paused      maintenance mode: agents observe and publish but change nothing
+ */
+public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
+                           SortedMap<String, MemberRecord> members, DynamicConfig config,
+                           List<TimelineSwitch> history, boolean paused) {
+
+    public ClusterState {
+        members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
+        history = List.copyOf(history);
+    }
+
+    public static ClusterState empty(String scope) {
+        return new ClusterState(scope, null, null, 0, null, new TreeMap<>(), DynamicConfig.DEFAULT, List.of(), false);
+    }
+
+    public boolean isInitialized() {
+        return systemId != null;
+    }
+
+    public Optional<LeaderRecord> leaderRecord() {
+        return Optional.ofNullable(leader);
+    }
+
+    public Optional<MemberRecord> member(String name) {
+        return Optional.ofNullable(members.get(name));
+    }
+
+    public ClusterState withSystemId(String id) {
+        return new ClusterState(scope, id, null, 0, leader, members, config, history, paused);
+    }
+
+    public ClusterState withInitializer(String member, long term) {
+        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused);
+    }
+
+    public ClusterState withLeader(LeaderRecord record) {
+        return new ClusterState(scope, systemId, initializer, initTerm, record, members, config, history, paused);
+    }
+
+    public ClusterState withMember(MemberRecord record) {
+        SortedMap<String, MemberRecord> next = new TreeMap<>(members);
+        next.put(record.name(), record);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused);
+    }
+
+    public ClusterState withoutMember(String name) {
+        SortedMap<String, MemberRecord> next = new TreeMap<>(members);
+        next.remove(name);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused);
+    }
+
+    public ClusterState withConfig(DynamicConfig next) {
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, paused);
+    }
+
+    public ClusterState withHistory(TimelineSwitch entry) {
+        List<TimelineSwitch> next = new ArrayList<>(history);
+        next.add(entry);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused);
+    }
+
+    public ClusterState withPaused(boolean flag) {
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, flag);
+    }
+
+    /** Members as an insertion-ordered map, for callers that want a plain Map view. */
+    public Map<String, MemberRecord> memberMap() {
+        return members;
+    }
+}

@@ -1,0 +1,32 @@
+package io.raftgres.core.model;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Cluster-wide configuration, seeded from {@code bootstrap.dcs} and replicated. Times are
+ * milliseconds. {@code version} increments on every change and serves compare-and-set.
+ *
+ * @param loopWaitMillis          HA loop period
+ * @param maximumLagOnFailover    bytes a candidate may lag behind the last primary optime
+ * @param primaryStartTimeoutMillis how long a crashed primary may take to restart in place before failover
+ * @param usePgRewind             rewind a diverged former primary instead of leaving it stopped
+ * @param useSlots                one physical replication slot per member on the primary
+ * @param parameters              PostgreSQL parameters applied on every member
+ * @param version                 compare-and-set version
+ */
+public record DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long primaryStartTimeoutMillis,
+                            boolean usePgRewind, boolean useSlots, Map<String, String> parameters, long version) {
+
+    public static final DynamicConfig DEFAULT =
+            new DynamicConfig(1000, 1_048_576, 300_000, true, true, Map.of(), 0);
+
+    public DynamicConfig {
+        parameters = Map.copyOf(new TreeMap<>(parameters));
+    }
+
+    public DynamicConfig withVersion(long newVersion) {
+        return new DynamicConfig(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind,
+                useSlots, parameters, newVersion);
+    }
+}

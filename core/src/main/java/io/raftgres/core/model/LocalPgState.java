@@ -1,0 +1,43 @@
+package io.raftgres.core.model;
+
+/**
+ * What the agent observed about its own PostgreSQL this cycle. Probe failures are values
+ * here ({@code running=false}, {@code probeError}), never exceptions.
+ *
+ * @param hasDataDirectory   the data directory holds a PostgreSQL cluster (PG_VERSION present)
+ * @param systemId           system identifier from pg_controldata, else null
+ * @param controlState       pg_controldata's cluster state
+ * @param running            the postmaster accepts connections
+ * @param inRecovery         pg_is_in_recovery() (only meaningful when running)
+ * @param timeline           current timeline (running) or the last checkpoint's (stopped); 0 unknown
+ * @param writeLsn           primary: current WAL write position; replica: last received position
+ * @param replayLsn          last replayed position (replica), equal to writeLsn on a primary
+ * @param streaming          WAL receiver is streaming
+ * @param upstream           member name this data directory is configured to follow, else null
+ * @param timelineStartLsn   where the current timeline began (from its .history file), else null
+ * @param activity           the background operation in progress
+ * @param lastFailure        one sentence about the last failed background operation, else null
+ * @param downSinceMillis    agent clock (ms) since when PostgreSQL is found not running after it
+ *                           ran, or -1; drives primary_start_timeout
+ * @param serverVersion      server_version_num, 0 unknown
+ * @param probeError         why the probe could not read state, else null
+ */
+public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
+                           boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
+                           String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                           long downSinceMillis, int serverVersion, String probeError) {
+
+    /** Running and not in recovery: accepts writes. */
+    public boolean isWritablePrimary() {
+        return running && !inRecovery;
+    }
+
+    public boolean isRunningReplica() {
+        return running && inRecovery;
+    }
+
+    public static LocalPgState empty() {
+        return new LocalPgState(false, null, ControlState.UNKNOWN, false, false, 0, Lsn.ZERO, Lsn.ZERO, false,
+                null, null, Activity.NONE, null, -1, 0, null);
+    }
+}

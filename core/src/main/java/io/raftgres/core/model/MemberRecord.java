@@ -1,0 +1,35 @@
+package io.raftgres.core.model;
+
+/**
+ * What one member last published about itself through the Raft log. {@code term} is the
+ * Raft term of the log entry that carried it (stamped by the state machine at apply), so a
+ * record published after an election is recognisably fresh.
+ *
+ * @param name          member name, unique in the cluster
+ * @param apiUrl        REST base URL other members and load balancers use
+ * @param raftAddress   this member's Raft address (host:port), which is also its Raft peer id
+ * @param pgHost        PostgreSQL connect host
+ * @param pgPort        PostgreSQL connect port
+ * @param role          what PostgreSQL runs as here
+ * @param state         Patroni-style PostgreSQL state text ("running", "stopped", "creating replica", ...)
+ * @param timeline      current timeline, 0 when unknown
+ * @param receiveLsn    last WAL received (replica) or written (primary)
+ * @param replayLsn     last WAL replayed
+ * @param streaming     the WAL receiver is streaming from the leader
+ * @param tags          configured tags
+ * @param canBootstrap  this member's config has a bootstrap section
+ * @param watchdogFailed watchdog required but unusable: never a candidate
+ * @param version       raftgres version
+ * @param term          Raft term the record was committed in
+ * @param updatedAtMillis publisher's wall clock at publication, for display only
+ */
+public record MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role, String state,
+                           long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
+                           boolean canBootstrap, boolean watchdogFailed, String version, long term,
+                           long updatedAtMillis) {
+
+    public MemberRecord withTerm(long newTerm) {
+        return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
+                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis);
+    }
+}

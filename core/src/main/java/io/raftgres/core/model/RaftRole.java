@@ -1,0 +1,4 @@
+package io.raftgres.core.model;
+
+/** The local Raft server's role. */
+public enum RaftRole { LEADER, FOLLOWER, CANDIDATE, UNKNOWN }

@@ -1,0 +1,23 @@
+package io.raftgres.core.model;
+
+/**
+ * What the local Raft server says this cycle.
+ *
+ * @param term              current Raft term (never decreases)
+ * @param role              local role
+ * @param leaderId          member name of the known Raft leader, else null
+ * @param leaderReady       leader and the first entry of its term is applied
+ * @param leaseValid        this member is Raft leader and its lease (from quorum-acknowledged
+ *                          heartbeats, on the monotonic clock) has not lapsed; the only
+ *                          signal that allows running a writable primary
+ * @param leaderSinceMillis agent-clock time (ms) at which this member became leader in this
+ *                          term, or -1; used to give followers time to publish fresh state
+ * @param quorumReachable   a write to the Raft log succeeded recently (any role)
+ */
+public record RaftView(long term, RaftRole role, String leaderId, boolean leaderReady, boolean leaseValid,
+                       long leaderSinceMillis, boolean quorumReachable) {
+
+    public boolean isLeaderWithLease() {
+        return role == RaftRole.LEADER && leaderReady && leaseValid;
+    }
+}

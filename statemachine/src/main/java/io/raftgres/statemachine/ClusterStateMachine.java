@@ -1,0 +1,120 @@
+package io.raftgres.statemachine;
+
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.TimelineSwitch;
+import io.raftgres.statemachine.Command.AbortInitialize;
+import io.raftgres.statemachine.Command.ClaimInitialize;
+import io.raftgres.statemachine.Command.ClaimLeader;
+import io.raftgres.statemachine.Command.CompleteInitialize;
+import io.raftgres.statemachine.Command.LeaseHeartbeat;
+import io.raftgres.statemachine.Command.PublishMember;
+import io.raftgres.statemachine.Command.RecordTimelineSwitch;
+import io.raftgres.statemachine.Command.RemoveMember;
+import io.raftgres.statemachine.Command.SeedConfig;
+import io.raftgres.statemachine.Command.SetConfig;
+
+/**
+ * Deterministic, total application of committed commands. No clock, no I/O, no randomness:
+ * every replica computes the same state from the same log. Time values travel inside the
+ * commands; the entry's Raft term comes from the log.
+ *
+ * <p>Fencing rule: a leader-only command must carry the term of the log entry that holds it
+ * (so its issuer was the leader that appended it) and must not be older than the leader
+ * key's term.
+ */
+public final class ClusterStateMachine {
+
+    private ClusterStateMachine() {
+    }
+
+    public static ApplyResult apply(ClusterState state, Command command, long entryTerm) {
+        if (command.leaderOnly()) {
+            if (command.term() != entryTerm) {
+                return ApplyResult.rejected(state, "command from term " + command.term()
+                        + " appended in term " + entryTerm + ": its issuer is no longer the leader");
+            }
+            if (state.leader() != null && command.term() < state.leader().term()) {
+                return ApplyResult.rejected(state, "command from term " + command.term()
+                        + " is older than the leader key's term " + state.leader().term());
+            }
+        }
+        return switch (command) {
+            case ClaimInitialize c -> claimInitialize(state, c);
+            case CompleteInitialize c -> completeInitialize(state, c);
+            case AbortInitialize c -> abortInitialize(state, c);
+            case ClaimLeader c -> ApplyResult.accepted(
+                    state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())));
+            case LeaseHeartbeat ignored -> ApplyResult.accepted(state);
+            case RecordTimelineSwitch c -> recordTimelineSwitch(state, c);
+            case PublishMember c -> publishMember(state, c, entryTerm);
+            case RemoveMember c -> state.member(c.name()).isPresent()
+                    ? ApplyResult.accepted(state.withoutMember(c.name()))
+                    : ApplyResult.rejected(state, "no member named " + c.name());
+            case SetConfig c -> setConfig(state, c);
+            case SeedConfig c -> state.config().version() == 0
+                    ? ApplyResult.accepted(state.withConfig(c.config().withVersion(1)))
+                    : ApplyResult.rejected(state, "dynamic config already seeded (version "
+                    + state.config().version() + ")");
+        };
+    }
+
+    private static ApplyResult claimInitialize(ClusterState state, ClaimInitialize c) {
+        if (state.isInitialized()) {
+            return ApplyResult.rejected(state, "cluster already initialized (system id " + state.systemId() + ")");
+        }
+        if (state.initializer() != null && !state.initializer().equals(c.member()) && c.term() <= state.initTerm()) {
+            return ApplyResult.rejected(state, state.initializer() + " is already initializing the cluster");
+        }
+        return ApplyResult.accepted(state.withInitializer(c.member(), c.term()));
+    }
+
+    private static ApplyResult completeInitialize(ClusterState state, CompleteInitialize c) {
+        if (state.isInitialized()) {
+            return ApplyResult.rejected(state, "cluster already initialized (system id " + state.systemId() + ")");
+        }
+        if (!c.member().equals(state.initializer())) {
+            return ApplyResult.rejected(state, c.member() + " did not win the initialize race");
+        }
+        if (c.systemId() == null || c.systemId().isBlank()) {
+            return ApplyResult.rejected(state, "empty system identifier");
+        }
+        return ApplyResult.accepted(state.withSystemId(c.systemId()));
+    }
+
+    private static ApplyResult abortInitialize(ClusterState state, AbortInitialize c) {
+        if (state.isInitialized() || !c.member().equals(state.initializer())) {
+            return ApplyResult.rejected(state, c.member() + " holds no initialize claim");
+        }
+        return ApplyResult.accepted(state.withInitializer(null, 0));
+    }
+
+    private static ApplyResult recordTimelineSwitch(ClusterState state, RecordTimelineSwitch c) {
+        LeaderRecord leader = state.leader();
+        if (leader == null || !leader.member().equals(c.member()) || leader.term() != c.term()) {
+            return ApplyResult.rejected(state, c.member() + " does not hold the leader key for term " + c.term());
+        }
+        long last = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
+        if (c.timeline() <= last) {
+            return ApplyResult.rejected(state, "timeline " + c.timeline() + " is not newer than " + last);
+        }
+        return ApplyResult.accepted(state.withHistory(
+                new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(), c.atMillis(), c.member())));
+    }
+
+    private static ApplyResult publishMember(ClusterState state, PublishMember c, long entryTerm) {
+        if (!c.member().equals(c.record().name())) {
+            return ApplyResult.rejected(state, c.member() + " may only publish its own record, not "
+                    + c.record().name() + "'s");
+        }
+        return ApplyResult.accepted(state.withMember(c.record().withTerm(entryTerm)));
+    }
+
+    private static ApplyResult setConfig(ClusterState state, SetConfig c) {
+        long current = state.config().version();
+        if (c.expectedVersion() >= 0 && c.expectedVersion() != current) {
+            return ApplyResult.rejected(state, "config version is " + current + ", not " + c.expectedVersion());
+        }
+        return ApplyResult.accepted(state.withConfig(c.config().withVersion(current + 1)));
+    }
+}

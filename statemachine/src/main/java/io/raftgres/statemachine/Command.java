@@ -1,0 +1,69 @@
+package io.raftgres.statemachine;
+
+import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+
+/**
+ * An intent appended to the Raft log. Every command names the member that issued it and the
+ * Raft term it was decided in. {@link #leaderOnly()} commands may only be issued by the Raft
+ * leader for its own term: the Ratis adapter refuses them on the leader before they are
+ * appended unless {@code member} is the leader itself, and {@link ClusterStateMachine#apply}
+ * rejects them when their term differs from the log entry's term or is older than the leader
+ * key's (the Raft term is the fencing token).
+ */
+public sealed interface Command {
+    String member();
+
+    long term();
+
+    default boolean leaderOnly() {
+        return true;
+    }
+
+    /** Bootstrap race: first committed claim wins; a newer term may take over a stale one. */
+    record ClaimInitialize(String member, long term) implements Command { }
+
+    /** The initializer publishes the system identifier of the cluster it created. */
+    record CompleteInitialize(String member, long term, String systemId) implements Command { }
+
+    /** The initializer gives up (initdb failed) so another member can bootstrap. */
+    record AbortInitialize(String member, long term) implements Command { }
+
+    /** The leader key: {@code member} runs the writable primary from {@code term} on. */
+    record ClaimLeader(String member, long term, long timeline, Lsn optime) implements Command { }
+
+    /** The lease heartbeat: carries no state; its commit proves a majority heard the leader. */
+    record LeaseHeartbeat(String member, long term) implements Command { }
+
+    /** The primary records a promotion (new timeline and where the old one ended). */
+    record RecordTimelineSwitch(String member, long term, long timeline, Lsn switchLsn, String reason,
+                                long atMillis) implements Command { }
+
+    /** Any member publishes its own state; the entry's term is stamped into the record. */
+    record PublishMember(String member, long term, MemberRecord record) implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
+    /** Removes a member record (operator action). */
+    record RemoveMember(String member, long term, String name) implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
+    /** Replaces the dynamic config if {@code expectedVersion} matches (-1: unconditional). */
+    record SetConfig(String member, long term, DynamicConfig config, long expectedVersion) implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
+    /** Seeds the cluster: scope check and dynamic config from bootstrap.dcs, once. */
+    record SeedConfig(String member, long term, DynamicConfig config) implements Command { }
+}
