@@ -38,7 +38,10 @@ public sealed interface HaAction {
     /** Start a stopped primary data directory in place (crash restart), background. */
     record StartPrimary() implements HaAction { }
 
-    /** Configure streaming from {@code upstream} and start or reload (background when starting). */
+    /**
+     * Configure streaming from {@code upstream} and start or reload (background when starting).
+     * A null upstream starts a standby that replays only local WAL (to promote it safely).
+     */
     record Follow(Upstream upstream) implements HaAction { }
 
     /** pg_ctl promote (background). */

@@ -17,6 +17,7 @@ package io.raftgres.core.model;
  * @param timelineStartLsn   where the current timeline began (from its .history file), else null
  * @param activity           the background operation in progress
  * @param lastFailure        one sentence about the last failed background operation, else null
+ * @param failedActivity     which background operation failed last (NONE when the last one succeeded)
  * @param downSinceMillis    agent clock (ms) since when PostgreSQL is found not running after it
  *                           ran, or -1; drives primary_start_timeout
  * @param serverVersion      server_version_num, 0 unknown
@@ -24,7 +25,7 @@ package io.raftgres.core.model;
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
-                           String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                           String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
                            long downSinceMillis, int serverVersion, String probeError) {
 
     /** Running and not in recovery: accepts writes. */
@@ -38,6 +39,6 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
 
     public static LocalPgState empty() {
         return new LocalPgState(false, null, ControlState.UNKNOWN, false, false, 0, Lsn.ZERO, Lsn.ZERO, false,
-                null, null, Activity.NONE, null, -1, 0, null);
+                null, null, Activity.NONE, null, Activity.NONE, -1, 0, null);
     }
 }

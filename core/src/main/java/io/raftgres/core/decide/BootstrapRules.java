@@ -1,0 +1,83 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.decide.HaAction.AbortInitialize;
+import io.raftgres.core.decide.HaAction.ArmWatchdog;
+import io.raftgres.core.decide.HaAction.Bootstrap;
+import io.raftgres.core.decide.HaAction.ClaimInitialize;
+import io.raftgres.core.decide.HaAction.ClaimLeader;
+import io.raftgres.core.decide.HaAction.CompleteInitialize;
+import io.raftgres.core.decide.HaAction.RemoveDataDirectory;
+import io.raftgres.core.decide.HaAction.StartPrimary;
+import io.raftgres.core.decide.HaAction.TransferLeadership;
+import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.RaftView;
+
+/**
+ * The initialize race for a cluster without a system identifier. Only the Raft leader with a
+ * lease claims the initialize key, so the member that runs initdb is the one that may run the
+ * primary; a leader without a bootstrap section hands Raft leadership to a member that has
+ * one. A newer leader may take over a claim from an older term (its initializer lost
+ * leadership before finishing).
+ */
+final class BootstrapRules {
+
+    private final DeciderConfig config;
+
+    BootstrapRules(DeciderConfig config) {
+        this.config = config;
+    }
+
+    Decision decide(ClusterState state, RaftView raft, LocalPgState local) {
+        String me = config.memberName();
+        String initializer = state.initializer();
+        boolean leader = raft.isLeaderWithLease();
+        if (me.equals(initializer)) {
+            return leader ? asInitializer(raft, local)
+                    : Decision.of(Reason.BOOTSTRAP_WAIT, "no action: I hold the initialize claim but not the Raft lease");
+        }
+        if (!leader) {
+            return Decision.of(Reason.BOOTSTRAP_WAIT, initializer == null
+                    ? "no action: waiting for the Raft leader to initialize the cluster"
+                    : "no action: waiting for " + initializer + " to initialize the cluster");
+        }
+        if (initializer != null && state.initTerm() >= raft.term()) {
+            return Decision.of(Reason.BOOTSTRAP_WAIT, "no action: waiting for " + initializer + " to initialize the cluster");
+        }
+        if (config.canBootstrap()) {
+            return new Decision(java.util.List.of(new ClaimInitialize(raft.term())), Reason.BOOTSTRAP_CLAIM,
+                    "initializing: I am the Raft leader of term " + raft.term() + " and claim the initialize key", 0);
+        }
+        return state.members().values().stream()
+                .filter(MemberRecord::canBootstrap)
+                .filter(m -> m.term() == raft.term() && !m.name().equals(me))
+                .findFirst()
+                .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m.name()
+                        + ": I have no bootstrap section", new TransferLeadership(m.name())))
+                .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_WAIT,
+                        "no action: no member with a bootstrap section has published its state yet"));
+    }
+
+    private Decision asInitializer(RaftView raft, LocalPgState local) {
+        if (local.failedActivity() == Activity.INITDB) {
+            return Decision.of(Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
+                            + "); giving up the initialize claim",
+                    new RemoveDataDirectory(), new AbortInitialize(raft.term()));
+        }
+        if (!local.hasDataDirectory()) {
+            return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",
+                    new ArmWatchdog(), new Bootstrap());
+        }
+        if (local.isWritablePrimary() && local.systemId() != null) {
+            return new Decision(java.util.List.of(
+                    new CompleteInitialize(raft.term(), local.systemId()),
+                    new ClaimLeader(raft.term(), local.timeline(), local.writeLsn())),
+                    Reason.BOOTSTRAP_COMPLETE, "initialized a new cluster (system " + local.systemId()
+                    + "); taking the leader key for term " + raft.term(), 0);
+        }
+        return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing: starting the new cluster's primary",
+                new ArmWatchdog(), new StartPrimary());
+    }
+}

@@ -1,0 +1,140 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.RaftView;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chooses the member that should become primary when the leader key does not name the Raft
+ * leader (ARCHITECTURE §4). Candidates are members that published their state in the current
+ * Raft term (so their WAL position was read after the old primary was lost, and they can reach
+ * a majority), are not tagged nofailover, have a usable watchdog if required, run PostgreSQL as
+ * a replica (or are the former primary, stopped on the leader's timeline), and do not lag more
+ * than {@code maximum_lag_on_failover} behind the last known primary position. The highest
+ * received WAL position wins; ties go to the higher failover_priority, then to this member
+ * (no pointless transfer), then by name.
+ *
+ * <p>Deviation from ARCHITECTURE §4 ("ask candidates over REST"): positions come from records
+ * the candidates committed through Raft in the current term. They are as fresh as a REST probe
+ * (published when the member sees the new leader) and prove the candidate reaches a majority,
+ * which a REST answer does not.
+ */
+final class CandidateSelector {
+
+    /** The outcome: a winner, a reason to wait, or none with the reason. */
+    record Choice(Optional<String> winner, boolean waitForFresh, String why) { }
+
+    private final DeciderConfig config;
+
+    CandidateSelector(DeciderConfig config) {
+        this.config = config;
+    }
+
+    Choice choose(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+        String me = config.memberName();
+        LeaderRecord leader = state.leader();
+        Lsn optime = lastPrimaryPosition(state);
+        long maxLag = state.config().maximumLagOnFailover();
+        List<Candidate> candidates = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
+        boolean someoneStale = false;
+        Candidate self = selfCandidate(local, leader);
+        if (self != null) {
+            candidates.add(self);
+        } else {
+            excluded.add(me + " (" + selfExclusion(local) + ")");
+        }
+        for (MemberRecord m : state.members().values()) {
+            if (m.name().equals(me)) {
+                continue;
+            }
+            if (m.term() != raft.term()) {
+                someoneStale = true;
+                excluded.add(m.name() + " (no state published in term " + raft.term() + ")");
+            } else if (!m.tags().canFailover() || m.watchdogFailed()) {
+                excluded.add(m.name() + (m.watchdogFailed() ? " (watchdog failed)" : " (nofailover)"));
+            } else if (isViable(m, leader)) {
+                candidates.add(new Candidate(m.name(), m.receiveLsn(), m.tags().failoverPriority(), false));
+            } else {
+                excluded.add(m.name() + " (PostgreSQL " + m.state() + ")");
+            }
+        }
+        if (someoneStale && nowMillis - raft.leaderSinceMillis() < config.freshnessWaitMillis()) {
+            return new Choice(Optional.empty(), true, "waiting for all members to publish their state in term "
+                    + raft.term());
+        }
+        List<Candidate> withinLag = new ArrayList<>();
+        for (Candidate c : candidates) {
+            long lag = optime == null ? 0 : c.position().lagBehind(optime);
+            if (lag > maxLag) {
+                excluded.add(c.name() + " (lags " + lag + " bytes, limit " + maxLag + ")");
+            } else {
+                withinLag.add(c);
+            }
+        }
+        Optional<String> winner = withinLag.stream().min(BEST_FIRST).map(Candidate::name);
+        return new Choice(winner, false, winner.isPresent() ? "" : "no candidate qualifies: " + String.join(", ", excluded));
+    }
+
+    private static final Comparator<Candidate> BEST_FIRST = Comparator
+            .comparing(Candidate::position, Comparator.reverseOrder())
+            .thenComparing(Candidate::priority, Comparator.reverseOrder())
+            .thenComparing(Candidate::self, Comparator.reverseOrder())
+            .thenComparing(Candidate::name);
+
+    private Candidate selfCandidate(LocalPgState local, LeaderRecord leader) {
+        if (!config.tags().canFailover() || config.watchdogFailed()) {
+            return null;
+        }
+        boolean formerPrimary = leader != null && leader.member().equals(config.memberName());
+        boolean viable = local.isRunningReplica()
+                || (formerPrimary && local.hasDataDirectory() && !local.inRecovery()
+                && local.timeline() == leader.timeline());
+        return viable ? new Candidate(config.memberName(), local.writeLsn(), config.tags().failoverPriority(), true)
+                : null;
+    }
+
+    private String selfExclusion(LocalPgState local) {
+        if (!config.tags().canFailover()) {
+            return "nofailover";
+        }
+        if (config.watchdogFailed()) {
+            return "watchdog failed";
+        }
+        return local.running() ? "not a replica" : "PostgreSQL not running";
+    }
+
+    /** A running replica, or the former primary stopped on the leader's timeline. */
+    private static boolean isViable(MemberRecord m, LeaderRecord leader) {
+        if (m.role() == PgRole.REPLICA && "running".equals(m.state())) {
+            return true;
+        }
+        return leader != null && leader.member().equals(m.name()) && m.role() == PgRole.STOPPED
+                && m.timeline() == leader.timeline() && m.timeline() > 0;
+    }
+
+    /** Patroni's optime: the newest WAL position the last primary is known to have had. */
+    static Lsn lastPrimaryPosition(ClusterState state) {
+        LeaderRecord leader = state.leader();
+        if (leader == null) {
+            return null;
+        }
+        Lsn optime = leader.optime();
+        MemberRecord record = state.members().get(leader.member());
+        if (record != null && record.role() == PgRole.PRIMARY && record.receiveLsn().isAfter(optime)) {
+            optime = record.receiveLsn();
+        }
+        return optime;
+    }
+
+    private record Candidate(String name, Lsn position, int priority, boolean self) { }
+}

@@ -1,0 +1,23 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.model.MemberTags;
+
+/**
+ * The member-local settings the decider needs (cluster-wide settings come from the replicated
+ * {@link io.raftgres.core.model.DynamicConfig}).
+ *
+ * @param memberName                        this member
+ * @param canBootstrap                      the member's config has a bootstrap section
+ * @param tags                              this member's tags
+ * @param removeDataDirectoryOnRewindFailure re-clone when pg_rewind fails
+ * @param removeDataDirectoryOnDivergedTimelines re-clone a diverged member when rewind is off
+ * @param watchdogFailed                    watchdog required but unusable: never become primary
+ * @param freshnessWaitMillis               how long a new Raft leader waits for the other
+ *                                          members to publish state in its term before it
+ *                                          chooses among those that did
+ */
+public record DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
+                            boolean removeDataDirectoryOnRewindFailure,
+                            boolean removeDataDirectoryOnDivergedTimelines, boolean watchdogFailed,
+                            long freshnessWaitMillis) {
+}

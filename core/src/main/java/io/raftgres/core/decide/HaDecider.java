@@ -1,0 +1,121 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.decide.HaAction.DisarmWatchdog;
+import io.raftgres.core.decide.HaAction.RemoveVip;
+import io.raftgres.core.decide.HaAction.Stop;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.ClusterView;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.RaftRole;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.StopMode;
+
+/**
+ * The pure HA decider: the same inputs always give the same {@link Decision}. No I/O, no
+ * clock (time comes in as {@code nowMillis}, the agent's monotonic milliseconds), no threads.
+ *
+ * <p>Rules, in the order they are tried each cycle:
+ * <pre>
+ * condition                                              decision (reason)
+ * ------------------------------------------------------ -------------------------------------
+ * PostgreSQL writable here, but this member may not run   RemoveVip, Stop IMMEDIATE, DisarmWatchdog
+ *   a primary (not Raft leader with lease, or the leader   (FENCE_LEASE_LOST)
+ *   key names another member)
+ * a background operation is running                      nothing (BUSY)
+ * maintenance mode                                       nothing (PAUSED)
+ * no Raft leader known                                   nothing (WAITING_FOR_RAFT)
+ * cluster not initialized                                {@link BootstrapRules}
+ * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
+ * Raft leader with a valid lease                         {@link PrimaryRules}
+ * Raft leader without lease yet                          nothing (WAITING_FOR_RAFT)
+ * otherwise                                              {@link ReplicaRules}
+ * </pre>
+ * Safety: a writable primary exists only where the Raft leader holds a lease and the leader
+ * key for its term (or an earlier term, when no one else claimed since). The fence rule comes
+ * first so that no other state, not even a running background job, delays it.
+ */
+public final class HaDecider {
+
+    private final DeciderConfig config;
+    private final BootstrapRules bootstrap;
+    private final PrimaryRules primary;
+    private final ReplicaRules replica;
+
+    public HaDecider(DeciderConfig config) {
+        this.config = config;
+        this.bootstrap = new BootstrapRules(config);
+        this.primary = new PrimaryRules(config, new CandidateSelector(config));
+        this.replica = new ReplicaRules(config);
+    }
+
+    public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
+        ClusterState state = view.state();
+        RaftView raft = view.raft();
+        String me = config.memberName();
+        if (local.isWritablePrimary() && !state.paused() && !mayRunPrimary(state, raft)) {
+            return Decision.of(Reason.FENCE_LEASE_LOST, "fencing: " + fenceWhy(state, raft)
+                            + "; removing the VIP and stopping PostgreSQL immediately",
+                    new RemoveVip(), new Stop(StopMode.IMMEDIATE), new DisarmWatchdog());
+        }
+        if (local.activity().isBusy()) {
+            return Decision.of(Reason.BUSY, "no action: " + describe(local.activity()) + " in progress");
+        }
+        if (state.paused()) {
+            return Decision.of(Reason.PAUSED, "PAUSE: no action: maintenance mode, I am " + me);
+        }
+        if (raft.role() != RaftRole.LEADER && raft.leaderId() == null) {
+            return Decision.of(Reason.WAITING_FOR_RAFT, "no action: waiting for a Raft leader to be elected");
+        }
+        if (!state.isInitialized()) {
+            return bootstrap.decide(state, raft, local);
+        }
+        if (local.systemId() != null && !local.systemId().equals(state.systemId())) {
+            return Decision.of(Reason.FOREIGN_DATA_DIRECTORY, "stays stopped: the data directory belongs to system "
+                    + local.systemId() + ", the cluster is " + state.systemId()
+                    + "; remove it to let this member clone again");
+        }
+        if (raft.isLeaderWithLease()) {
+            return primary.decide(state, raft, local, nowMillis);
+        }
+        if (raft.role() == RaftRole.LEADER) {
+            return Decision.of(Reason.WAITING_FOR_RAFT,
+                    "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease");
+        }
+        return replica.decide(state, raft, local);
+    }
+
+    /** Leader with lease, and the leader key names this member (or is being taken over by it). */
+    private boolean mayRunPrimary(ClusterState state, RaftView raft) {
+        if (!raft.isLeaderWithLease()) {
+            return false;
+        }
+        LeaderRecord leader = state.leader();
+        // No leader key yet: only during bootstrap, where this member is the initializer.
+        return leader == null ? config.memberName().equals(state.initializer())
+                : leader.member().equals(config.memberName());
+    }
+
+    private String fenceWhy(ClusterState state, RaftView raft) {
+        if (raft.role() != RaftRole.LEADER) {
+            return "I am not the Raft leader (term " + raft.term() + ")";
+        }
+        if (!raft.leaseValid() || !raft.leaderReady()) {
+            return "my leader lease lapsed (term " + raft.term() + ")";
+        }
+        return "the leader key names " + (state.leader() == null ? "nobody" : state.leader().member());
+    }
+
+    static String describe(io.raftgres.core.model.Activity activity) {
+        return switch (activity) {
+            case NONE -> "nothing";
+            case INITDB -> "initdb";
+            case CLONING -> "cloning from the leader";
+            case REWINDING -> "pg_rewind";
+            case STARTING -> "starting PostgreSQL";
+            case STOPPING -> "stopping PostgreSQL";
+            case PROMOTING -> "promotion";
+            case REMOVING_DATA -> "removing the data directory";
+        };
+    }
+}

@@ -1,0 +1,127 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.decide.HaAction.AddVip;
+import io.raftgres.core.decide.HaAction.ArmWatchdog;
+import io.raftgres.core.decide.HaAction.ClaimLeader;
+import io.raftgres.core.decide.HaAction.EnsureSlots;
+import io.raftgres.core.decide.HaAction.Promote;
+import io.raftgres.core.decide.HaAction.RecordTimelineSwitch;
+import io.raftgres.core.decide.HaAction.StartPrimary;
+import io.raftgres.core.decide.HaAction.TransferLeadership;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.RaftView;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the Raft leader with a valid lease does. If the leader key names it for this term it
+ * runs the primary: promote a replica, restart a crashed primary in place (up to
+ * primary_start_timeout), or keep the VIP, slots and history in order. Otherwise it first
+ * decides who should be primary: itself (claim the leader key, promote next cycle) or a better
+ * candidate (hand Raft leadership to it). The old primary's lease has lapsed by the time any
+ * new leader exists (timing rule, see the raft module's lease), so claiming is safe at once.
+ */
+final class PrimaryRules {
+
+    private final DeciderConfig config;
+    private final CandidateSelector selector;
+
+    PrimaryRules(DeciderConfig config, CandidateSelector selector) {
+        this.config = config;
+        this.selector = selector;
+    }
+
+    Decision decide(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+        LeaderRecord leader = state.leader();
+        String me = config.memberName();
+        long term = raft.term();
+        if (leader != null && leader.member().equals(me)) {
+            if (leader.term() == term) {
+                return asPrimary(state, raft, local, nowMillis);
+            }
+            if (local.isWritablePrimary() || local.hasDataDirectory() && !local.running()
+                    && local.controlState().lastRanAsPrimary()) {
+                // Re-elected while still holding the key: no one promoted since, keep the timeline.
+                return claim(term, local, "I am the Raft leader again and still hold the leader key of term "
+                        + leader.term());
+            }
+        }
+        CandidateSelector.Choice choice = selector.choose(state, raft, local, nowMillis);
+        if (choice.waitForFresh()) {
+            return Decision.of(Reason.WAITING_FOR_FRESH_STATE, "no action: " + choice.why());
+        }
+        if (choice.winner().isEmpty()) {
+            return Decision.of(Reason.NO_CANDIDATE_READONLY, "read-only: " + choice.why());
+        }
+        String winner = choice.winner().get();
+        if (winner.equals(me)) {
+            return claim(term, local, "I am the best candidate"
+                    + (leader == null ? "" : " to replace " + leader.member()));
+        }
+        return Decision.of(Reason.HANDOFF_TO_BETTER_CANDIDATE, "handing Raft leadership to " + winner
+                + ", the best candidate for primary", new TransferLeadership(winner));
+    }
+
+    private static Decision claim(long term, LocalPgState local, String why) {
+        return new Decision(List.of(new ClaimLeader(term, local.timeline(), local.writeLsn())), Reason.CLAIM_LEADER,
+                "taking the leader key for term " + term + ": " + why, 0);
+    }
+
+    private Decision asPrimary(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+        String me = config.memberName();
+        if (local.isWritablePrimary()) {
+            List<HaAction> actions = new ArrayList<>();
+            actions.add(new ArmWatchdog());
+            long lastTimeline = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
+            if (local.timeline() > lastTimeline) {
+                actions.add(new RecordTimelineSwitch(raft.term(), local.timeline(),
+                        local.timelineStartLsn() == null ? Lsn.ZERO : local.timelineStartLsn()));
+            }
+            if (state.config().useSlots()) {
+                actions.add(new EnsureSlots(slotMembers(state)));
+            }
+            actions.add(new AddVip());
+            return new Decision(actions, Reason.LEADER_WITH_LEASE, "no action: I am " + me
+                    + ", the primary with the lease (term " + raft.term() + ")", -1);
+        }
+        if (local.isRunningReplica()) {
+            return Decision.of(Reason.PROMOTE, "promoting: I hold the leader key for term " + raft.term(),
+                    new ArmWatchdog(), new Promote());
+        }
+        if (!local.hasDataDirectory()) {
+            return Decision.of(Reason.NO_CANDIDATE_READONLY,
+                    "read-only: I hold the leader key but have no data directory");
+        }
+        if (!local.controlState().lastRanAsPrimary()) {
+            // A replica's data directory started without standby.signal would become writable on
+            // the same timeline as WAL other replicas may hold: start it as a standby, promote next.
+            return Decision.of(Reason.PROMOTE, "starting PostgreSQL as a standby so I can promote it",
+                    new HaAction.Follow(null));
+        }
+        long down = local.downSinceMillis() < 0 ? 0 : nowMillis - local.downSinceMillis();
+        long timeout = state.config().primaryStartTimeoutMillis();
+        if (down > timeout) {
+            CandidateSelector.Choice choice = selector.choose(state.withLeader(null), raft, local, nowMillis);
+            if (choice.winner().isPresent() && !choice.winner().get().equals(me)) {
+                return Decision.of(Reason.PRIMARY_START_TIMEOUT, "failing over: PostgreSQL did not start within "
+                        + timeout / 1000 + " s; handing Raft leadership to " + choice.winner().get(),
+                        new TransferLeadership(choice.winner().get()));
+            }
+        }
+        return Decision.of(Reason.RESTART_PRIMARY, "restarting PostgreSQL as primary in place (down for "
+                + down / 1000 + " s, primary_start_timeout " + timeout / 1000 + " s)", new ArmWatchdog(), new StartPrimary());
+    }
+
+    /** One physical slot per other member, named by member (the adapter sanitizes names). */
+    private Set<String> slotMembers(ClusterState state) {
+        Set<String> names = new TreeSet<>(state.members().keySet());
+        names.remove(config.memberName());
+        return names;
+    }
+}

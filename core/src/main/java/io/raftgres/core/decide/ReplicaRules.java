@@ -1,0 +1,120 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.decide.HaAction.Clone;
+import io.raftgres.core.decide.HaAction.Follow;
+import io.raftgres.core.decide.HaAction.RemoveDataDirectory;
+import io.raftgres.core.decide.HaAction.Rewind;
+import io.raftgres.core.decide.HaAction.Stop;
+import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.core.model.TimelineSwitch;
+import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.Upstream;
+
+/**
+ * What a member that is not the Raft leader does: clone, start or re-point its replica at the
+ * member the leader key names, and rejoin after a failover. A data directory whose timeline
+ * diverged from the leader's (it last ran as primary on an older timeline, or it holds WAL past
+ * the point where the leader's timeline forked) is rewound with pg_rewind when use_pg_rewind
+ * is on, re-cloned when remove_data_directory_on_diverged_timelines is on, and otherwise stays
+ * stopped with the reason in every cycle's log line.
+ */
+final class ReplicaRules {
+
+    private final DeciderConfig config;
+
+    ReplicaRules(DeciderConfig config) {
+        this.config = config;
+    }
+
+    Decision decide(ClusterState state, RaftView raft, LocalPgState local) {
+        String me = config.memberName();
+        LeaderRecord leader = state.leader();
+        if (leader == null) {
+            return Decision.of(Reason.NO_LEADER_WAIT, "no action: no member holds the leader key yet");
+        }
+        if (leader.member().equals(me)) {
+            return Decision.of(Reason.NO_LEADER_WAIT, "no action: the leader key of term " + leader.term()
+                    + " names me, but " + raft.leaderId() + " leads Raft; waiting for it to choose a primary");
+        }
+        MemberRecord primary = state.members().get(leader.member());
+        if (primary == null) {
+            return Decision.of(Reason.NO_LEADER_WAIT, "no action: " + leader.member() + " has not published its address");
+        }
+        Upstream upstream = new Upstream(primary.name(), primary.pgHost(), primary.pgPort());
+        if (!local.hasDataDirectory()) {
+            return Decision.of(Reason.CLONE, "cloning from " + primary.name() + " with pg_basebackup", new Clone(upstream));
+        }
+        long leaderTimeline = leaderTimeline(state, leader, primary);
+        if (local.running()) {
+            if (!primary.name().equals(local.upstream())) {
+                return Decision.of(Reason.FOLLOW_LEADER, "following the new primary " + primary.name(), new Follow(upstream));
+            }
+            if (!local.streaming() && divergedAsReplica(state, local, leaderTimeline)) {
+                return Decision.of(Reason.REWIND, "stopping: my WAL on timeline " + local.timeline()
+                        + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
+            }
+            return Decision.of(Reason.REPLICA_FOLLOWING, "no action: I am " + me + ", a replica following "
+                    + primary.name() + (local.streaming() ? "" : " (not streaming yet)"));
+        }
+        boolean diverged = local.controlState().lastRanAsPrimary() && local.timeline() < leaderTimeline
+                || divergedAsReplica(state, local, leaderTimeline);
+        if (local.failedActivity() == Activity.REWINDING) {
+            return afterRewindFailure(local);
+        }
+        if (diverged) {
+            return divergedDecision(upstream, local, leaderTimeline, state.config().usePgRewind());
+        }
+        return Decision.of(Reason.FOLLOW_LEADER, "starting as a replica of " + primary.name(), new Follow(upstream));
+    }
+
+    private Decision divergedDecision(Upstream upstream, LocalPgState local, long leaderTimeline, boolean usePgRewind) {
+        String what = "timeline " + local.timeline() + " diverged from the primary's timeline " + leaderTimeline;
+        if (usePgRewind) {
+            return Decision.of(Reason.REWIND, "rewinding from " + upstream.member() + ": " + what, new Rewind(upstream));
+        }
+        if (config.removeDataDirectoryOnDivergedTimelines()) {
+            return Decision.of(Reason.RECLONE, "removing the data directory to clone again: " + what,
+                    new RemoveDataDirectory());
+        }
+        return Decision.of(Reason.DIVERGED_STUCK, "stays stopped: " + what
+                + "; set use_pg_rewind or remove_data_directory_on_diverged_timelines, or reinitialize this member");
+    }
+
+    private Decision afterRewindFailure(LocalPgState local) {
+        if (config.removeDataDirectoryOnRewindFailure() || config.removeDataDirectoryOnDivergedTimelines()) {
+            return Decision.of(Reason.RECLONE, "removing the data directory to clone again: pg_rewind failed ("
+                    + local.lastFailure() + ")", new RemoveDataDirectory());
+        }
+        return Decision.of(Reason.DIVERGED_STUCK, "stays stopped: pg_rewind failed (" + local.lastFailure()
+                + "); set remove_data_directory_on_rewind_failure or reinitialize this member");
+    }
+
+    /** The leader's current timeline: the newest of its claim, its published state and the history. */
+    static long leaderTimeline(ClusterState state, LeaderRecord leader, MemberRecord primary) {
+        long timeline = Math.max(leader.timeline(), primary.timeline());
+        if (!state.history().isEmpty()) {
+            timeline = Math.max(timeline, state.history().getLast().timeline());
+        }
+        return timeline;
+    }
+
+    /** Local WAL went past the point where the timeline after ours forked off. */
+    static boolean divergedAsReplica(ClusterState state, LocalPgState local, long leaderTimeline) {
+        if (local.timeline() <= 0 || local.timeline() >= leaderTimeline) {
+            return false;
+        }
+        for (TimelineSwitch entry : state.history()) {
+            if (entry.timeline() == local.timeline() + 1) {
+                Lsn fork = entry.switchLsn();
+                return fork != null && !fork.equals(Lsn.ZERO) && local.writeLsn().isAfter(fork);
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,122 @@
+package io.raftgres.core.decide;
+
+import io.raftgres.core.decide.HaAction.ClaimLeader;
+import io.raftgres.core.decide.HaAction.TransferLeadership;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.ControlState;
+import io.raftgres.core.model.MemberTags;
+import io.raftgres.core.model.PgRole;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.raftgres.core.decide.Fixtures.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Failover candidate rules (ARCHITECTURE §4), seen from the new Raft leader n2. */
+class CandidateSelectionTest {
+
+    private static final MemberTags NOFAILOVER = new MemberTags(true, 1, false, false, Map.of());
+    private static final MemberTags PRIORITY_5 = new MemberTags(false, 5, false, false, Map.of());
+
+    private static ClusterState oldLeader(io.raftgres.core.model.MemberRecord... others) {
+        ClusterState state = cluster("n1", TERM - 1, member("n1", PgRole.PRIMARY, "running", 1, 5000, TERM - 1));
+        for (var m : others) {
+            state = state.withMember(m);
+        }
+        return state;
+    }
+
+    private static Decision decideOnN2(ClusterState state, long myLsn) {
+        return decider("n2").decide(view(state, leaderWithLease("n2")), replica("n1", 1, myLsn, false), NOW);
+    }
+
+    @Test
+    void handsOffToTheMemberWithTheHighestReceivedPosition() {
+        Decision d = decideOnN2(oldLeader(replicaRecord("n2", 4000), replicaRecord("n3", 4500)), 4000);
+        assertEquals(new TransferLeadership("n3"), d.actions().getFirst(), d.summary());
+    }
+
+    @Test
+    void doesNotPromoteAMemberTaggedNofailover() {
+        Decision d = decideOnN2(oldLeader(replicaRecord("n2", 4000),
+                member("n3", PgRole.REPLICA, "running", 1, 4500, TERM, NOFAILOVER)), 4000);
+        assertTrue(d.actions().getFirst() instanceof ClaimLeader, d.summary());
+    }
+
+    @Test
+    void breaksTiesByFailoverPriority() {
+        Decision d = decideOnN2(oldLeader(replicaRecord("n2", 4500),
+                member("n3", PgRole.REPLICA, "running", 1, 4500, TERM, PRIORITY_5)), 4500);
+        assertEquals(new TransferLeadership("n3"), d.actions().getFirst(), d.summary());
+    }
+
+    @Test
+    void prefersItselfOnAFullTie() {
+        Decision d = decideOnN2(oldLeader(replicaRecord("n2", 4500), replicaRecord("n3", 4500)), 4500);
+        assertTrue(d.actions().getFirst() instanceof ClaimLeader, d.summary());
+    }
+
+    @Test
+    void doesNotPromoteALaggingReplica() {
+        ClusterState state = withConfig(oldLeader(replicaRecord("n2", 1000), replicaRecord("n3", 1000)), 100, true);
+        Decision d = decideOnN2(state, 1000);
+        assertEquals(Reason.NO_CANDIDATE_READONLY, d.reason(), d.summary());
+        assertTrue(d.summary().contains("lags 4000 bytes"), d.summary());
+    }
+
+    @Test
+    void waitsForMembersToPublishInTheNewTermThenDecidesWithoutThem() {
+        ClusterState state = oldLeader(replicaRecord("n2", 4000),
+                member("n3", PgRole.REPLICA, "running", 1, 4500, TERM - 1));
+        Decision early = decider("n2").decide(view(state, freshLeader("n2")), replica("n1", 1, 4000, false), NOW);
+        assertEquals(Reason.WAITING_FOR_FRESH_STATE, early.reason(), early.summary());
+        Decision late = decider("n2").decide(view(state, leaderWithLease("n2")), replica("n1", 1, 4000, false), NOW);
+        assertTrue(late.actions().getFirst() instanceof ClaimLeader, late.summary());
+    }
+
+    @Test
+    void excludesAMemberWhoseWatchdogFailed() {
+        var n3 = member("n3", PgRole.REPLICA, "running", 1, 4500, TERM);
+        n3 = new io.raftgres.core.model.MemberRecord(n3.name(), n3.apiUrl(), n3.raftAddress(), n3.pgHost(), n3.pgPort(),
+                n3.role(), n3.state(), n3.timeline(), n3.receiveLsn(), n3.replayLsn(), true, n3.tags(), true, true,
+                "test", TERM, 0);
+        Decision d = decideOnN2(oldLeader(replicaRecord("n2", 4000), n3), 4000);
+        assertTrue(d.actions().getFirst() instanceof ClaimLeader, d.summary());
+    }
+
+    @Test
+    void aStoppedFormerPrimaryOnTheLeadersTimelineIsACandidate() {
+        ClusterState state = cluster("n1", TERM - 1, member("n1", PgRole.STOPPED, "stopped", 1, 6000, TERM),
+                replicaRecord("n2", 5000), replicaRecord("n3", 5000));
+        Decision d = decideOnN2(state, 5000);
+        assertEquals(new TransferLeadership("n1"), d.actions().getFirst(), d.summary());
+    }
+
+    @Test
+    void aMemberWithNofailoverNeverClaimsItself() {
+        DeciderConfig cfg = new DeciderConfig("n2", true, NOFAILOVER, false, false, false, 1500);
+        ClusterState state = oldLeader(replicaRecord("n3", 1000));
+        Decision d = new HaDecider(cfg).decide(view(state, leaderWithLease("n2")), replica("n1", 1, 5000, false), NOW);
+        assertEquals(new TransferLeadership("n3"), d.actions().getFirst(), d.summary());
+    }
+
+    @Test
+    void reclonesADivergedMemberWhenRewindIsOffAndRemovalAllowed() {
+        DeciderConfig cfg = new DeciderConfig("n1", true, MemberTags.DEFAULT, false, true, false, 1500);
+        ClusterState state = withConfig(withHistory(cluster("n2", TERM, member("n2", PgRole.PRIMARY, "running", 2, 6000, TERM)),
+                2, 5000, "n2"), 1 << 20, false);
+        Decision d = new HaDecider(cfg).decide(view(state, follower("n2")), stopped(ControlState.IN_PRODUCTION, 1, 5100), NOW);
+        assertEquals(Reason.RECLONE, d.reason(), d.summary());
+    }
+
+    @Test
+    void staysStoppedAndSaysWhyWhenRewindIsOffAndRemovalNotAllowed() {
+        ClusterState state = withConfig(withHistory(cluster("n2", TERM, member("n2", PgRole.PRIMARY, "running", 2, 6000, TERM)),
+                2, 5000, "n2"), 1 << 20, false);
+        Decision d = decider("n1").decide(view(state, follower("n2")), stopped(ControlState.IN_PRODUCTION, 1, 5100), NOW);
+        assertEquals(Reason.DIVERGED_STUCK, d.reason());
+        assertTrue(d.summary().contains("use_pg_rewind"), d.summary());
+    }
+}
