@@ -64,7 +64,7 @@ final class BootstrapRules {
         if (local.failedActivity() == Activity.INITDB) {
             return Decision.of(Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
                             + "); giving up the initialize claim",
-                    new RemoveDataDirectory(), new AbortInitialize(raft.term()));
+                    new AbortInitialize(raft.term()), new RemoveDataDirectory());
         }
         if (!local.hasDataDirectory()) {
             return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",

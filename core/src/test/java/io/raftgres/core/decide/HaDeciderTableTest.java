@@ -93,7 +93,7 @@ class HaDeciderTableTest {
                         Reason.BOOTSTRAP_COMPLETE, List.of(CompleteInitialize.class, ClaimLeader.class)),
                 row("initializer gives up after initdb failed", "n1", uninitialized.withInitializer("n1", TERM),
                         leaderWithLease("n1"), withFailure(empty(), Activity.INITDB, "initdb: disk full"),
-                        Reason.BOOTSTRAP_FAILED, List.of(RemoveDataDirectory.class, AbortInitialize.class)),
+                        Reason.BOOTSTRAP_FAILED, List.of(AbortInitialize.class, RemoveDataDirectory.class)),
                 row("new leader takes over a stale initialize claim", "n2", uninitialized.withInitializer("n1", TERM - 1),
                         leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_CLAIM, List.of(ClaimInitialize.class)),
                 row("others wait for a current initialize claim", "n2", uninitialized.withInitializer("n1", TERM),
