@@ -1,0 +1,130 @@
+package io.raftgres.agent.config;
+
+import io.raftgres.core.model.DynamicConfig;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code bootstrap} section. Only a member that has one may run {@code initdb} for a new
+ * cluster; the others wait and clone. {@code dcs} seeds the replicated dynamic configuration
+ * once, when the cluster is initialized; later edits of this section have no effect (as in
+ * Patroni), so the running value lives in the replicated state, not here.
+ *
+ * @param dcs    the dynamic configuration to seed, times in milliseconds, version 0
+ * @param initdb extra initdb options, each {@code name} or {@code name=value} (passed as {@code --name[=value]})
+ * @param pgHba  pg_hba.conf lines written right after initdb
+ */
+public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<String> pgHba) {
+    static final List<String> KEYS = List.of("dcs", "initdb", "pg_hba");
+    static final List<String> DCS_KEYS = List.of("loop_wait", "maximum_lag_on_failover", "primary_start_timeout",
+            "master_start_timeout", "postgresql");
+    static final List<String> DCS_POSTGRESQL_KEYS = List.of("use_pg_rewind", "use_slots", "parameters");
+    private static final Map<String, String> DCS_NOT_USED = Map.of(
+            "ttl", "not used by raftgres: failure detection comes from raft.election_timeout_min/max and raft.lease",
+            "retry_timeout", "not used by raftgres: failure detection comes from raft.election_timeout_min/max and"
+                    + " raft.lease");
+    /** initdb options raftgres sets itself or that make no usable cluster (Patroni refuses the same). */
+    private static final Map<String, String> INITDB_FORBIDDEN = Map.of(
+            "pgdata", "raftgres passes postgresql.data_dir itself",
+            "pwfile", "raftgres sets the superuser password from postgresql.authentication.superuser",
+            "nosync", "a cluster created without fsync may be corrupt after a crash",
+            "sync-only", "it only syncs an existing data directory and creates no cluster",
+            "version", "it only prints the initdb version and creates no cluster");
+    private static final Pattern OPTION_NAME = Pattern.compile("[a-z][a-z0-9-]*");
+
+    public BootstrapConfig {
+        Objects.requireNonNull(dcs, "dcs");
+        initdb = List.copyOf(initdb);
+        pgHba = List.copyOf(pgHba);
+    }
+
+    static BootstrapConfig read(YamlSection s) {
+        int before = s.problems().count();
+        s.rejectUnknownKeys(KEYS);
+        DynamicConfig dcs = readDcs(s.sectionOrEmpty("dcs"));
+        List<String> initdb = readInitdb(s);
+        List<String> pgHba = PgEntries.hbaLines(s, "pg_hba");
+        return s.problems().count() == before ? new BootstrapConfig(dcs, initdb, pgHba) : null;
+    }
+
+    private static DynamicConfig readDcs(YamlSection s) {
+        DynamicConfig d = DynamicConfig.DEFAULT;
+        s.rejectUnknownKeys(DCS_KEYS, DCS_NOT_USED);
+        Long loopWait = s.secondsAsMillis("loop_wait", d.loopWaitMillis(), new BigDecimal("0.1"),
+                BigDecimal.valueOf(3600));
+        Long lag = s.integer("maximum_lag_on_failover", d.maximumLagOnFailover(), 0, Long.MAX_VALUE);
+        String startKey = "primary_start_timeout";
+        if (s.has("master_start_timeout")) {
+            if (s.has("primary_start_timeout")) {
+                s.problem("master_start_timeout", "is the old name of primary_start_timeout; give only one of them");
+            } else {
+                startKey = "master_start_timeout";
+            }
+        }
+        Long startTimeout = s.secondsAsMillis(startKey, d.primaryStartTimeoutMillis(), BigDecimal.ZERO,
+                BigDecimal.valueOf(86_400));
+        YamlSection pg = s.sectionOrEmpty("postgresql");
+        pg.rejectUnknownKeys(DCS_POSTGRESQL_KEYS);
+        Boolean rewind = pg.bool("use_pg_rewind", d.usePgRewind());
+        Boolean slots = pg.bool("use_slots", d.useSlots());
+        Map<String, String> parameters = PgEntries.parameters(pg, "parameters");
+        if (loopWait == null || lag == null || startTimeout == null || rewind == null || slots == null) {
+            return null;
+        }
+        return new DynamicConfig(loopWait, lag, startTimeout, rewind, slots, parameters, 0);
+    }
+
+    /** Options as strings ({@code data-checksums}, {@code encoding=UTF8}) or one-key maps ({@code encoding: UTF8}). */
+    private static List<String> readInitdb(YamlSection s) {
+        List<?> items = s.list("initdb");
+        List<String> options = new ArrayList<>();
+        if (items == null) {
+            return options;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String key = s.keyOf("initdb") + "[" + i + "]";
+            String option = initdbOption(items.get(i), key, s.problems());
+            if (option != null) {
+                options.add(option);
+            }
+        }
+        return options;
+    }
+
+    private static String initdbOption(Object item, String key, ConfigProblems problems) {
+        String name;
+        String option;
+        if (item instanceof String text && !text.isBlank()) {
+            option = text.strip();
+            name = option.split("=", 2)[0];
+        } else if (item instanceof Map<?, ?> map && map.size() == 1
+                && map.keySet().iterator().next() instanceof String mapName) {
+            String value = PgEntries.scalarText(map.values().iterator().next());
+            if (value == null) {
+                problems.add(key, "the value of initdb option '" + mapName + "' must be a single value");
+                return null;
+            }
+            name = mapName.strip();
+            option = name + "=" + value;
+        } else {
+            problems.add(key, "must be an option name (data-checksums) or a one-key mapping (encoding: UTF8), found "
+                    + YamlSection.describe(item));
+            return null;
+        }
+        if (name.startsWith("-")) {
+            problems.add(key, "write the option without leading dashes, e.g. data-checksums");
+        } else if (INITDB_FORBIDDEN.containsKey(name)) {
+            problems.add(key, "initdb option '" + name + "' is not allowed: " + INITDB_FORBIDDEN.get(name));
+        } else if (!OPTION_NAME.matcher(name).matches()) {
+            problems.add(key, "'" + name + "' is not an initdb long option name");
+        } else {
+            return option;
+        }
+        return null;
+    }
+}

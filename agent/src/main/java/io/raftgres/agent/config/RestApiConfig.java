@@ -1,0 +1,64 @@
+package io.raftgres.agent.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code restapi} section: where the REST API listens and the URL other members and
+ * {@code raftgresctl} use to reach it.
+ *
+ * @param listen         address the HTTP server binds (default {@code 127.0.0.1:8008})
+ * @param connectAddress address advertised to others; defaults to {@code listen}, and must be
+ *                       given when {@code listen} is a wildcard
+ * @param authentication basic-auth user for write endpoints, or null when none is configured
+ */
+public record RestApiConfig(HostPort listen, HostPort connectAddress, Credentials authentication) {
+    static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8008);
+    static final List<String> KEYS = List.of("listen", "connect_address", "authentication");
+
+    public RestApiConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(connectAddress, "connectAddress");
+    }
+
+    /** Whether write endpoints demand basic authentication. */
+    public boolean requiresAuthentication() {
+        return authentication != null;
+    }
+
+    /** The base URL members publish for this API, e.g. {@code http://10.0.0.1:8008}. */
+    public String url() {
+        return "http://" + connectAddress;
+    }
+
+    static RestApiConfig read(YamlSection s) {
+        int before = s.problems().count();
+        s.rejectUnknownKeys(KEYS);
+        HostPort listen = s.hostPort("listen", DEFAULT_LISTEN);
+        HostPort connect = readConnectAddress(s, listen);
+        Credentials auth = s.section("authentication").map(Credentials::readBothOrNeither).orElse(null);
+        return s.problems().count() == before ? new RestApiConfig(listen, connect, auth) : null;
+    }
+
+    /**
+     * Reads {@code connect_address}, defaulting to {@code listen}. A wildcard cannot be the
+     * default: other members cannot connect to {@code 0.0.0.0}. Shared with {@link PostgresqlConfig}.
+     */
+    static HostPort readConnectAddress(YamlSection s, HostPort listen) {
+        if (s.has("connect_address")) {
+            HostPort connect = s.hostPort("connect_address", null);
+            if (connect != null && connect.isWildcard()) {
+                s.problem("connect_address", "must be an address other members can reach, not the wildcard "
+                        + connect.host());
+                return null;
+            }
+            return connect;
+        }
+        if (listen != null && listen.isWildcard()) {
+            s.problem("connect_address", "missing: required when listen (" + listen
+                    + ") binds every address, since other members cannot connect to a wildcard");
+            return null;
+        }
+        return listen;
+    }
+}

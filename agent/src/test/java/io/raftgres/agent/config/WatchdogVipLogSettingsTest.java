@@ -1,0 +1,111 @@
+package io.raftgres.agent.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static io.raftgres.agent.config.ConfigFixture.assertOnlyProblem;
+import static io.raftgres.agent.config.ConfigFixture.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WatchdogVipLogSettingsTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"off, OFF", "disable, OFF", "disabled, OFF", "automatic, AUTOMATIC", "auto, AUTOMATIC",
+            "required, REQUIRED", "require, REQUIRED", "Required, REQUIRED"})
+    void acceptsWatchdogModesAndPatroniAliases(String text, WatchdogSettings.Mode mode) throws ConfigException {
+        assertEquals(mode, ConfigFixture.valid().set("watchdog.mode", text).load(dir).watchdog().mode());
+    }
+
+    @Test
+    void readsUnquotedYamlOffAsModeOff() throws ConfigException {
+        Path file = ConfigFixture.writeText(dir, ConfigLoaderTest.FULL.replace("mode: automatic", "mode: off"));
+
+        assertEquals(WatchdogSettings.Mode.OFF, ConfigLoader.load(file, Map.of()).watchdog().mode());
+    }
+
+    @Test
+    void refusesUnknownWatchdogMode() {
+        ConfigException e = ConfigFixture.valid().set("watchdog.mode", true).failure(dir);
+
+        assertOnlyProblem(e, "watchdog.mode", "must be off, automatic or required (aliases: disable(d), auto,"
+                + " require), found the boolean true");
+    }
+
+    @Test
+    void readsWatchdogDeviceAndSafetyMargin() throws ConfigException {
+        WatchdogSettings w = ConfigFixture.valid().set("watchdog.device", "/tmp/fake-watchdog")
+                .set("watchdog.safety_margin", 2.5).load(dir).watchdog();
+
+        assertEquals(new WatchdogSettings(WatchdogSettings.Mode.AUTOMATIC, Path.of("/tmp/fake-watchdog"),
+                Duration.ofMillis(2500)), w);
+    }
+
+    @Test
+    void refusesNegativeSafetyMarginAndRelativeDevice() {
+        ConfigException e = ConfigFixture.valid().set("watchdog.safety_margin", -1).set("watchdog.device", "watchdog")
+                .failure(dir);
+
+        assertProblem(e, "watchdog.safety_margin", "must be between 0 and 3600 seconds, found -1");
+        assertProblem(e, "watchdog.device", "must be an absolute path");
+    }
+
+    @Test
+    void readsVipWithDefaults() throws ConfigException {
+        VipSettings vip = ConfigFixture.valid().set("vip.address", "192.168.1.10/32").set("vip.interface", "enp0s3")
+                .load(dir).vip();
+
+        assertEquals(new VipSettings("192.168.1.10/32", "enp0s3", 5, Duration.ofMillis(200)), vip);
+        assertEquals(32, vip.prefixLength());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.100", "10.0.0.256/24", "10.0.0/24", "10.0.0.1/33", "10.0.0.1/0", "fe80::1/64"})
+    void refusesVipAddressThatIsNotIpv4Cidr(String address) {
+        ConfigException e = ConfigFixture.valid().set("vip.address", address).set("vip.interface", "eth0")
+                .failure(dir);
+
+        assertOnlyProblem(e, "vip.address", "must be an IPv4 address with a prefix length, like 10.0.0.100/24");
+    }
+
+    @Test
+    void requiresVipInterface() {
+        ConfigException e = ConfigFixture.valid().set("vip.address", "10.0.0.100/24").failure(dir);
+
+        assertOnlyProblem(e, "vip.interface", "missing required key");
+    }
+
+    @Test
+    void refusesBadVipInterfaceAndArpSettings() {
+        ConfigException e = ConfigFixture.valid().set("vip.address", "10.0.0.100/24")
+                .set("vip.interface", "an-interface-name-too-long").set("vip.arp_count", 0)
+                .set("vip.arp_interval_ms", "fast").failure(dir);
+
+        assertProblem(e, "vip.interface", "must be a network interface name");
+        assertProblem(e, "vip.arp_count", "must be between 1 and 100, found 0");
+        assertProblem(e, "vip.arp_interval_ms", "must be a whole number, found 'fast'");
+        assertEquals(3, e.problems().size());
+    }
+
+    @Test
+    void readsLogLevelCaseInsensitivelyWithWarningAlias() throws ConfigException {
+        assertEquals("WARN", ConfigFixture.valid().set("log.level", "warning").load(dir).log().level());
+        assertEquals("DEBUG", ConfigFixture.valid().set("log.level", "Debug").load(dir).log().level());
+    }
+
+    @Test
+    void refusesUnknownLogLevelAndKeys() {
+        ConfigException e = ConfigFixture.valid().set("log.level", "chatty").set("log.format", "json").failure(dir);
+
+        assertProblem(e, "log.level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, found 'chatty'");
+        assertProblem(e, "log.format", "unknown key; known keys here: level");
+    }
+}
