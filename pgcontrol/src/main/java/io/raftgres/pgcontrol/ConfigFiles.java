@@ -1,0 +1,85 @@
+package io.raftgres.pgcontrol;
+
+import io.raftgres.core.spi.Upstream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Puts raftgres' configuration into PGDATA and the run directory: postgresql.conf (initdb's original
+ * kept as postgresql.base.conf), pg_hba.conf, standby.signal for replicas, and the pgpass file outside
+ * PGDATA. Called by the operation in progress only (one at a time per data directory).
+ */
+final class ConfigFiles {
+
+    static final String PASSFILE = "pgpass";
+
+    private final PgControlConfig config;
+    private final OwnedFiles files;
+    private final PgConfigRenderer renderer;
+
+    ConfigFiles(PgControlConfig config, OwnedFiles files) {
+        this.config = config;
+        this.files = files;
+        this.renderer = new PgConfigRenderer(config);
+    }
+
+    PgConfigRenderer renderer() {
+        return renderer;
+    }
+
+    Path passfile() {
+        return config.runDir().resolve(PASSFILE);
+    }
+
+    /** Creates the run directory (socket, log, pgpass) and writes the pgpass file. */
+    void prepareRunDirectory() {
+        files.ensureDirectory(config.runDir());
+        files.write(passfile(), renderer.pgpass());
+    }
+
+    /** Configures PGDATA to run as a primary: no standby.signal, no primary_conninfo. */
+    void writePrimary() {
+        writeConf(null);
+        files.delete(config.dataDir().resolve("standby.signal"));
+    }
+
+    /** Configures PGDATA as a standby of {@code upstream}, streaming through {@code slotName} when not null. */
+    void writeReplica(Upstream upstream, String slotName) {
+        writeConf(new PgConfigRenderer.ReplicaTarget(upstream, slotName));
+        files.write(config.dataDir().resolve("standby.signal"), "");
+    }
+
+    private void writeConf(PgConfigRenderer.ReplicaTarget replica) {
+        prepareRunDirectory();
+        adoptBaseConf();
+        Path dataDir = config.dataDir();
+        files.write(dataDir.resolve("postgresql.conf"), renderer.postgresqlConf(replica, passfile().toString()));
+        files.write(dataDir.resolve("pg_hba.conf"), renderer.pgHba());
+    }
+
+    /**
+     * Keeps the settings initdb wrote (or that came with a cloned directory) as postgresql.base.conf,
+     * which our postgresql.conf includes. Runs before every write because pg_basebackup and pg_rewind
+     * bring the source's files.
+     */
+    private void adoptBaseConf() {
+        Path base = config.dataDir().resolve(PgConfigRenderer.BASE_CONF);
+        if (Files.exists(base)) {
+            return;
+        }
+        Path conf = config.dataDir().resolve("postgresql.conf");
+        try {
+            if (Files.exists(conf) && !PgConfigRenderer.isOurs(Files.readString(conf, StandardCharsets.UTF_8))) {
+                files.move(conf, base);
+            } else {
+                files.write(base, "# placeholder written by raftgres: no original postgresql.conf was found\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + conf, e);
+        }
+    }
+}

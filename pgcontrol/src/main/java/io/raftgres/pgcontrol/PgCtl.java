@@ -1,0 +1,119 @@
+package io.raftgres.pgcontrol;
+
+import io.raftgres.core.spi.PostgresControlException;
+import io.raftgres.core.spi.StopMode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pg_ctl operations on one data directory: status, start, stop, reload, promote. Each waits (-w)
+ * at most the configured pg_ctl timeout and throws {@link PostgresControlException} with pg_ctl's output
+ * (plus the server log's tail for start) when it fails. Thread-safe; the caller serialises operations
+ * on one data directory.
+ */
+final class PgCtl {
+
+    static final String LOG_FILE = "postgresql.log";
+    /** pg_ctl status: 0 = running, 3 = not running, 4 = no accessible data directory. */
+    private static final int STATUS_RUNNING = 0;
+    private static final int LOG_TAIL_LINES = 20;
+    private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final PgControlConfig config;
+    private final ToolRunner tools;
+
+    PgCtl(PgControlConfig config, ToolRunner tools) {
+        this.config = config;
+        this.tools = tools;
+    }
+
+    /** A postmaster runs on this data directory (it need not accept connections yet). */
+    boolean isRunning() {
+        if (!Files.exists(config.dataDir().resolve("postmaster.pid"))) {
+            return false;
+        }
+        return run(List.of("status"), SIGNAL_TIMEOUT).exitCode() == STATUS_RUNNING;
+    }
+
+    /** Starts the server and waits until it accepts connections (for a standby: until it is consistent). */
+    void start() {
+        ToolRunner.ToolResult r = run(List.of("start", "-l", config.runDir().resolve(LOG_FILE).toString(),
+                "-w", "-t", timeoutSeconds()), toolTimeout());
+        if (!r.succeeded()) {
+            throw new PostgresControlException("cannot start PostgreSQL in " + config.dataDir() + ": " + r.describe()
+                    + serverLogTail());
+        }
+    }
+
+    /**
+     * Stops the server and waits until it is gone.
+     *
+     * @return false when nothing was running (no postmaster.pid, or a stale one)
+     */
+    boolean stop(StopMode mode) {
+        if (!Files.exists(config.dataDir().resolve("postmaster.pid"))) {
+            return false;
+        }
+        String pgMode = mode == StopMode.IMMEDIATE ? "immediate" : "fast";
+        ToolRunner.ToolResult r = run(List.of("stop", "-m", pgMode, "-w", "-t", timeoutSeconds()), toolTimeout());
+        if (r.succeeded()) {
+            return true;
+        }
+        if (!isRunning()) {
+            return false;
+        }
+        throw new PostgresControlException("cannot stop PostgreSQL (" + pgMode + ") in " + config.dataDir() + ": "
+                + r.describe());
+    }
+
+    void reload() {
+        ToolRunner.ToolResult r = run(List.of("reload"), SIGNAL_TIMEOUT);
+        if (!r.succeeded()) {
+            throw new PostgresControlException("cannot reload PostgreSQL in " + config.dataDir() + ": " + r.describe());
+        }
+    }
+
+    /** Signals promotion and waits until the server has left recovery (pg_ctl's own wait). */
+    void promote() {
+        ToolRunner.ToolResult r = run(List.of("promote", "-w", "-t", timeoutSeconds()), toolTimeout());
+        if (!r.succeeded()) {
+            throw new PostgresControlException("cannot promote PostgreSQL in " + config.dataDir() + ": "
+                    + r.describe());
+        }
+    }
+
+    private ToolRunner.ToolResult run(List<String> args, Duration timeout) {
+        List<String> full = new ArrayList<>();
+        full.add(args.getFirst());
+        full.addAll(List.of("-D", config.dataDir().toString()));
+        full.addAll(args.subList(1, args.size()));
+        return tools.run("pg_ctl", full, Map.of(), timeout);
+    }
+
+    private String timeoutSeconds() {
+        return Long.toString(Math.max(1, config.pgCtlTimeout().toSeconds()));
+    }
+
+    /** Our own bound on the pg_ctl process: its -t plus a margin, so pg_ctl reports its timeout itself. */
+    private Duration toolTimeout() {
+        return config.pgCtlTimeout().plusSeconds(15);
+    }
+
+    private String serverLogTail() {
+        Path log = config.runDir().resolve(LOG_FILE);
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+            return tail.isEmpty() ? "" : "\nserver log (" + log + "):\n" + String.join("\n", tail);
+        } catch (IOException e) {
+            return "\n(server log " + log + " unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package io.raftgres.pgcontrol;
+
+import io.raftgres.core.model.ControlState;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.spi.PostgresControl;
+import io.raftgres.core.spi.PostgresControlException;
+import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.Upstream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link PostgresControl} for a PostgreSQL 15 on this host, driven through its command-line tools
+ * (initdb, pg_ctl, pg_basebackup, pg_rewind, pg_controldata) and JDBC over TCP.
+ *
+ * <p>Threading: {@link #observe}, {@link #walSenders} and {@link #postmasterStartMillis} only read and may
+ * run concurrently with anything. The other operations change the data directory; the agent runs at
+ * most one of them at a time (its background executor), and this class does not serialise them.
+ *
+ * <p>Each operation logs one INFO line with its duration when it succeeds. When it fails it logs nothing
+ * and throws {@link PostgresControlException} whose message names the operation, its duration and the
+ * tool's output; no password ever goes on a command line, into a log line or into an exception:
+ * tools read them from a 0600 pgpass file in the run directory.
+ */
+public final class PgCtlPostgresControl implements PostgresControl {
+
+    private static final Logger log = LoggerFactory.getLogger(PgCtlPostgresControl.class);
+    /** Socket timeout for role setup, slots and the source checkpoint before a rewind. */
+    private static final Duration SQL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROMOTE_POLL = Duration.ofMillis(50);
+
+    private final PgControlConfig config;
+    private final ToolRunner tools;
+    private final OwnedFiles files;
+    private final ConfigFiles configFiles;
+    private final PgCtl pgCtl;
+    private final JdbcSessions sessions;
+    private final PgStateProbe probe;
+
+    /** Runs the tools as {@code config.osUser()} when this JVM is root, else as this JVM's user. */
+    public PgCtlPostgresControl(PgControlConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        boolean root = ToolRunner.runningAsRoot();
+        this.tools = new ToolRunner(config.binDir(), config.osUser(), root);
+        this.files = new OwnedFiles(config.osUser(), root);
+        this.configFiles = new ConfigFiles(config, files);
+        this.pgCtl = new PgCtl(config, tools);
+        this.sessions = new JdbcSessions(config);
+        this.probe = new PgStateProbe(config, tools, sessions);
+        Set<String> ignored = EnforcedParameters.ignoredNames(config.parameters());
+        if (!ignored.isEmpty()) {
+            log.warn("parameters {} are set by raftgres itself; the configured values are ignored", ignored);
+        }
+    }
+
+    public PgControlConfig config() {
+        return config;
+    }
+
+    /** The replication slot name for a member: see {@link ReplicationSlots#slotName}. */
+    public static String slotName(String member) {
+        return ReplicationSlots.slotName(member);
+    }
+
+    /**
+     * Never throws. When PostgreSQL is stopped, {@code timeline} and both LSNs come from pg_control: the
+     * latest checkpoint, or the minimum recovery point when that is further (a standby whose last
+     * restartpoint lags); {@code serverVersion} is then 0. A running standby that does not stream reports
+     * the same pg_control timeline.
+     */
+    @Override
+    public LocalPgState observe() {
+        return probe.observe();
+    }
+
+    /** Connected WAL clients from pg_stat_replication; empty when PostgreSQL does not answer. */
+    public List<WalSender> walSenders() {
+        return probe.walSenders();
+    }
+
+    /** When the postmaster started (epoch milliseconds); empty when PostgreSQL does not answer. */
+    public Optional<Long> postmasterStartMillis() {
+        return probe.postmasterStartMillis();
+    }
+
+    @Override
+    public void bootstrap() {
+        timed("bootstrap", () -> {
+            requireEmptyDataDirectory("bootstrap");
+            configFiles.prepareRunDirectory();
+            files.ensureDirectory(config.dataDir());
+            boolean started = false;
+            try {
+                new Initdb(config, tools, files).run();
+                configFiles.writePrimary();
+                pgCtl.start();
+                started = true;
+                try (Connection c = sessions.local(SQL_TIMEOUT)) {
+                    RoleSetup.createRoles(c, config);
+                }
+            } catch (RuntimeException | SQLException e) {
+                discardFailedBootstrap(started, e);
+                throw e;
+            }
+            return "initdb, started as primary, roles created";
+        });
+    }
+
+    @Override
+    public void cloneFrom(Upstream from) {
+        Objects.requireNonNull(from, "upstream");
+        timed("clone from " + describe(from), () -> {
+            requireEmptyDataDirectory("clone");
+            configFiles.prepareRunDirectory();
+            files.ensureDirectory(config.dataDir());
+            ToolRunner.ToolResult r = tools.run("pg_basebackup", List.of("-D", config.dataDir().toString(),
+                            "-h", from.host(), "-p", Integer.toString(from.port()),
+                            "-U", config.replication().username(), "-X", "stream", "-c", "fast", "-w"),
+                    clientEnvironment(), config.toolTimeout());
+            if (!r.succeeded()) {
+                files.deleteContents(config.dataDir());
+                throw new PostgresControlException(r.describe() + " (partial data directory removed)");
+            }
+            configFiles.writeReplica(from, null);
+            return "stopped, configured as replica";
+        });
+    }
+
+    /**
+     * Starts a stopped data directory as primary, or reloads the configuration of a running primary.
+     * Refuses a running standby and a data directory that last ran as a standby: those must be promoted
+     * (follow, then promote) so that they move to a new timeline.
+     */
+    @Override
+    public void startPrimary() {
+        timed("start as primary", () -> {
+            requireDataDirectory();
+            if (pgCtl.isRunning()) {
+                // Unknown role: rewriting a standby's files as a primary's would make its next start unsafe.
+                boolean inRecovery = probe.inRecovery().orElseThrow(() -> new PostgresControlException(
+                        "PostgreSQL runs but does not answer, so its role is unknown"));
+                if (inRecovery) {
+                    throw new PostgresControlException("PostgreSQL runs as a standby: promote() it instead");
+                }
+                configFiles.writePrimary();
+                pgCtl.reload();
+                return "already running as primary, configuration reloaded";
+            }
+            // A standby started without standby.signal would write on its old timeline beside the real
+            // primary's; it must be started as a replica and promoted so that it switches timeline.
+            ControlState state = probe.controlData().state();
+            if (state == ControlState.SHUT_DOWN_IN_RECOVERY || state == ControlState.IN_ARCHIVE_RECOVERY) {
+                throw new PostgresControlException("data directory last ran as a standby (" + state.text()
+                        + "): follow() and promote() it instead");
+            }
+            configFiles.writePrimary();
+            pgCtl.start();
+            return "started";
+        });
+    }
+
+    /**
+     * Writes the standby configuration, then: starts a stopped server; reloads a running standby (which
+     * restarts its WAL receiver with the new upstream and slot); restarts a running primary (fast stop)
+     * as a standby. Whether the data directory can follow {@code upstream} without a rewind is the
+     * caller's decision. {@code selfSlot} goes through {@link #slotName}; null streams without a slot.
+     * A null {@code upstream} starts a standby that replays only local WAL (to be promoted next).
+     */
+    @Override
+    public void follow(Upstream upstream, String selfSlot) {
+        String slot = selfSlot == null ? null : slotName(selfSlot);
+        timed("follow " + describe(upstream) + " with slot " + slot, () -> {
+            requireDataDirectory();
+            configFiles.writeReplica(upstream, slot);
+            if (!pgCtl.isRunning()) {
+                pgCtl.start();
+                return "started as replica";
+            }
+            if (probe.inRecovery().orElse(true)) {
+                pgCtl.reload(); // primary_conninfo and primary_slot_name are reloadable since PostgreSQL 13
+                return "reloaded";
+            }
+            pgCtl.stop(StopMode.FAST);
+            pgCtl.start();
+            return "demoted: restarted as replica";
+        });
+    }
+
+    @Override
+    public void stop(StopMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        long started = System.nanoTime();
+        boolean stopped;
+        try {
+            stopped = pgCtl.stop(mode);
+        } catch (RuntimeException e) {
+            throw failure("stop (" + mode + ")", started, e);
+        }
+        if (stopped) {
+            log.info("stop ({}): done in {} ms", mode, millisSince(started));
+        } else {
+            log.debug("stop ({}): PostgreSQL was not running", mode);
+        }
+    }
+
+    @Override
+    public void promote() {
+        timed("promote", () -> {
+            if (!pgCtl.isRunning()) {
+                throw new PostgresControlException("PostgreSQL is not running");
+            }
+            if (probe.inRecovery().filter(inRecovery -> !inRecovery).isPresent()) {
+                return "already a primary";
+            }
+            pgCtl.promote();
+            awaitWritable();
+            return "accepts writes";
+        });
+    }
+
+    @Override
+    public void rewind(Upstream from) {
+        Objects.requireNonNull(from, "upstream");
+        timed("rewind from " + describe(from), () -> {
+            requireDataDirectory();
+            if (pgCtl.isRunning()) {
+                throw new PostgresControlException("PostgreSQL must be stopped before pg_rewind");
+            }
+            configFiles.prepareRunDirectory();
+            new RewindSource(config, sessions).ensureCheckpointOnCurrentTimeline(from);
+            ToolRunner.ToolResult r = tools.run("pg_rewind", List.of("--target-pgdata=" + config.dataDir(),
+                    "--source-server=" + configFiles.renderer().rewindSource(from)), clientEnvironment(),
+                    config.toolTimeout());
+            if (!r.succeeded()) {
+                if (config.removeDataDirectoryOnRewindFailure()) {
+                    files.deleteContents(config.dataDir());
+                    throw new PostgresControlException(r.describe() + " (data directory removed to re-clone)");
+                }
+                throw new PostgresControlException(r.describe());
+            }
+            configFiles.writeReplica(from, null);
+            return RewindSource.summary(r.output());
+        });
+    }
+
+    @Override
+    public void removeDataDirectory() {
+        timed("remove data directory", () -> {
+            if (pgCtl.isRunning()) {
+                throw new PostgresControlException("PostgreSQL is running on " + config.dataDir());
+            }
+            files.deleteContents(config.dataDir());
+            return config.dataDir() + " emptied";
+        });
+    }
+
+    /**
+     * Creates missing slots and drops inactive member slots outside {@code slotNames} (see
+     * {@link ReplicationSlots}). Logs at INFO only when it changed something, as the agent calls it
+     * every cycle.
+     *
+     * @throws IllegalArgumentException when a name is not of the form {@link #slotName} produces
+     */
+    @Override
+    public void ensureSlots(Set<String> slotNames) {
+        Set<String> wanted = Set.copyOf(Objects.requireNonNull(slotNames, "slotNames"));
+        ReplicationSlots.requireManagedNames(wanted);
+        long started = System.nanoTime();
+        ReplicationSlots.Changes changes;
+        try (Connection c = sessions.local(SQL_TIMEOUT)) {
+            changes = ReplicationSlots.ensure(c, wanted);
+        } catch (SQLException | RuntimeException e) {
+            throw failure("ensure slots " + wanted, started, e);
+        }
+        if (changes.created().isEmpty() && changes.dropped().isEmpty()) {
+            log.debug("ensure slots {}: nothing to change", wanted);
+        } else {
+            log.info("ensure slots: created {}, dropped {} in {} ms", changes.created(), changes.dropped(),
+                    millisSince(started));
+        }
+    }
+
+    private void awaitWritable() {
+        long deadline = System.nanoTime() + config.pgCtlTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (probe.inRecovery().filter(inRecovery -> !inRecovery).isPresent()) {
+                return;
+            }
+            sleep(PROMOTE_POLL);
+        }
+        throw new PostgresControlException("still in recovery " + config.pgCtlTimeout().toSeconds()
+                + " s after pg_ctl promote");
+    }
+
+    private void discardFailedBootstrap(boolean started, Exception cause) {
+        try {
+            if (started) {
+                pgCtl.stop(StopMode.IMMEDIATE);
+            }
+            files.deleteContents(config.dataDir());
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void requireEmptyDataDirectory(String operation) {
+        if (!OwnedFiles.isMissingOrEmpty(config.dataDir())) {
+            throw new PostgresControlException(operation + " needs an empty data directory, but "
+                    + config.dataDir() + " has files");
+        }
+    }
+
+    private void requireDataDirectory() {
+        if (!Files.exists(config.dataDir().resolve("PG_VERSION"))) {
+            throw new PostgresControlException("no PostgreSQL data directory at " + config.dataDir());
+        }
+    }
+
+    /** Environment of pg_basebackup and pg_rewind: passwords from the pgpass file, bounded connect. */
+    private Map<String, String> clientEnvironment() {
+        return Map.of("PGPASSFILE", configFiles.passfile().toString(), "PGAPPNAME", config.memberName(),
+                "PGCONNECT_TIMEOUT", "5");
+    }
+
+    private static String describe(Upstream up) {
+        if (up == null) {
+            return "no upstream";
+        }
+        return up.member() + " (" + up.host() + ":" + up.port() + ")";
+    }
+
+    /** The body of an operation; returns a few words on the outcome for the log line. */
+    @FunctionalInterface
+    private interface Operation {
+        String run() throws SQLException;
+    }
+
+    private void timed(String operation, Operation body) {
+        long started = System.nanoTime();
+        String outcome;
+        try {
+            outcome = body.run();
+        } catch (SQLException | RuntimeException e) {
+            throw failure(operation, started, e);
+        }
+        log.info("{}: {} in {} ms", operation, outcome, millisSince(started));
+    }
+
+    private static PostgresControlException failure(String operation, long started, Exception e) {
+        String why = e instanceof PostgresControlException ? e.getMessage() : e.toString();
+        return new PostgresControlException(operation + " failed after " + millisSince(started) + " ms: " + why, e);
+    }
+
+    private static long millisSince(long nanoStart) {
+        return (System.nanoTime() - nanoStart) / 1_000_000;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PostgresControlException("interrupted while waiting for promotion", e);
+        }
+    }
+}

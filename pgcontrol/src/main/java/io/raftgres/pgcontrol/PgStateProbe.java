@@ -1,0 +1,210 @@
+package io.raftgres.pgcontrol;
+
+import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.ControlState;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.Lsn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the local PostgreSQL's state: files in PGDATA, pg_controldata, and one SQL query when the
+ * server accepts connections. Never throws; failures become {@code probeError} or empty results.
+ * Thread-safe (no mutable state); each call opens and closes its own connection.
+ */
+final class PgStateProbe {
+
+    private static final Logger log = LoggerFactory.getLogger(PgStateProbe.class);
+    private static final Duration CONTROLDATA_TIMEOUT = Duration.ofSeconds(5);
+    private static final String STATE_QUERY = """
+            select pg_is_in_recovery(),
+                   current_setting('server_version_num')::int,
+                   case when pg_is_in_recovery() then null else pg_current_wal_lsn()::text end,
+                   case when pg_is_in_recovery() then null
+                        else substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) end,
+                   pg_last_wal_receive_lsn()::text,
+                   pg_last_wal_replay_lsn()::text,
+                   greatest((select timeline_id from pg_control_checkpoint()),
+                            (select min_recovery_end_timeline from pg_control_recovery())),
+                   r.status,
+                   r.received_tli
+              from (select 1) one left join pg_stat_wal_receiver r on true""";
+
+    private final PgControlConfig config;
+    private final ToolRunner tools;
+    private final JdbcSessions sessions;
+
+    PgStateProbe(PgControlConfig config, ToolRunner tools, JdbcSessions sessions) {
+        this.config = config;
+        this.tools = tools;
+        this.sessions = sessions;
+    }
+
+    /** What the server reported over SQL; only exists while it accepts connections. */
+    private record Live(boolean inRecovery, int version, long timeline, Lsn writeLsn, Lsn replayLsn,
+                        boolean streaming) {
+    }
+
+    LocalPgState observe() {
+        try {
+            return probe();
+        } catch (RuntimeException e) {
+            return state(Files.exists(config.dataDir().resolve("PG_VERSION")), null, ControlState.UNKNOWN,
+                    false, false, 0, Lsn.ZERO, Lsn.ZERO, false, null, null, 0, "probe failed: " + e);
+        }
+    }
+
+    private LocalPgState probe() {
+        Path dataDir = config.dataDir();
+        if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
+            return LocalPgState.empty();
+        }
+        List<String> errors = new ArrayList<>();
+        ControlData control = readControlData(errors);
+        Live live = null;
+        try (Connection c = sessions.local(JdbcSessions.PROBE)) {
+            live = query(c);
+        } catch (SQLException e) {
+            if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+                errors.add("postmaster.pid exists but PostgreSQL does not accept connections: " + e.getMessage());
+            }
+        }
+        long timeline = live != null ? live.timeline() : control.timeline();
+        Lsn write = live != null ? live.writeLsn() : control.position();
+        Lsn replay = live != null ? live.replayLsn() : control.position();
+        Lsn timelineStart = null;
+        try {
+            timelineStart = TimelineHistory.startOf(dataDir, timeline).orElse(null);
+        } catch (UncheckedIOException e) {
+            errors.add(e.getMessage());
+        }
+        String upstream = null;
+        try {
+            upstream = configuredUpstream().orElse(null);
+        } catch (UncheckedIOException e) {
+            errors.add(e.getMessage());
+        }
+        return state(true, control.systemId(), control.state(), live != null,
+                live != null && live.inRecovery(), timeline, write, replay, live != null && live.streaming(),
+                upstream, timelineStart, live != null ? live.version() : 0,
+                errors.isEmpty() ? null : String.join("; ", errors));
+    }
+
+    /** A LocalPgState with the agent's fields (activity, failures, downSince) left at their neutral values. */
+    private static LocalPgState state(boolean hasDataDirectory, String systemId, ControlState controlState,
+                                      boolean running, boolean inRecovery, long timeline, Lsn writeLsn,
+                                      Lsn replayLsn, boolean streaming, String upstream, Lsn timelineStartLsn,
+                                      int serverVersion, String probeError) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, Activity.NONE, null, Activity.NONE, -1,
+                serverVersion, probeError);
+    }
+
+    /** pg_controldata of the data directory; {@link ControlData#NONE} when it cannot be read. */
+    ControlData controlData() {
+        return readControlData(new ArrayList<>());
+    }
+
+    private ControlData readControlData(List<String> errors) {
+        ToolRunner.ToolResult result = tools.run("pg_controldata", List.of("-D", config.dataDir().toString()),
+                Map.of(), CONTROLDATA_TIMEOUT);
+        if (!result.succeeded()) {
+            errors.add(result.describe());
+            return ControlData.NONE;
+        }
+        return ControlData.parse(result.output());
+    }
+
+    private static Live query(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(STATE_QUERY)) {
+            rs.next();
+            boolean inRecovery = rs.getBoolean(1);
+            int version = rs.getInt(2);
+            if (!inRecovery) {
+                Lsn current = Lsn.parse(rs.getString(3));
+                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false);
+            }
+            Lsn received = lsnOrNull(rs.getString(5));
+            Lsn replayed = lsnOrNull(rs.getString(6));
+            long receivedTli = rs.getLong(9);
+            long timeline = receivedTli > 0 ? receivedTli : rs.getLong(7);
+            Lsn write = received != null ? received : replayed != null ? replayed : Lsn.ZERO;
+            return new Live(true, version, timeline, write, replayed != null ? replayed : Lsn.ZERO,
+                    "streaming".equals(rs.getString(8)));
+        }
+    }
+
+    /** The member this data directory follows: only a standby (standby.signal present) follows anyone. */
+    Optional<String> configuredUpstream() {
+        Path dataDir = config.dataDir();
+        Path conf = dataDir.resolve("postgresql.conf");
+        if (!Files.exists(dataDir.resolve("standby.signal")) || !Files.isRegularFile(conf)) {
+            return Optional.empty();
+        }
+        try {
+            return PgConfigRenderer.upstreamOf(Files.readString(conf, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + conf, e);
+        }
+    }
+
+    /** pg_is_in_recovery() of the local server; empty when it does not answer. */
+    Optional<Boolean> inRecovery() {
+        try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
+            rs.next();
+            return Optional.of(rs.getBoolean(1));
+        } catch (SQLException e) {
+            log.debug("pg_is_in_recovery() not answered: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    List<WalSender> walSenders() {
+        String sql = "select usename, application_name, client_addr::text, state, sync_state, sync_priority"
+                + " from pg_stat_replication order by application_name, pid";
+        try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            List<WalSender> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new WalSender(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6)));
+            }
+            return out;
+        } catch (SQLException e) {
+            log.debug("pg_stat_replication not readable: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    Optional<Long> postmasterStartMillis() {
+        String sql = "select (extract(epoch from pg_postmaster_start_time()) * 1000)::bigint";
+        try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return Optional.of(rs.getLong(1));
+        } catch (SQLException e) {
+            log.debug("pg_postmaster_start_time() not answered: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Lsn lsnOrNull(String text) {
+        return text == null ? null : Lsn.parse(text);
+    }
+}
