@@ -1,0 +1,25 @@
+package io.raftgres.api;
+
+/**
+ * What the REST API may ask of the agent: one read of the state the agent's last HA cycle
+ * gathered. The API never reaches PostgreSQL or Raft itself, so a health probe can neither
+ * stall nor add load to the database or the consensus group.
+ *
+ * <p>Contract for implementations (the agent):
+ * <ul>
+ *   <li>{@link #snapshot()} is cheap and non-blocking: it returns a reference to an immutable
+ *       value the HA loop published (for example through a volatile field or an
+ *       {@code AtomicReference}). It must not query PostgreSQL, wait for a Raft round trip,
+ *       take a lock held across I/O, or throw.</li>
+ *   <li>It is called concurrently from Netty event-loop threads, once or more per request.
+ *       Each call may return a different snapshot; the API reads one per request and uses
+ *       only that one, so every answer is internally consistent.</li>
+ *   <li>Before the first HA cycle completes the agent still returns a snapshot (PostgreSQL
+ *       state "starting" or "stopped", an empty cluster state), never {@code null}.</li>
+ * </ul>
+ */
+public interface AgentFacade {
+
+    /** The state from the agent's most recent HA cycle; never null, never blocks. */
+    StatusSnapshot snapshot();
+}

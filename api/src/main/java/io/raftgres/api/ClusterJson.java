@@ -1,0 +1,130 @@
+package io.raftgres.api;
+
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.TimelineSwitch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the {@code /cluster}, {@code /history} and {@code /config} documents from the
+ * replicated {@link ClusterState} (never from live queries), with Patroni's field names.
+ * Stateless.
+ */
+final class ClusterJson {
+
+    private static final String UNKNOWN_LAG = "unknown";
+
+    private ClusterJson() {
+    }
+
+    /** {@code {members: [...sorted by name], scope, pause?}}. */
+    static Map<String, Object> cluster(ClusterState cluster, boolean paused) {
+        Optional<Lsn> leaderPosition = WalPositions.leaderPosition(cluster);
+        String leaderName = cluster.leaderRecord().map(LeaderRecord::member).orElse(null);
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (MemberRecord m : cluster.members().values()) {
+            members.add(member(m, m.name().equals(leaderName), leaderPosition));
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("members", members);
+        json.put("scope", cluster.scope());
+        if (paused) {
+            json.put("pause", true);
+        }
+        return json;
+    }
+
+    /** {@code [[timeline, switch_lsn, reason, timestamp, new_leader], ...]}, oldest first. */
+    static List<List<Object>> history(ClusterState cluster) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (TimelineSwitch t : cluster.history()) {
+            rows.add(Arrays.asList(t.timeline(), WalPositions.orZero(t.switchLsn()).value(), t.reason(),
+                    TimeText.iso(t.atMillis()), t.newLeader()));
+        }
+        return rows;
+    }
+
+    /** The dynamic configuration as Patroni spells it (times in seconds). Holds no secrets. */
+    static Map<String, Object> config(DynamicConfig config) {
+        Map<String, Object> postgresql = new LinkedHashMap<>();
+        postgresql.put("use_pg_rewind", config.usePgRewind());
+        postgresql.put("use_slots", config.useSlots());
+        postgresql.put("parameters", new LinkedHashMap<>(config.parameters()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("loop_wait", seconds(config.loopWaitMillis()));
+        json.put("maximum_lag_on_failover", config.maximumLagOnFailover());
+        json.put("primary_start_timeout", seconds(config.primaryStartTimeoutMillis()));
+        json.put("postgresql", postgresql);
+        return json;
+    }
+
+    private static Map<String, Object> member(MemberRecord m, boolean isLeader, Optional<Lsn> leaderPosition) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", m.name());
+        json.put("role", isLeader ? "leader" : "replica");
+        json.put("state", isLeader ? m.state() : replicaState(m));
+        json.put("api_url", m.apiUrl());
+        json.put("host", m.pgHost());
+        json.put("port", m.pgPort());
+        if (m.timeline() > 0) {
+            json.put("timeline", m.timeline());
+        }
+        if (!isLeader) {
+            putLag(json, m, leaderPosition);
+        }
+        Map<String, Object> tags = TagViews.forJson(m.tags());
+        if (!tags.isEmpty()) {
+            json.put("tags", tags);
+        }
+        return json;
+    }
+
+    /** Patroni shows a running replica's replication state in place of "running". */
+    private static String replicaState(MemberRecord m) {
+        if (m.role() == PgRole.REPLICA && "running".equals(m.state())) {
+            return m.streaming() ? "streaming" : "in archive recovery";
+        }
+        return m.state();
+    }
+
+    /**
+     * LSNs as {@code X/Y} and lags in bytes behind the leader; a lag is "unknown" without a
+     * leader or without a position for the member. {@code lag} uses the furthest of the two
+     * positions, as failover does.
+     */
+    private static void putLag(Map<String, Object> json, MemberRecord m, Optional<Lsn> leaderPosition) {
+        Lsn receive = WalPositions.orZero(m.receiveLsn());
+        Lsn replay = WalPositions.orZero(m.replayLsn());
+        if (!receive.equals(Lsn.ZERO)) {
+            json.put("receive_lsn", receive.toString());
+        }
+        if (!replay.equals(Lsn.ZERO)) {
+            json.put("replay_lsn", replay.toString());
+        }
+        json.put("receive_lag", lag(leaderPosition, receive));
+        json.put("replay_lag", lag(leaderPosition, replay));
+        json.put("lag", lag(leaderPosition, receive.isAfter(replay) ? receive : replay));
+    }
+
+    private static Object lag(Optional<Lsn> leaderPosition, Lsn position) {
+        if (leaderPosition.isEmpty() || position.equals(Lsn.ZERO)) {
+            return UNKNOWN_LAG;
+        }
+        return position.lagBehind(leaderPosition.get());
+    }
+
+    /** Whole seconds as an integer, as Patroni's config has them; fractions as a decimal. */
+    private static Number seconds(long millis) {
+        return millis % 1000 == 0 ? (Number) (millis / 1000) : (Number) (millis / 1000.0);
+    }
+}

@@ -1,0 +1,104 @@
+package io.raftgres.api;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The running REST API: a Micronaut application context with a Netty HTTP server, started
+ * programmatically by the agent with its {@link AgentFacade} registered as the only source of
+ * data. Environment variables are not read, and the settings made here (listen address, CORS,
+ * thread count) take precedence over system properties and any {@code application.yml}: the
+ * agent's own configuration is authoritative.
+ *
+ * <p>Threading: {@link #start} and {@link #close} are called by the agent's main thread;
+ * requests run on the server's Netty event loops (two threads). Product default listen
+ * address is 127.0.0.1:8008, passed in by the agent.
+ */
+public final class RestServer implements AutoCloseable {
+
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
+
+    private RestServer(ApplicationContext context, EmbeddedServer server) {
+        this.context = context;
+        this.server = server;
+    }
+
+    /**
+     * Starts the API on {@code host:port} and returns once it accepts connections.
+     *
+     * @param host   address to bind, e.g. "127.0.0.1" or "0.0.0.0"
+     * @param port   TCP port, 0 for a free one (see {@link #port()})
+     * @param facade the agent's view; called on every request
+     * @throws IllegalArgumentException for a blank host or a port outside 0..65535
+     * @throws NullPointerException     for a null facade
+     * @throws IllegalStateException    when the server cannot start (port in use, unknown host);
+     *                                  the cause says why; nothing is left running
+     */
+    public static RestServer start(String host, int port, AgentFacade facade) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("REST listen host must not be blank");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("REST listen port must be within 0..65535, got " + port);
+        }
+        Objects.requireNonNull(facade, "facade");
+        ApplicationContext context = ApplicationContext.builder()
+                .banner(false)
+                .deduceEnvironment(false)
+                .deduceCloudEnvironment(false)
+                .environmentPropertySource(false)
+                .properties(properties(host, port))
+                .build();
+        context.registerSingleton(AgentFacade.class, facade);
+        try {
+            context.start();
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            server.start();
+            return new RestServer(context, server);
+        } catch (RuntimeException e) {
+            context.close();
+            throw new IllegalStateException("cannot start the REST API on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound TCP port (the chosen one when started with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /**
+     * Stops the server and the context; in-flight requests are cut off. Returns once the port no
+     * longer accepts connections (within about a second). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (server.isRunning()) {
+            server.stop();
+        }
+        if (context.isRunning()) {
+            context.close();
+        }
+    }
+
+    private static Map<String, Object> properties(String host, int port) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("micronaut.server.host", host);
+        p.put("micronaut.server.port", port);
+        // No CORS: OPTIONS requests (HAProxy's "option httpchk OPTIONS /master") reach HealthController.
+        p.put("micronaut.server.cors.enabled", false);
+        // A health API needs few threads. Netty's default 2 s quiet period would keep the port
+        // listening and the threads alive after close(); without it close() returns with both gone.
+        p.put("micronaut.netty.event-loops.default.num-threads", 2);
+        for (String group : new String[]{"micronaut.netty.event-loops.default", "micronaut.server.netty.parent",
+                "micronaut.server.netty.worker"}) {
+            p.put(group + ".shutdown-quiet-period", "0s");
+            p.put(group + ".shutdown-timeout", "2s");
+        }
+        return p;
+    }
+}
