@@ -1,0 +1,195 @@
+package io.raftgres.vip;
+
+import io.raftgres.core.spi.VipControl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VIP on this host through iproute2 ({@code ip addr add|del|show}) and iputils
+ * {@code arping}. Needs {@code CAP_NET_ADMIN} (address changes) and {@code CAP_NET_RAW}
+ * (gratuitous ARP), or root.
+ *
+ * <p>Called by the agent's HA loop; which member holds the VIP and when (added only after
+ * promotion, removed first on demotion) is decided there. This class only makes each step robust:
+ * <ul>
+ *   <li>{@link #add} and {@link #remove} are idempotent. They do not trust error texts (iproute2
+ *       prints "File exists" or "Address already assigned" depending on version); after a
+ *       failed command they look at the interface and report what is actually there.</li>
+ *   <li>Nothing throws. A failing tool is logged at WARN with its output and the call returns
+ *       false; the agent retries on its next cycle.</li>
+ *   <li>Every call is bounded: all commands of one call share a budget of
+ *       {@code command_timeout_ms} (a tool that overruns is killed, which adds at most half a
+ *       second). {@link #add} does not wait for the ARP announcements, which run on other
+ *       threads ({@link ArpAnnouncer}): one {@code arping} run takes about a second and the HA
+ *       loop must stay free to demote.</li>
+ *   <li>{@link #remove} first cancels pending announcements, then deletes the address, also
+ *       when it is installed with another prefix length (e.g. left over from an earlier
+ *       configuration), because any copy of the address on a non-primary is a second VIP.</li>
+ * </ul>
+ *
+ * <p>Thread-safety: {@link #add} and {@link #remove} are serialized, so a remove that follows an
+ * add always wins (it waits at most for that add's budget); {@link #isPresent} may be called from
+ * any thread at any time.
+ */
+public final class IpVipControl implements VipControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IpVipControl.class);
+    /** Bound on the copies {@link #remove} deletes in one call. */
+    private static final int MAX_COPIES = 4;
+
+    private final VipSettings settings;
+    private final CommandRunner runner;
+    private final ArpAnnouncer announcer;
+
+    /** Production wiring: real processes, announcements on virtual threads. */
+    public IpVipControl(VipSettings settings) {
+        this(settings, new ProcessCommandRunner(), DelayedExecutor.virtualThreads("raftgres-vip-arp"));
+    }
+
+    public IpVipControl(VipSettings settings, CommandRunner runner, DelayedExecutor later) {
+        this.settings = settings;
+        this.runner = runner;
+        this.announcer = new ArpAnnouncer(settings, runner, later);
+    }
+
+    @Override
+    public boolean isPresent() {
+        return lookup(new Budget(settings.commandTimeout())).present();
+    }
+
+    /**
+     * Adds the VIP if it is not on the interface, then starts a round of announcements. True when
+     * the VIP is on the interface with the configured prefix; the announcements follow on other
+     * threads, and their failures are logged, not returned.
+     */
+    @Override
+    public synchronized boolean add() {
+        Budget budget = new Budget(settings.commandTimeout());
+        CommandResult result = ip(budget, "addr", "add", settings.address(), "dev", settings.interfaceName());
+        if (result.succeeded()) {
+            LOG.info("VIP {} added on {}, announcing it", settings.address(), settings.interfaceName());
+        } else if (lookup(budget).copies().contains(settings.address())) {
+            LOG.debug("VIP {} was already on {}", settings.address(), settings.interfaceName());
+        } else {
+            LOG.warn("VIP {}: cannot add it on {}, `{} addr add` {}", settings.address(),
+                    settings.interfaceName(), settings.ipBinary(), result.describe());
+            return false;
+        }
+        // Announce also when it was already there: this call may be the repair of a VIP whose
+        // neighbours still point elsewhere.
+        announcer.start();
+        return true;
+    }
+
+    /**
+     * Cancels pending announcements and deletes every copy of the VIP from the interface. True
+     * only when a final look at the interface shows none left.
+     */
+    @Override
+    public synchronized boolean remove() {
+        // First, before anything can block: stop announcing an address we are giving up.
+        announcer.stop();
+        Budget budget = new Budget(settings.commandTimeout());
+        CommandResult last = ip(budget, "addr", "del", settings.address(), "dev", settings.interfaceName());
+        if (last.succeeded()) {
+            LOG.info("VIP {} removed from {}", settings.address(), settings.interfaceName());
+        }
+        // Verify, and delete copies with another prefix length (left over from an earlier
+        // configuration, or added by hand): any copy still answers for the VIP.
+        for (int round = 0; round < MAX_COPIES; round++) {
+            Lookup now = lookup(budget);
+            if (!now.known()) {
+                return false;
+            }
+            if (now.copies().isEmpty()) {
+                return true;
+            }
+            String copy = now.copies().getFirst();
+            last = ip(budget, "addr", "del", copy, "dev", settings.interfaceName());
+            if (!last.succeeded()) {
+                break;
+            }
+            LOG.info("VIP {}: removed a copy installed as {} from {}", settings.address(), copy,
+                    settings.interfaceName());
+        }
+        LOG.warn("VIP {}: cannot remove it from {}, `{} addr del` {}", settings.address(),
+                settings.interfaceName(), settings.ipBinary(), last.describe());
+        return false;
+    }
+
+    public VipSettings settings() {
+        return settings;
+    }
+
+    private Lookup lookup(Budget budget) {
+        CommandResult result = ip(budget, "-o", "addr", "show", "dev", settings.interfaceName());
+        if (!result.succeeded()) {
+            LOG.warn("VIP {}: cannot list addresses of {}, `{} -o addr show` {}", settings.address(),
+                    settings.interfaceName(), settings.ipBinary(), result.describe());
+            return Lookup.UNKNOWN;
+        }
+        return new Lookup(true, findAddress(result.output(), settings.ip()));
+    }
+
+    private CommandResult ip(Budget budget, String... args) {
+        if (budget.isSpent()) {
+            return CommandResult.failedToRun("not run: the " + settings.commandTimeoutMillis()
+                    + " ms budget of this call was spent by earlier commands");
+        }
+        List<String> argv = new ArrayList<>(args.length + 1);
+        argv.add(settings.ipBinary());
+        argv.addAll(List.of(args));
+        return runner.run(argv, budget.remaining());
+    }
+
+    /**
+     * Every {@code inet} entry of {@code ip -o addr show} output whose IP is {@code ip}, as
+     * installed ("10.0.0.100/24"). Matched on the IP alone: the host answers for the address
+     * whatever its prefix length or label, and Linux allows the same IP with several prefixes.
+     */
+    static List<String> findAddress(String ipOutput, String ip) {
+        List<String> copies = new ArrayList<>();
+        for (String line : ipOutput.split("\n")) {
+            String[] tokens = line.trim().split("\\s+");
+            for (int i = 0; i + 1 < tokens.length; i++) {
+                if (tokens[i].equals("inet")) {
+                    String candidate = tokens[i + 1];
+                    int slash = candidate.indexOf('/');
+                    if ((slash < 0 ? candidate : candidate.substring(0, slash)).equals(ip)) {
+                        copies.add(candidate);
+                    }
+                }
+            }
+        }
+        return List.copyOf(copies);
+    }
+
+    /** What the interface holds: whether we could tell, and each copy of the VIP on it. */
+    private record Lookup(boolean known, List<String> copies) {
+        static final Lookup UNKNOWN = new Lookup(false, List.of());
+
+        boolean present() {
+            return !copies.isEmpty();
+        }
+    }
+
+    /** The time left for the commands of one call, so a call is bounded however many it runs. */
+    private static final class Budget {
+        private final long deadline;
+
+        Budget(Duration total) {
+            this.deadline = System.nanoTime() + total.toNanos();
+        }
+
+        boolean isSpent() {
+            return deadline - System.nanoTime() <= 0;
+        }
+
+        Duration remaining() {
+            return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.raftgres.vip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class VipSettingsTest {
+
+    @Test
+    void defaultsFollowTheDocumentedValues() {
+        VipSettings settings = VipSettings.of("10.0.0.100/24", "eth0");
+
+        assertEquals(5, settings.arpCount());
+        assertEquals(200, settings.arpIntervalMillis());
+        assertEquals(3000, settings.reannounceAfterMillis());
+        assertEquals(2000, settings.commandTimeoutMillis());
+        assertEquals("ip", settings.ipBinary());
+        assertEquals("arping", settings.arpingBinary());
+    }
+
+    @Test
+    void splitsTheAddressIntoIpAndPrefixLength() {
+        VipSettings settings = VipSettings.of("10.0.0.100/24", "eth0");
+
+        assertEquals("10.0.0.100", settings.ip());
+        assertEquals(24, settings.prefixLength());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.100", "10.0.0/24", "10.0.0.256/24", "10.0.0.010/24", "10.0.0.1/0",
+            "10.0.0.1/33", "10.0.0.1/+8", "fd00::100/64", "vip.example.com/24", "10.0.0.1/24 ", ""})
+    void rejectsAddressesThatAreNotIpv4WithPrefix(String address) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VipSettings.of(address, "eth0"));
+
+        assertTrue(e.getMessage().startsWith("vip.address '" + address + "'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-eth0", "eth0:1", "eth 0", "a/b", "..", "averylonginterface"})
+    void rejectsInterfaceNamesLinuxWouldNotAcceptOrToolsWouldMisread(String name) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VipSettings.of("10.0.0.100/24", name));
+
+        assertTrue(e.getMessage().startsWith("vip.interface '" + name + "'"), e.getMessage());
+    }
+
+    @Test
+    void namesTheKeyOfAnOutOfRangeNumber() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VipSettings("10.0.0.100/24", "eth0", 0, 200, 3000, 2000, "ip", "arping"));
+
+        assertEquals("vip.arp_count is 0, must be in 1..100", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new VipSettings("10.0.0.100/24", "eth0", 5, -1, 3000, 2000, "ip", "arping"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 0, "ip", "arping"));
+    }
+
+    @Test
+    void rejectsABlankBinary() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 2000, " ", "arping"));
+
+        assertTrue(e.getMessage().startsWith("vip.ip_binary"), e.getMessage());
+    }
+
+    @Test
+    void allowsTurningTheReannouncementOff() {
+        VipSettings settings = new VipSettings("10.0.0.100/24", "eth0", 1, 0, 0, 2000, "/usr/sbin/ip", "/usr/sbin/arping");
+
+        assertEquals(0, settings.reannounceAfterMillis());
+    }
+}
