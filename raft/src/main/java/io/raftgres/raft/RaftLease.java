@@ -1,0 +1,250 @@
+package io.raftgres.raft;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's leader lease: the only signal that allows this member to run a writable primary.
+ *
+ * <p><b>Mechanism.</b> While the local Raft server is leader and leader-ready, a task every
+ * {@code H} reads the monotonic clock ({@code send_time = s}) and then commits a
+ * {@code LeaseHeartbeat(member, term)} through the <em>local</em> server. When that entry
+ * commits (and was accepted) while the server is still leader in the same term, the lease
+ * expiry becomes {@code max(expiry, s + L)}. {@link #isValid()} is true only while the server
+ * is still leader in that same term and {@code now < expiry}. The lease is invalid at start,
+ * and is dropped on any term change or step-down; a reply that arrives after such a change
+ * extends nothing.
+ *
+ * <p><b>Why it cannot overlap a new leader.</b> The heartbeat committed, so a majority of
+ * members appended it; each received the AppendEntries carrying it at or after {@code s},
+ * because {@code s} was read before the entry existed. Every such member resets its election
+ * timer then, so it neither starts an election before {@code s + ET_min} nor, with pre-vote
+ * on, grants a pre-vote to anyone before {@code s + ET_min} (a voter refuses pre-votes while
+ * it heard from its leader within ET_min). Any new leader needs a majority, which includes at
+ * least one of those members, so no other leader can exist before {@code s + ET_min}. Our
+ * lease ends at {@code s + L}. The agent checks the lease every {@link #CHECK_INTERVAL} and
+ * then fences (VIP off, PostgreSQL stopped immediately) within {@link #FENCE_BUDGET}, so the
+ * old primary stops accepting writes by {@code s + L + check + fence} at the latest. Clock
+ * rates differ between hosts: with a rate error of at most {@link #DRIFT_PERCENT}% the
+ * followers' ET_min may look shorter by {@code drift = ET_min × 1%} on the leader's clock.
+ * Hence the rule, enforced by {@link RaftNodeConfig}:
+ * {@code L + check + fence + drift < ET_min}; with the defaults
+ * {@code 1000 + 100 + 500 + 20 = 1620 < 2000 ms}. Wall-clock jumps do not matter: only
+ * {@code System.nanoTime()} is used.
+ *
+ * <p><b>Pre-conditions.</b> Pre-vote must stay on: in the real-vote phase a voter whose term
+ * is lower than the candidate's skips the "still have a leader" check. A member that restarts
+ * forgets when it last heard from the leader and would grant pre-votes at once, so
+ * {@link RaftNode#start()} keeps a restarted member out for ET_min (its restart quarantine).
+ * Forced elections skip pre-vote: Ratis disables its own lease during a leadership transfer,
+ * and our agent demotes PostgreSQL before any planned transfer, so a transfer never relies on
+ * this lease. A frozen process (GC, stopped VM) can outlive its lease between a check and
+ * acting on it; the watchdog covers that case.
+ *
+ * <p><b>Residual race and the takeover delay.</b> A follower may grant a pre-vote to a
+ * candidate (having heard nothing from the leader for ET_min), then receive and acknowledge
+ * one more heartbeat, then grant that candidate its real vote (higher term, leader check
+ * skipped). The new leader then exists while the acknowledged heartbeat's lease still runs,
+ * for at most L. Ratis' own lease has the same hole. It needs a leader-follower link that was
+ * silent for ET_min to deliver within the few milliseconds between the two votes, so it is
+ * rare; the agent closes it anyway: a new leader promotes PostgreSQL only after
+ * {@link #takeoverDelay()} (L + check + fence + drift) has passed since it became leader
+ * ({@code RaftView.leaderSinceMillis}). Every lease granted before the election ends by then,
+ * and the old primary has fenced itself.
+ *
+ * <p><b>Threading.</b> {@link #isValid()} may be called from any thread and never blocks.
+ * Ticks run on the scheduler given to {@link #start}; commit replies arrive on Ratis threads
+ * and only update an atomic reference.
+ */
+public final class RaftLease {
+
+    /** How often the agent checks the lease (part of the safety rule). */
+    public static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
+    /** How long the agent may take to fence after it sees the lease lapse (part of the safety rule). */
+    public static final Duration FENCE_BUDGET = Duration.ofMillis(500);
+    /** Assumed bound on the clock-rate difference between two hosts, in percent. */
+    public static final int DRIFT_PERCENT = 1;
+    /** Heartbeats allowed in flight at once: a stuck commit must not pile up entries. */
+    static final int MAX_IN_FLIGHT = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftLease.class);
+
+    /** What the lease needs to know about the local Raft server; reads must not block. */
+    public interface LeaderStatus {
+        boolean isLeader();
+
+        boolean isLeaderReady();
+
+        long term();
+    }
+
+    /** Commits a lease heartbeat for {@code term} through the local server; true once committed and accepted. */
+    @FunctionalInterface
+    public interface HeartbeatCommitter {
+        CompletableFuture<Boolean> commitHeartbeat(long term);
+    }
+
+    /** Lease of one term; {@code granted} false until a heartbeat of that term committed. */
+    private record Grant(long term, boolean granted, long expiryNanos) {
+    }
+
+    private final long heartbeatNanos;
+    private final long leaseNanos;
+    private final Duration electionTimeoutMin;
+    private final LeaderStatus status;
+    private final HeartbeatCommitter committer;
+    private final LongSupplier nanoTime;
+    private final AtomicReference<Grant> grant = new AtomicReference<>(new Grant(-1, false, 0));
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean reportedValid;
+    private ScheduledFuture<?> task;
+    private ScheduledExecutorService scheduler;
+
+    /**
+     * @param config    supplies H, L and ET_min (already checked against the safety rule)
+     * @param status    the local server's leadership
+     * @param committer commits heartbeats through the local server
+     * @param nanoTime  the monotonic clock ({@code System::nanoTime} in production)
+     */
+    public RaftLease(RaftNodeConfig config, LeaderStatus status, HeartbeatCommitter committer,
+                     LongSupplier nanoTime) {
+        this.heartbeatNanos = config.heartbeatInterval().toNanos();
+        this.leaseNanos = config.leaseDuration().toNanos();
+        this.electionTimeoutMin = config.electionTimeoutMin();
+        this.status = status;
+        this.committer = committer;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Sum of the lease and the agent's budgets, which must stay below {@code electionTimeoutMin}. */
+    static long safetyBudgetMillis(Duration lease, Duration electionTimeoutMin) {
+        return lease.toMillis() + CHECK_INTERVAL.toMillis() + FENCE_BUDGET.toMillis()
+                + electionTimeoutMin.toMillis() * DRIFT_PERCENT / 100;
+    }
+
+    /**
+     * How long a new leader must wait after becoming leader before it may promote: every
+     * lease acknowledged before its election has ended and the old primary has fenced by then.
+     */
+    public Duration takeoverDelay() {
+        return Duration.ofMillis(safetyBudgetMillis(Duration.ofNanos(leaseNanos), electionTimeoutMin));
+    }
+
+    /** Starts sending heartbeats every H on {@code scheduler}. */
+    public synchronized void start(ScheduledExecutorService scheduler) {
+        if (task == null) {
+            this.scheduler = scheduler;
+            task = scheduler.scheduleAtFixedRate(this::tickSafely, 0, heartbeatNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Runs a heartbeat round now (e.g. on becoming leader-ready) instead of waiting up to H. */
+    public synchronized void kick() {
+        if (task != null) {
+            try {
+                scheduler.execute(this::tickSafely);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("scheduler is shut down; no extra heartbeat round");
+            }
+        }
+    }
+
+    /** Stops the heartbeats; the lease then lapses within L. */
+    public synchronized void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+        grant.set(new Grant(-1, false, 0));
+    }
+
+    /** True while the local server is leader in the lease's term and the lease has not expired. */
+    public boolean isValid() {
+        Grant g = grant.get();
+        return g.granted() && status.isLeader() && status.term() == g.term()
+                && nanoTime.getAsLong() - g.expiryNanos() < 0;
+    }
+
+    /** Nanoseconds left on the lease, or 0 when it is not valid. */
+    public long remainingNanos() {
+        Grant g = grant.get();
+        return isValid() ? g.expiryNanos() - nanoTime.getAsLong() : 0;
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("lease heartbeat round failed; the lease will lapse unless a later round succeeds", e);
+        }
+    }
+
+    /** One heartbeat round; package-private so tests can drive it with a fake clock. */
+    void tick() {
+        long term = status.term();
+        boolean leader = status.isLeader();
+        Grant current = grant.get();
+        if (!leader || current.term() != term) {
+            grant.compareAndSet(current, new Grant(leader ? term : -1, false, 0));
+        }
+        logTransitions();
+        if (!leader || !status.isLeaderReady()) {
+            return;
+        }
+        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+            inFlight.decrementAndGet();
+            return;
+        }
+        long sentNanos = nanoTime.getAsLong();
+        CompletableFuture<Boolean> commit;
+        try {
+            commit = committer.commitHeartbeat(term);
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+        commit.whenComplete((ok, error) -> {
+            inFlight.decrementAndGet();
+            if (error == null && Boolean.TRUE.equals(ok)) {
+                extend(term, sentNanos);
+            } else {
+                LOG.debug("lease heartbeat of term {} did not commit: {}", term, error == null ? "rejected" : error);
+            }
+        });
+    }
+
+    private void extend(long term, long sentNanos) {
+        if (!status.isLeader() || status.term() != term) {
+            return;
+        }
+        long expiry = sentNanos + leaseNanos;
+        grant.updateAndGet(g -> {
+            if (g.term() != term) {
+                return g;
+            }
+            long next = g.granted() && g.expiryNanos() - expiry > 0 ? g.expiryNanos() : expiry;
+            return new Grant(term, true, next);
+        });
+    }
+
+    private void logTransitions() {
+        boolean valid = isValid();
+        if (valid != reportedValid) {
+            reportedValid = valid;
+            if (valid) {
+                LOG.info("lease held for term {}", grant.get().term());
+            } else {
+                LOG.info("lease lapsed (term {}, Raft leader: {})", status.term(), status.isLeader());
+            }
+        }
+    }
+}

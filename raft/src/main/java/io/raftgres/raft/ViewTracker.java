@@ -1,0 +1,128 @@
+package io.raftgres.raft;
+
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.RaftRole;
+import io.raftgres.core.model.RaftView;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+
+/**
+ * Builds {@link RaftView}s from the local Ratis division and what the node observed: when
+ * this member became leader of its current term and when an entry of the current term last
+ * committed. Also the lease's window onto the division.
+ *
+ * <p>Thread-safe and non-blocking: Ratis callbacks, the lease timer and the agent call it.
+ */
+final class ViewTracker implements RaftLease.LeaderStatus {
+
+    /** {@link RaftView#quorumReachable()} is true when a current-term entry committed this recently. */
+    static final Duration QUORUM_WINDOW = Duration.ofMillis(2000);
+
+    private static final RaftView DETACHED = new RaftView(0, RaftRole.UNKNOWN, null, false, false, -1, false);
+
+    /** When this member became leader of which term, in milliseconds of the monotonic clock. */
+    private record LeaderSince(long term, long millis) {
+    }
+
+    private final LongSupplier nanoTime;
+    private final Supplier<ClusterState> state;
+    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1));
+    private volatile RaftServer.Division division;
+    private volatile long lastCommitNanos;
+    private volatile boolean committedOnce;
+
+    ViewTracker(LongSupplier nanoTime, Supplier<ClusterState> state) {
+        this.nanoTime = nanoTime;
+        this.state = state;
+    }
+
+    void attach(RaftServer.Division d) {
+        division = d;
+    }
+
+    /** After close: views say UNKNOWN and the lease sees no leadership. */
+    void detach() {
+        division = null;
+    }
+
+    @Override
+    public boolean isLeader() {
+        RaftServer.Division d = division;
+        return d != null && d.getInfo().isLeader();
+    }
+
+    @Override
+    public boolean isLeaderReady() {
+        RaftServer.Division d = division;
+        return d != null && d.getInfo().isLeaderReady();
+    }
+
+    @Override
+    public long term() {
+        RaftServer.Division d = division;
+        return d == null ? -1 : d.getInfo().getCurrentTerm();
+    }
+
+    /** Records the start of this member's leadership of the current term (first sighting wins). */
+    void observeLeadership() {
+        RaftServer.Division d = division;
+        if (d == null || !d.getInfo().isLeader()) {
+            return;
+        }
+        long term = d.getInfo().getCurrentTerm();
+        long nowMillis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong());
+        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis));
+    }
+
+    /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
+    void applied(long entryTerm) {
+        if (entryTerm == term()) {
+            committed();
+        }
+    }
+
+    /** A write of ours committed. */
+    void committed() {
+        lastCommitNanos = nanoTime.getAsLong();
+        committedOnce = true;
+    }
+
+    RaftView view(boolean leaseValid) {
+        RaftServer.Division d = division;
+        if (d == null) {
+            return DETACHED;
+        }
+        observeLeadership();
+        DivisionInfo info = d.getInfo();
+        long term = info.getCurrentTerm();
+        RaftRole role = switch (info.getCurrentRole()) {
+            case LEADER -> RaftRole.LEADER;
+            case FOLLOWER -> RaftRole.FOLLOWER;
+            case CANDIDATE -> RaftRole.CANDIDATE;
+            default -> RaftRole.UNKNOWN;
+        };
+        RaftPeerId leader = info.getLeaderId();
+        LeaderSince since = leaderSince.get();
+        boolean quorum = committedOnce && nanoTime.getAsLong() - lastCommitNanos < QUORUM_WINDOW.toNanos();
+        boolean leading = role == RaftRole.LEADER;
+        return new RaftView(term, role, leader == null ? null : memberNameOf(leader.toString()),
+                leading && info.isLeaderReady(), leading && leaseValid,
+                leading && since.term() == term ? since.millis() : -1, quorum);
+    }
+
+    /** A peer id is a Raft address; members publish theirs, so show the member's name when known. */
+    private String memberNameOf(String raftAddress) {
+        return state.get().members().values().stream()
+                .filter(m -> raftAddress.equals(m.raftAddress()))
+                .map(MemberRecord::name)
+                .findFirst()
+                .orElse(raftAddress);
+    }
+}

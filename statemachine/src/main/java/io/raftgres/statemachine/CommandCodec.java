@@ -1,0 +1,140 @@
+package io.raftgres.statemachine;
+
+import io.raftgres.statemachine.Command.AbortInitialize;
+import io.raftgres.statemachine.Command.ClaimInitialize;
+import io.raftgres.statemachine.Command.ClaimLeader;
+import io.raftgres.statemachine.Command.CompleteInitialize;
+import io.raftgres.statemachine.Command.LeaseHeartbeat;
+import io.raftgres.statemachine.Command.PublishMember;
+import io.raftgres.statemachine.Command.RecordTimelineSwitch;
+import io.raftgres.statemachine.Command.RemoveMember;
+import io.raftgres.statemachine.Command.SeedConfig;
+import io.raftgres.statemachine.Command.SetConfig;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The log-entry format of {@link Command}s: versioned JSON such as
+ * {@code {"v":1,"type":"ClaimLeader","member":"n1","term":7,"timeline":2,"optime":"0/3000060"}}.
+ * {@code type} is the command's simple class name, the other fields are its record components
+ * in declaration order, WAL positions are PostgreSQL's {@code X/Y} text. Never Java
+ * serialization: every replica and every future version must be able to read the log.
+ *
+ * <p>{@link #decode} is strict: an unknown version or type, a missing field or a wrong value
+ * type throws {@link IllegalArgumentException} naming it. Stateless; safe from any thread.
+ */
+public final class CommandCodec {
+
+    /** The format version written by {@link #encode}; the only one {@link #decode} accepts. */
+    public static final int VERSION = 1;
+
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private static final Set<String> TYPES = Arrays.stream(Command.class.getPermittedSubclasses())
+            .map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
+
+    private CommandCodec() {
+    }
+
+    /**
+     * Encodes {@code command}; throws {@link IllegalArgumentException} naming a required field
+     * that is null, so that nothing undecodable ever reaches the log.
+     */
+    public static byte[] encode(Command command) {
+        String type = command.getClass().getSimpleName();
+        require(command.member(), "member", type);
+        switch (command) {
+            case CompleteInitialize c -> require(c.systemId(), "systemId", type);
+            case PublishMember c -> require(require(c.record(), "record", type).name(), "record.name", type);
+            case RemoveMember c -> require(c.name(), "name", type);
+            case SetConfig c -> require(c.config(), "config", type);
+            case SeedConfig c -> require(c.config(), "config", type);
+            default -> { }
+        }
+        ObjectNode n = ModelJson.object();
+        n.put("v", VERSION);
+        n.put("type", type);
+        n.put("member", command.member());
+        n.put("term", command.term());
+        switch (command) {
+            case ClaimInitialize ignored -> { }
+            case CompleteInitialize c -> n.put("systemId", c.systemId());
+            case AbortInitialize ignored -> { }
+            case ClaimLeader c -> {
+                n.put("timeline", c.timeline());
+                ModelJson.putLsn(n, "optime", c.optime());
+            }
+            case LeaseHeartbeat ignored -> { }
+            case RecordTimelineSwitch c -> {
+                n.put("timeline", c.timeline());
+                ModelJson.putLsn(n, "switchLsn", c.switchLsn());
+                n.put("reason", c.reason());
+                n.put("atMillis", c.atMillis());
+            }
+            case PublishMember c -> n.set("record", ModelJson.member(c.record()));
+            case RemoveMember c -> n.put("name", c.name());
+            case SetConfig c -> {
+                n.set("config", ModelJson.config(c.config()));
+                n.put("expectedVersion", c.expectedVersion());
+            }
+            case SeedConfig c -> n.set("config", ModelJson.config(c.config()));
+        }
+        return MAPPER.writeValueAsBytes(n);
+    }
+
+    public static Command decode(byte[] bytes) {
+        JsonNode root = parse(bytes, "command");
+        JsonFields f = new JsonFields(root, "command");
+        long version = f.longValue("v");
+        if (version != VERSION) {
+            throw new IllegalArgumentException("unsupported command format version " + version
+                    + " (this build reads version " + VERSION + ")");
+        }
+        String type = f.string("type");
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("unknown command type '" + type + "'");
+        }
+        JsonFields c = new JsonFields(root, type);
+        String member = c.string("member");
+        long term = c.longValue("term");
+        return switch (type) {
+            case "ClaimInitialize" -> new ClaimInitialize(member, term);
+            case "CompleteInitialize" -> new CompleteInitialize(member, term, c.string("systemId"));
+            case "AbortInitialize" -> new AbortInitialize(member, term);
+            case "ClaimLeader" -> new ClaimLeader(member, term, c.longValue("timeline"), c.optLsn("optime"));
+            case "LeaseHeartbeat" -> new LeaseHeartbeat(member, term);
+            case "RecordTimelineSwitch" -> new RecordTimelineSwitch(member, term, c.longValue("timeline"),
+                    c.optLsn("switchLsn"), c.optString("reason"), c.longValue("atMillis"));
+            case "PublishMember" -> new PublishMember(member, term, ModelJson.member(c.object("record")));
+            case "RemoveMember" -> new RemoveMember(member, term, c.string("name"));
+            case "SetConfig" -> new SetConfig(member, term, ModelJson.config(c.object("config")),
+                    c.longValue("expectedVersion"));
+            case "SeedConfig" -> new SeedConfig(member, term, ModelJson.config(c.object("config")));
+            default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
+        };
+    }
+
+    private static <T> T require(T value, String field, String type) {
+        if (value == null) {
+            throw new IllegalArgumentException(type + ": required field '" + field + "' is null");
+        }
+        return value;
+    }
+
+    /** Parses JSON bytes; malformed input becomes an IllegalArgumentException naming {@code what}. */
+    static JsonNode parse(byte[] bytes, String what) {
+        if (bytes == null || bytes.length == 0) {
+            throw new IllegalArgumentException(what + ": empty input");
+        }
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(what + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.raftgres.statemachine;
+
+import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.MemberTags;
+import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.TimelineSwitch;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON form of the core model values that travel inside commands and snapshots. Written
+ * field by field (never by reflection) so that adding a helper method to a core record cannot
+ * silently change the replicated format; fields appear in a fixed order and maps are sorted by
+ * key, so equal values always give equal bytes. Stateless; safe from any thread.
+ */
+final class ModelJson {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private ModelJson() {
+    }
+
+    static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    static void putLsn(ObjectNode target, String field, Lsn lsn) {
+        if (lsn == null) {
+            target.putNull(field);
+        } else {
+            target.put(field, lsn.toString());
+        }
+    }
+
+    static void putStringMap(ObjectNode target, String field, Map<String, String> map) {
+        ObjectNode node = target.putObject(field);
+        new TreeMap<>(map).forEach(node::put);
+    }
+
+    static ObjectNode member(MemberRecord m) {
+        ObjectNode n = object();
+        n.put("name", m.name());
+        n.put("apiUrl", m.apiUrl());
+        n.put("raftAddress", m.raftAddress());
+        n.put("pgHost", m.pgHost());
+        n.put("pgPort", m.pgPort());
+        n.put("role", m.role() == null ? null : m.role().name());
+        n.put("state", m.state());
+        n.put("timeline", m.timeline());
+        putLsn(n, "receiveLsn", m.receiveLsn());
+        putLsn(n, "replayLsn", m.replayLsn());
+        n.put("streaming", m.streaming());
+        if (m.tags() == null) {
+            n.putNull("tags");
+        } else {
+            n.set("tags", tags(m.tags()));
+        }
+        n.put("canBootstrap", m.canBootstrap());
+        n.put("watchdogFailed", m.watchdogFailed());
+        n.put("version", m.version());
+        n.put("term", m.term());
+        n.put("updatedAtMillis", m.updatedAtMillis());
+        return n;
+    }
+
+    static MemberRecord member(JsonFields f) {
+        JsonFields tags = f.optObject("tags");
+        return new MemberRecord(f.string("name"), f.optString("apiUrl"), f.optString("raftAddress"),
+                f.optString("pgHost"), f.intValue("pgPort"), f.optEnum("role", PgRole.class), f.optString("state"),
+                f.longValue("timeline"), f.optLsn("receiveLsn"), f.optLsn("replayLsn"), f.bool("streaming"),
+                tags == null ? null : tags(tags), f.bool("canBootstrap"), f.bool("watchdogFailed"),
+                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"));
+    }
+
+    static ObjectNode tags(MemberTags t) {
+        ObjectNode n = object();
+        n.put("nofailover", t.nofailover());
+        n.put("failoverPriority", t.failoverPriority());
+        n.put("noloadbalance", t.noloadbalance());
+        n.put("nosync", t.nosync());
+        putStringMap(n, "custom", t.custom());
+        return n;
+    }
+
+    static MemberTags tags(JsonFields f) {
+        return new MemberTags(f.bool("nofailover"), f.intValue("failoverPriority"), f.bool("noloadbalance"),
+                f.bool("nosync"), f.stringMap("custom"));
+    }
+
+    static ObjectNode config(DynamicConfig c) {
+        ObjectNode n = object();
+        n.put("loopWaitMillis", c.loopWaitMillis());
+        n.put("maximumLagOnFailover", c.maximumLagOnFailover());
+        n.put("primaryStartTimeoutMillis", c.primaryStartTimeoutMillis());
+        n.put("usePgRewind", c.usePgRewind());
+        n.put("useSlots", c.useSlots());
+        putStringMap(n, "parameters", c.parameters());
+        n.put("version", c.version());
+        return n;
+    }
+
+    static DynamicConfig config(JsonFields f) {
+        return new DynamicConfig(f.longValue("loopWaitMillis"), f.longValue("maximumLagOnFailover"),
+                f.longValue("primaryStartTimeoutMillis"), f.bool("usePgRewind"), f.bool("useSlots"),
+                f.stringMap("parameters"), f.longValue("version"));
+    }
+
+    static ObjectNode leader(LeaderRecord l) {
+        ObjectNode n = object();
+        n.put("member", l.member());
+        n.put("term", l.term());
+        n.put("timeline", l.timeline());
+        putLsn(n, "optime", l.optime());
+        return n;
+    }
+
+    static LeaderRecord leader(JsonFields f) {
+        return new LeaderRecord(f.string("member"), f.longValue("term"), f.longValue("timeline"), f.optLsn("optime"));
+    }
+
+    static ObjectNode timelineSwitch(TimelineSwitch s) {
+        ObjectNode n = object();
+        n.put("timeline", s.timeline());
+        putLsn(n, "switchLsn", s.switchLsn());
+        n.put("reason", s.reason());
+        n.put("atMillis", s.atMillis());
+        n.put("newLeader", s.newLeader());
+        return n;
+    }
+
+    static TimelineSwitch timelineSwitch(JsonFields f) {
+        return new TimelineSwitch(f.longValue("timeline"), f.optLsn("switchLsn"), f.optString("reason"),
+                f.longValue("atMillis"), f.optString("newLeader"));
+    }
+}
