@@ -35,7 +35,7 @@ final class BootstrapRules {
         String initializer = state.initializer();
         boolean leader = raft.isLeaderWithLease();
         if (me.equals(initializer)) {
-            return leader ? asInitializer(raft, local)
+            return leader ? asInitializer(state, raft, local)
                     : Decision.of(Reason.BOOTSTRAP_WAIT, "no action: I hold the initialize claim but not the Raft lease");
         }
         if (!leader) {
@@ -60,11 +60,18 @@ final class BootstrapRules {
                         "no action: no member with a bootstrap section has published its state yet"));
     }
 
-    private Decision asInitializer(RaftView raft, LocalPgState local) {
+    private Decision asInitializer(ClusterState state, RaftView raft, LocalPgState local) {
         if (local.failedActivity() == Activity.INITDB) {
-            return Decision.of(Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
-                            + "); giving up the initialize claim",
-                    new AbortInitialize(raft.term()), new RemoveDataDirectory());
+            // Still the Raft leader after giving up, this member would claim again at once: let another
+            // member with a bootstrap section try (it needs Raft leadership to claim).
+            java.util.List<io.raftgres.core.decide.HaAction> actions = new java.util.ArrayList<>();
+            actions.add(new AbortInitialize(raft.term()));
+            state.members().values().stream()
+                    .filter(m -> m.canBootstrap() && m.term() == raft.term() && !m.name().equals(config.memberName()))
+                    .findFirst().ifPresent(m -> actions.add(new TransferLeadership(m.name())));
+            actions.add(new RemoveDataDirectory());
+            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
+                    + "); giving up the initialize claim", -1);
         }
         if (!local.hasDataDirectory()) {
             return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",

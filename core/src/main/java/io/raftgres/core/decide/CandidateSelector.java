@@ -98,7 +98,7 @@ final class CandidateSelector {
         boolean formerPrimary = leader != null && leader.member().equals(config.memberName());
         boolean viable = local.isRunningReplica()
                 || (formerPrimary && local.hasDataDirectory() && !local.inRecovery()
-                && local.timeline() == leader.timeline());
+                && local.timeline() >= leader.timeline());
         return viable ? new Candidate(config.memberName(), local.writeLsn(), config.tags().failoverPriority(), true)
                 : null;
     }
@@ -119,7 +119,7 @@ final class CandidateSelector {
             return true;
         }
         return leader != null && leader.member().equals(m.name()) && m.role() == PgRole.STOPPED
-                && m.timeline() == leader.timeline() && m.timeline() > 0;
+                && m.timeline() >= leader.timeline() && m.timeline() > 0;
     }
 
     /** Patroni's optime: the newest WAL position the last primary is known to have had. */

@@ -15,9 +15,14 @@ import io.raftgres.core.model.MemberTags;
  * @param freshnessWaitMillis               how long a new Raft leader waits for the other
  *                                          members to publish state in its term before it
  *                                          chooses among those that did
+ * @param takeoverDelayMillis               how long a new Raft leader waits after its election
+ *                                          before it takes the leader key from another member:
+ *                                          the old leader's lease plus its check interval, fence
+ *                                          time and clock drift (raft module's RaftLease), which
+ *                                          covers a vote granted while the old lease still ran
  */
 public record DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
                             boolean removeDataDirectoryOnRewindFailure,
                             boolean removeDataDirectoryOnDivergedTimelines, boolean watchdogFailed,
-                            long freshnessWaitMillis) {
+                            long freshnessWaitMillis, long takeoverDelayMillis) {
 }

@@ -54,12 +54,21 @@ final class PrimaryRules {
         }
         CandidateSelector.Choice choice = selector.choose(state, raft, local, nowMillis);
         if (choice.waitForFresh()) {
-            return Decision.of(Reason.WAITING_FOR_FRESH_STATE, "no action: " + choice.why());
+            // Look again soon: the wait ends on a deadline, not on an event that wakes the loop.
+            return new Decision(List.of(), Reason.WAITING_FOR_FRESH_STATE, "no action: " + choice.why(), 100);
         }
         if (choice.winner().isEmpty()) {
             return Decision.of(Reason.NO_CANDIDATE_READONLY, "read-only: " + choice.why());
         }
         String winner = choice.winner().get();
+        long sinceElection = nowMillis - raft.leaderSinceMillis();
+        if (winner.equals(me) && leader != null && sinceElection < config.takeoverDelayMillis()) {
+            // A follower may have voted for me while the old primary's lease still ran (pre-vote
+            // granted, then one more heartbeat acknowledged); wait until that lease has surely lapsed.
+            return new Decision(List.of(), Reason.TAKEOVER_WAIT, "no action: I am the best candidate; waiting "
+                    + (config.takeoverDelayMillis() - sinceElection) + " ms until " + leader.member()
+                    + "'s lease has surely lapsed", config.takeoverDelayMillis() - sinceElection);
+        }
         if (winner.equals(me)) {
             return claim(term, local, "I am the best candidate"
                     + (leader == null ? "" : " to replace " + leader.member()));

@@ -7,6 +7,7 @@ import io.raftgres.core.decide.HaAction.Rewind;
 import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
@@ -55,7 +56,8 @@ final class ReplicaRules {
             if (!primary.name().equals(local.upstream())) {
                 return Decision.of(Reason.FOLLOW_LEADER, "following the new primary " + primary.name(), new Follow(upstream));
             }
-            if (!local.streaming() && divergedAsReplica(state, local, leaderTimeline)) {
+            if (!local.streaming()
+                    && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
                 return Decision.of(Reason.REWIND, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
@@ -63,7 +65,8 @@ final class ReplicaRules {
                     + primary.name() + (local.streaming() ? "" : " (not streaming yet)"));
         }
         boolean diverged = local.controlState().lastRanAsPrimary() && local.timeline() < leaderTimeline
-                || divergedAsReplica(state, local, leaderTimeline);
+                && !cleanShutdownAtFork(state, local)
+                || divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local);
         if (local.failedActivity() == Activity.REWINDING) {
             return afterRewindFailure(local);
         }
@@ -104,15 +107,49 @@ final class ReplicaRules {
         return timeline;
     }
 
-    /** Local WAL went past the point where the timeline after ours forked off. */
-    static boolean divergedAsReplica(ClusterState state, LocalPgState local, long leaderTimeline) {
-        if (local.timeline() <= 0 || local.timeline() >= leaderTimeline) {
+    /**
+     * A cleanly shut down former primary whose shutdown checkpoint is not past the fork to the next
+     * timeline: the new primary received everything, pg_rewind would answer "no rewind required".
+     */
+    static boolean cleanShutdownAtFork(ClusterState state, LocalPgState local) {
+        if (local.controlState() != ControlState.SHUT_DOWN) {
             return false;
         }
         for (TimelineSwitch entry : state.history()) {
             if (entry.timeline() == local.timeline() + 1) {
                 Lsn fork = entry.switchLsn();
-                return fork != null && !fork.equals(Lsn.ZERO) && local.writeLsn().isAfter(fork);
+                return fork != null && !fork.equals(Lsn.ZERO) && !local.writeLsn().isAfter(fork);
+            }
+        }
+        return false;
+    }
+
+    /** My timeline's number is in the history, but it began elsewhere: a different promotion made it. */
+    static boolean foreignTimeline(ClusterState state, LocalPgState local) {
+        if (local.timelineStartLsn() == null || local.timeline() <= 1) {
+            return false;
+        }
+        for (TimelineSwitch entry : state.history()) {
+            if (entry.timeline() == local.timeline()) {
+                Lsn start = entry.switchLsn();
+                return start != null && !start.equals(Lsn.ZERO) && !start.equals(local.timelineStartLsn());
+            }
+        }
+        return false;
+    }
+
+    /** Local WAL went past the point where the timeline after ours forked off. */
+    static boolean divergedAsReplica(ClusterState state, LocalPgState local, long leaderTimeline) {
+        if (local.timeline() <= 0 || local.timeline() >= leaderTimeline) {
+            return false;
+        }
+        // After a restart the WAL receiver starts again at a segment boundary, below what was
+        // already replayed: the furthest of the two positions is what this data directory holds.
+        Lsn held = local.replayLsn().isAfter(local.writeLsn()) ? local.replayLsn() : local.writeLsn();
+        for (TimelineSwitch entry : state.history()) {
+            if (entry.timeline() == local.timeline() + 1) {
+                Lsn fork = entry.switchLsn();
+                return fork != null && !fork.equals(Lsn.ZERO) && held.isAfter(fork);
             }
         }
         return false;

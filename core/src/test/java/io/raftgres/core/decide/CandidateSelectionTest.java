@@ -96,7 +96,7 @@ class CandidateSelectionTest {
 
     @Test
     void aMemberWithNofailoverNeverClaimsItself() {
-        DeciderConfig cfg = new DeciderConfig("n2", true, NOFAILOVER, false, false, false, 1500);
+        DeciderConfig cfg = new DeciderConfig("n2", true, NOFAILOVER, false, false, false, 1500, 1620);
         ClusterState state = oldLeader(replicaRecord("n3", 1000));
         Decision d = new HaDecider(cfg).decide(view(state, leaderWithLease("n2")), replica("n1", 1, 5000, false), NOW);
         assertEquals(new TransferLeadership("n3"), d.actions().getFirst(), d.summary());
@@ -104,7 +104,7 @@ class CandidateSelectionTest {
 
     @Test
     void reclonesADivergedMemberWhenRewindIsOffAndRemovalAllowed() {
-        DeciderConfig cfg = new DeciderConfig("n1", true, MemberTags.DEFAULT, false, true, false, 1500);
+        DeciderConfig cfg = new DeciderConfig("n1", true, MemberTags.DEFAULT, false, true, false, 1500, 1620);
         ClusterState state = withConfig(withHistory(cluster("n2", TERM, member("n2", PgRole.PRIMARY, "running", 2, 6000, TERM)),
                 2, 5000, "n2"), 1 << 20, false);
         Decision d = new HaDecider(cfg).decide(view(state, follower("n2")), stopped(ControlState.IN_PRODUCTION, 1, 5100), NOW);
@@ -118,5 +118,17 @@ class CandidateSelectionTest {
         Decision d = decider("n1").decide(view(state, follower("n2")), stopped(ControlState.IN_PRODUCTION, 1, 5100), NOW);
         assertEquals(Reason.DIVERGED_STUCK, d.reason());
         assertTrue(d.summary().contains("use_pg_rewind"), d.summary());
+    }
+
+    @Test
+    void waitsForTheOldLeaseBeforeTakingTheLeaderKeyFromAnotherMember() {
+        ClusterState state = oldLeader(replicaRecord("n2", 5000), replicaRecord("n3", 4000));
+        var justElected = new io.raftgres.core.model.RaftView(TERM, io.raftgres.core.model.RaftRole.LEADER, "n2", true,
+                true, NOW - 1600, true);
+        Decision early = decider("n2").decide(view(state, justElected), replica("n1", 1, 5000, false), NOW);
+        assertEquals(Reason.TAKEOVER_WAIT, early.reason(), early.summary());
+        assertEquals(20, early.recheckInMillis());
+        Decision late = decider("n2").decide(view(state, leaderWithLease("n2")), replica("n1", 1, 5000, false), NOW);
+        assertTrue(late.actions().getFirst() instanceof ClaimLeader, late.summary());
     }
 }

@@ -27,7 +27,7 @@ final class Fixtures {
     }
 
     static DeciderConfig config(String me) {
-        return new DeciderConfig(me, true, MemberTags.DEFAULT, false, false, false, 1500);
+        return new DeciderConfig(me, true, MemberTags.DEFAULT, false, false, false, 1500, 1620);
     }
 
     static HaDecider decider(String me) {
