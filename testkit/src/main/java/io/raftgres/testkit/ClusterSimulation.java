@@ -1,0 +1,296 @@
+package io.raftgres.testkit;
+
+import io.raftgres.core.decide.DeciderConfig;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.MemberTags;
+import io.raftgres.statemachine.ApplyResult;
+import io.raftgres.statemachine.Command;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A seeded, single-threaded three-node raftgres cluster: {@link SimAgent}s (the real decider)
+ * on {@link FakePostgres}, a {@link SimulatedRaft} group and a {@link SimulatedNetwork}, with
+ * {@link Invariants} checked after every event. The same seed and options give the same run.
+ *
+ * <p>{@link #run()} is the randomized run: bootstrap, random faults, heal, calm, liveness
+ * check. Scenario tests drive it by hand instead with {@link #start()}, {@link #runFor},
+ * {@link #awaitCondition} and the fault methods.
+ *
+ * <p>Threading: single-threaded; not reusable after a violation.
+ */
+public final class ClusterSimulation {
+
+    /**
+     * The outcome of a randomized run that kept every invariant.
+     *
+     * @param checks             how often each invariant was evaluated
+     * @param longestUnsafeMillis longest time any node was writable without a valid lease
+     * @param maxCyclesPerSecond most HA cycles one agent ran in one simulated second
+     * @param failovers          promotions after the bootstrap
+     */
+    public record Result(long seed, LivenessReport liveness, long events, long simulatedMillis, String network,
+                         Map<Invariants.Rule, Long> checks, long longestUnsafeMillis,
+                         long maxCyclesPerSecond, int failovers) { }
+
+    private final SimulationOptions options;
+    private final Trace trace = new Trace(40);
+    private final EventScheduler scheduler;
+    private final SplittableRandom random;
+    private final SimulatedNetwork network;
+    private final SimulatedRaft raft;
+    private final Map<String, FakePostgres> postgres = new LinkedHashMap<>();
+    private final Map<String, SimAgent> agents = new LinkedHashMap<>();
+    private final Invariants invariants;
+    private final List<Milestone> milestones = new ArrayList<>();
+    private final PostgresTraffic traffic;
+    private final Set<String> restarting = new TreeSet<>();
+
+    public ClusterSimulation(SimulationOptions options) {
+        this.options = options;
+        this.random = new SplittableRandom(options.seed());
+        this.scheduler = new EventScheduler(new FakeClock(0), trace);
+        List<String> nodes = SimulationOptions.NODES;
+        this.network = new SimulatedNetwork(scheduler, random.split(), nodes, options.delays());
+        SplittableRandom pgRandom = random.split();
+        for (String node : nodes) {
+            postgres.put(node, new FakePostgres(node, scheduler.clock(),
+                    (from, to) -> network.isConnected(from, to) ? postgres.get(to) : null,
+                    () -> "7" + String.format("%018d", pgRandom.nextLong(1_000_000_000_000_000_000L))));
+        }
+        Map<String, Double> clockRates = new LinkedHashMap<>();
+        for (String node : nodes) {
+            double error = options.maxClockRateError();
+            clockRates.put(node, error == 0 ? 1.0 : 1.0 + random.nextDouble(-error, error));
+        }
+        this.raft = new SimulatedRaft(scheduler, network, random.split(), options.raft(), ClusterState.empty("sim"),
+                clockRates, new RaftObserver() {
+                    @Override
+                    public void raftChanged(String node) {
+                        agents.get(node).raftChanged();
+                    }
+
+                    @Override
+                    public void commandAppended(String leader, Command command, ClusterState before,
+                                                ApplyResult result) {
+                        invariants.commandAppended(command, before, result);
+                    }
+                });
+        SplittableRandom agentRandom = random.split();
+        for (String node : nodes) {
+            boolean bootstrap = options.bootstrapMembers().contains(node);
+            DeciderConfig config = new DeciderConfig(node, bootstrap, MemberTags.DEFAULT,
+                    options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(), false,
+                    options.freshnessWaitMillis(), options.takeoverDelayMillis());
+            agents.put(node, new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
+                    postgres.get(node), options.agent(), agentRandom.split(), this::milestone));
+        }
+        this.invariants = new Invariants(options.seed(), nodes, postgres, agents, raft, scheduler,
+                fenceBudget(options), this::describe);
+        postgres.values().forEach(pg -> pg.onPromotion(invariants::promoted));
+        this.traffic = new PostgresTraffic(scheduler, network, random.split(), postgres);
+        postgres.values().forEach(pg -> pg.onShutdownFlush(traffic::flushOnShutdown));
+        scheduler.afterEachEvent(invariants::check);
+    }
+
+    /** One lease check interval on the slowest allowed clock, plus the longest fence. */
+    private static long fenceBudget(SimulationOptions options) {
+        AgentTiming agent = options.agent();
+        return (long) Math.ceil(agent.leaseCheckMillis() / (1 - options.maxClockRateError())) + agent.fenceMaxMillis();
+    }
+
+    /** The randomized run: bootstrap, faults, heal, calm; returns the liveness verdict. */
+    public Result run() {
+        start();
+        long faultsEnd = options.faultStartMillis() + options.faultMillis();
+        new FaultInjector(this, random.split()).schedule(options.faultStartMillis(), faultsEnd);
+        scheduler.runUntil(faultsEnd);
+        healAll();
+        scheduler.runFor(options.calmMillis());
+        long busiest = agents.values().stream().mapToLong(SimAgent::maxCyclesPerSecond).max().orElse(0);
+        return new Result(options.seed(), checkLiveness(), scheduler.executedEvents(), scheduler.nowMillis(),
+                network.stats(), invariants.checkCounts(), invariants.longestUnsafeMillis(), busiest,
+                milestones(Milestone.Kind.PROMOTED).size());
+    }
+
+    /** Starts Raft, the agents (staggered by up to 500 ms) and the client traffic. */
+    public void start() {
+        raft.start();
+        for (SimAgent agent : agents.values()) {
+            agent.start(random.nextLong(500));
+        }
+        traffic.start();
+    }
+
+    public void runFor(long millis) {
+        scheduler.runFor(millis);
+    }
+
+    /** Runs in 10 ms steps until {@code condition} holds or {@code maxMillis} passed; true if it held. */
+    public boolean awaitCondition(BooleanSupplier condition, long maxMillis) {
+        long until = scheduler.nowMillis() + maxMillis;
+        while (!condition.getAsBoolean()) {
+            if (scheduler.nowMillis() >= until) {
+                return false;
+            }
+            scheduler.runFor(Math.min(10, until - scheduler.nowMillis()));
+        }
+        return true;
+    }
+
+    /** The single writable primary, or null when there is none (or, impossibly, several). */
+    public String writablePrimary() {
+        List<String> writable = postgres.values().stream().filter(FakePostgres::isWritable)
+                .map(FakePostgres::name).toList();
+        return writable.size() == 1 ? writable.getFirst() : null;
+    }
+
+    public void isolate(String node) {
+        network.isolate(node);
+        milestone(new Milestone(now(), node, Milestone.Kind.ISOLATED, ""));
+    }
+
+    public void reconnect(String node) {
+        network.reconnect(node);
+        milestone(new Milestone(now(), node, Milestone.Kind.RECONNECTED, ""));
+    }
+
+    /** Host crash: agent, Raft server and PostgreSQL die; the data directory survives. */
+    public void killNode(String node) {
+        agents.get(node).kill();
+        raft.kill(node);
+        milestone(new Milestone(now(), node, Milestone.Kind.NODE_KILLED, ""));
+    }
+
+    /**
+     * Planned host shutdown: the agent removes the VIP and stops PostgreSQL fast (standbys get the
+     * shutdown checkpoint), then the host goes down as in {@link #killNode}.
+     */
+    public void shutdownNode(String node) {
+        SimAgent agent = agents.get(node);
+        milestone(new Milestone(now(), node, Milestone.Kind.NODE_SHUTDOWN, ""));
+        agent.shutdown(() -> killNode(node));
+    }
+
+    /**
+     * The host comes back with the same data. A member whose Raft storage already holds the group
+     * stays out for ET_min first (the raft module's restart quarantine: it forgot when it last
+     * heard from the leader, and must not grant pre-votes at once).
+     */
+    public void restartNode(String node) {
+        long quarantine = raft.hasStorage(node) ? Math.round(options.raft().electionTimeoutMin() / raft.clockRate(node))
+                : 0;
+        restarting.add(node);
+        scheduler.schedule(quarantine, new RaftNode.Note(node, "restart after quarantine"), () -> {
+            restarting.remove(node);
+            if (!agents.get(node).isAlive()) {
+                raft.restart(node);
+                agents.get(node).restart();
+                milestone(new Milestone(now(), node, Milestone.Kind.NODE_RESTARTED, ""));
+            }
+        });
+    }
+
+    /** Whether {@code node} is down and not already coming back. */
+    public boolean isDown(String node) {
+        return !agents.get(node).isAlive() && !restarting.contains(node);
+    }
+
+    /** The postmaster dies; agent and Raft keep running. */
+    public void crashPostgres(String node) {
+        postgres.get(node).crash();
+        milestone(new Milestone(now(), node, Milestone.Kind.PG_CRASHED, ""));
+    }
+
+    /** Network healed, every host up, every data directory startable. */
+    public void healAll() {
+        network.heal();
+        for (String node : SimulationOptions.NODES) {
+            postgres.get(node).setBrokenStart(false);
+            if (isDown(node)) {
+                restartNode(node);
+            }
+        }
+        milestone(new Milestone(now(), "*", Milestone.Kind.HEALED, ""));
+    }
+
+    public LivenessReport checkLiveness() {
+        return LivenessReport.of(SimulationOptions.NODES, postgres, agents, raft);
+    }
+
+    public long now() {
+        return scheduler.nowMillis();
+    }
+
+    public SimulationOptions options() {
+        return options;
+    }
+
+    public SimulatedNetwork network() {
+        return network;
+    }
+
+    public SimulatedRaft raft() {
+        return raft;
+    }
+
+    public FakePostgres postgres(String node) {
+        return postgres.get(node);
+    }
+
+    public SimAgent agent(String node) {
+        return agents.get(node);
+    }
+
+    public Invariants invariants() {
+        return invariants;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    public List<Milestone> milestones() {
+        return List.copyOf(milestones);
+    }
+
+    /** Milestones of {@code kind}, oldest first. */
+    public List<Milestone> milestones(Milestone.Kind kind) {
+        return milestones.stream().filter(m -> m.kind() == kind).toList();
+    }
+
+    EventScheduler scheduler() {
+        return scheduler;
+    }
+
+    void milestone(Milestone milestone) {
+        milestones.add(milestone);
+        scheduler.note(milestone);
+    }
+
+    /** Everything a failure report needs: recent events, Raft, PostgreSQL, decisions, milestones. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        out.append("options: ").append(options).append('\n');
+        out.append(trace.dump());
+        out.append("raft:\n").append(raft.describe());
+        out.append("postgres:\n");
+        postgres.values().forEach(pg -> out.append("  ").append(pg).append('\n'));
+        out.append("last decisions:\n");
+        agents.values().forEach(a -> out.append("  ").append(a.name()).append(a.isAlive() ? "" : " (DOWN)")
+                .append(a.vip().isPresent() ? " [VIP]" : "").append(": ")
+                .append(a.lastDecision() == null ? "none" : a.lastDecision().reason() + " " + a.lastDecision().summary())
+                .append('\n'));
+        out.append("last milestones:\n");
+        milestones.subList(Math.max(0, milestones.size() - 12), milestones.size())
+                .forEach(m -> out.append("  ").append(m).append('\n'));
+        return out.toString();
+    }
+}

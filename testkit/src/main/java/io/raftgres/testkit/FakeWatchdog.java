@@ -1,0 +1,59 @@
+package io.raftgres.testkit;
+
+import io.raftgres.core.spi.WatchdogControl;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A watchdog that records what the agent did to it. {@link #setUnavailable} makes arming fail
+ * (no device). {@link #hasExpired} says whether, had it been real, it would have reset the host:
+ * armed, and not fed within {@code timeoutMillis} of {@code nowMillis}.
+ *
+ * <p>Threading: single-threaded.
+ */
+public final class FakeWatchdog implements WatchdogControl {
+
+    private final LongSupplier clock;
+    private boolean armed;
+    private boolean unavailable;
+    private long lastFedMillis;
+
+    public FakeWatchdog(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean arm() {
+        if (unavailable) {
+            return false;
+        }
+        if (!armed) {
+            armed = true;
+            lastFedMillis = clock.getAsLong();
+        }
+        return true;
+    }
+
+    @Override
+    public void keepalive() {
+        lastFedMillis = clock.getAsLong();
+    }
+
+    @Override
+    public void disarm() {
+        armed = false;
+    }
+
+    @Override
+    public boolean isArmed() {
+        return armed;
+    }
+
+    public void setUnavailable(boolean unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    public boolean hasExpired(long timeoutMillis) {
+        return armed && clock.getAsLong() - lastFedMillis > timeoutMillis;
+    }
+}

@@ -1,0 +1,224 @@
+package io.raftgres.testkit;
+
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.RaftRole;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.statemachine.ApplyResult;
+import io.raftgres.statemachine.Command;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Safety invariants of a {@link ClusterSimulation}, checked after every event:
+ * <ol>
+ * <li>{@link Rule#ONE_WRITABLE_PRIMARY}: at most one PostgreSQL accepts writes;</li>
+ * <li>{@link Rule#ONE_VIP_HOLDER}: at most one host holds the VIP;</li>
+ * <li>{@link Rule#TERMS_NEVER_DECREASE}: no node's Raft term goes down, restarts included;</li>
+ * <li>{@link Rule#PROMOTION_WITHIN_LAG}: a promoted replica was at most {@code maximum_lag_on_failover}
+ *     behind the last primary position the replicated state knew when its leader claim was appended;</li>
+ * <li>{@link Rule#TIMELINES_NEVER_DECREASE}: a data directory's timeline never goes down (a re-clone
+ *     starts a new data directory);</li>
+ * <li>{@link Rule#FENCED_WITHIN_BUDGET}: a writable primary without a valid lease is stopped within
+ *     one lease check plus the fence budget (what the timing rule assumes);</li>
+ * <li>{@link Rule#ONE_RAFT_LEADER_PER_TERM}: the Raft model elects at most one leader per term.</li>
+ * </ol>
+ *
+ * <p>Threading: single-threaded; called by the scheduler after each event and by the Raft and
+ * PostgreSQL fakes at appends and promotions.
+ */
+public final class Invariants {
+
+    public enum Rule {
+        ONE_WRITABLE_PRIMARY, ONE_VIP_HOLDER, TERMS_NEVER_DECREASE, PROMOTION_WITHIN_LAG, TIMELINES_NEVER_DECREASE,
+        FENCED_WITHIN_BUDGET, ONE_RAFT_LEADER_PER_TERM
+    }
+
+    private record Claim(long term, Lsn knownPosition, long maxLag) { }
+
+    private final long seed;
+    private final List<String> nodes;
+    private final Map<String, FakePostgres> postgres;
+    private final Map<String, SimAgent> agents;
+    private final SimulatedRaft raft;
+    private final EventScheduler scheduler;
+    private final long fenceBudgetMillis;
+    private final Supplier<String> context;
+    private final long[] lastTerm;
+    private final long[] generation;
+    private final long[] lastTimeline;
+    private final long[] unsafeSince;
+    private final Map<Long, String> leaderOfTerm = new HashMap<>();
+    private final Map<String, Claim> claims = new HashMap<>();
+    private final long[] checks = new long[Rule.values().length];
+    private long previousCheckMillis;
+    private long longestUnsafeMillis;
+
+    Invariants(long seed, List<String> nodes, Map<String, FakePostgres> postgres, Map<String, SimAgent> agents,
+               SimulatedRaft raft, EventScheduler scheduler, long fenceBudgetMillis, Supplier<String> context) {
+        this.seed = seed;
+        this.nodes = List.copyOf(nodes);
+        this.postgres = postgres;
+        this.agents = agents;
+        this.raft = raft;
+        this.scheduler = scheduler;
+        this.fenceBudgetMillis = fenceBudgetMillis;
+        this.context = context;
+        this.lastTerm = new long[nodes.size()];
+        this.generation = new long[nodes.size()];
+        this.lastTimeline = new long[nodes.size()];
+        this.unsafeSince = new long[nodes.size()];
+        java.util.Arrays.fill(unsafeSince, -1);
+    }
+
+    /** Runs every per-event check. */
+    void check() {
+        long now = scheduler.nowMillis();
+        List<String> writable = new ArrayList<>();
+        List<String> vipHolders = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String node = nodes.get(i);
+            FakePostgres pg = postgres.get(node);
+            if (pg.isWritable()) {
+                writable.add(node);
+            }
+            if (agents.get(node).vip().isPresent()) {
+                vipHolders.add(node);
+            }
+            checkTerm(i, node);
+            checkTimeline(i, node, pg);
+            checkFence(i, node, pg, now);
+        }
+        count(Rule.ONE_WRITABLE_PRIMARY);
+        if (writable.size() > 1) {
+            fail(Rule.ONE_WRITABLE_PRIMARY, writable.size() + " writable primaries at once: " + writable);
+        }
+        count(Rule.ONE_VIP_HOLDER);
+        if (vipHolders.size() > 1) {
+            fail(Rule.ONE_VIP_HOLDER, "the VIP is held by " + vipHolders);
+        }
+        previousCheckMillis = now;
+    }
+
+    private void checkTerm(int i, String node) {
+        count(Rule.TERMS_NEVER_DECREASE);
+        long term = raft.term(node);
+        if (term < lastTerm[i]) {
+            fail(Rule.TERMS_NEVER_DECREASE, node + "'s Raft term went from " + lastTerm[i] + " to " + term);
+        }
+        lastTerm[i] = term;
+        RaftView view = raft.view(node);
+        if (view.role() == RaftRole.LEADER) {
+            count(Rule.ONE_RAFT_LEADER_PER_TERM);
+            String previous = leaderOfTerm.putIfAbsent(view.term(), node);
+            if (previous != null && !previous.equals(node)) {
+                fail(Rule.ONE_RAFT_LEADER_PER_TERM, previous + " and " + node + " both led term " + view.term());
+            }
+        }
+    }
+
+    private void checkTimeline(int i, String node, FakePostgres pg) {
+        count(Rule.TIMELINES_NEVER_DECREASE);
+        if (pg.generation() != generation[i]) {
+            generation[i] = pg.generation();
+            lastTimeline[i] = pg.timeline();
+            return;
+        }
+        if (pg.timeline() < lastTimeline[i]) {
+            fail(Rule.TIMELINES_NEVER_DECREASE, node + "'s data directory went from timeline " + lastTimeline[i]
+                    + " to " + pg.timeline() + " without a re-clone");
+        }
+        lastTimeline[i] = pg.timeline();
+    }
+
+    private void checkFence(int i, String node, FakePostgres pg, long now) {
+        count(Rule.FENCED_WITHIN_BUDGET);
+        boolean unsafe = pg.isWritable() && !raft.view(node).isLeaderWithLease();
+        if (!unsafe) {
+            unsafeSince[i] = -1;
+            return;
+        }
+        if (unsafeSince[i] < 0) {
+            // The lease may have run out between two events; anything else changes only in an event.
+            long leaseEnd = raft.leaseUntilMillis(node);
+            unsafeSince[i] = leaseEnd > previousCheckMillis && leaseEnd <= now ? leaseEnd : now;
+        }
+        long unsafeFor = now - unsafeSince[i];
+        longestUnsafeMillis = Math.max(longestUnsafeMillis, unsafeFor);
+        if (unsafeFor > fenceBudgetMillis) {
+            fail(Rule.FENCED_WITHIN_BUDGET, node + " has been writable without a valid lease for " + unsafeFor
+                    + " ms (since t=" + unsafeSince[i] + "), budget " + fenceBudgetMillis + " ms");
+        }
+    }
+
+    /** Raft hook: remembers what the replicated state knew about the primary when a claim was appended. */
+    void commandAppended(Command command, ClusterState before, ApplyResult result) {
+        if (command instanceof Command.ClaimLeader claim && result.accepted()) {
+            claims.put(claim.member(), new Claim(claim.term(), lastPrimaryPosition(before),
+                    before.config().maximumLagOnFailover()));
+        }
+    }
+
+    /** PostgreSQL hook: a promotion happened on {@code node} at {@code at}. */
+    void promoted(String node, Lsn at, long newTimeline) {
+        count(Rule.PROMOTION_WITHIN_LAG);
+        Claim claim = claims.get(node);
+        if (claim == null) {
+            fail(Rule.PROMOTION_WITHIN_LAG, node + " promoted to timeline " + newTimeline + " without a leader claim");
+            return;
+        }
+        if (claim.knownPosition() != null && at.lagBehind(claim.knownPosition()) > claim.maxLag()) {
+            fail(Rule.PROMOTION_WITHIN_LAG, node + " promoted at " + at + ", " + at.lagBehind(claim.knownPosition())
+                    + " bytes behind the last known primary position " + claim.knownPosition() + " (limit "
+                    + claim.maxLag() + ", claim of term " + claim.term() + ")");
+        }
+    }
+
+    /** Patroni's optime as the replicated state knows it: the leader key's, or its primary's newer record. */
+    static Lsn lastPrimaryPosition(ClusterState state) {
+        LeaderRecord leader = state.leader();
+        if (leader == null) {
+            return null;
+        }
+        Lsn optime = leader.optime();
+        MemberRecord record = state.members().get(leader.member());
+        if (record != null && record.role() == PgRole.PRIMARY && record.receiveLsn().isAfter(optime)) {
+            optime = record.receiveLsn();
+        }
+        return optime;
+    }
+
+    /** How many times each rule was evaluated. */
+    public Map<Rule, Long> checkCounts() {
+        Map<Rule, Long> counts = new EnumMap<>(Rule.class);
+        for (Rule rule : Rule.values()) {
+            counts.put(rule, checks[rule.ordinal()]);
+        }
+        return counts;
+    }
+
+    /** The longest stretch any node was writable without a lease (ms). */
+    public long longestUnsafeMillis() {
+        return longestUnsafeMillis;
+    }
+
+    private void count(Rule rule) {
+        checks[rule.ordinal()]++;
+    }
+
+    private void fail(Rule rule, String detail) {
+        long event = scheduler.executedEvents();
+        throw new InvariantViolation(seed, rule, event, "invariant " + rule + " violated (seed " + seed + ", event #"
+                + event + ", t=" + scheduler.nowMillis() + " ms): " + detail + "\n" + context.get()
+                + "replay (randomized runs): mvn -pl testkit test -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed="
+                + seed);
+    }
+}

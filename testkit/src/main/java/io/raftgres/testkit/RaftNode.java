@@ -1,0 +1,323 @@
+package io.raftgres.testkit;
+
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.RaftRole;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.testkit.RaftMessage.AppendEntries;
+import io.raftgres.testkit.RaftMessage.AppendReply;
+import io.raftgres.testkit.RaftMessage.ClientReply;
+import io.raftgres.testkit.RaftMessage.ClientRequest;
+import io.raftgres.testkit.RaftMessage.StartElection;
+import io.raftgres.testkit.RaftMessage.VoteReply;
+import io.raftgres.testkit.RaftMessage.VoteRequest;
+
+import java.util.TreeSet;
+
+/**
+ * One member of the simulated Raft group: follower and candidate behaviour, voting with
+ * pre-vote, and the log. The leader's part lives in {@link LeaderState}.
+ *
+ * <pre>
+ * from       event                                         to
+ * FOLLOWER   election timeout (not within step-down wait)  CANDIDATE, pre-vote round (or real round without pre-vote)
+ * CANDIDATE  majority of pre-votes                         CANDIDATE, real round: term+1, vote for self
+ * CANDIDATE  majority of votes                             LEADER: appends a no-op and a lease heartbeat
+ * CANDIDATE  round times out                               CANDIDATE, new pre-vote round
+ * any        higher term seen, or AppendEntries of term    FOLLOWER
+ * LEADER     no majority answered for ET_max               FOLLOWER, no elections for step-down wait
+ * FOLLOWER   StartElection from its leader (transfer)      CANDIDATE, real round without pre-vote
+ * </pre>
+ * A voter refuses a pre-vote while it heard from a leader within ET_min, and refuses real votes
+ * it already gave in the term; that is what keeps a new leader from appearing while an old
+ * lease may still run (ratis.md §4.4). Term, vote, log and commit index survive a restart.
+ *
+ * <p>Threading: single-threaded; every method runs inside a scheduler event.
+ */
+final class RaftNode {
+
+    final String id;
+    final SimulatedRaft group;
+    final RaftLog log;
+    final double clockRate;
+    long term;
+    String votedFor;
+    int commitIndex;
+
+    boolean alive = true;
+    long epoch;
+    RaftRole role = RaftRole.FOLLOWER;
+    String leaderId;
+    long lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
+    long noElectionUntilMillis;
+    long lastWriteMillis = Long.MIN_VALUE / 2;
+    LeaderState leader;
+
+    private long electionDeadlineMillis;
+    private boolean timerScheduled;
+    private boolean preVotePhase;
+    private final TreeSet<String> grants = new TreeSet<>();
+
+    RaftNode(String id, SimulatedRaft group, ClusterState initial, double clockRate) {
+        if (clockRate <= 0) {
+            throw new IllegalArgumentException("clock rate of " + id + " must be positive, got " + clockRate);
+        }
+        this.id = id;
+        this.group = group;
+        this.log = new RaftLog(initial);
+        this.clockRate = clockRate;
+    }
+
+    /** Simulated (true) milliseconds that pass while this node's clock counts {@code localMillis}. */
+    long trueMillis(long localMillis) {
+        return Math.round(localMillis / clockRate);
+    }
+
+    long now() {
+        return group.scheduler.nowMillis();
+    }
+
+    ClusterState committedState() {
+        return log.stateAt(commitIndex);
+    }
+
+    RaftView view() {
+        boolean isLeader = alive && role == RaftRole.LEADER;
+        boolean ready = isLeader && leader.isReady();
+        boolean lease = isLeader && leader.isLeaseValid();
+        return new RaftView(term, alive ? role : RaftRole.UNKNOWN, alive ? leaderId : null, ready, lease,
+                isLeader ? leader.sinceMillis : -1,
+                alive && now() - lastWriteMillis < trueMillis(2 * group.timing.electionTimeoutMax()));
+    }
+
+    void start() {
+        resetElectionTimer();
+    }
+
+    void kill() {
+        alive = false;
+        epoch++;
+        timerScheduled = false;
+        if (leader != null) {
+            leader.abandon(false);
+        }
+        leader = null;
+        role = RaftRole.FOLLOWER;
+        leaderId = null;
+        group.observer.raftChanged(id);
+    }
+
+    void restart() {
+        alive = true;
+        epoch++;
+        timerScheduled = false;
+        role = RaftRole.FOLLOWER;
+        leaderId = null;
+        lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
+        noElectionUntilMillis = 0;
+        resetElectionTimer();
+        group.observer.raftChanged(id);
+    }
+
+    void receive(RaftMessage message) {
+        if (!alive) {
+            return;
+        }
+        switch (message) {
+            case AppendEntries m -> onAppendEntries(m);
+            case AppendReply m -> {
+                if (m.term() > term) {
+                    becomeFollower(m.term(), null);
+                } else if (leader != null && m.term() == term) {
+                    leader.onReply(m);
+                }
+            }
+            case VoteRequest m -> onVoteRequest(m);
+            case VoteReply m -> onVoteReply(m);
+            case StartElection m -> {
+                if (m.term() == term && m.leader().equals(leaderId) && role == RaftRole.FOLLOWER) {
+                    startRound(false);
+                }
+            }
+            case ClientRequest m -> {
+                if (leader != null) {
+                    leader.append(m.command(), m.from(), m.requestId());
+                } else {
+                    send(m.from(), new ClientReply(term, m.requestId(), SubmitResult.refused(id + " is not the leader")));
+                }
+            }
+            case ClientReply m -> group.complete(id, m.requestId(), m.result());
+        }
+    }
+
+    void send(String to, RaftMessage message) {
+        group.network.send(id, to, message, group.node(to)::receive);
+    }
+
+    private void onAppendEntries(AppendEntries m) {
+        if (m.term() < term) {
+            send(m.leader(), new AppendReply(term, id, false, 0, m.sendMillis()));
+            return;
+        }
+        if (m.term() > term || role != RaftRole.FOLLOWER || !m.leader().equals(leaderId)) {
+            becomeFollower(m.term(), m.leader());
+        }
+        lastHeardFromLeaderMillis = now();
+        resetElectionTimer();
+        long committedTerm = log.termAt(commitIndex);
+        int match = log.mergeFrom(m.log());
+        if (log.length() < commitIndex || log.termAt(commitIndex) != committedTerm) {
+            throw new IllegalStateException(id + ": AppendEntries from " + m.leader() + " overwrote committed entry "
+                    + commitIndex + " (Raft model bug)");
+        }
+        advanceCommit(Math.min(m.leaderCommit(), match));
+        send(m.leader(), new AppendReply(term, id, true, match, m.sendMillis()));
+    }
+
+    void advanceCommit(int newCommit) {
+        if (newCommit > commitIndex) {
+            commitIndex = newCommit;
+            group.observer.raftChanged(id);
+        }
+    }
+
+    private void onVoteRequest(VoteRequest m) {
+        boolean upToDate = log.isAtMostAsNewAs(m.lastLogTerm(), m.lastLogIndex());
+        if (m.preVote()) {
+            boolean heardLeaderRecently = now() - lastHeardFromLeaderMillis < trueMillis(group.timing.electionTimeoutMin());
+            boolean grant = m.term() > term && role != RaftRole.LEADER && !heardLeaderRecently && upToDate;
+            send(m.candidate(), new VoteReply(term, id, grant, true, m.term()));
+            return;
+        }
+        if (m.term() > term) {
+            // Real round: no "still have a leader" check (that is why pre-vote must stay on).
+            becomeFollower(m.term(), null);
+        }
+        boolean grant = m.term() == term && (votedFor == null || votedFor.equals(m.candidate())) && upToDate;
+        if (grant) {
+            votedFor = m.candidate();
+            resetElectionTimer();
+        }
+        send(m.candidate(), new VoteReply(term, id, grant, false, m.term()));
+    }
+
+    private void onVoteReply(VoteReply m) {
+        if (m.term() > term) {
+            becomeFollower(m.term(), null);
+            return;
+        }
+        if (role != RaftRole.CANDIDATE || m.preVote() != preVotePhase
+                || m.requestTerm() != (preVotePhase ? term + 1 : term) || !m.granted()) {
+            return;
+        }
+        grants.add(m.from());
+        if (grants.size() > group.members.size() / 2) {
+            if (preVotePhase) {
+                startRound(false);
+            } else {
+                becomeLeader();
+            }
+        }
+    }
+
+    /** Starts a pre-vote round ({@code preVote}) or a real one (term + 1, vote for self). */
+    void startRound(boolean preVote) {
+        role = RaftRole.CANDIDATE;
+        leaderId = null;
+        if (leader != null) {
+            leader.abandon(false);
+            leader = null;
+        }
+        preVotePhase = preVote;
+        grants.clear();
+        grants.add(id);
+        if (!preVote) {
+            term++;
+            votedFor = id;
+        }
+        resetElectionTimer();
+        group.observer.raftChanged(id);
+        long askTerm = preVote ? term + 1 : term;
+        group.scheduler.note(new Note(id, (preVote ? "pre-vote" : "election") + " for term " + askTerm));
+        for (String peer : group.others(id)) {
+            send(peer, new VoteRequest(askTerm, id, log.lastTerm(), log.length(), preVote));
+        }
+    }
+
+    private void becomeLeader() {
+        role = RaftRole.LEADER;
+        leaderId = id;
+        leader = new LeaderState(this);
+        group.scheduler.note(new Note(id, "became leader of term " + term));
+        leader.begin();
+        group.observer.raftChanged(id);
+    }
+
+    void becomeFollower(long newTerm, String newLeader) {
+        boolean newerTerm = newTerm > term;
+        if (newerTerm) {
+            term = newTerm;
+            votedFor = null;
+        }
+        boolean wasLeader = leader != null;
+        if (wasLeader) {
+            leader.abandon(newerTerm);
+            leader = null;
+        }
+        if (wasLeader || role == RaftRole.CANDIDATE) {
+            resetElectionTimer();
+        }
+        role = RaftRole.FOLLOWER;
+        leaderId = newLeader;
+        group.observer.raftChanged(id);
+    }
+
+    void stepDownLostMajority() {
+        group.scheduler.note(new Note(id, "leader of term " + term + " lost its majority; stepping down"));
+        becomeFollower(term, null);
+        noElectionUntilMillis = now() + trueMillis(group.timing.stepDownWaitMillis());
+    }
+
+    void resetElectionTimer() {
+        RaftTiming t = group.timing;
+        electionDeadlineMillis = now() + trueMillis(group.random.nextLong(t.electionTimeoutMin(),
+                t.electionTimeoutMax() + 1));
+        ensureTimer();
+    }
+
+    private void ensureTimer() {
+        if (timerScheduled) {
+            return;
+        }
+        timerScheduled = true;
+        long myEpoch = epoch;
+        group.scheduler.schedule(Math.max(0, electionDeadlineMillis - now()), new Note(id, "election timer"), () -> {
+            if (myEpoch != epoch || !alive) {
+                return;
+            }
+            timerScheduled = false;
+            onTimer();
+        });
+    }
+
+    private void onTimer() {
+        if (role == RaftRole.LEADER) {
+            return;
+        }
+        if (now() < electionDeadlineMillis) {
+            ensureTimer();
+        } else if (now() < noElectionUntilMillis) {
+            electionDeadlineMillis = noElectionUntilMillis;
+            ensureTimer();
+        } else {
+            startRound(group.timing.preVote());
+        }
+    }
+
+    /** A trace line about one node. */
+    record Note(String node, String what) {
+        @Override
+        public String toString() {
+            return node + ": " + what;
+        }
+    }
+}

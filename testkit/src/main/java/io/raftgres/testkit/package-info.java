@@ -1,0 +1,19 @@
+/**
+ * Hand-written fakes and a seeded, single-threaded simulator of a three-node raftgres cluster.
+ *
+ * <p>Reusable fakes: {@link io.raftgres.testkit.FakeClock}, {@link io.raftgres.testkit.FakePostgres}
+ * (implements {@code PostgresControl}), {@link io.raftgres.testkit.FakeVip},
+ * {@link io.raftgres.testkit.FakeWatchdog}.
+ *
+ * <p>The simulator ({@link io.raftgres.testkit.ClusterSimulation}) runs the real {@code HaDecider}
+ * in three {@link io.raftgres.testkit.SimAgent}s that mirror the agent module's loop, executor,
+ * lease guard and member publisher, on a {@link io.raftgres.testkit.SimulatedRaft} group (terms,
+ * pre-vote, log, commit, heartbeat lease, step-down, transfer, restart quarantine) over a
+ * {@link io.raftgres.testkit.SimulatedNetwork}, all driven by one
+ * {@link io.raftgres.testkit.EventScheduler} and one seed. {@link io.raftgres.testkit.Invariants}
+ * are checked after every event; a violation throws {@link io.raftgres.testkit.InvariantViolation}
+ * with the seed, the event number, the recent trace and a replay command.
+ *
+ * <p>Threading: nothing here is thread-safe; a simulation runs on the calling thread only.
+ */
+package io.raftgres.testkit;
