@@ -30,7 +30,7 @@ public record RaftNodeConfig(String memberName, String selfAddress, List<String>
                              Duration heartbeatInterval, Duration leaseDuration) {
 
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(2000);
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(3000);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2500);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMillis(1000);
 
@@ -79,7 +79,7 @@ public record RaftNodeConfig(String memberName, String selfAddress, List<String>
         }
     }
 
-    /** A configuration with the default timing (ET 2000/3000 ms, H 250 ms, L 1000 ms). */
+    /** A configuration with the default timing (ET 2000/2500 ms, H 250 ms, L 1000 ms). */
     public static RaftNodeConfig withDefaults(String memberName, String selfAddress, List<String> peerAddresses,
                                               String scope, Path storageDir) {
         return new RaftNodeConfig(memberName, selfAddress, peerAddresses, scope, storageDir,

@@ -32,7 +32,7 @@ public record RaftSettings(HostPort selfAddr, List<HostPort> partnerAddrs, Path 
                            Duration heartbeatInterval, Duration lease, Duration leaseCheckInterval,
                            Duration fenceBudget) {
     static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(2000);
-    static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(3000);
+    static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2500);
     static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
     static final Duration DEFAULT_LEASE = Duration.ofMillis(1000);
     static final Duration DEFAULT_LEASE_CHECK_INTERVAL = Duration.ofMillis(100);

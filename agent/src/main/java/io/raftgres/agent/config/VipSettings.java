@@ -20,8 +20,8 @@ public record VipSettings(String address, String interfaceName, int arpCount, Du
     static final int DEFAULT_ARP_COUNT = 5;
     static final long DEFAULT_ARP_INTERVAL_MS = 200;
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
-    /** Linux interface names are at most 15 bytes (IFNAMSIZ - 1). */
-    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+    /** Linux interface names are at most 15 bytes (IFNAMSIZ - 1), no ':' or '/'; no leading '-' (read as an option). */
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}");
 
     public VipSettings {
         Objects.requireNonNull(address, "address");

@@ -12,11 +12,13 @@ import java.util.Objects;
  *
  * @param mode         whether the watchdog is used and whether it is mandatory for a primary
  * @param device       the watchdog device
- * @param safetyMargin time before the watchdog would fire by which the agent must have fed it
+ * @param safetyMargin extra time subtracted from the watchdog timeout (default 0: with the default
+ *                     lease of 1 s and election timeout of 2 s the only safe timeout is 1 s, see
+ *                     the watchdog module's WatchdogSettings for the derivation)
  */
 public record WatchdogSettings(Mode mode, Path device, Duration safetyMargin) {
     static final WatchdogSettings DEFAULT =
-            new WatchdogSettings(Mode.AUTOMATIC, Path.of("/dev/watchdog"), Duration.ofSeconds(5));
+            new WatchdogSettings(Mode.AUTOMATIC, Path.of("/dev/watchdog"), Duration.ZERO);
     static final List<String> KEYS = List.of("mode", "device", "safety_margin");
 
     /** Watchdog modes; Patroni's aliases are accepted when reading. */

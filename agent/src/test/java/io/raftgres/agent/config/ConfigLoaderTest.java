@@ -132,7 +132,7 @@ class ConfigLoaderTest {
         assertFalse(c.restapi().requiresAuthentication());
         assertFalse(c.raft().allowUnsafeGroupSize());
         assertEquals(Duration.ofMillis(2000), c.raft().electionTimeoutMin());
-        assertEquals(Duration.ofMillis(3000), c.raft().electionTimeoutMax());
+        assertEquals(Duration.ofMillis(2500), c.raft().electionTimeoutMax());
         assertEquals(Duration.ofMillis(250), c.raft().heartbeatInterval());
         assertEquals(Duration.ofMillis(1000), c.raft().lease());
         assertEquals(Duration.ofMillis(100), c.raft().leaseCheckInterval());

@@ -1,0 +1,222 @@
+package io.raftgres.agent;
+
+import io.raftgres.core.decide.Decision;
+import io.raftgres.core.decide.HaAction;
+import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.spi.PostgresControl;
+import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.VipControl;
+import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.statemachine.ApplyResult;
+import io.raftgres.statemachine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a {@link Decision}'s actions in order. Quick actions run on the HA loop thread; long
+ * PostgreSQL operations (initdb, clone, start, promote, rewind, removal) run on a single
+ * background thread while the loop keeps checking the lease, and report through
+ * {@link LocalTracker}. Raft commands are submitted with a bounded wait.
+ *
+ * <p>VIP rule: a decision that does not ask for the VIP gets it removed if present, so a member
+ * that is not the primary never keeps it, whatever happened before.
+ */
+final class ActionExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+    private static final Duration RAFT_WAIT = Duration.ofSeconds(3);
+
+    private final AgentIdentity me;
+    private final ClusterStore store;
+    private final PostgresControl pg;
+    private final VipControl vip;
+    private final WatchdogControl watchdog;
+    private final LocalTracker tracker;
+    private final ExecutorService background;
+    private final Runnable wake;
+    private final UnaryOperator<String> slotName;
+    private final BooleanSupplier stillPrimary;
+
+    /**
+     * @param stillPrimary checked right before a promotion or a primary start runs, since the
+     *                     decision may be stale by then: leader with lease holding the leader key
+     */
+    ActionExecutor(AgentIdentity me, ClusterStore store, PostgresControl pg, VipControl vip, WatchdogControl watchdog,
+                   LocalTracker tracker, ExecutorService background, Runnable wake, UnaryOperator<String> slotName,
+                   BooleanSupplier stillPrimary) {
+        this.me = me;
+        this.store = store;
+        this.pg = pg;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        this.tracker = tracker;
+        this.background = background;
+        this.wake = wake;
+        this.slotName = slotName;
+        this.stillPrimary = stillPrimary;
+    }
+
+    void execute(Decision decision) {
+        for (HaAction action : decision.actions()) {
+            if (!run(action)) {
+                break;
+            }
+        }
+        if (!decision.has(HaAction.AddVip.class) && vip.isPresent()) {
+            vip.remove();
+        }
+    }
+
+    /** Returns false when the rest of the decision must not run (a prerequisite failed). */
+    private boolean run(HaAction action) {
+        String name = me.name();
+        return switch (action) {
+            case HaAction.ClaimInitialize a -> submit(new Command.ClaimInitialize(name, a.term()));
+            case HaAction.Bootstrap a -> inBackground(Activity.INITDB, () -> {
+                tracker.markMayBeWritable(true);
+                pg.bootstrap();
+            });
+            case HaAction.CompleteInitialize a -> seedConfig(a.term())
+                    && submit(new Command.CompleteInitialize(name, a.term(), a.systemId()));
+            case HaAction.AbortInitialize a -> submit(new Command.AbortInitialize(name, a.term()));
+            case HaAction.ClaimLeader a -> submit(new Command.ClaimLeader(name, a.term(), a.timeline(), a.optime()));
+            case HaAction.RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(name, a.term(),
+                    a.timeline(), a.switchLsn(), "promoted " + name, System.currentTimeMillis()));
+            case HaAction.Clone a -> inBackground(Activity.CLONING, () -> pg.cloneFrom(a.from()));
+            case HaAction.StartPrimary a -> inBackground(Activity.STARTING, () -> {
+                requirePrimaryRole("start PostgreSQL as primary");
+                tracker.markMayBeWritable(true);
+                pg.startPrimary();
+            });
+            case HaAction.Follow a -> follow(a);
+            case HaAction.Promote a -> inBackground(Activity.PROMOTING, () -> {
+                requirePrimaryRole("promote");
+                tracker.markMayBeWritable(true);
+                pg.promote();
+            });
+            case HaAction.Stop a -> stop(a.mode());
+            case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> pg.rewind(a.from()));
+            case HaAction.RemoveDataDirectory a -> inBackground(Activity.REMOVING_DATA, pg::removeDataDirectory);
+            case HaAction.TransferLeadership a -> transfer(a.to());
+            case HaAction.EnsureSlots a -> quietly("ensure replication slots", () -> pg.ensureSlots(
+                    a.slotNames().stream().map(slotName).collect(Collectors.toSet())));
+            case HaAction.AddVip a -> vip.isPresent() || vip.add() || true;
+            case HaAction.RemoveVip a -> vip.remove() || true;
+            case HaAction.ArmWatchdog a -> watchdog.isArmed() || watchdog.arm();
+            case HaAction.DisarmWatchdog a -> {
+                watchdog.disarm();
+                yield true;
+            }
+        };
+    }
+
+    private boolean follow(HaAction.Follow a) {
+        String slot = a.upstream() == null ? null : slotName.apply(me.name());
+        if (pg.observe().running()) {
+            return quietly("re-point replication", () -> pg.follow(a.upstream(), slot));
+        }
+        return inBackground(Activity.STARTING, () -> pg.follow(a.upstream(), slot));
+    }
+
+    private boolean stop(StopMode mode) {
+        if (mode == StopMode.IMMEDIATE) {
+            boolean ok = quietly("stop PostgreSQL immediately", () -> pg.stop(StopMode.IMMEDIATE));
+            if (ok) {
+                tracker.markMayBeWritable(false);
+            }
+            return ok;
+        }
+        return inBackground(Activity.STOPPING, () -> {
+            pg.stop(StopMode.FAST);
+            tracker.markMayBeWritable(false);
+        });
+    }
+
+    private void requirePrimaryRole(String what) {
+        if (!stillPrimary.getAsBoolean()) {
+            throw new IllegalStateException("refusing to " + what + ": no longer the leader with a lease");
+        }
+    }
+
+    private boolean seedConfig(long term) {
+        if (me.bootstrapDcs() == null || store.state().config().version() > 0) {
+            return true;
+        }
+        return submit(new Command.SeedConfig(me.name(), term, me.bootstrapDcs()));
+    }
+
+    private boolean transfer(String member) {
+        MemberRecord target = store.state().members().get(member);
+        if (target == null) {
+            LOG.warn("cannot hand Raft leadership to {}: no member record", member);
+            return false;
+        }
+        store.transferLeadership(target.raftAddress(), Duration.ofSeconds(5)).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.warn("handing Raft leadership to {} failed: {}", member, error.getMessage());
+            }
+            wake.run();
+        });
+        return true;
+    }
+
+    private boolean submit(Command command) {
+        try {
+            ApplyResult result = store.submit(command).get(RAFT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!result.accepted()) {
+                LOG.warn("{} was rejected: {}", command.getClass().getSimpleName(), result.rejection());
+            }
+            wake.run();
+            return result.accepted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warn("{} could not be committed: {}", command.getClass().getSimpleName(), rootMessage(e));
+            return false;
+        }
+    }
+
+    private boolean inBackground(Activity activity, Runnable work) {
+        tracker.begin(activity);
+        background.execute(() -> {
+            long start = System.nanoTime();
+            try {
+                work.run();
+                tracker.succeed();
+                LOG.info("{} finished in {} ms", activity.name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
+            } catch (RuntimeException e) {
+                tracker.fail(activity, rootMessage(e));
+                LOG.warn("{} failed: {}", activity.name().toLowerCase(), rootMessage(e));
+            } finally {
+                wake.run();
+            }
+        });
+        return false;
+    }
+
+    private static boolean quietly(String what, Runnable work) {
+        try {
+            work.run();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not {}: {}", what, rootMessage(e));
+            return false;
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,170 @@
+package io.raftgres.agent;
+
+import io.raftgres.agent.config.BootstrapConfig;
+import io.raftgres.agent.config.HostPort;
+import io.raftgres.agent.config.PostgresqlConfig;
+import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.api.RestServer;
+import io.raftgres.core.decide.DeciderConfig;
+import io.raftgres.core.decide.HaDecider;
+import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.VipControl;
+import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.pgcontrol.PgControlConfig;
+import io.raftgres.pgcontrol.PgCredentials;
+import io.raftgres.pgcontrol.PgCtlPostgresControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One raftgres agent: wires the Raft store, PostgreSQL control, VIP, watchdog, the HA loop,
+ * the lease guard and the REST API from a validated {@link RaftgresConfig}, and shuts them
+ * down in the safe order (VIP off, PostgreSQL stopped, watchdog disarmed, Raft closed).
+ */
+final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    static final String VERSION = "0.1.0";
+
+    private final RaftgresConfig config;
+    private final ClusterStore store;
+    private final AutoCloseable storeHandle;
+    private final DynamicPostgresControl pg;
+    private final VipControl vip;
+    private final WatchdogControl watchdog;
+    private final HaLoop loop;
+    private final Thread loopThread;
+    private final ScheduledExecutorService guardTimer;
+    private final ExecutorService background;
+    private final RestServer rest;
+
+    Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed) {
+        this.config = config;
+        this.store = raft;
+        this.storeHandle = raft;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        AgentIdentity me = identity(config);
+        this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
+                parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
+        LocalTracker tracker = new LocalTracker();
+        this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
+        HaLoop[] loopRef = new HaLoop[1];
+        ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
+                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
+        DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
+                config.postgresql().removeDataDirectoryOnRewindFailure(),
+                config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
+                raft.takeoverDelay().toMillis());
+        this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
+                new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
+        loopRef[0] = loop;
+        store.addListener(loop::wake);
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
+        this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
+        long every = config.raft().leaseCheckInterval().toMillis();
+        guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
+        if (vip.isPresent()) {
+            LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
+            vip.remove();
+        }
+        HostPort listen = config.restapi().listen();
+        this.rest = RestServer.start(listen.host(), listen.port(),
+                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
+        this.loopThread = new Thread(loop, "raftgres-ha-loop");
+        loopThread.start();
+        LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
+                config.raft().selfAddr());
+    }
+
+    private boolean holdsPrimaryRole(String me) {
+        var leader = store.state().leader();
+        boolean key = leader == null ? me.equals(store.state().initializer()) : me.equals(leader.member());
+        return store.view().isLeaderWithLease() && key;
+    }
+
+    /** Waits until the HA loop stops on its own (a fatal condition) or the thread is interrupted. */
+    String awaitFatal() throws InterruptedException {
+        loopThread.join();
+        return loop.fatalReason();
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        guardTimer.shutdownNow();
+        vip.remove();
+        try {
+            pg.stop(StopMode.FAST);
+        } catch (RuntimeException e) {
+            LOG.warn("stopping PostgreSQL at shutdown failed: {}", e.getMessage());
+        }
+        watchdog.disarm();
+        background.shutdownNow();
+        rest.close();
+        try {
+            storeHandle.close();
+        } catch (Exception e) {
+            LOG.warn("closing Raft failed: {}", e.getMessage());
+        }
+        LOG.info("[{}] raftgres stopped", config.name());
+    }
+
+    static AgentIdentity identity(RaftgresConfig c) {
+        HostPort pgConnect = c.postgresql().connectAddress();
+        BootstrapConfig bootstrap = c.bootstrap();
+        return new AgentIdentity(c.scope(), c.name(), c.restapi().url(), c.raft().selfAddr().toString(),
+                pgConnect.host(), pgConnect.port(), c.tags(), bootstrap == null ? null : bootstrap.dcs(), VERSION);
+    }
+
+    /** The replicated parameters, or bootstrap.dcs's before the cluster config is seeded. */
+    private static Map<String, String> clusterParameters(RaftgresConfig c, ClusterStore store) {
+        DynamicConfig replicated = store.state().config();
+        if (replicated.version() == 0 && c.bootstrap() != null) {
+            return c.bootstrap().dcs().parameters();
+        }
+        return replicated.parameters();
+    }
+
+    static PgControlConfig pgConfig(RaftgresConfig c, Map<String, String> parameters) {
+        PostgresqlConfig p = c.postgresql();
+        List<String> hosts = new ArrayList<>();
+        c.raft().allAddrs().forEach(a -> hosts.add(a.host()));
+        hosts.add(p.connectAddress().host());
+        List<String> hba = !p.pgHba().isEmpty() ? p.pgHba()
+                : c.bootstrap() != null && !c.bootstrap().pgHba().isEmpty() ? c.bootstrap().pgHba() : List.of();
+        PgControlConfig.Builder b = PgControlConfig.builder(c.name(), c.scope(), p.dataDir())
+                .binDir(p.binDir())
+                .listen(p.listen().host(), p.listen().port())
+                .connect(p.connectAddress().host(), p.connectAddress().port())
+                .superuser(new PgCredentials(p.superuser().username(), p.superuser().password()))
+                .replication(new PgCredentials(p.replication().username(), p.replication().password()))
+                .rewind(new PgCredentials(p.rewindUser().username(), p.rewindUser().password()))
+                .osUser(p.osUser())
+                .parameters(parameters)
+                .clusterHosts(hosts)
+                .initdbOptions(c.bootstrap() == null ? List.of() : c.bootstrap().initdb())
+                .removeDataDirectoryOnRewindFailure(p.removeDataDirectoryOnRewindFailure())
+                .pgCtlTimeout(Duration.ofSeconds(60))
+                .toolTimeout(Duration.ofMinutes(30));
+        if (!hba.isEmpty()) {
+            b.pgHba(hba);
+        }
+        return b.build();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,122 @@
+package io.raftgres.agent;
+
+import io.raftgres.agent.config.ConfigException;
+import io.raftgres.agent.config.ConfigLoader;
+import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.core.spi.VipControl;
+import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.vip.IpVipControl;
+import io.raftgres.vip.VipSettings;
+import io.raftgres.watchdog.WatchdogMode;
+import io.raftgres.watchdog.WatchdogPolicy;
+import io.raftgres.watchdog.WatchdogSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads and validates the configuration, starts Raft and the agent, installs the shutdown hook
+ * (SIGTERM/SIGINT stop the agent in the safe order) and waits. A configuration with problems
+ * starts nothing and prints every problem as {@code FILE: key: reason}.
+ */
+final class AgentLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLauncher.class);
+
+    private AgentLauncher() {
+    }
+
+    static int launch(Path file, Map<String, String> env, PrintStream err) {
+        RaftgresConfig config;
+        try {
+            config = ConfigLoader.load(file, env);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println(p.toLine()));
+            err.println("raftgres: not started: " + e.problems().size() + " configuration problem(s)");
+            return 1;
+        }
+        LOG.info("[{}] configuration {}: {}", config.name(), file, config.toDisplayMap());
+        PlatformSafety safety;
+        try {
+            safety = PlatformSafety.from(config);
+        } catch (IllegalArgumentException e) {
+            err.println("raftgres: not started: " + e.getMessage());
+            return 1;
+        }
+        RaftClusterStore raft;
+        try {
+            raft = RaftClusterStore.start(config);
+        } catch (RuntimeException e) {
+            err.println("raftgres: could not start Raft on " + config.raft().selfAddr() + ": "
+                    + ActionExecutor.rootMessage(e));
+            return 1;
+        }
+        Agent agent;
+        try {
+            agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed());
+        } catch (RuntimeException e) {
+            err.println("raftgres: could not start: " + ActionExecutor.rootMessage(e));
+            closeQuietly(raft);
+            return 1;
+        }
+        Thread hook = new Thread(agent::close, "raftgres-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            String fatal = agent.awaitFatal();
+            if (fatal != null) {
+                err.println("raftgres: stopped: " + fatal);
+                return 1;
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("close failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * VIP and watchdog adapters for this host. In {@code required} mode the watchdog is probed once
+     * (armed, then closed with the magic character) so that a member whose device cannot be armed
+     * publishes watchdog_failed and is never chosen as primary.
+     */
+    record PlatformSafety(VipControl vip, WatchdogControl watchdog, boolean watchdogFailed) {
+        static PlatformSafety from(RaftgresConfig config) {
+            VipControl vip = VipControl.NONE;
+            if (config.vip() != null) {
+                io.raftgres.agent.config.VipSettings v = config.vip();
+                VipSettings defaults = VipSettings.of(v.address(), v.interfaceName());
+                vip = new IpVipControl(new VipSettings(v.address(), v.interfaceName(), v.arpCount(),
+                        v.arpInterval().toMillis(), defaults.reannounceAfterMillis(), defaults.commandTimeoutMillis(),
+                        defaults.ipBinary(), defaults.arpingBinary()));
+            }
+            io.raftgres.agent.config.WatchdogSettings w = config.watchdog();
+            WatchdogMode mode = switch (w.mode()) {
+                case OFF -> WatchdogMode.OFF;
+                case AUTOMATIC -> WatchdogMode.AUTOMATIC;
+                case REQUIRED -> WatchdogMode.REQUIRED;
+            };
+            WatchdogPolicy policy = WatchdogPolicy.create(new WatchdogSettings(mode, w.device(), w.safetyMargin()),
+                    config.raft().lease(), config.raft().electionTimeoutMin());
+            boolean failed = false;
+            if (mode == WatchdogMode.REQUIRED) {
+                failed = !policy.arm();
+                policy.disarm();
+                if (failed) {
+                    LOG.error("[{}] watchdog.mode is required but the watchdog cannot be armed ({}): this member "
+                            + "will never become primary", config.name(), policy.lastError().orElse("unknown reason"));
+                }
+            }
+            return new PlatformSafety(vip, policy, failed);
+        }
+    }
+}

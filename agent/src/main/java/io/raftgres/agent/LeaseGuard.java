@@ -1,0 +1,80 @@
+package io.raftgres.agent;
+
+import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.PostgresControl;
+import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.VipControl;
+import io.raftgres.core.spi.WatchdogControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The fast fencing path, independent of the HA loop (which may be busy or slow): every
+ * {@code lease_check_interval} it checks the lease and, when PostgreSQL may be writable here
+ * but this member is no longer the leader with a valid lease, removes the VIP and stops
+ * PostgreSQL immediately. While the lease is valid it feeds the watchdog; when it is not, it
+ * does not, so a frozen agent is reset by the watchdog rather than trusted.
+ *
+ * <p>The timing rule this guard is part of (lease + check interval + fence time + drift &lt;
+ * minimum election timeout) is derived in the raft module's {@code RaftLease}.
+ * Runs on its own scheduled thread; {@link #check} never throws.
+ */
+final class LeaseGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseGuard.class);
+
+    private final String member;
+    private final ClusterStore store;
+    private final PostgresControl pg;
+    private final VipControl vip;
+    private final WatchdogControl watchdog;
+    private final LocalTracker tracker;
+    private final BooleanSupplier paused;
+
+    LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip, WatchdogControl watchdog,
+               LocalTracker tracker, BooleanSupplier paused) {
+        this.member = member;
+        this.store = store;
+        this.pg = pg;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        this.tracker = tracker;
+        this.paused = paused;
+    }
+
+    void check() {
+        try {
+            RaftView view = store.view();
+            boolean valid = view.isLeaderWithLease() && holdsLeaderKey();
+            if (valid) {
+                if (watchdog.isArmed()) {
+                    watchdog.keepalive();
+                }
+                return;
+            }
+            if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
+                fence(view);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("[{}] lease check failed: {}", member, ActionExecutor.rootMessage(e));
+        }
+    }
+
+    private boolean holdsLeaderKey() {
+        var state = store.state();
+        var leader = state.leader();
+        // During bootstrap the initializer runs the primary before any leader key exists.
+        return leader == null ? member.equals(state.initializer()) : member.equals(leader.member());
+    }
+
+    private void fence(RaftView view) {
+        long start = System.nanoTime();
+        vip.remove();
+        pg.stop(StopMode.IMMEDIATE);
+        tracker.markMayBeWritable(false);
+        watchdog.disarm();
+        LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
+                view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
+    }
+}

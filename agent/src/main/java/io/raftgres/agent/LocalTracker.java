@@ -1,0 +1,75 @@
+package io.raftgres.agent;
+
+import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.LocalPgState;
+
+/**
+ * The agent-side facts about local PostgreSQL that a probe cannot see: which background
+ * operation is running, which one failed last and why, and since when PostgreSQL has been down
+ * (for primary_start_timeout). Also the "may be writable" flag the lease guard fences on.
+ *
+ * <p>Thread-safe: the HA loop, the background executor and the lease guard all touch it.
+ */
+final class LocalTracker {
+
+    private Activity activity = Activity.NONE;
+    private Activity failedActivity = Activity.NONE;
+    private String lastFailure;
+    private long downSinceMillis = -1;
+    private boolean mayBeWritable;
+
+    synchronized void begin(Activity next) {
+        activity = next;
+        failedActivity = Activity.NONE;
+        lastFailure = null;
+    }
+
+    synchronized void succeed() {
+        activity = Activity.NONE;
+    }
+
+    synchronized void fail(Activity failed, String why) {
+        activity = Activity.NONE;
+        // A rewind whose source could not be reached never touched the data directory: it is
+        // retried next cycle rather than treated as a failed rewind (which may wipe the data).
+        boolean neverStarted = failed == Activity.REWINDING && why != null
+                && (why.contains("could not connect") || why.contains("Connection refused")
+                || why.contains("connection to server"));
+        failedActivity = neverStarted ? Activity.NONE : failed;
+        lastFailure = why;
+    }
+
+    synchronized Activity activity() {
+        return activity;
+    }
+
+    /**
+     * Sticky until a stop succeeds or a probe shows a replica: a failed probe must not make
+     * the guard believe a primary is gone.
+     */
+    synchronized void markMayBeWritable(boolean writable) {
+        mayBeWritable = writable;
+    }
+
+    synchronized boolean mayBeWritable() {
+        return mayBeWritable;
+    }
+
+    /** Merges a fresh probe with what only the agent knows. */
+    synchronized LocalPgState merge(LocalPgState probe, long nowMillis) {
+        if (probe.running()) {
+            downSinceMillis = -1;
+        } else if (downSinceMillis < 0) {
+            downSinceMillis = nowMillis;
+        }
+        if (probe.isWritablePrimary()) {
+            mayBeWritable = true;
+        } else if (probe.isRunningReplica()) {
+            mayBeWritable = false;
+        }
+        return new LocalPgState(probe.hasDataDirectory(), probe.systemId(), probe.controlState(), probe.running(),
+                probe.inRecovery(), probe.timeline(), probe.writeLsn(), probe.replayLsn(), probe.streaming(),
+                probe.upstream(), probe.timelineStartLsn(), activity, lastFailure, failedActivity, downSinceMillis,
+                probe.serverVersion(), probe.probeError());
+    }
+}

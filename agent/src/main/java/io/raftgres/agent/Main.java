@@ -1,0 +1,73 @@
+package io.raftgres.agent;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The {@code raftgres} daemon's entry point.
+ * <pre>
+ *   raftgres -c FILE                 run one agent with this configuration
+ *   raftgres --validate-config FILE  check a configuration, print every problem, exit non-zero if any
+ *   raftgres --version | --help
+ * </pre>
+ * Exit codes: 0 clean shutdown or valid config, 1 invalid config or fatal condition, 2 usage.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        configureLogging();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            out.println("raftgres " + Agent.VERSION);
+            return 0;
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(usage());
+            return 0;
+        }
+        if (args.length == 2 && args[0].equals("--validate-config")) {
+            return io.raftgres.agent.config.ValidateConfigCommand.run(Path.of(args[1]), System.getenv(), out, err);
+        }
+        if (args.length == 2 && (args[0].equals("-c") || args[0].equals("--config"))) {
+            return AgentLauncher.launch(Path.of(args[1]), System.getenv(), err);
+        }
+        err.println("raftgres: unrecognized arguments: " + String.join(" ", args));
+        err.println(usage());
+        return 2;
+    }
+
+    private static String usage() {
+        return """
+                usage: raftgres -c FILE                 run one agent
+                       raftgres --validate-config FILE  check a configuration and list every problem
+                       raftgres --version""";
+    }
+
+    /** One line per event, time first: "12:00:01.123 INFO [n1 term=3] sentence". */
+    private static void configureLogging() {
+        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showLogName", "false");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "false");
+        setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
+        setDefault("org.slf4j.simpleLogger.logFile", "System.out");
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        // Ratis and Micronaut are chatty at INFO; their warnings still show.
+        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        setDefault("org.slf4j.simpleLogger.log.io.micronaut", "warn");
+        setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

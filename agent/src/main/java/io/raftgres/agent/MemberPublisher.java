@@ -1,0 +1,92 @@
+package io.raftgres.agent;
+
+import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.statemachine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+
+/**
+ * Publishes this member's record through Raft: when it changed, when the Raft term changed
+ * (a new leader chooses among records published in its own term, so every member republishes
+ * right after an election), and at least every {@link #REFRESH_MILLIS}. Publication is
+ * asynchronous and never blocks the HA loop; a failed one is retried next cycle.
+ */
+final class MemberPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
+    static final long REFRESH_MILLIS = 10_000;
+
+    private final AgentIdentity me;
+    private final ClusterStore store;
+    private final boolean watchdogFailed;
+    private MemberRecord lastSent;
+    private long lastSentAt = Long.MIN_VALUE / 2;
+    private volatile boolean inFlight;
+
+    MemberPublisher(AgentIdentity me, ClusterStore store, boolean watchdogFailed) {
+        this.me = me;
+        this.store = store;
+        this.watchdogFailed = watchdogFailed;
+    }
+
+    /** Called from the HA loop thread only. */
+    void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
+        if (inFlight || raft.leaderId() == null && !raft.isLeaderWithLease()) {
+            return;
+        }
+        MemberRecord record = record(local);
+        MemberRecord stored = store.state().members().get(me.name());
+        boolean staleTerm = stored == null || stored.term() != raft.term();
+        boolean changed = lastSent == null || !sameContent(record, lastSent);
+        if (!staleTerm && !changed && nowMillis - lastSentAt < REFRESH_MILLIS) {
+            return;
+        }
+        inFlight = true;
+        lastSent = record;
+        lastSentAt = nowMillis;
+        store.submit(new Command.PublishMember(me.name(), raft.term(), record)).whenComplete((result, error) -> {
+            inFlight = false;
+            if (error != null || !result.accepted()) {
+                lastSent = null;
+                LOG.debug("publishing member state failed: {}", error != null ? error.getMessage() : result.rejection());
+            }
+        });
+    }
+
+    MemberRecord record(LocalPgState local) {
+        PgRole role = !local.hasDataDirectory() ? PgRole.UNINITIALIZED
+                : local.isWritablePrimary() ? PgRole.PRIMARY
+                : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
+        return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
+                stateText(local), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
+                me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis());
+    }
+
+    /** Patroni's state strings where they exist. */
+    static String stateText(LocalPgState local) {
+        return switch (local.activity()) {
+            case INITDB -> "initializing new cluster";
+            case CLONING -> "creating replica";
+            case STARTING -> "starting";
+            case STOPPING -> "stopping";
+            case PROMOTING -> "promoting";
+            case REWINDING -> "running pg_rewind";
+            case REMOVING_DATA -> "removing data directory";
+            case NONE -> local.running() ? "running"
+                    : local.failedActivity() == Activity.STARTING ? "start failed" : "stopped";
+        };
+    }
+
+    /** Everything but the publication time and term. */
+    private static boolean sameContent(MemberRecord a, MemberRecord b) {
+        return a.role() == b.role() && Objects.equals(a.state(), b.state()) && a.timeline() == b.timeline()
+                && a.receiveLsn().equals(b.receiveLsn()) && a.replayLsn().equals(b.replayLsn())
+                && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
+                && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl());
+    }
+}

@@ -1,0 +1,59 @@
+package io.raftgres.agent;
+
+import io.raftgres.agent.config.HostPort;
+import io.raftgres.agent.config.RaftSettings;
+import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.raft.RaftNode;
+import io.raftgres.raft.RaftNodeConfig;
+import io.raftgres.statemachine.ApplyResult;
+import io.raftgres.statemachine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ClusterStore} over the member's Ratis node; owns the node's lifecycle. */
+final class RaftClusterStore implements ClusterStore, AutoCloseable {
+
+    private final RaftNode node;
+
+    private RaftClusterStore(RaftNode node) {
+        this.node = node;
+    }
+
+    static RaftClusterStore start(RaftgresConfig config) {
+        RaftSettings r = config.raft();
+        List<String> peers = r.allAddrs().stream().map(HostPort::toString).toList();
+        RaftNodeConfig nodeConfig = new RaftNodeConfig(config.name(), r.selfAddr().toString(), peers, config.scope(),
+                r.dataDir(), r.electionTimeoutMin(), r.electionTimeoutMax(), r.heartbeatInterval(), r.lease());
+        RaftNode node = new RaftNode(nodeConfig);
+        try {
+            node.start();
+        } catch (IOException e) {
+            node.close();
+            throw new UncheckedIOException(e);
+        }
+        return new RaftClusterStore(node);
+    }
+
+    /** How long a new leader waits before taking over another member's primary (see RaftLease). */
+    Duration takeoverDelay() {
+        return node.lease().takeoverDelay();
+    }
+
+    @Override public ClusterState state() { return node.state(); }
+    @Override public RaftView view() { return node.view(); }
+    @Override public CompletableFuture<ApplyResult> submit(Command command) { return node.submit(command); }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(String raftAddress, Duration timeout) {
+        return node.transferLeadership(raftAddress, timeout);
+    }
+
+    @Override public void addListener(Runnable listener) { node.addListener(listener); }
+    @Override public void close() { node.close(); }
+}

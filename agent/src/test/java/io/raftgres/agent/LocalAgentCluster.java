@@ -1,0 +1,237 @@
+package io.raftgres.agent;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Three real agents as separate JVM processes, each with its own real PostgreSQL, on 127.0.0.1
+ * with free ports, under a temporary directory. Kills are real SIGKILLs of the agent and of the
+ * postmaster. Every wait is bounded. {@link #close} stops everything this fixture started.
+ */
+final class LocalAgentCluster implements AutoCloseable {
+    static final String PASSWORD = "it-secret-1";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    record Member(String name, int pgPort, int restPort, int raftPort, Path dir) {
+        Path config() { return dir.resolve("raftgres.yml"); }
+        Path log() { return dir.resolve("raftgres.log"); }
+        Path dataDir() { return dir.resolve("pg"); }
+    }
+
+    private final Path root;
+    private final List<Member> members = new ArrayList<>();
+    private final Process[] processes = new Process[3];
+
+    LocalAgentCluster(Path root) throws IOException {
+        this.root = root;
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        int[] ports = freePorts(9);
+        for (int i = 0; i < 3; i++) {
+            Path dir = Files.createDirectories(root.resolve("n" + (i + 1)));
+            members.add(new Member("n" + (i + 1), ports[i], ports[3 + i], ports[6 + i], dir));
+        }
+        for (Member m : members) {
+            Files.writeString(m.config(), config(m));
+        }
+    }
+
+    List<Member> members() {
+        return members;
+    }
+
+    Member member(String name) {
+        return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private String config(Member m) {
+        StringBuilder partners = new StringBuilder();
+        for (Member p : members) {
+            if (p != m) {
+                partners.append(partners.isEmpty() ? "" : ", ").append("127.0.0.1:").append(p.raftPort());
+            }
+        }
+        return """
+                scope: it
+                name: %s
+                restapi: {listen: "127.0.0.1:%d"}
+                raft:
+                  self_addr: "127.0.0.1:%d"
+                  partner_addrs: [%s]
+                  data_dir: %s
+                bootstrap:
+                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB}}}
+                postgresql:
+                  listen: "127.0.0.1:%d"
+                  data_dir: %s
+                  authentication:
+                    superuser: {username: postgres, password: "%s"}
+                    replication: {username: replicator, password: "%s"}
+                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
+                m.dataDir(), PASSWORD, PASSWORD);
+    }
+
+    void start(Member m) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp", classpath,
+                "io.raftgres.agent.Main", "-c", m.config().toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(m.log().toFile()));
+        processes[members.indexOf(m)] = pb.start();
+    }
+
+    /** SIGKILL of the agent and of its postmaster: the host died. */
+    void kill(Member m) throws IOException {
+        Process p = processes[members.indexOf(m)];
+        if (p != null) {
+            p.destroyForcibly();
+            waitFor(p);
+        }
+        postmaster(m).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGTERM: the agent stops PostgreSQL and leaves the group cleanly. */
+    void stop(Member m) {
+        Process p = processes[members.indexOf(m)];
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            waitFor(p);
+        }
+    }
+
+    private static void waitFor(Process p) {
+        try {
+            if (!p.waitFor(Duration.ofSeconds(30))) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Optional<ProcessHandle> postmaster(Member m) throws IOException {
+        Path pid = m.dataDir().resolve("postmaster.pid");
+        if (!Files.exists(pid)) {
+            return Optional.empty();
+        }
+        String first = Files.readAllLines(pid).getFirst().trim();
+        // A stale pid file may name a reused pid: only ever touch a postgres process.
+        return ProcessHandle.of(Long.parseLong(first))
+                .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+    }
+
+    int status(Member m, String path) {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+                    .timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    String body(Member m, String path) {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+                    .timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    boolean isStreaming(Member m) {
+        return status(m, "/replica") == 200 && body(m, "/patroni").contains("\"replication_state\":\"streaming\"");
+    }
+
+    /** Members answering 200 on /primary right now. */
+    List<Member> primaries() {
+        return members.stream().filter(m -> status(m, "/primary") == 200).toList();
+    }
+
+    boolean healthy() {
+        List<Member> p = primaries();
+        return p.size() == 1 && members.stream().filter(m -> m != p.getFirst()).allMatch(this::isStreaming);
+    }
+
+    Connection connect(Member m) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort() + "/postgres?connectTimeout=2"
+                + "&socketTimeout=5", "postgres", PASSWORD);
+    }
+
+    static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+    }
+
+    String logs() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (Member m : members) {
+            if (Files.exists(m.log())) {
+                List<String> lines = Files.readAllLines(m.log());
+                out.append("--- ").append(m.name()).append('\n');
+                lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+            Path pgLog = m.dir().resolve("pg.run").resolve("postgresql.log");
+            if (Files.exists(pgLog)) {
+                List<String> lines = Files.readAllLines(pgLog);
+                out.append("--- ").append(m.name()).append(" postgresql.log\n");
+                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Member m : members) {
+            stop(m);
+        }
+        for (Member m : members) {
+            postmaster(m).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                open.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+}
