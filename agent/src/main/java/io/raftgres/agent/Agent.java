@@ -47,7 +47,8 @@ final class Agent implements AutoCloseable {
     private final ExecutorService background;
     private final RestServer rest;
 
-    Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed) {
+    Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
+          Duration watchdogTakeover) {
         this.config = config;
         this.store = raft;
         this.storeHandle = raft;
@@ -64,7 +65,7 @@ final class Agent implements AutoCloseable {
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                raft.takeoverDelay().toMillis());
+                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;

@@ -55,7 +55,8 @@ final class AgentLauncher {
         }
         Agent agent;
         try {
-            agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed());
+            agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed(),
+                    safety.watchdogTakeover());
         } catch (RuntimeException e) {
             err.println("raftgres: could not start: " + ActionExecutor.rootMessage(e));
             closeQuietly(raft);
@@ -89,7 +90,8 @@ final class AgentLauncher {
      * (armed, then closed with the magic character) so that a member whose device cannot be armed
      * publishes watchdog_failed and is never chosen as primary.
      */
-    record PlatformSafety(VipControl vip, WatchdogControl watchdog, boolean watchdogFailed) {
+    record PlatformSafety(VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
+                          java.time.Duration watchdogTakeover) {
         static PlatformSafety from(RaftgresConfig config) {
             VipControl vip = VipControl.NONE;
             if (config.vip() != null) {
@@ -105,8 +107,9 @@ final class AgentLauncher {
                 case AUTOMATIC -> WatchdogMode.AUTOMATIC;
                 case REQUIRED -> WatchdogMode.REQUIRED;
             };
-            WatchdogPolicy policy = WatchdogPolicy.create(new WatchdogSettings(mode, w.device(), w.safetyMargin()),
-                    config.raft().lease(), config.raft().electionTimeoutMin());
+            WatchdogSettings settings = new WatchdogSettings(mode, w.device(), w.safetyMargin());
+            WatchdogPolicy policy = WatchdogPolicy.create(settings, config.raft().lease(),
+                    config.raft().electionTimeoutMin());
             boolean failed = false;
             if (mode == WatchdogMode.REQUIRED) {
                 failed = !policy.arm();
@@ -116,7 +119,26 @@ final class AgentLauncher {
                             + "will never become primary", config.name(), policy.lastError().orElse("unknown reason"));
                 }
             }
-            return new PlatformSafety(vip, policy, failed);
+            return new PlatformSafety(vip, policy, failed, watchdogTakeover(config, settings));
+        }
+
+        /**
+         * A frozen old primary is stopped only by its watchdog, at most lease + timeout after the
+         * last heartbeat a majority acknowledged; a new leader can be elected right after that
+         * heartbeat (a vote granted after a pre-vote), so with a watchdog in use the takeover wait
+         * must cover lease + timeout too. Zero when this host has no usable watchdog (clusters are
+         * assumed to be configured alike).
+         */
+        static java.time.Duration watchdogTakeover(RaftgresConfig config, WatchdogSettings settings) {
+            if (settings.mode() == WatchdogMode.OFF || !java.nio.file.Files.exists(settings.device())) {
+                return java.time.Duration.ZERO;
+            }
+            try {
+                int seconds = settings.timeoutSeconds(config.raft().lease(), config.raft().electionTimeoutMin());
+                return config.raft().lease().plusSeconds(seconds).plusMillis(100);
+            } catch (IllegalArgumentException e) {
+                return java.time.Duration.ZERO;
+            }
         }
     }
 }
