@@ -55,7 +55,7 @@ final class AgentStatus implements AgentFacade {
                 && tracker.mayBeWritable();
         Extras x = extras(local);
         return new StatusSnapshot(me.scope(), me.name(), me.version(), local, raft, state, primary,
-                MemberPublisher.stateText(local), x.replication(), me.tags(), watchdogFailed, x.postmasterStart(),
+                local.stateText(), x.replication(), me.tags(), watchdogFailed, x.postmasterStart(),
                 raftLastSeenMillis, cycle == null ? 0 : cycle.atEpochMillis(), state.paused(), me.apiUrl(), me.pgHost(),
                 me.pgPort());
     }

@@ -1,6 +1,5 @@
 package io.raftgres.agent;
 
-import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.PgRole;
@@ -63,23 +62,8 @@ final class MemberPublisher {
                 : local.isWritablePrimary() ? PgRole.PRIMARY
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
-                stateText(local), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
+                local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
                 me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis());
-    }
-
-    /** Patroni's state strings where they exist. */
-    static String stateText(LocalPgState local) {
-        return switch (local.activity()) {
-            case INITDB -> "initializing new cluster";
-            case CLONING -> "creating replica";
-            case STARTING -> "starting";
-            case STOPPING -> "stopping";
-            case PROMOTING -> "promoting";
-            case REWINDING -> "running pg_rewind";
-            case REMOVING_DATA -> "removing data directory";
-            case NONE -> local.running() ? "running"
-                    : local.failedActivity() == Activity.STARTING ? "start failed" : "stopped";
-        };
     }
 
     /** Everything but the publication time and term. */

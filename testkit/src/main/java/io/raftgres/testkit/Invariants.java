@@ -1,10 +1,7 @@
 package io.raftgres.testkit;
 
 import io.raftgres.core.model.ClusterState;
-import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.Lsn;
-import io.raftgres.core.model.MemberRecord;
-import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.statemachine.ApplyResult;
@@ -162,7 +159,7 @@ public final class Invariants {
     /** Raft hook: remembers what the replicated state knew about the primary when a claim was appended. */
     void commandAppended(Command command, ClusterState before, ApplyResult result) {
         if (command instanceof Command.ClaimLeader claim && result.accepted()) {
-            claims.put(claim.member(), new Claim(claim.term(), lastPrimaryPosition(before),
+            claims.put(claim.member(), new Claim(claim.term(), before.lastPrimaryPosition(),
                     before.config().maximumLagOnFailover()));
         }
     }
@@ -180,20 +177,6 @@ public final class Invariants {
                     + " bytes behind the last known primary position " + claim.knownPosition() + " (limit "
                     + claim.maxLag() + ", claim of term " + claim.term() + ")");
         }
-    }
-
-    /** Patroni's optime as the replicated state knows it: the leader key's, or its primary's newer record. */
-    static Lsn lastPrimaryPosition(ClusterState state) {
-        LeaderRecord leader = state.leader();
-        if (leader == null) {
-            return null;
-        }
-        Lsn optime = leader.optime();
-        MemberRecord record = state.members().get(leader.member());
-        if (record != null && record.role() == PgRole.PRIMARY && record.receiveLsn().isAfter(optime)) {
-            optime = record.receiveLsn();
-        }
-        return optime;
     }
 
     /** How many times each rule was evaluated. */

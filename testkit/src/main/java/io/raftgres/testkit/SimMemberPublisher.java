@@ -1,6 +1,5 @@
 package io.raftgres.testkit;
 
-import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
@@ -82,24 +81,9 @@ final class SimMemberPublisher {
         PgRole role = !local.hasDataDirectory() ? PgRole.UNINITIALIZED : local.isWritablePrimary() ? PgRole.PRIMARY
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(agent.name, "http://" + agent.name + ":8008", agent.name + ":5010", agent.name, 5432,
-                role, stateText(local), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(),
+                role, local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(),
                 agent.config.tags(), agent.config.canBootstrap(), agent.config.watchdogFailed(), "sim", 0,
                 agent.scheduler.nowMillis());
-    }
-
-    /** Patroni's state strings, as the agent publishes them. */
-    static String stateText(LocalPgState local) {
-        return switch (local.activity()) {
-            case INITDB -> "initializing new cluster";
-            case CLONING -> "creating replica";
-            case STARTING -> "starting";
-            case STOPPING -> "stopping";
-            case PROMOTING -> "promoting";
-            case REWINDING -> "running pg_rewind";
-            case REMOVING_DATA -> "removing data directory";
-            case NONE -> local.running() ? "running"
-                    : local.failedActivity() == Activity.STARTING ? "start failed" : "stopped";
-        };
     }
 
     private static boolean sameContent(MemberRecord a, MemberRecord b) {

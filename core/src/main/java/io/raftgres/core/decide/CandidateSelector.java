@@ -42,7 +42,7 @@ final class CandidateSelector {
     Choice choose(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
         String me = config.memberName();
         LeaderRecord leader = state.leader();
-        Lsn optime = lastPrimaryPosition(state);
+        Lsn optime = state.lastPrimaryPosition();
         long maxLag = state.config().maximumLagOnFailover();
         List<Candidate> candidates = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
@@ -120,20 +120,6 @@ final class CandidateSelector {
         }
         return leader != null && leader.member().equals(m.name()) && m.role() == PgRole.STOPPED
                 && m.timeline() >= leader.timeline() && m.timeline() > 0;
-    }
-
-    /** Patroni's optime: the newest WAL position the last primary is known to have had. */
-    static Lsn lastPrimaryPosition(ClusterState state) {
-        LeaderRecord leader = state.leader();
-        if (leader == null) {
-            return null;
-        }
-        Lsn optime = leader.optime();
-        MemberRecord record = state.members().get(leader.member());
-        if (record != null && record.role() == PgRole.PRIMARY && record.receiveLsn().isAfter(optime)) {
-            optime = record.receiveLsn();
-        }
-        return optime;
     }
 
     private record Candidate(String name, Lsn position, int priority, boolean self) { }

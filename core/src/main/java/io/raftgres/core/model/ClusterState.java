@@ -84,6 +84,22 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, flag);
     }
 
+    /**
+     * Patroni's optime: the newest WAL position the last primary is known to have had (the leader
+     * key's, or its primary's newer published record), or null without a leader key.
+     */
+    public Lsn lastPrimaryPosition() {
+        if (leader == null) {
+            return null;
+        }
+        Lsn optime = leader.optime();
+        MemberRecord record = members.get(leader.member());
+        if (record != null && record.role() == PgRole.PRIMARY && record.receiveLsn().isAfter(optime)) {
+            optime = record.receiveLsn();
+        }
+        return optime;
+    }
+
     /** Members as an insertion-ordered map, for callers that want a plain Map view. */
     public Map<String, MemberRecord> memberMap() {
         return members;

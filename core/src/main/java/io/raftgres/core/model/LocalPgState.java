@@ -37,6 +37,20 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
         return running && inRecovery;
     }
 
+    /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */
+    public String stateText() {
+        return switch (activity) {
+            case INITDB -> "initializing new cluster";
+            case CLONING -> "creating replica";
+            case STARTING -> "starting";
+            case STOPPING -> "stopping";
+            case PROMOTING -> "promoting";
+            case REWINDING -> "running pg_rewind";
+            case REMOVING_DATA -> "removing data directory";
+            case NONE -> running ? "running" : failedActivity == Activity.STARTING ? "start failed" : "stopped";
+        };
+    }
+
     public static LocalPgState empty() {
         return new LocalPgState(false, null, ControlState.UNKNOWN, false, false, 0, Lsn.ZERO, Lsn.ZERO, false,
                 null, null, Activity.NONE, null, Activity.NONE, -1, 0, null);
