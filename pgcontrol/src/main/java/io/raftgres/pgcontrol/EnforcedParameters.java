@@ -65,6 +65,9 @@ final class EnforcedParameters {
         out.put("max_replication_slots", floor(configured.get("max_replication_slots")));
         out.put("wal_keep_size", configured.getOrDefault("wal_keep_size", "128MB"));
         out.put("hot_standby_feedback", configured.getOrDefault("hot_standby_feedback", "on"));
+        // A replica whose upstream died retries every wal_retrieve_retry_interval (5 s by default);
+        // after a failover it should reach the new primary within a cycle, not five seconds.
+        out.put("wal_retrieve_retry_interval", configured.getOrDefault("wal_retrieve_retry_interval", "500ms"));
         configured.forEach((name, value) -> {
             if (!OWNED.contains(name) && !out.containsKey(name)) {
                 out.put(name, value);

@@ -39,6 +39,9 @@ final class JdbcSessions {
         props.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
         props.setProperty("ApplicationName", "raftgres-" + config.memberName());
         props.setProperty("assumeMinServerVersion", "15");
+        // The agent's own writes (roles at bootstrap, slots) must never wait for a synchronous
+        // standby: at bootstrap none can exist until the replication role does.
+        props.setProperty("options", "-c synchronous_commit=local");
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return DriverManager.getConnection("jdbc:postgresql://" + hostPart + ":" + port + "/postgres", props);
     }
