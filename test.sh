@@ -19,16 +19,21 @@ if [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ] && ! command -v pg_config >/dev/nu
   fi
 fi
 
-docker_note=""
-if scripts/ensure-docker.sh; then
-  scripts/build-base-image.sh || docker_note="base image unavailable: container suite skipped"
-else
-  rc=$?
-  [ "$rc" = 3 ] || exit "$rc"
-  docker_note="no Docker engine: container suite skipped"
-fi
-[ -z "$docker_note" ] || echo "test.sh: $docker_note"
+skip_reason=""
+prepare() {  # runs a preparation script; its exit 3 means "no engine/image here": skip with the reason
+  local rc=0 log; log=$(mktemp)
+  "$@" 2> >(tee "$log" >&2) || rc=$?
+  wait
+  if [ "$rc" = 3 ]; then skip_reason=$(grep -E 'no Docker engine|cannot build' "$log" | tail -n 1); skip_reason=${skip_reason:-$(tail -n 1 "$log")}
+  elif [ "$rc" != 0 ]; then rm -f "$log"; echo "test.sh: $* failed with exit $rc" >&2; exit "$rc"; fi
+  rm -f "$log"
+}
+prepare scripts/ensure-docker.sh
+[ -n "$skip_reason" ] || prepare scripts/build-base-image.sh
+[ -z "$skip_reason" ] || echo "test.sh: the container suite will be reported as SKIPPED: $skip_reason"
 
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
-mvn -B -ntp verify "$@"
-[ -z "$docker_note" ] || echo "test.sh: NOTE: $docker_note"
+# The container suite runs after the agent module has packaged the distribution it puts in the image;
+# requireAgent makes a missing distribution a failure instead of a skip.
+mvn -B -ntp verify -Draftgres.it.requireAgent=true "-Draftgres.it.skipReason=$skip_reason" "$@"
+[ -z "$skip_reason" ] || echo "test.sh: NOTE: the container suite was skipped: $skip_reason"

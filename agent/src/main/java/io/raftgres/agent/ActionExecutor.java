@@ -107,8 +107,18 @@ final class ActionExecutor {
             case HaAction.TransferLeadership a -> transfer(a.to());
             case HaAction.EnsureSlots a -> quietly("ensure replication slots", () -> pg.ensureSlots(
                     a.slotNames().stream().map(slotName).collect(Collectors.toSet())));
-            case HaAction.AddVip a -> vip.isPresent() || vip.add() || true;
-            case HaAction.RemoveVip a -> vip.remove() || true;
+            case HaAction.AddVip a -> {
+                // A failed add is logged by the adapter and retried next cycle; it blocks nothing.
+                if (!vip.isPresent()) {
+                    vip.add();
+                }
+                yield true;
+            }
+            case HaAction.RemoveVip a -> {
+                // Removal never blocks the demotion that follows it.
+                vip.remove();
+                yield true;
+            }
             case HaAction.ArmWatchdog a -> watchdog.isArmed() || watchdog.arm();
             case HaAction.DisarmWatchdog a -> {
                 watchdog.disarm();

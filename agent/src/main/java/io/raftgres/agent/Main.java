@@ -59,8 +59,11 @@ public final class Main {
         setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
         setDefault("org.slf4j.simpleLogger.logFile", "System.out");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        // Ratis and Micronaut are chatty at INFO; their warnings still show.
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        // Ratis logs a WARN/ERROR line per reconnect attempt while a peer is down (and an ERROR about
+        // JMX names at start); the HA loop's own line already says what matters.
+        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "error");
+        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.util.LifeCycle", "off");
+        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.metrics", "off");
         setDefault("org.slf4j.simpleLogger.log.io.micronaut", "warn");
         setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
     }

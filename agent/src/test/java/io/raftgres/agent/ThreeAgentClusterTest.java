@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * servers, Ratis over loopback. Bootstrap; replication to both replicas; SIGKILL of the
  * primary's agent and PostgreSQL gives a new writable primary that has every row the
  * replicas had; the old member rejoins as a replica (pg_rewind); a restart of all three agents
- * keeps the cluster and its data.
+ * keeps the cluster and its data; a crash of PostgreSQL on the primary (agent alive) is
+ * restarted in place without failover.
  */
 @Tag("postgres")
 class ThreeAgentClusterTest {
@@ -91,6 +92,14 @@ class ThreeAgentClusterTest {
             await(m.name() + " to keep its data and replicate", Duration.ofSeconds(30), () -> count(cluster, m) == 502);
         }
         assertEquals(Map.of("n1", 501, "n2", 501, "n3", 501), before);
+
+        // PostgreSQL crashes on the primary while its agent lives: restarted in place, no failover.
+        String termBefore = cluster.body(restarted, "/cluster");
+        cluster.postmaster(restarted).orElseThrow().destroyForcibly();
+        await(restarted.name() + " to be primary again after its PostgreSQL crashed", Duration.ofSeconds(30),
+                () -> cluster.status(restarted, "/primary") == 200 && insert(cluster, restarted, 503));
+        assertEquals(List.of(restarted), cluster.primaries(), "the same member stays primary: " + termBefore);
+        assertEquals(503, count(cluster, restarted), "no row lost in the crash restart");
     }
 
     private static int count(LocalAgentCluster cluster, LocalAgentCluster.Member m) {

@@ -150,7 +150,7 @@ class ConfigLoaderTest {
         assertEquals(MemberTags.DEFAULT, c.tags());
         assertEquals(WatchdogSettings.Mode.AUTOMATIC, c.watchdog().mode());
         assertEquals(Path.of("/dev/watchdog"), c.watchdog().device());
-        assertEquals(Duration.ofSeconds(5), c.watchdog().safetyMargin());
+        assertEquals(Duration.ZERO, c.watchdog().safetyMargin());
         assertNull(c.vip());
         assertEquals("INFO", c.log().level());
     }

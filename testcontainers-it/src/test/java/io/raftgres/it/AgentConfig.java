@@ -1,0 +1,103 @@
+package io.raftgres.it;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Generates one member's raftgres YAML (Patroni-style keys, see ARCHITECTURE §9) for a
+ * container of the suite. Members know each other by static address; every member carries a
+ * {@code bootstrap} section, and Raft decides which one initializes the cluster.
+ *
+ * <p>The map is returned mutable so a scenario can adjust keys before rendering. Not
+ * thread-safe; build, adjust and render on one thread.
+ */
+public final class AgentConfig {
+
+    /** Paths inside the node image (see docker/Dockerfile). */
+    public static final String CONFIG_PATH = "/etc/raftgres/raftgres.yml";
+    public static final String RAFT_DATA_DIR = "/var/lib/raftgres/raft";
+    public static final String PG_DATA_DIR = "/var/lib/postgresql/raftgres";
+    public static final String PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
+
+    private AgentConfig() {
+    }
+
+    /**
+     * The configuration of {@code self} in a cluster of {@code members}.
+     *
+     * @param scope   cluster name
+     * @param self    this member
+     * @param members every member, including {@code self}
+     */
+    public static Map<String, Object> forMember(String scope, NodeSpec self, List<NodeSpec> members) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("scope", scope);
+        root.put("name", self.name());
+        root.put("restapi", map(
+                "listen", "0.0.0.0:" + NodeSpec.REST_PORT,
+                "connect_address", self.ip() + ":" + NodeSpec.REST_PORT));
+        root.put("raft", map(
+                "self_addr", self.ip() + ":" + NodeSpec.RAFT_PORT,
+                "partner_addrs", members.stream().filter(m -> !m.name().equals(self.name()))
+                        .map(m -> m.ip() + ":" + NodeSpec.RAFT_PORT).toList(),
+                "data_dir", RAFT_DATA_DIR));
+        root.put("bootstrap", map(
+                "dcs", map(
+                        "loop_wait", 1,
+                        "maximum_lag_on_failover", 1048576,
+                        "postgresql", map(
+                                "use_pg_rewind", true,
+                                "use_slots", true,
+                                // Quorum commit: a commit is acknowledged only once another member has
+                                // it, so an old primary that thaws or is cut off cannot acknowledge
+                                // writes (its replicas follow the new primary) and failover to the
+                                // furthest member loses none. A member's own name in the list is inert.
+                                "parameters", map("wal_log_hints", "on", "max_wal_senders", 10,
+                                        "max_replication_slots", 10, "hot_standby", "on",
+                                        "synchronous_commit", "on",
+                                        "synchronous_standby_names", "ANY 1 (" + String.join(", ",
+                                                members.stream().map(m -> m.name()).toList()) + ")"))),
+                "initdb", List.of("encoding=UTF8", "data-checksums"),
+                "pg_hba", hba()));
+        root.put("postgresql", map(
+                "listen", "0.0.0.0:" + NodeSpec.PG_PORT,
+                "connect_address", self.ip() + ":" + NodeSpec.PG_PORT,
+                "data_dir", PG_DATA_DIR,
+                "bin_dir", PG_BIN_DIR,
+                "os_user", "postgres",
+                "authentication", map(
+                        "superuser", map("username", ItCredentials.SUPERUSER,
+                                "password", ItCredentials.SUPERUSER_PASSWORD),
+                        "replication", map("username", ItCredentials.REPLICATION_USER,
+                                "password", ItCredentials.REPLICATION_PASSWORD)),
+                "pg_hba", hba()));
+        return root;
+    }
+
+    /** Renders a configuration map as block-style YAML. */
+    public static String render(Map<String, Object> config) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        return new Yaml(options).dump(config);
+    }
+
+    private static List<String> hba() {
+        return List.of(
+                "local all all trust",
+                "host all all 127.0.0.1/32 scram-sha-256",
+                "host all all " + NodeSpec.SUBNET + " scram-sha-256",
+                "host replication " + ItCredentials.REPLICATION_USER + " " + NodeSpec.SUBNET + " scram-sha-256");
+    }
+
+    private static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+}

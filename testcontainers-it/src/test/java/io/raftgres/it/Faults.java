@@ -1,0 +1,99 @@
+package io.raftgres.it;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Fault injection on the suite's nodes, recorded on the scenario's time axis.
+ *
+ * <p>Network faults live in one iptables chain {@value #CHAIN} that INPUT and OUTPUT jump to,
+ * so {@link #heal} removes exactly what was injected. {@code tc netem} is not available on our
+ * machines (MACHINE.md); packet loss uses iptables' statistic match instead. A partition drops
+ * only the peers' addresses, so clients on the host still reach the cut-off node: the case that
+ * can lose acknowledged writes, which a network disconnect would hide.
+ *
+ * <p>Thread-safe: the event list is synchronized; faults themselves go through Docker.
+ */
+public final class Faults {
+
+    /** The iptables chain holding injected faults. */
+    public static final String CHAIN = "RAFTGRES_IT";
+
+    /** One injected fault or repair. */
+    public record Event(long atMillis, String description) {
+    }
+
+    private final ScenarioClock clock;
+    private final List<Event> events = new ArrayList<>();
+
+    public Faults(ScenarioClock clock) {
+        this.clock = clock;
+    }
+
+    public void kill(Node node) {
+        record("kill " + node.name());
+        node.kill();
+    }
+
+    public void start(Node node) {
+        record("start " + node.name());
+        node.start();
+    }
+
+    public void pause(Node node) {
+        record("pause " + node.name());
+        node.pause();
+    }
+
+    public void unpause(Node node) {
+        record("unpause " + node.name());
+        node.unpause();
+    }
+
+    /** Drops every packet between {@code node} and each of {@code peers}, both directions. */
+    public void partition(Node node, Collection<Node> peers) {
+        StringBuilder script = new StringBuilder(ensureChain());
+        for (Node peer : peers) {
+            script.append(" && iptables -A ").append(CHAIN).append(" -s ").append(peer.ip()).append(" -j DROP")
+                    .append(" && iptables -A ").append(CHAIN).append(" -d ").append(peer.ip()).append(" -j DROP");
+        }
+        record("partition " + node.name() + " from " + peers.stream().map(Node::name).toList());
+        node.sh(script.toString());
+    }
+
+    /** Drops each packet in and out of {@code node} with the given probability (0..1). */
+    public void lossy(Node node, double probability) {
+        if (!(probability > 0 && probability < 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
+        }
+        String p = String.format(Locale.ROOT, "%.4f", probability);
+        record("lossy " + node.name() + " p=" + p);
+        node.sh(ensureChain() + " && iptables -A " + CHAIN + " -m statistic --mode random --probability " + p
+                + " -j DROP");
+    }
+
+    /** Removes every injected network fault from {@code node}. */
+    public void heal(Node node) {
+        record("heal " + node.name());
+        node.sh(ensureChain() + " && iptables -F " + CHAIN);
+    }
+
+    /** Injected faults so far, in order. */
+    public synchronized List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    /** Records an event injected by other means (e.g. a parallel stop of every node). */
+    public synchronized void record(String description) {
+        events.add(new Event(clock.millis(), description));
+    }
+
+    /** Creates the chain and the jumps to it once; idempotent. */
+    private static String ensureChain() {
+        return "(iptables -N " + CHAIN + " 2>/dev/null || true)"
+                + " && (iptables -C INPUT -j " + CHAIN + " 2>/dev/null || iptables -I INPUT 1 -j " + CHAIN + ")"
+                + " && (iptables -C OUTPUT -j " + CHAIN + " 2>/dev/null || iptables -I OUTPUT 1 -j " + CHAIN + ")";
+    }
+}

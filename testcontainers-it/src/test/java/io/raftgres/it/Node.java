@@ -1,0 +1,143 @@
+package io.raftgres.it;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * One container host of the suite (agent + PostgreSQL), addressed by its static IP.
+ * Lifecycle faults act on the same container, so its file system (PGDATA, Raft log) survives
+ * kill/start like a host's disk survives a crash.
+ *
+ * <p>Thread-safe as far as the Docker client is: faults and execs may come from the test
+ * thread while the writer runs on its own.
+ */
+public final class Node {
+
+    private final NodeSpec spec;
+    private final GenericContainer<?> container;
+
+    Node(NodeSpec spec, GenericContainer<?> container) {
+        this.spec = spec;
+        this.container = container;
+    }
+
+    public NodeSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public String ip() {
+        return spec.ip();
+    }
+
+    public HostPort postgres() {
+        return spec.postgres();
+    }
+
+    public HostPort rest() {
+        return spec.rest();
+    }
+
+    /** Runs a command in the container as root; the result carries exit code and output. */
+    public ExecResult exec(String... command) {
+        try {
+            return container.execInContainer(command);
+        } catch (IOException e) {
+            throw new IllegalStateException("exec in " + spec.containerName() + " failed: " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during exec in " + spec.containerName(), e);
+        }
+    }
+
+    /** Runs a shell script in the container and returns its stdout; fails on a non-zero exit. */
+    public String sh(String script) {
+        ExecResult result = exec("sh", "-c", script);
+        if (result.getExitCode() != 0) {
+            throw new IllegalStateException(spec.containerName() + ": `" + script + "` exited " + result.getExitCode()
+                    + ": " + result.getStderr().strip() + " " + result.getStdout().strip());
+        }
+        return result.getStdout();
+    }
+
+    /** {@code docker kill}: SIGKILL to every process, like a power cut of the host. */
+    public void kill() {
+        docker().killContainerCmd(spec.containerName()).exec();
+    }
+
+    /** {@code docker start} of the same container after {@link #kill()} or {@link #stop}. */
+    public void start() {
+        docker().startContainerCmd(spec.containerName()).exec();
+    }
+
+    /** {@code docker stop} with a grace period in seconds, like an orderly host shutdown. */
+    public void stop(int graceSeconds) {
+        docker().stopContainerCmd(spec.containerName()).withTimeout(graceSeconds).exec();
+    }
+
+    /** {@code docker pause}: freezes every process; the monotonic clock keeps running. */
+    public void pause() {
+        docker().pauseContainerCmd(spec.containerName()).exec();
+    }
+
+    public void unpause() {
+        docker().unpauseContainerCmd(spec.containerName()).exec();
+    }
+
+    /** Whether the container is running and not paused. */
+    public boolean running() {
+        InspectContainerResponse.ContainerState state = docker().inspectContainerCmd(spec.containerName()).exec().getState();
+        return Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getPaused());
+    }
+
+    /**
+     * Fails at once, with the end of the container's log, when the container has exited
+     * (the agent died): waiting for health would only run into the timeout.
+     */
+    public void assertNotExited() {
+        InspectContainerResponse.ContainerState state = docker().inspectContainerCmd(spec.containerName()).exec().getState();
+        if ("exited".equals(state.getStatus()) || "dead".equals(state.getStatus())) {
+            List<String> lines = logs().lines().toList();
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            throw new AssertionError(spec.containerName() + " exited with code " + state.getExitCodeLong() + ":\n" + tail);
+        }
+    }
+
+    /** The container's stdout and stderr so far (the agent's log when it logs to the console). */
+    public String logs() {
+        return container.getLogs();
+    }
+
+    /**
+     * Resident set size of the agent JVM in MB, or empty when no agent process is found
+     * (placeholder distribution, or the node is down).
+     */
+    public OptionalDouble agentRssMb() {
+        // The bracketed pattern does not match this shell's own command line.
+        ExecResult result = exec("sh", "-c",
+                "pid=$(pgrep -f 'io[.]raftgres[.]agent[.]Main' | head -n 1); [ -n \"$pid\" ] && ps -o rss= -p \"$pid\"");
+        String kb = result.getStdout().strip();
+        if (result.getExitCode() != 0 || kb.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Long.parseLong(kb) / 1024.0);
+    }
+
+    @Override
+    public String toString() {
+        return spec.name() + "(" + spec.ip() + ")";
+    }
+
+    private static DockerClient docker() {
+        return DockerClientFactory.instance().client();
+    }
+}

@@ -1,0 +1,158 @@
+package io.raftgres.it;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
+
+/**
+ * One failover scenario in progress on a healthy cluster: the writer (through whichever member
+ * is primary), the split-brain detector (every member directly) and the primary observer
+ * (REST) all run on one {@link ScenarioClock}; the scenario injects faults through
+ * {@link #faults()} and ends with {@link #finish}, which waits for health, stops the load,
+ * checks and records the report row.
+ *
+ * <p>Driven by the test thread; the load runs on its own threads, bounded by {@link #MAX}.
+ */
+public final class ScenarioRun implements AutoCloseable {
+
+    /** Upper bound of any scenario's load, whatever the test does. */
+    public static final Duration MAX = Duration.ofMinutes(8);
+    /** How long the cluster may take to become healthy again after the faults. */
+    public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * What a finished scenario measured.
+     *
+     * @param finalPrimary the primary once healthy again
+     * @param check        the checker's findings
+     * @param log          the writer's attempts
+     * @param result       the report row (already recorded)
+     */
+    public record Outcome(Node finalPrimary, CheckResult check, WriteLog log, ScenarioResult result) {
+    }
+
+    private final String name;
+    private final ClusterFixture cluster;
+    private final ScenarioClock clock = ScenarioClock.start();
+    private final Faults faults = new Faults(clock);
+    private final Writer writer;
+    private final SplitBrainDetector detector;
+    private final PrimaryObserver observer;
+    private boolean stopped;
+
+    private ScenarioRun(String name, ClusterFixture cluster) {
+        this.name = name;
+        this.cluster = cluster;
+        List<HostPort> all = cluster.nodes().stream().map(Node::postgres).toList();
+        this.writer = new Writer(name, PgTarget.primaryAmong(all), clock);
+        Map<String, HostPort> members = new LinkedHashMap<>();
+        cluster.nodes().forEach(n -> members.put(n.name(), n.postgres()));
+        this.detector = new SplitBrainDetector(members, clock);
+        this.observer = new PrimaryObserver(cluster.nodes(), clock);
+    }
+
+    /** Creates the tables on {@code primary} and starts writer, detector and observer. */
+    public static ScenarioRun start(String name, ClusterFixture cluster, Node primary) throws SQLException {
+        Schema.create(PgTarget.direct(primary.postgres()));
+        ScenarioRun run = new ScenarioRun(name, cluster);
+        run.observer.start(MAX);
+        run.detector.start(MAX);
+        run.writer.start(MAX);
+        return run;
+    }
+
+    public ScenarioClock clock() {
+        return clock;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public SplitBrainDetector detector() {
+        return detector;
+    }
+
+    public PrimaryObserver observer() {
+        return observer;
+    }
+
+    public WriteLog log() {
+        return writer.log();
+    }
+
+    /** Lets the load run for {@code duration}. */
+    public void hold(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    /** Lets the load run until scenario time {@code atMillis}. */
+    public void holdUntil(long atMillis) throws InterruptedException {
+        long rest = atMillis - clock.millis();
+        if (rest > 0) {
+            Thread.sleep(rest);
+        }
+    }
+
+    /**
+     * Waits until the cluster is healthy again (load still running), stops the load, checks
+     * the final primary and records the report row. Safety is asserted by the caller.
+     */
+    public Outcome finish(String notes) throws Exception {
+        Node primary = ClusterHealth.awaitHealthy(cluster, HEALTH_TIMEOUT);
+        long end = clock.millis();
+        stopLoad();
+        WriteLog log = writer.log();
+        CheckResult check = Checker.check(name, log, PgTarget.direct(primary.postgres()), detector.acceptances());
+        long firstAck = log.attempts().stream().filter(WriteLog.Attempt::acknowledged)
+                .mapToLong(WriteLog.Attempt::endMillis).findFirst().orElse(0);
+        ScenarioResult result = new ScenarioResult(name, log.longestAckGapMillis(firstAck, end) / 1000.0,
+                check.acknowledged(), check.lostCount(), check.splitBrain(), observer.leaderChanges(), maxAgentRssMb(),
+                describe(notes, check));
+        FailoverReport.record(result);
+        return new Outcome(primary, check, log, result);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stopLoad();
+    }
+
+    private void stopLoad() throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        writer.stop();
+        detector.stop();
+        observer.stop();
+    }
+
+    private Double maxAgentRssMb() {
+        OptionalDouble max = cluster.nodes().stream().filter(Node::running).map(Node::agentRssMb)
+                .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).max();
+        return max.isPresent() ? max.getAsDouble() : null;
+    }
+
+    private String describe(String notes, CheckResult check) {
+        String events = faults.events().stream()
+                .map(e -> String.format(Locale.ROOT, "%s @%.1fs", e.description(), e.atMillis() / 1000.0))
+                .collect(Collectors.joining(", "));
+        StringBuilder text = new StringBuilder(notes);
+        if (!events.isEmpty()) {
+            text.append("; ").append(events);
+        }
+        if (check.lostCount() > 0) {
+            text.append("; lost ids ").append(CheckResult.abbreviated(check.lost()));
+        }
+        if (check.splitBrain()) {
+            text.append("; ").append(check.overlaps());
+        }
+        return text.toString();
+    }
+}

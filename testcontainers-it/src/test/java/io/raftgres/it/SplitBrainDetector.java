@@ -1,0 +1,124 @@
+package io.raftgres.it;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes directly to each member's own PostgreSQL address every 100 ms, bypassing the VIP and
+ * any routing, and records which members accepted writes when. A replica refuses (read-only),
+ * a fenced primary refuses or does not answer; two members accepting in overlapping windows is
+ * split brain (see {@link Acceptances}).
+ *
+ * <p>One thread per member, so a frozen member (connect or read timeout) does not delay the
+ * probes of the others. Started and stopped by the test thread; bounded by the duration given
+ * to {@link #start}.
+ */
+public final class SplitBrainDetector implements AutoCloseable {
+
+    private static final Duration INTERVAL = Duration.ofMillis(100);
+
+    private final Map<String, HostPort> members;
+    private final ScenarioClock clock;
+    private final List<Acceptances.Accepted> accepted = new ArrayList<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicInteger phase = new AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** @param members member name to its PostgreSQL address as the test JVM reaches it */
+    public SplitBrainDetector(Map<String, HostPort> members, ScenarioClock clock) {
+        this.members = Map.copyOf(members);
+        this.clock = clock;
+    }
+
+    /** Starts probing every member; each probe thread stops by itself after {@code maxDuration}. */
+    public synchronized void start(Duration maxDuration) {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("detector already started");
+        }
+        long deadline = clock.millis() + maxDuration.toMillis();
+        members.forEach((name, address) -> threads.add(Thread.ofPlatform().name("raftgres-it-probe-" + name)
+                .daemon().start(() -> probe(name, PgTarget.direct(address), deadline))));
+    }
+
+    /**
+     * Starts a new phase: windows are compared only within a phase. Use it before a planned
+     * hand-back to a former primary (switchover back, restart of all members).
+     */
+    public void newPhase() {
+        phase.incrementAndGet();
+    }
+
+    public synchronized void stop() throws InterruptedException {
+        stopping.set(true);
+        long joinMillis = PgTarget.SOCKET_TIMEOUT.plus(PgTarget.CONNECT_TIMEOUT).plusSeconds(2).toMillis();
+        for (Thread t : threads) {
+            t.join(joinMillis);
+            if (t.isAlive()) {
+                throw new IllegalStateException(t.getName() + " did not stop");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** Everything accepted so far. */
+    public Acceptances acceptances() {
+        synchronized (accepted) {
+            return new Acceptances(accepted);
+        }
+    }
+
+    private void probe(String member, PgTarget target, long deadlineMillis) {
+        Connection connection = null;
+        PreparedStatement insert = null;
+        long seq = 0;
+        while (!stopping.get() && !Thread.currentThread().isInterrupted() && clock.millis() < deadlineMillis) {
+            long tickStart = clock.millis();
+            try {
+                if (connection == null) {
+                    connection = target.connect("raftgres-it-probe");
+                    insert = connection.prepareStatement("INSERT INTO " + Schema.PROBES + " (member, seq) VALUES (?, ?)");
+                }
+                int currentPhase = phase.get();
+                long sent = clock.millis();
+                insert.setString(1, member);
+                insert.setLong(2, ++seq);
+                insert.executeUpdate();
+                Acceptances.Accepted a = new Acceptances.Accepted(member, currentPhase, sent, clock.millis());
+                synchronized (accepted) {
+                    accepted.add(a);
+                }
+            } catch (SQLException e) {
+                // Refused (read-only replica, fenced or unreachable member): exactly what a
+                // non-primary should do; reconnect next time.
+                Writer.closeQuietly(connection);
+                connection = null;
+                insert = null;
+            }
+            sleep(INTERVAL.toMillis() - (clock.millis() - tickStart));
+        }
+        Writer.closeQuietly(connection);
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
