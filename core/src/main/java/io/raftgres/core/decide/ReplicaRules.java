@@ -143,9 +143,10 @@ final class ReplicaRules {
         if (local.timeline() <= 0 || local.timeline() >= leaderTimeline) {
             return false;
         }
-        // After a restart the WAL receiver starts again at a segment boundary, below what was
-        // already replayed: the furthest of the two positions is what this data directory holds.
-        Lsn held = local.replayLsn().isAfter(local.writeLsn()) ? local.replayLsn() : local.writeLsn();
+        // PostgreSQL compares the fork with its recovery point, i.e. what was replayed: a received
+        // but unreplayed partial record past the fork is no divergence, and after a restart the
+        // receiver's position starts below what was replayed anyway.
+        Lsn held = local.replayLsn();
         for (TimelineSwitch entry : state.history()) {
             if (entry.timeline() == local.timeline() + 1) {
                 Lsn fork = entry.switchLsn();
