@@ -67,9 +67,6 @@ final class LocalTracker {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return new LocalPgState(probe.hasDataDirectory(), probe.systemId(), probe.controlState(), probe.running(),
-                probe.inRecovery(), probe.timeline(), probe.writeLsn(), probe.replayLsn(), probe.streaming(),
-                probe.upstream(), probe.timelineStartLsn(), activity, lastFailure, failedActivity, downSinceMillis,
-                probe.serverVersion(), probe.probeError());
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
     }
 }

@@ -294,10 +294,7 @@ public final class SimAgent {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return new LocalPgState(probe.hasDataDirectory(), probe.systemId(), probe.controlState(), probe.running(),
-                probe.inRecovery(), probe.timeline(), probe.writeLsn(), probe.replayLsn(), probe.streaming(),
-                probe.upstream(), probe.timelineStartLsn(), activity, lastFailure, failedActivity, downSinceMillis,
-                probe.serverVersion(), probe.probeError());
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
     }
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */

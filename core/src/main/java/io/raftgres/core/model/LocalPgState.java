@@ -37,6 +37,13 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
         return running && inRecovery;
     }
 
+    /** This probe with the facts only the agent knows: its background job, last failure, down time. */
+    public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
+                probeError);
+    }
+
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */
     public String stateText() {
         return switch (activity) {
