@@ -101,16 +101,20 @@ final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        // Each step is logged: a shutdown that hangs must say where.
+        LOG.info("[{}] shutting down: stopping the HA loop and the lease guard", config.name());
         loop.stop();
         guardTimer.shutdownNow();
+        background.shutdownNow();
         vip.remove();
+        LOG.info("[{}] shutting down: stopping PostgreSQL (fast)", config.name());
         try {
             pg.stop(StopMode.FAST);
         } catch (RuntimeException e) {
             LOG.warn("stopping PostgreSQL at shutdown failed: {}", e.getMessage());
         }
         watchdog.disarm();
-        background.shutdownNow();
+        LOG.info("[{}] shutting down: closing the REST API and Raft", config.name());
         rest.close();
         try {
             storeHandle.close();

@@ -63,15 +63,19 @@ public final class Faults {
         node.sh(script.toString());
     }
 
-    /** Drops each packet in and out of {@code node} with the given probability (0..1). */
+    /**
+     * Drops each packet in and out of {@code node}'s network interface with the given probability
+     * (0..1). Loopback traffic (the agent probing its own PostgreSQL) is spared: a lossy network does
+     * not make a host's loopback lossy.
+     */
     public void lossy(Node node, double probability) {
         if (!(probability > 0 && probability < 1)) {
             throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
         }
         String p = String.format(Locale.ROOT, "%.4f", probability);
         record("lossy " + node.name() + " p=" + p);
-        node.sh(ensureChain() + " && iptables -A " + CHAIN + " -m statistic --mode random --probability " + p
-                + " -j DROP");
+        node.sh(ensureChain() + " && iptables -A " + CHAIN + " ! -d 127.0.0.0/8 -m statistic --mode random"
+                + " --probability " + p + " -j DROP");
     }
 
     /** Removes every injected network fault from {@code node}. */
