@@ -1,5 +1,7 @@
 package io.raftgres.vip;
 
+import io.raftgres.testkit.InMemoryLogHandler;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.raftgres.vip;
+package io.raftgres.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * the formatted message), so tests can assert that a failure was reported with the tool's
  * output. Attach in a try-with-resources block.
  */
-final class InMemoryLogHandler extends Handler implements AutoCloseable {
+public final class InMemoryLogHandler extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final List<LogRecord> records = new ArrayList<>();
@@ -21,13 +21,13 @@ final class InMemoryLogHandler extends Handler implements AutoCloseable {
         this.logger = logger;
     }
 
-    static InMemoryLogHandler attachTo(Class<?> type) {
+    public static InMemoryLogHandler attachTo(Class<?> type) {
         InMemoryLogHandler handler = new InMemoryLogHandler(Logger.getLogger(type.getName()));
         handler.logger.addHandler(handler);
         return handler;
     }
 
-    synchronized List<String> messagesAt(Level level) {
+    public synchronized List<String> messagesAt(Level level) {
         return records.stream().filter(r -> r.getLevel().equals(level))
                 .map(LogRecord::getMessage).toList();
     }
