@@ -99,7 +99,7 @@ final class AgentLauncher {
                 VipSettings defaults = VipSettings.of(v.address(), v.interfaceName());
                 vip = new IpVipControl(new VipSettings(v.address(), v.interfaceName(), v.arpCount(),
                         v.arpInterval().toMillis(), defaults.reannounceAfterMillis(), defaults.commandTimeoutMillis(),
-                        defaults.ipBinary(), defaults.arpingBinary()));
+                        defaults.ipBinary(), defaults.arpingBinary(), Math.toIntExact(v.lifetime().toSeconds())));
             }
             io.raftgres.agent.config.WatchdogSettings w = config.watchdog();
             WatchdogMode mode = switch (w.mode()) {

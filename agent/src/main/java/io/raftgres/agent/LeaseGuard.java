@@ -14,8 +14,9 @@ import java.util.function.BooleanSupplier;
  * The fast fencing path, independent of the HA loop (which may be busy or slow): every
  * {@code lease_check_interval} it checks the lease and, when PostgreSQL may be writable here
  * but this member is no longer the leader with a valid lease, removes the VIP and stops
- * PostgreSQL immediately. While the lease is valid it feeds the watchdog; when it is not, it
- * does not, so a frozen agent is reset by the watchdog rather than trusted.
+ * PostgreSQL immediately. While the lease is valid it feeds the watchdog and renews the VIP's
+ * kernel lifetime; when it is not, it does neither, so a frozen agent is reset by the watchdog
+ * and loses the VIP by kernel expiry rather than being trusted.
  *
  * <p>The timing rule this guard is part of (lease + check interval + fence time + drift &lt;
  * minimum election timeout) is derived in the raft module's {@code RaftLease}.
@@ -51,6 +52,9 @@ final class LeaseGuard {
                 if (watchdog.isArmed()) {
                     watchdog.keepalive();
                 }
+                // Like the keepalive: only renewed while the lease holds, so a frozen agent's
+                // kernel drops the VIP by itself (vip.lifetime_s).
+                vip.refresh();
                 return;
             }
             if (tracker.mayBeWritable() && !paused.getAsBoolean()) {

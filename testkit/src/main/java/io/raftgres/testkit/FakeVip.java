@@ -35,6 +35,11 @@ public final class FakeVip implements VipControl {
         return true;
     }
 
+    @Override
+    public boolean refresh() {
+        return true;
+    }
+
     public void setFailing(boolean failing) {
         this.failing = failing;
     }

@@ -4,6 +4,8 @@ import io.raftgres.core.spi.VipControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,15 @@ import org.slf4j.LoggerFactory;
  *       configuration), because any copy of the address on a non-primary is a second VIP.</li>
  * </ul>
  *
- * <p>Thread-safety: {@link #add} and {@link #remove} are serialized, so a remove that follows an
- * add always wins (it waits at most for that add's budget); {@link #isPresent} may be called from
- * any thread at any time.
+ * <p>With {@code lifetime_s} set, the address is installed with that kernel lifetime and
+ * {@link #refresh} extends it while this member holds the lease, so a frozen agent's host drops
+ * the VIP by itself (see {@link VipSettings}).
+ *
+ * <p>Thread-safety: {@link #add}, {@link #remove} and {@link #refresh} are serialized, so a remove
+ * that follows an add always wins (it waits at most for that add's budget) and no refresh runs
+ * after a remove; {@link #refresh} never waits for the others (it skips instead), because the
+ * lease guard that calls it must stay free to fence. {@link #isPresent} may be called from any
+ * thread at any time.
  */
 public final class IpVipControl implements VipControl {
 
@@ -43,6 +51,11 @@ public final class IpVipControl implements VipControl {
     private final VipSettings settings;
     private final CommandRunner runner;
     private final ArpAnnouncer announcer;
+    private final LongSupplier nanoTime;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Whether the last add succeeded and no remove followed: only then is refreshing allowed. */
+    private boolean held;
+    private long lastRefreshNanos;
 
     /** Production wiring: real processes, announcements on virtual threads. */
     public IpVipControl(VipSettings settings) {
@@ -50,9 +63,15 @@ public final class IpVipControl implements VipControl {
     }
 
     public IpVipControl(VipSettings settings, CommandRunner runner, DelayedExecutor later) {
+        this(settings, runner, later, System::nanoTime);
+    }
+
+    /** With the monotonic clock that paces refreshes given, for tests. */
+    IpVipControl(VipSettings settings, CommandRunner runner, DelayedExecutor later, LongSupplier nanoTime) {
         this.settings = settings;
         this.runner = runner;
         this.announcer = new ArpAnnouncer(settings, runner, later);
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -66,18 +85,34 @@ public final class IpVipControl implements VipControl {
      * threads, and their failures are logged, not returned.
      */
     @Override
-    public synchronized boolean add() {
+    public boolean add() {
+        lock.lock();
+        try {
+            return addLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean addLocked() {
         Budget budget = new Budget(settings.commandTimeout());
-        CommandResult result = ip(budget, "addr", "add", settings.address(), "dev", settings.interfaceName());
+        CommandResult result = ip(budget, withLifetime("addr", "add"));
         if (result.succeeded()) {
             LOG.info("VIP {} added on {}, announcing it", settings.address(), settings.interfaceName());
         } else if (lookup(budget).copies().contains(settings.address())) {
             LOG.debug("VIP {} was already on {}", settings.address(), settings.interfaceName());
+            // It may have been installed without a lifetime (by hand, or by an older version):
+            // give it ours, or a frozen agent would leave it answering forever.
+            if (settings.expires() && !ip(budget, withLifetime("addr", "change")).succeeded()) {
+                LOG.warn("VIP {}: cannot set its lifetime on {}", settings.address(), settings.interfaceName());
+            }
         } else {
             LOG.warn("VIP {}: cannot add it on {}, `{} addr add` {}", settings.address(),
                     settings.interfaceName(), settings.ipBinary(), result.describe());
             return false;
         }
+        held = true;
+        lastRefreshNanos = nanoTime.getAsLong();
         // Announce also when it was already there: this call may be the repair of a VIP whose
         // neighbours still point elsewhere.
         announcer.start();
@@ -85,11 +120,53 @@ public final class IpVipControl implements VipControl {
     }
 
     /**
+     * Extends the VIP's kernel lifetime when it is held here and the last refresh is at least
+     * {@code refreshInterval} old. Call it only while this member holds a valid lease, and often
+     * (every lease check): it rate-limits itself. Never waits for an add or remove in progress
+     * (returns false and the next call tries again). When the address has expired meanwhile the
+     * kernel installs it again, which is right while the lease is valid. False on failure.
+     */
+    @Override
+    public boolean refresh() {
+        if (!settings.expires()) {
+            return true;
+        }
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!held || nanoTime.getAsLong() - lastRefreshNanos < settings.refreshInterval().toNanos()) {
+                return true;
+            }
+            CommandResult result = ip(new Budget(settings.commandTimeout()), withLifetime("addr", "change"));
+            if (!result.succeeded()) {
+                LOG.warn("VIP {}: cannot refresh its lifetime on {}, `{} addr change` {}", settings.address(),
+                        settings.interfaceName(), settings.ipBinary(), result.describe());
+                return false;
+            }
+            lastRefreshNanos = nanoTime.getAsLong();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Cancels pending announcements and deletes every copy of the VIP from the interface. True
      * only when a final look at the interface shows none left.
      */
     @Override
-    public synchronized boolean remove() {
+    public boolean remove() {
+        lock.lock();
+        try {
+            return removeLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean removeLocked() {
+        held = false;
         // First, before anything can block: stop announcing an address we are giving up.
         announcer.stop();
         Budget budget = new Budget(settings.commandTimeout());
@@ -132,6 +209,16 @@ public final class IpVipControl implements VipControl {
             return Lookup.UNKNOWN;
         }
         return new Lookup(true, findAddress(result.output(), settings.ip()));
+    }
+
+    /** {@code ip addr add|change ADDRESS dev IF}, with the lifetime when one is configured. */
+    private String[] withLifetime(String object, String verb) {
+        List<String> args = new ArrayList<>(List.of(object, verb, settings.address(), "dev", settings.interfaceName()));
+        if (settings.expires()) {
+            String seconds = Integer.toString(settings.lifetimeSeconds());
+            args.addAll(List.of("valid_lft", seconds, "preferred_lft", seconds));
+        }
+        return args.toArray(String[]::new);
     }
 
     private CommandResult ip(Budget budget, String... args) {

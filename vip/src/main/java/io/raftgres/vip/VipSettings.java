@@ -13,6 +13,7 @@ import java.util.Objects;
  *   arp_interval_ms: 200           # spacing of those announcements
  *   reannounce_after_ms: 3000      # one more announcement this long after adding; 0 = none
  *   command_timeout_ms: 2000       # bound on every ip/arping run
+ *   lifetime_s: 2                  # the kernel deletes the VIP this long after the last refresh; 0 = never
  *   ip_binary: ip                  # iproute2
  *   arping_binary: arping          # iputils-arping (its -U/-c/-I flags are used)
  * </pre>
@@ -21,16 +22,25 @@ import java.util.Objects;
  * fails at start with a clear message instead of as an {@code ip} error during a failover, and
  * so that no value can be taken for a command-line option.
  *
+ * <p>The lifetime makes the kernel itself give the address up when the agent stops refreshing it:
+ * a frozen agent (SIGSTOP, cgroup freeze, a stalled VM vCPU while the NIC still answers) cannot
+ * refresh, so its host stops answering ARP for the VIP a bounded time later, without any help
+ * from the frozen process. Linux rounds the expiry up to a whole second, so the address is gone
+ * between {@code lifetime_s} and {@code lifetime_s + 1} seconds after the last refresh.
+ *
  * <p>Immutable; safe to share between threads.
  */
 public record VipSettings(String address, String interfaceName, int arpCount, long arpIntervalMillis,
                           long reannounceAfterMillis, long commandTimeoutMillis,
-                          String ipBinary, String arpingBinary) {
+                          String ipBinary, String arpingBinary, int lifetimeSeconds) {
 
     public static final int DEFAULT_ARP_COUNT = 5;
     public static final long DEFAULT_ARP_INTERVAL_MILLIS = 200;
     public static final long DEFAULT_REANNOUNCE_AFTER_MILLIS = 3000;
     public static final long DEFAULT_COMMAND_TIMEOUT_MILLIS = 2000;
+    public static final int DEFAULT_LIFETIME_SECONDS = 2;
+    /** Refreshes per lifetime: three may be missed (a slow fork, a GC pause) before the VIP lapses. */
+    private static final int REFRESHES_PER_LIFETIME = 4;
 
     /** Linux IFNAMSIZ is 16 including the terminating NUL. */
     private static final int MAX_INTERFACE_NAME = 15;
@@ -46,12 +56,14 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
         requireRange("vip.command_timeout_ms", commandTimeoutMillis, 100, 60_000);
         requireBinary("vip.ip_binary", ipBinary);
         requireBinary("vip.arping_binary", arpingBinary);
+        requireRange("vip.lifetime_s", lifetimeSeconds, 0, 3600);
     }
 
     /** Settings with every default, for {@code address} on {@code interfaceName}. */
     public static VipSettings of(String address, String interfaceName) {
         return new VipSettings(address, interfaceName, DEFAULT_ARP_COUNT, DEFAULT_ARP_INTERVAL_MILLIS,
-                DEFAULT_REANNOUNCE_AFTER_MILLIS, DEFAULT_COMMAND_TIMEOUT_MILLIS, "ip", "arping");
+                DEFAULT_REANNOUNCE_AFTER_MILLIS, DEFAULT_COMMAND_TIMEOUT_MILLIS, "ip", "arping",
+                DEFAULT_LIFETIME_SECONDS);
     }
 
     /** The address without its prefix length, as arping wants it: {@code 10.0.0.100}. */
@@ -74,6 +86,16 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
 
     public Duration commandTimeout() {
         return Duration.ofMillis(commandTimeoutMillis);
+    }
+
+    /** Whether the VIP is installed with a kernel lifetime (and must be refreshed). */
+    public boolean expires() {
+        return lifetimeSeconds > 0;
+    }
+
+    /** How often the holder refreshes the lifetime; meaningless when {@link #expires()} is false. */
+    public Duration refreshInterval() {
+        return Duration.ofMillis(lifetimeSeconds * 1000L / REFRESHES_PER_LIFETIME);
     }
 
     private static void parseCidr(String address) {

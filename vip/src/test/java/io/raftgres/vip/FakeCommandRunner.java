@@ -87,6 +87,11 @@ final class FakeCommandRunner implements CommandRunner {
             case "add" -> addresses.add(cidr)
                     ? CommandResult.exited(0, "")
                     : CommandResult.exited(2, "Error: ipv4: Address already assigned.");
+            // The kernel installs the address when a change names an absent one (IPv4 ignores NLM_F_CREATE).
+            case "change", "replace" -> {
+                addresses.add(cidr);
+                yield CommandResult.exited(0, "");
+            }
             case "del" -> addresses.remove(cidr)
                     ? CommandResult.exited(0, "")
                     : CommandResult.exited(2, "Error: ipv4: Address not found.");

@@ -53,7 +53,11 @@ class IpVipControlNetnsTest {
     }
 
     private static IpVipControl control(int arpCount) {
-        VipSettings settings = new VipSettings(VIP, "rgvip0", arpCount, 100, 0, 3000, "ip", "arping");
+        return control(arpCount, 0);
+    }
+
+    private static IpVipControl control(int arpCount, int lifetimeSeconds) {
+        VipSettings settings = new VipSettings(VIP, "rgvip0", arpCount, 100, 0, 3000, "ip", "arping", lifetimeSeconds);
         return new IpVipControl(settings, new NetnsCommandRunner(HOST, SHELL),
                 DelayedExecutor.virtualThreads("raftgres-vip-test-arp"));
     }
@@ -81,6 +85,29 @@ class IpVipControlNetnsTest {
         assertTrue(vip.isPresent());
         assertTrue(vip.remove());
         assertEquals(0, countCopies());
+    }
+
+    /** What protects clients from a frozen agent: its kernel gives the VIP up without its help. */
+    @Test
+    void theKernelDropsAVipThatIsNoLongerRefreshed() throws InterruptedException {
+        IpVipControl vip = control(1, 1);
+        try {
+            assertTrue(vip.add());
+            long added = System.nanoTime();
+            Thread.sleep(600);
+            assertTrue(vip.refresh());
+            assertEquals(1, countCopies(), "refreshed within its lifetime");
+            long refreshed = System.nanoTime();
+            while (countCopies() > 0 && System.nanoTime() - refreshed < Duration.ofSeconds(4).toNanos()) {
+                Thread.sleep(20);
+            }
+            long goneAfterMillis = (System.nanoTime() - refreshed) / 1_000_000;
+            assertEquals(0, countCopies(), "the kernel must delete it 1-2 s after the last refresh");
+            assertTrue(goneAfterMillis >= 900, "gone too early, the refresh did not extend it: " + goneAfterMillis
+                    + " ms after the refresh, " + (System.nanoTime() - added) / 1_000_000 + " ms after the add");
+        } finally {
+            vip.remove();
+        }
     }
 
     @Test

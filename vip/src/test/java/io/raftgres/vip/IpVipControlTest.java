@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class IpVipControlTest {
 
-    private static final List<String> ADD = List.of("ip", "addr", "add", "10.0.0.100/24", "dev", "eth0");
+    private static final List<String> LIFETIME = List.of("valid_lft", "2", "preferred_lft", "2");
+    private static final List<String> ADD = withLifetime("add");
+    private static final List<String> CHANGE = withLifetime("change");
     private static final List<String> DEL = List.of("ip", "addr", "del", "10.0.0.100/24", "dev", "eth0");
     private static final List<String> SHOW = List.of("ip", "-o", "addr", "show", "dev", "eth0");
     private static final List<String> ARPING = List.of("arping", "-U", "-c", "1", "-I", "eth0", "10.0.0.100");
@@ -22,7 +24,14 @@ class IpVipControlTest {
     private final VipSettings settings = VipSettings.of("10.0.0.100/24", "eth0");
     private final FakeCommandRunner runner = new FakeCommandRunner("eth0", "192.0.2.2/24");
     private final FakeDelayedExecutor later = new FakeDelayedExecutor();
-    private final IpVipControl vip = new IpVipControl(settings, runner, later);
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    private final IpVipControl vip = new IpVipControl(settings, runner, later, nanos::get);
+
+    private static List<String> withLifetime(String verb) {
+        List<String> argv = new java.util.ArrayList<>(List.of("ip", "addr", verb, "10.0.0.100/24", "dev", "eth0"));
+        argv.addAll(LIFETIME);
+        return List.copyOf(argv);
+    }
 
     @Test
     void addRunsIpAddrAddAndReturnsBeforeAnyAnnouncement() {
@@ -47,7 +56,7 @@ class IpVipControlTest {
         assertTrue(vip.add());
         assertTrue(vip.add());
 
-        assertEquals(List.of(ADD, ADD, SHOW), runner.calls());
+        assertEquals(List.of(ADD, ADD, SHOW, CHANGE), runner.calls(), "an existing copy gets the lifetime too");
         assertEquals(1, runner.addresses().stream().filter(a -> a.startsWith("10.0.0.100/")).count());
     }
 
@@ -187,6 +196,87 @@ class IpVipControlTest {
     }
 
     @Test
+    void refreshExtendsTheLifetimeOfAHeldVipOncePerInterval() {
+        vip.add();
+        nanos.addAndGet(Duration.ofMillis(499).toNanos());
+        assertTrue(vip.refresh());
+        assertEquals(List.of(ADD), runner.calls(), "no refresh before a quarter of the lifetime passed");
+
+        nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        assertTrue(vip.refresh());
+        assertTrue(vip.refresh());
+        assertEquals(List.of(ADD, CHANGE), runner.calls());
+    }
+
+    @Test
+    void refreshNeverTouchesAVipThatIsNotHeld() {
+        assertTrue(vip.refresh(), "never added");
+        vip.add();
+        vip.remove();
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        int before = runner.calls().size();
+
+        assertTrue(vip.refresh());
+        assertEquals(before, runner.calls().size(), "no refresh after a remove: it would re-install the VIP");
+        assertFalse(runner.addresses().contains("10.0.0.100/24"));
+    }
+
+    @Test
+    void refreshSkipsInsteadOfWaitingForAnAddInProgress() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CommandRunner blockingAdd = (argv, timeout) -> {
+            if (argv.contains("add")) {
+                inside.countDown();
+                await(release);
+            }
+            return runner.run(argv, timeout);
+        };
+        IpVipControl slow = new IpVipControl(settings, blockingAdd, later, nanos::get);
+        Thread adder = Thread.ofVirtual().start(slow::add);
+        assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        try {
+            long start = System.nanoTime();
+            assertFalse(slow.refresh(), "busy: try again at the next lease check");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos());
+        } finally {
+            release.countDown();
+            adder.join();
+        }
+    }
+
+    @Test
+    void withoutALifetimeTheVipIsPermanentAndNeverRefreshed() {
+        VipSettings permanent = new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 2000, "ip", "arping", 0);
+        IpVipControl plain = new IpVipControl(permanent, runner, later, nanos::get);
+        plain.add();
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+
+        assertTrue(plain.refresh());
+        assertEquals(List.of(List.of("ip", "addr", "add", "10.0.0.100/24", "dev", "eth0")), runner.calls());
+    }
+
+    @Test
+    void aFailedRefreshIsLoggedAndReported() {
+        vip.add();
+        runner.breakCommand(List.of("ip", "addr", "change"), CommandResult.exited(2, "Error: ipv4: boom."));
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        try (InMemoryLogHandler log = InMemoryLogHandler.attachTo(IpVipControl.class)) {
+            assertFalse(vip.refresh());
+            assertTrue(log.messagesAt(Level.WARNING).getFirst().contains("Error: ipv4: boom."),
+                    log.messagesAt(Level.WARNING).toString());
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void everyCommandRunsWithABoundedTimeout() {
         vip.add();
         vip.isPresent();
@@ -200,7 +290,7 @@ class IpVipControlTest {
 
     @Test
     void oneCallStopsRunningCommandsOnceItsBudgetIsSpent() {
-        VipSettings tight = new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 100, "ip", "arping");
+        VipSettings tight = new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 100, "ip", "arping", 2);
         List<List<String>> seen = Collections.synchronizedList(new java.util.ArrayList<>());
         CommandRunner hanging = (argv, timeout) -> {
             seen.add(argv);

@@ -52,26 +52,26 @@ class VipSettingsTest {
     @Test
     void namesTheKeyOfAnOutOfRangeNumber() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new VipSettings("10.0.0.100/24", "eth0", 0, 200, 3000, 2000, "ip", "arping"));
+                () -> new VipSettings("10.0.0.100/24", "eth0", 0, 200, 3000, 2000, "ip", "arping", 2));
 
         assertEquals("vip.arp_count is 0, must be in 1..100", e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new VipSettings("10.0.0.100/24", "eth0", 5, -1, 3000, 2000, "ip", "arping"));
+                () -> new VipSettings("10.0.0.100/24", "eth0", 5, -1, 3000, 2000, "ip", "arping", 2));
         assertThrows(IllegalArgumentException.class,
-                () -> new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 0, "ip", "arping"));
+                () -> new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 0, "ip", "arping", 2));
     }
 
     @Test
     void rejectsABlankBinary() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 2000, " ", "arping"));
+                () -> new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 2000, " ", "arping", 2));
 
         assertTrue(e.getMessage().startsWith("vip.ip_binary"), e.getMessage());
     }
 
     @Test
     void allowsTurningTheReannouncementOff() {
-        VipSettings settings = new VipSettings("10.0.0.100/24", "eth0", 1, 0, 0, 2000, "/usr/sbin/ip", "/usr/sbin/arping");
+        VipSettings settings = new VipSettings("10.0.0.100/24", "eth0", 1, 0, 0, 2000, "/usr/sbin/ip", "/usr/sbin/arping", 2);
 
         assertEquals(0, settings.reannounceAfterMillis());
     }

@@ -37,7 +37,8 @@ final class ConfigDisplay {
                 "safety_margin", seconds(c.watchdog().safetyMargin().toMillis())));
         if (c.vip() != null) {
             m.put("vip", ordered("address", c.vip().address(), "interface", c.vip().interfaceName(),
-                    "arp_count", c.vip().arpCount(), "arp_interval_ms", c.vip().arpInterval().toMillis()));
+                    "arp_count", c.vip().arpCount(), "arp_interval_ms", c.vip().arpInterval().toMillis(),
+                    "lifetime_s", c.vip().lifetime().toSeconds()));
         }
         m.put("log", ordered("level", c.log().level()));
         return m;

@@ -80,6 +80,9 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
         if (restapi != null && raft != null && postgresql != null) {
             checkAcrossSections(root, restapi, raft, postgresql);
         }
+        if (vip != null && raft != null) {
+            TimingRule.checkVipLifetime(root.problems(), raft, vip.lifetime());
+        }
         return root.problems().count() == before
                 ? new RaftgresConfig(scope, name, restapi, raft, bootstrap, postgresql, tags, watchdog, vip, log)
                 : null;

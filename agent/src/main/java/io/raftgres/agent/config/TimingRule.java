@@ -36,6 +36,31 @@ final class TimingRule {
         }
     }
 
+    /**
+     * A frozen primary cannot renew its VIP's kernel lifetime, so its host drops the address at
+     * most {@code lifetime + 1 s} (Linux rounds the expiry up to a whole second) after its last
+     * renewal, which precedes its last heartbeat by at most {@code heartbeat_interval}. A new
+     * primary adds the VIP no earlier than {@code election_timeout_min} after that heartbeat plus
+     * the takeover delay ({@code lease + lease_check_interval + fence_budget + drift}). The first
+     * must come before the second, or two hosts answer for the VIP while the old one is frozen.
+     */
+    static void checkVipLifetime(ConfigProblems problems, RaftSettings raft, Duration lifetime) {
+        if (lifetime.isZero()) {
+            return;
+        }
+        Duration drift = raft.electionTimeoutMin().dividedBy(100);
+        Duration takeover = raft.lease().plus(raft.leaseCheckInterval()).plus(raft.fenceBudget()).plus(drift);
+        Duration gone = lifetime.plusSeconds(1).plus(raft.heartbeatInterval());
+        Duration earliestNewVip = raft.electionTimeoutMin().plus(takeover);
+        if (gone.compareTo(earliestNewVip) >= 0) {
+            problems.add("vip.lifetime_s", "lifetime_s (" + lifetime.toSeconds() + " s) + 1 s of kernel rounding"
+                    + " + heartbeat_interval (" + ms(raft.heartbeatInterval()) + ") = " + ms(gone) + " must be less"
+                    + " than election_timeout_min + takeover delay (" + ms(raft.electionTimeoutMin()) + " + "
+                    + ms(takeover) + " = " + ms(earliestNewVip) + "): otherwise a frozen primary's host may still"
+                    + " answer for the VIP when a new primary adds it; lower lifetime_s, or set 0 to disable it");
+        }
+    }
+
     static String ms(Duration d) {
         return d.toMillis() + "ms";
     }

@@ -14,11 +14,14 @@ import java.util.regex.Pattern;
  * @param interfaceName network interface to add it to
  * @param arpCount      gratuitous ARP announcements sent after adding the address
  * @param arpInterval   pause between announcements
+ * @param lifetime      kernel lifetime of the address, renewed while the lease is valid; zero = permanent
  */
-public record VipSettings(String address, String interfaceName, int arpCount, Duration arpInterval) {
-    static final List<String> KEYS = List.of("address", "interface", "arp_count", "arp_interval_ms");
+public record VipSettings(String address, String interfaceName, int arpCount, Duration arpInterval,
+                          Duration lifetime) {
+    static final List<String> KEYS = List.of("address", "interface", "arp_count", "arp_interval_ms", "lifetime_s");
     static final int DEFAULT_ARP_COUNT = 5;
     static final long DEFAULT_ARP_INTERVAL_MS = 200;
+    static final long DEFAULT_LIFETIME_S = 2;
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     /** Linux interface names are at most 15 bytes (IFNAMSIZ - 1), no ':' or '/'; no leading '-' (read as an option). */
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}");
@@ -27,6 +30,7 @@ public record VipSettings(String address, String interfaceName, int arpCount, Du
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(arpInterval, "arpInterval");
+        Objects.requireNonNull(lifetime, "lifetime");
     }
 
     /** The address without its prefix length, e.g. {@code 10.0.0.100}. */
@@ -53,8 +57,10 @@ public record VipSettings(String address, String interfaceName, int arpCount, Du
         }
         Long count = s.integer("arp_count", DEFAULT_ARP_COUNT, 1, 100);
         Long interval = s.integer("arp_interval_ms", DEFAULT_ARP_INTERVAL_MS, 1, 10_000);
+        Long lifetime = s.integer("lifetime_s", DEFAULT_LIFETIME_S, 0, 3600);
         return s.problems().count() == before
-                ? new VipSettings(address, iface, count.intValue(), Duration.ofMillis(interval))
+                ? new VipSettings(address, iface, count.intValue(), Duration.ofMillis(interval),
+                        Duration.ofSeconds(lifetime))
                 : null;
     }
 

@@ -63,7 +63,7 @@ class WatchdogVipLogSettingsTest {
         VipSettings vip = ConfigFixture.valid().set("vip.address", "192.168.1.10/32").set("vip.interface", "enp0s3")
                 .load(dir).vip();
 
-        assertEquals(new VipSettings("192.168.1.10/32", "enp0s3", 5, Duration.ofMillis(200)), vip);
+        assertEquals(new VipSettings("192.168.1.10/32", "enp0s3", 5, Duration.ofMillis(200), Duration.ofSeconds(2)), vip);
         assertEquals(32, vip.prefixLength());
     }
 
@@ -93,6 +93,36 @@ class WatchdogVipLogSettingsTest {
         assertProblem(e, "vip.arp_count", "must be between 1 and 100, found 0");
         assertProblem(e, "vip.arp_interval_ms", "must be a whole number, found 'fast'");
         assertEquals(3, e.problems().size());
+    }
+
+    @Test
+    void readsVipLifetimeAndZeroForAPermanentAddress() throws ConfigException {
+        VipSettings three = ConfigFixture.valid().set("vip.address", "10.0.0.100/24").set("vip.interface", "eth0")
+                .set("raft.election_timeout_min", 3000).set("raft.election_timeout_max", 3500)
+                .set("vip.lifetime_s", 3).load(dir).vip();
+        VipSettings permanent = ConfigFixture.valid().set("vip.address", "10.0.0.100/24").set("vip.interface", "eth0")
+                .set("vip.lifetime_s", 0).load(dir).vip();
+
+        assertEquals(Duration.ofSeconds(3), three.lifetime());
+        assertEquals(Duration.ZERO, permanent.lifetime());
+    }
+
+    @Test
+    void refusesAVipLifetimeThatOutlivesTheEarliestTakeover() {
+        // Defaults: 2000 ms election timeout + 1620 ms takeover delay; 3 s + 1 s + 250 ms is later.
+        ConfigException e = ConfigFixture.valid().set("vip.address", "10.0.0.100/24").set("vip.interface", "eth0")
+                .set("vip.lifetime_s", 3).failure(dir);
+
+        assertOnlyProblem(e, "vip.lifetime_s", "lifetime_s (3 s) + 1 s of kernel rounding + heartbeat_interval (250ms)"
+                + " = 4250ms must be less than election_timeout_min + takeover delay (2000ms + 1620ms = 3620ms)");
+    }
+
+    @Test
+    void refusesANegativeVipLifetime() {
+        ConfigException e = ConfigFixture.valid().set("vip.address", "10.0.0.100/24").set("vip.interface", "eth0")
+                .set("vip.lifetime_s", -1).failure(dir);
+
+        assertOnlyProblem(e, "vip.lifetime_s", "must be between 0 and 3600, found -1");
     }
 
     @Test

@@ -15,10 +15,18 @@ public interface VipControl {
     /** Removes the VIP if present; true when it is absent afterwards. */
     boolean remove();
 
+    /**
+     * Extends the VIP's kernel lifetime, if it has one, while this member holds it. Called only
+     * while the lease is valid (by the lease guard, like a watchdog keepalive), never blocks, and
+     * rate-limits itself; true when nothing needed doing or the refresh succeeded.
+     */
+    boolean refresh();
+
     /** A VipControl for members without a VIP configured. */
     VipControl NONE = new VipControl() {
         @Override public boolean isPresent() { return false; }
         @Override public boolean add() { return true; }
         @Override public boolean remove() { return true; }
+        @Override public boolean refresh() { return true; }
     };
 }
