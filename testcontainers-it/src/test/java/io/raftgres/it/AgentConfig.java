@@ -21,6 +21,8 @@ public final class AgentConfig {
     public static final String RAFT_DATA_DIR = "/var/lib/raftgres/raft";
     public static final String PG_DATA_DIR = "/var/lib/postgresql/raftgres";
     public static final String PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
+    /** The suite's floating IP: outside the members' addresses, on the same subnet. */
+    public static final String VIP = "172.30.77.100";
 
     private AgentConfig() {
     }
@@ -74,6 +76,7 @@ public final class AgentConfig {
                         "replication", map("username", ItCredentials.REPLICATION_USER,
                                 "password", ItCredentials.REPLICATION_PASSWORD)),
                 "pg_hba", hba()));
+        root.put("vip", map("address", VIP + "/24", "interface", "eth0"));
         return root;
     }
 

@@ -54,8 +54,9 @@ public final class FailoverReport {
     static String markdown(List<ScenarioResult> results) {
         StringBuilder md = new StringBuilder("# raftgres failover report\n\n")
                 .append("| scenario | write unavailability (s) | acknowledged | acknowledged lost | split brain")
-                .append(" | leader changes | agent RSS (MB) | notes |\n")
-                .append("|---|---:|---:|---:|---|---:|---:|---|\n");
+                .append(" | leader changes | agent RSS (MB) | VIP moved (s) | VIP absent (s) | VIP on two hosts")
+                .append(" | notes |\n")
+                .append("|---|---:|---:|---:|---|---:|---:|---:|---:|---|---|\n");
         for (ScenarioResult r : results) {
             md.append("| ").append(r.scenario())
                     .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.unavailableSeconds()))
@@ -64,9 +65,16 @@ public final class FailoverReport {
                     .append(" | ").append(r.splitBrain() ? "**yes**" : "no")
                     .append(" | ").append(r.leaderChanges())
                     .append(" | ").append(r.agentRssMb() == null ? "n/a" : String.format(Locale.ROOT, "%.0f", r.agentRssMb()))
+                    .append(" | ").append(seconds(r.vipMovedSeconds()))
+                    .append(" | ").append(seconds(r.vipAbsentSeconds()))
+                    .append(" | ").append(r.vipOnTwoHosts() ? "**yes**" : "no")
                     .append(" | ").append(r.notes().replace("|", "/").replace("\n", " "))
                     .append(" |\n");
         }
         return md.toString();
+    }
+
+    private static String seconds(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
     }
 }

@@ -205,7 +205,7 @@ class InfrastructureSmokeIT {
             FailoverReport.write(ItEnvironment.reportDir().resolve("smoke"), List.of(new ScenarioResult(
                     "smoke (plain PostgreSQL, no agent)", log.longestAckGapMillis(0, log.lastAckMillis()) / 1000.0,
                     clean.acknowledged(), clean.lostCount(), clean.splitBrain(), onePrimary.writerChanges(), null,
-                    "infrastructure check only")));
+                    null, null, false, "infrastructure check only (no VIP)")));
         }
     }
 

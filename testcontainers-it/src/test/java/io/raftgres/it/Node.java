@@ -132,6 +132,20 @@ public final class Node {
         return OptionalDouble.of(Long.parseLong(kb) / 1024.0);
     }
 
+    /** The PID (in the host's namespace) of the container's first process, or 0 when it is not running. */
+    public long firstPid() {
+        Long pid = docker().inspectContainerCmd(spec.containerName()).exec().getState().getPidLong();
+        return pid == null ? 0 : pid;
+    }
+
+    /** The container's MAC address on the suite's network (lower case), or null when it has none. */
+    public String macAddress() {
+        var networks = docker().inspectContainerCmd(spec.containerName()).exec().getNetworkSettings().getNetworks();
+        var network = networks == null ? null : networks.get(NodeSpec.NETWORK_NAME);
+        String mac = network == null ? null : network.getMacAddress();
+        return mac == null || mac.isEmpty() ? null : mac.toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Override
     public String toString() {
         return spec.name() + "(" + spec.ip() + ")";

@@ -1,15 +1,12 @@
 package io.raftgres.it;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Polls every agent's {@code /primary} health check every 200 ms and records which members
@@ -26,29 +23,23 @@ public final class PrimaryObserver implements AutoCloseable {
     }
 
     private final List<Node> nodes;
-    private final ScenarioClock clock;
-    private final List<Sample> samples = new ArrayList<>();
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private Thread thread;
+    // Virtual threads: the common pool has one worker on 2 cores, and a frozen node's request
+    // must not delay the others' polls.
+    private final ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Sampler<Sample> sampler;
 
     public PrimaryObserver(List<Node> nodes, ScenarioClock clock) {
         this.nodes = List.copyOf(nodes);
-        this.clock = clock;
+        this.sampler = new Sampler<>("raftgres-it-primary-observer", INTERVAL, clock, this::poll);
     }
 
-    public synchronized void start(Duration maxDuration) {
-        long deadline = clock.millis() + maxDuration.toMillis();
-        thread = Thread.ofPlatform().name("raftgres-it-primary-observer").daemon().start(() -> observe(deadline));
+    public void start(Duration maxDuration) {
+        sampler.start(maxDuration);
     }
 
-    public synchronized void stop() throws InterruptedException {
-        stopping.set(true);
-        if (thread != null) {
-            thread.join(10_000);
-            if (thread.isAlive()) {
-                throw new IllegalStateException("primary observer did not stop");
-            }
-        }
+    public void stop() throws InterruptedException {
+        sampler.stop();
+        pollers.close();
     }
 
     @Override
@@ -57,9 +48,7 @@ public final class PrimaryObserver implements AutoCloseable {
     }
 
     public List<Sample> samples() {
-        synchronized (samples) {
-            return List.copyOf(samples);
-        }
+        return sampler.samples();
     }
 
     /**
@@ -93,37 +82,16 @@ public final class PrimaryObserver implements AutoCloseable {
                 .mapToLong(Sample::atMillis).findFirst().orElse(-1);
     }
 
-    private void observe(long deadlineMillis) {
-        // Virtual threads: the common pool has one worker on 2 cores, and a frozen node's
-        // request must not delay the others' polls.
-        try (ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor()) {
-            observe(deadlineMillis, pollers);
-        }
-    }
-
-    private void observe(long deadlineMillis, ExecutorService pollers) {
-        while (!stopping.get() && !Thread.currentThread().isInterrupted() && clock.millis() < deadlineMillis) {
-            long start = clock.millis();
-            List<CompletableFuture<String>> polls = nodes.stream().map(n -> CompletableFuture.supplyAsync(
-                    () -> AgentRest.status(n.rest(), "/primary") == 200 ? n.name() : null, pollers)).toList();
-            Set<String> primaries = new TreeSet<>();
-            for (CompletableFuture<String> poll : polls) {
-                String name = poll.join();
-                if (name != null) {
-                    primaries.add(name);
-                }
-            }
-            synchronized (samples) {
-                samples.add(new Sample(start, primaries));
-            }
-            long rest = INTERVAL.toMillis() - (clock.millis() - start);
-            if (rest > 0) {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(rest);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+    private Sample poll(long atMillis) {
+        List<CompletableFuture<String>> polls = nodes.stream().map(n -> CompletableFuture.supplyAsync(
+                () -> AgentRest.status(n.rest(), "/primary") == 200 ? n.name() : null, pollers)).toList();
+        Set<String> primaries = new TreeSet<>();
+        for (CompletableFuture<String> poll : polls) {
+            String name = poll.join();
+            if (name != null) {
+                primaries.add(name);
             }
         }
+        return new Sample(atMillis, primaries);
     }
 }

@@ -22,4 +22,20 @@ public final class ScenarioClock {
     public long millis() {
         return (System.nanoTime() - originNanos) / 1_000_000L;
     }
+
+    /**
+     * Sleeps until scenario time {@code atMillis}; returns at once when it has passed. An
+     * interrupt ends the sleep and stays set, so the caller's loop sees it.
+     */
+    public void sleepUntil(long atMillis) {
+        long rest = atMillis - millis();
+        if (rest <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(rest);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -10,9 +10,9 @@ import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
- * One failover scenario in progress on a healthy cluster: the writer (through whichever member
- * is primary), the split-brain detector (every member directly) and the primary observer
- * (REST) all run on one {@link ScenarioClock}; the scenario injects faults through
+ * One failover scenario in progress on a healthy cluster: the writer (through the VIP only, as
+ * clients of a real deployment), the split-brain detector (every member directly), the primary
+ * observer (REST) and the VIP observer all run on one {@link ScenarioClock}; the scenario injects faults through
  * {@link #faults()} and ends with {@link #finish}, which waits for health, stops the load,
  * checks and records the report row.
  *
@@ -24,6 +24,8 @@ public final class ScenarioRun implements AutoCloseable {
     public static final Duration MAX = Duration.ofMinutes(8);
     /** How long the cluster may take to become healthy again after the faults. */
     public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(2);
+    /** How long a healthy cluster's primary may take to hold the VIP alone. */
+    public static final Duration VIP_TIMEOUT = Duration.ofSeconds(20);
 
     /**
      * What a finished scenario measured.
@@ -32,8 +34,10 @@ public final class ScenarioRun implements AutoCloseable {
      * @param check        the checker's findings
      * @param log          the writer's attempts
      * @param result       the report row (already recorded)
+     * @param vip          what the VIP observer saw
      */
-    public record Outcome(Node finalPrimary, CheckResult check, WriteLog log, ScenarioResult result) {
+    public record Outcome(Node finalPrimary, CheckResult check, WriteLog log, ScenarioResult result,
+                          VipTimeline vip) {
     }
 
     private final String name;
@@ -43,27 +47,54 @@ public final class ScenarioRun implements AutoCloseable {
     private final Writer writer;
     private final SplitBrainDetector detector;
     private final PrimaryObserver observer;
+    private final VipObserver vip;
+    private final String initialPrimary;
     private boolean stopped;
 
-    private ScenarioRun(String name, ClusterFixture cluster) {
+    private ScenarioRun(String name, ClusterFixture cluster, Node primary) {
         this.name = name;
         this.cluster = cluster;
-        List<HostPort> all = cluster.nodes().stream().map(Node::postgres).toList();
-        this.writer = new Writer(name, PgTarget.primaryAmong(all), clock);
+        this.initialPrimary = primary.name();
+        this.writer = new Writer(name, PgTarget.direct(new HostPort(AgentConfig.VIP, NodeSpec.PG_PORT)), clock);
         Map<String, HostPort> members = new LinkedHashMap<>();
         cluster.nodes().forEach(n -> members.put(n.name(), n.postgres()));
         this.detector = new SplitBrainDetector(members, clock);
         this.observer = new PrimaryObserver(cluster.nodes(), clock);
+        this.vip = new VipObserver(cluster.nodes(), AgentConfig.VIP, clock);
     }
 
-    /** Creates the tables on {@code primary} and starts writer, detector and observer. */
-    public static ScenarioRun start(String name, ClusterFixture cluster, Node primary) throws SQLException {
+    /**
+     * Creates the tables on {@code primary}, starts the observers, waits until {@code primary}
+     * alone holds the VIP (which also proves the VIP observer can see it), then starts the
+     * writer and the detector.
+     */
+    public static ScenarioRun start(String name, ClusterFixture cluster, Node primary) throws Exception {
         Schema.create(PgTarget.direct(primary.postgres()));
-        ScenarioRun run = new ScenarioRun(name, cluster);
+        ScenarioRun run = new ScenarioRun(name, cluster, primary);
         run.observer.start(MAX);
+        run.vip.start(MAX);
+        try {
+            run.awaitVipOn(primary);
+        } catch (Exception | AssertionError e) {
+            run.close();
+            throw e;
+        }
         run.detector.start(MAX);
         run.writer.start(MAX);
         return run;
+    }
+
+    private void awaitVipOn(Node primary) throws InterruptedException {
+        long deadline = clock.millis() + VIP_TIMEOUT.toMillis();
+        while (vip.timeline().firstSoleHolderMillis(primary.name(), 0) < 0) {
+            if (clock.millis() > deadline) {
+                List<VipObserver.Sample> seen = vip.samples();
+                throw new AssertionError("the VIP " + AgentConfig.VIP + " was not seen on the primary " + primary.name()
+                        + " alone within " + VIP_TIMEOUT.toSeconds() + " s; last holders seen: "
+                        + (seen.isEmpty() ? "no sample" : seen.getLast().holders()));
+            }
+            Thread.sleep(100);
+        }
     }
 
     public ScenarioClock clock() {
@@ -111,11 +142,23 @@ public final class ScenarioRun implements AutoCloseable {
         CheckResult check = Checker.check(name, log, PgTarget.direct(primary.postgres()), detector.acceptances());
         long firstAck = log.attempts().stream().filter(WriteLog.Attempt::acknowledged)
                 .mapToLong(WriteLog.Attempt::endMillis).findFirst().orElse(0);
+        VipTimeline vipSeen = vip.timeline();
         ScenarioResult result = new ScenarioResult(name, log.longestAckGapMillis(firstAck, end) / 1000.0,
                 check.acknowledged(), check.lostCount(), check.splitBrain(), observer.leaderChanges(), maxAgentRssMb(),
-                describe(notes, check));
+                vipMovedSeconds(vipSeen, primary), vipSeen.longestAbsenceMillis(0) / 1000.0,
+                !vipSeen.onSeveralHosts().isEmpty(), describe(notes, check, vipSeen));
         FailoverReport.record(result);
-        return new Outcome(primary, check, log, result);
+        return new Outcome(primary, check, log, result, vipSeen);
+    }
+
+    /** From the first fault until the new primary alone held the VIP; null when the primary stayed. */
+    private Double vipMovedSeconds(VipTimeline seen, Node finalPrimary) {
+        if (finalPrimary.name().equals(initialPrimary) || faults.events().isEmpty()) {
+            return null;
+        }
+        long fault = faults.events().getFirst().atMillis();
+        long moved = seen.firstSoleHolderMillis(finalPrimary.name(), fault);
+        return moved < 0 ? null : (moved - fault) / 1000.0;
     }
 
     @Override
@@ -131,6 +174,7 @@ public final class ScenarioRun implements AutoCloseable {
         writer.stop();
         detector.stop();
         observer.stop();
+        vip.stop();
     }
 
     private Double maxAgentRssMb() {
@@ -139,7 +183,7 @@ public final class ScenarioRun implements AutoCloseable {
         return max.isPresent() ? max.getAsDouble() : null;
     }
 
-    private String describe(String notes, CheckResult check) {
+    private String describe(String notes, CheckResult check, VipTimeline vipSeen) {
         String events = faults.events().stream()
                 .map(e -> String.format(Locale.ROOT, "%s @%.1fs", e.description(), e.atMillis() / 1000.0))
                 .collect(Collectors.joining(", "));
@@ -152,6 +196,12 @@ public final class ScenarioRun implements AutoCloseable {
         }
         if (check.splitBrain()) {
             text.append("; ").append(check.overlaps());
+        }
+        List<VipObserver.Sample> split = vipSeen.onSeveralHosts();
+        if (!split.isEmpty()) {
+            text.append("; VIP on several hosts at ").append(split.stream().limit(5)
+                    .map(s -> String.format(Locale.ROOT, "%.1fs %s", s.atMillis() / 1000.0, s.holders()))
+                    .collect(Collectors.joining(", ")));
         }
         return text.toString();
     }

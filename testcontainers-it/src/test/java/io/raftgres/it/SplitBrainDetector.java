@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -106,19 +105,8 @@ public final class SplitBrainDetector implements AutoCloseable {
                 connection = null;
                 insert = null;
             }
-            sleep(INTERVAL.toMillis() - (clock.millis() - tickStart));
+            clock.sleepUntil(tickStart + INTERVAL.toMillis());
         }
         Writer.closeQuietly(connection);
-    }
-
-    private static void sleep(long millis) {
-        if (millis <= 0) {
-            return;
-        }
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

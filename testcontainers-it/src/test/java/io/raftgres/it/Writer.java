@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -100,12 +99,12 @@ public final class Writer implements AutoCloseable {
                     log.add(new WriteLog.Attempt(id, start, clock.millis(), false, server, e.getMessage()));
                     throw e;
                 }
-                pause(INTERVAL.toMillis() - (clock.millis() - tickStart));
+                clock.sleepUntil(tickStart + INTERVAL.toMillis());
             } catch (SQLException e) {
                 closeQuietly(connection);
                 connection = null;
                 insert = null;
-                pause(RETRY.toMillis());
+                clock.sleepUntil(clock.millis() + RETRY.toMillis());
             }
         }
         closeQuietly(connection);
@@ -120,17 +119,6 @@ public final class Writer implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT btrim(pg_read_file('/etc/hostname'), E' \\n')")) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static void pause(long millis) {
-        if (millis <= 0) {
-            return;
-        }
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
