@@ -9,6 +9,7 @@ import java.util.function.LongFunction;
 /**
  * Takes one look every interval on a thread of its own and keeps what each look returned, in
  * order: the loop shared by the suite's observers. A look gets the scenario time it started at.
+ * A look that throws is reported on stderr and leaves no sample; the next one runs as usual.
  * Bounded by the duration given to {@link #start}; {@link #stop} waits for the current look.
  *
  * @param <S> what one look records
@@ -57,9 +58,13 @@ final class Sampler<S> {
     private void run(long deadlineMillis) {
         while (!stopping.get() && !Thread.currentThread().isInterrupted() && clock.millis() < deadlineMillis) {
             long start = clock.millis();
-            S sample = look.apply(start);
-            synchronized (samples) {
-                samples.add(sample);
+            try {
+                S sample = look.apply(start);
+                synchronized (samples) {
+                    samples.add(sample);
+                }
+            } catch (RuntimeException e) {
+                System.err.println(threadName + ": look at " + start + " ms failed: " + e);
             }
             clock.sleepUntil(start + interval.toMillis());
         }

@@ -37,7 +37,7 @@ public final class VipObserver implements AutoCloseable {
     private final Sampler<Sample> sampler;
     private final Map<String, Long> pids = new TreeMap<>();
     private final Map<String, String> macs = new TreeMap<>();
-    private long lookedUpAt = Long.MIN_VALUE;
+    private long lookedUpAt;
 
     public VipObserver(List<Node> nodes, String vip, ScenarioClock clock) {
         this.nodes = List.copyOf(nodes);
@@ -70,7 +70,7 @@ public final class VipObserver implements AutoCloseable {
     /** Runs on the sampler's thread only. */
     private Sample look(long atMillis) {
         // Containers get a new first process when started again; look them up twice a second.
-        if (atMillis - lookedUpAt >= 500) {
+        if (pids.isEmpty() || atMillis - lookedUpAt >= 500) {
             for (Node n : nodes) {
                 pids.put(n.name(), n.firstPid());
                 macs.put(n.name(), n.macAddress());
