@@ -160,7 +160,9 @@ final class Agent implements AutoCloseable {
                 .initdbOptions(c.bootstrap() == null ? List.of() : c.bootstrap().initdb())
                 .removeDataDirectoryOnRewindFailure(p.removeDataDirectoryOnRewindFailure())
                 .pgCtlTimeout(Duration.ofSeconds(60))
-                .toolTimeout(Duration.ofMinutes(30));
+                .toolTimeout(Duration.ofMinutes(30))
+                // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
+                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2));
         if (!hba.isEmpty()) {
             b.pgHba(hba);
         }

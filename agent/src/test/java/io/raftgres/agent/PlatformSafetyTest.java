@@ -14,23 +14,31 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The takeover wait a new leader adds when the old primary may be stopped only by its watchdog. */
+/**
+ * The platform's part in the timing rule: the takeover wait a new leader adds when the old primary may be
+ * stopped only by its watchdog, and the fence's immediate stop fitting the fence budget.
+ */
 class PlatformSafetyTest {
 
     @TempDir
     Path dir;
 
     private RaftgresConfig config() throws Exception {
+        return config("");
+    }
+
+    /** The test configuration with {@code raftKeys} (", key: value" pairs) added to its raft section. */
+    private RaftgresConfig config(String raftKeys) throws Exception {
         Path file = dir.resolve("raftgres.yml");
         Files.writeString(file, """
                 scope: t
                 name: n1
-                raft: {self_addr: "127.0.0.1:5010", partner_addrs: ["127.0.0.1:5011", "127.0.0.1:5012"], data_dir: %s}
+                raft: {self_addr: "127.0.0.1:5010", partner_addrs: ["127.0.0.1:5011", "127.0.0.1:5012"], data_dir: %s%s}
                 postgresql:
                   listen: "127.0.0.1:5433"
                   data_dir: %s
                   authentication: {superuser: {username: postgres, password: "a"}, replication: {username: r, password: "b"}}
-                """.formatted(dir.resolve("raft"), dir.resolve("pg")));
+                """.formatted(dir.resolve("raft"), raftKeys, dir.resolve("pg")));
         return ConfigLoader.load(file, Map.of());
     }
 
@@ -49,5 +57,11 @@ class PlatformSafetyTest {
         Path device = Files.createFile(dir.resolve("fake-watchdog"));
         assertEquals(Duration.ZERO, AgentLauncher.PlatformSafety.watchdogTakeover(config(),
                 new WatchdogSettings(WatchdogMode.OFF, device, Duration.ZERO)));
+    }
+
+    @Test
+    void theImmediateStopEscalatesAfterHalfTheFenceBudget() throws Exception {
+        assertEquals(Duration.ofMillis(150),
+                Agent.pgConfig(config(", fence_budget: 300ms"), Map.of()).immediateStopGrace());
     }
 }

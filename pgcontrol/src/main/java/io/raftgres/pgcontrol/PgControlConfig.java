@@ -39,13 +39,15 @@ import java.util.TreeMap;
  * @param removeDataDirectoryOnRewindFailure wipe PGDATA when pg_rewind fails, so the member re-clones
  * @param pgCtlTimeout how long pg_ctl start/stop/promote may wait
  * @param toolTimeout  how long initdb, pg_basebackup and pg_rewind may run
+ * @param immediateStopGrace how long an immediate stop (the fence) waits for the postmaster to exit on
+ *                    SIGQUIT before it SIGKILLs it and its children; the agent passes half its fence budget
  */
 public record PgControlConfig(String memberName, String scope, Path dataDir, Path binDir, Path runDir,
                               String listenHost, int port, String connectHost, int connectPort,
                               PgCredentials superuser, PgCredentials replication, PgCredentials rewind,
                               String osUser, Map<String, String> parameters, List<String> pgHba,
                               List<String> initdbOptions, boolean removeDataDirectoryOnRewindFailure,
-                              Duration pgCtlTimeout, Duration toolTimeout) {
+                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace) {
 
     public PgControlConfig {
         requireText(memberName, "memberName");
@@ -73,6 +75,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         initdbOptions = List.copyOf(Objects.requireNonNull(initdbOptions, "initdbOptions"));
         requirePositive(pgCtlTimeout, "pgCtlTimeout");
         requirePositive(toolTimeout, "toolTimeout");
+        requirePositive(immediateStopGrace, "immediateStopGrace");
         EnforcedParameters.validate(parameters);
     }
 
@@ -156,7 +159,8 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
     /**
      * Fills in defaults: binDir discovered ({@link PgBinaries#discover()}), runDir = sibling
      * {@code <dataDir>.run}, listen 127.0.0.1:5432, connect address = listen address, osUser
-     * {@code postgres}, pg_ctl timeout 60 s, tool timeout 1 h, pg_hba from {@link #defaultPgHba}.
+     * {@code postgres}, pg_ctl timeout 60 s, tool timeout 1 h, immediate stop grace 250 ms (half the
+     * default fence budget), pg_hba from {@link #defaultPgHba}.
      * Not thread-safe; used once at startup.
      */
     public static final class Builder {
@@ -180,6 +184,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         private boolean removeDataDirectoryOnRewindFailure;
         private Duration pgCtlTimeout = Duration.ofSeconds(60);
         private Duration toolTimeout = Duration.ofHours(1);
+        private Duration immediateStopGrace = Duration.ofMillis(250);
 
         private Builder(String memberName, String scope, Path dataDir) {
             this.memberName = memberName;
@@ -206,6 +211,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         }
         public Builder pgCtlTimeout(Duration value) { pgCtlTimeout = value; return this; }
         public Builder toolTimeout(Duration value) { toolTimeout = value; return this; }
+        public Builder immediateStopGrace(Duration value) { immediateStopGrace = value; return this; }
 
         public PgControlConfig build() {
             Objects.requireNonNull(dataDir, "dataDir");
@@ -219,7 +225,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
                     : defaultPgHba(superuser, replication, rewind, clusterHosts);
             return new PgControlConfig(memberName, scope, dataDir, bin, run, listenHost, port, cHost, cPort,
                     superuser, replication, rewind, osUser, parameters, hba, initdbOptions,
-                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout);
+                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace);
         }
     }
 }

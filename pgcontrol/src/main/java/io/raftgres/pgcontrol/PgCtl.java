@@ -53,23 +53,27 @@ final class PgCtl {
     }
 
     /**
-     * Stops the server and waits until it is gone.
+     * Stops the server and waits until it is gone. FAST runs {@code pg_ctl stop -m fast} (bounded by the
+     * pg_ctl timeout); IMMEDIATE is the fence and must be quick, so it signals the postmaster itself and
+     * escalates to SIGKILL after {@link PgControlConfig#immediateStopGrace()} ({@link ImmediateStop}).
      *
      * @return false when nothing was running (no postmaster.pid, or a stale one)
      */
     boolean stop(StopMode mode) {
+        if (mode == StopMode.IMMEDIATE) {
+            return new ImmediateStop(config.dataDir(), config.immediateStopGrace()).run();
+        }
         if (!Files.exists(config.dataDir().resolve("postmaster.pid"))) {
             return false;
         }
-        String pgMode = mode == StopMode.IMMEDIATE ? "immediate" : "fast";
-        ToolRunner.ToolResult r = run(List.of("stop", "-m", pgMode, "-w", "-t", timeoutSeconds()), toolTimeout());
+        ToolRunner.ToolResult r = run(List.of("stop", "-m", "fast", "-w", "-t", timeoutSeconds()), toolTimeout());
         if (r.succeeded()) {
             return true;
         }
         if (!isRunning()) {
             return false;
         }
-        throw new PostgresControlException("cannot stop PostgreSQL (" + pgMode + ") in " + config.dataDir() + ": "
+        throw new PostgresControlException("cannot stop PostgreSQL (fast) in " + config.dataDir() + ": "
                 + r.describe());
     }
 

@@ -3,6 +3,7 @@ package io.raftgres.pgcontrol;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,7 @@ class PgControlConfigTest {
         assertFalse(config.hasSeparateRewindRole());
         assertEquals(Path.of("/var/lib/pg/n1.run"), config.runDir());
         assertEquals("postgres", config.osUser());
+        assertEquals(Duration.ofMillis(250), config.immediateStopGrace());
     }
 
     @Test
@@ -68,6 +70,7 @@ class PgControlConfigTest {
                 () -> builder().parameters(Map.of("work_mem", "4MB\nport = 1")).build());
         assertThrows(IllegalArgumentException.class, () -> builder().listen("127.0.0.1", 0).build());
         assertThrows(IllegalArgumentException.class, () -> new PgCredentials("repl", ""));
+        assertThrows(IllegalArgumentException.class, () -> builder().immediateStopGrace(Duration.ZERO).build());
     }
 
     @Test
