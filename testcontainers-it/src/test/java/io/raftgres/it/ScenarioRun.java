@@ -146,7 +146,7 @@ public final class ScenarioRun implements AutoCloseable {
         ScenarioResult result = new ScenarioResult(name, log.longestAckGapMillis(firstAck, end) / 1000.0,
                 check.acknowledged(), check.lostCount(), check.splitBrain(), observer.leaderChanges(), maxAgentRssMb(),
                 vipMovedSeconds(vipSeen, primary), vipSeen.longestAbsenceMillis(0) / 1000.0,
-                !vipSeen.onSeveralHosts().isEmpty(), describe(notes, check, vipSeen));
+                !vipSeen.onSeveralHosts().isEmpty(), describe(notes, check, vipSeen, primary.name()));
         FailoverReport.record(result);
         return new Outcome(primary, check, log, result, vipSeen);
     }
@@ -183,7 +183,7 @@ public final class ScenarioRun implements AutoCloseable {
         return max.isPresent() ? max.getAsDouble() : null;
     }
 
-    private String describe(String notes, CheckResult check, VipTimeline vipSeen) {
+    private String describe(String notes, CheckResult check, VipTimeline vipSeen, String finalPrimaryName) {
         String events = faults.events().stream()
                 .map(e -> String.format(Locale.ROOT, "%s @%.1fs", e.description(), e.atMillis() / 1000.0))
                 .collect(Collectors.joining(", "));
@@ -196,6 +196,14 @@ public final class ScenarioRun implements AutoCloseable {
         }
         if (check.splitBrain()) {
             text.append("; ").append(check.overlaps());
+        }
+        if (!faults.events().isEmpty()) {
+            long fault = faults.events().getFirst().atMillis();
+            long reached = vipSeen.firstClientReachMillis(finalPrimaryName, fault);
+            if (!finalPrimaryName.equals(initialPrimary) && reached >= 0) {
+                text.append(String.format(Locale.ROOT, "; client ARP for the VIP named %s %.2f s after the fault",
+                        finalPrimaryName, (reached - fault) / 1000.0));
+            }
         }
         List<VipObserver.Sample> split = vipSeen.onSeveralHosts();
         if (!split.isEmpty()) {
