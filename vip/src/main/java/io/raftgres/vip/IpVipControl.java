@@ -4,6 +4,7 @@ import io.raftgres.core.spi.VipControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -36,11 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@link #refresh} extends it while this member holds the lease, so a frozen agent's host drops
  * the VIP by itself (see {@link VipSettings}).
  *
- * <p>Thread-safety: {@link #add}, {@link #remove} and {@link #refresh} are serialized, so a remove
- * that follows an add always wins (it waits at most for that add's budget) and no refresh runs
- * after a remove; {@link #refresh} never waits for the others (it skips instead), because the
- * lease guard that calls it must stay free to fence. {@link #isPresent} may be called from any
- * thread at any time.
+ * <p>Thread-safety: {@link #add}, {@link #remove} and the renewals {@link #refresh} starts are
+ * serialized, so a remove that follows an add always wins (it waits at most for that add's
+ * budget) and no renewal runs after a remove; {@link #refresh} itself never waits. {@link
+ * #isPresent} may be called from any thread at any time.
  */
 public final class IpVipControl implements VipControl {
 
@@ -51,11 +51,14 @@ public final class IpVipControl implements VipControl {
     private final VipSettings settings;
     private final CommandRunner runner;
     private final ArpAnnouncer announcer;
+    private final DelayedExecutor later;
     private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     /** Whether the last add succeeded and no remove followed: only then is refreshing allowed. */
     private boolean held;
-    private long lastRefreshNanos;
+    /** Written under the lock, read without it by {@link #refresh}'s rate limit. */
+    private volatile long lastRefreshNanos;
+    private final AtomicBoolean renewing = new AtomicBoolean();
 
     /** Production wiring: real processes, announcements on virtual threads. */
     public IpVipControl(VipSettings settings) {
@@ -71,6 +74,7 @@ public final class IpVipControl implements VipControl {
         this.settings = settings;
         this.runner = runner;
         this.announcer = new ArpAnnouncer(settings, runner, later);
+        this.later = later;
         this.nanoTime = nanoTime;
     }
 
@@ -120,34 +124,47 @@ public final class IpVipControl implements VipControl {
     }
 
     /**
-     * Extends the VIP's kernel lifetime when it is held here and the last refresh is at least
-     * {@code refreshInterval} old. Call it only while this member holds a valid lease, and often
-     * (every lease check): it rate-limits itself. Never waits for an add or remove in progress
-     * (returns false and the next call tries again). When the address has expired meanwhile the
-     * kernel installs it again, which is right while the lease is valid. False on failure.
+     * Starts a renewal of the VIP's kernel lifetime when it is held here and the last renewal is at
+     * least {@code refreshInterval} old. Call it only while this member holds a valid lease, and
+     * often (every lease check): it rate-limits itself. Returns at once: the renewal runs on
+     * another thread, because the lease guard that calls this must stay free to fence whatever
+     * {@code ip} does. At most one renewal is in flight; a renewal and a {@link #remove} are
+     * serialized, so no renewal runs after a remove (which matters: the kernel installs an address
+     * that a change names when it is absent), and a remove waits at most for one renewal, whose
+     * command is bounded by the refresh interval. Failures are logged.
+     *
+     * @return false when a renewal is already in flight (it may be stuck), true otherwise
      */
     @Override
     public boolean refresh() {
-        if (!settings.expires()) {
+        if (!settings.expires() || nanoTime.getAsLong() - lastRefreshNanos < settings.refreshInterval().toNanos()) {
             return true;
         }
-        if (!lock.tryLock()) {
+        if (!renewing.compareAndSet(false, true)) {
             return false;
         }
+        later.execute(this::renew, Duration.ZERO);
+        return true;
+    }
+
+    private void renew() {
+        lock.lock();
         try {
             if (!held || nanoTime.getAsLong() - lastRefreshNanos < settings.refreshInterval().toNanos()) {
-                return true;
+                return;
             }
-            CommandResult result = ip(new Budget(settings.commandTimeout()), withLifetime("addr", "change"));
-            if (!result.succeeded()) {
-                LOG.warn("VIP {}: cannot refresh its lifetime on {}, `{} addr change` {}", settings.address(),
+            Duration bound = settings.refreshInterval().compareTo(settings.commandTimeout()) < 0
+                    ? settings.refreshInterval() : settings.commandTimeout();
+            CommandResult result = ip(new Budget(bound), withLifetime("addr", "change"));
+            if (result.succeeded()) {
+                lastRefreshNanos = nanoTime.getAsLong();
+            } else {
+                LOG.warn("VIP {}: cannot renew its lifetime on {}, `{} addr change` {}", settings.address(),
                         settings.interfaceName(), settings.ipBinary(), result.describe());
-                return false;
             }
-            lastRefreshNanos = nanoTime.getAsLong();
-            return true;
         } finally {
             lock.unlock();
+            renewing.set(false);
         }
     }
 

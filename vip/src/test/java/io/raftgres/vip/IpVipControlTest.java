@@ -196,83 +196,62 @@ class IpVipControlTest {
     }
 
     @Test
-    void refreshExtendsTheLifetimeOfAHeldVipOncePerInterval() {
+    void refreshRenewsTheLifetimeOfAHeldVipOncePerIntervalOnAnotherThread() {
         vip.add();
+        later.runAll(); // the announcements
+        int afterAdd = runner.calls().size();
         nanos.addAndGet(Duration.ofMillis(499).toNanos());
         assertTrue(vip.refresh());
-        assertEquals(List.of(ADD), runner.calls(), "no refresh before a quarter of the lifetime passed");
+        later.runAll();
+        assertEquals(afterAdd, runner.calls().size(), "no renewal before a quarter of the lifetime passed");
 
         nanos.addAndGet(Duration.ofMillis(1).toNanos());
         assertTrue(vip.refresh());
+        assertEquals(afterAdd, runner.calls().size(), "the caller's thread runs nothing");
+        assertFalse(vip.refresh(), "one renewal in flight at a time");
+        later.runAll();
         assertTrue(vip.refresh());
-        assertEquals(List.of(ADD, CHANGE), runner.calls());
+        later.runAll();
+        assertEquals(CHANGE, runner.calls().getLast());
+        assertEquals(1, runner.calls().stream().filter(CHANGE::equals).count(), "renewed once per interval");
     }
 
     @Test
-    void refreshNeverTouchesAVipThatIsNotHeld() {
+    void aRenewalNeverTouchesAVipThatIsNoLongerHeld() {
         assertTrue(vip.refresh(), "never added");
         vip.add();
-        vip.remove();
         nanos.addAndGet(Duration.ofSeconds(5).toNanos());
-        int before = runner.calls().size();
-
         assertTrue(vip.refresh());
-        assertEquals(before, runner.calls().size(), "no refresh after a remove: it would re-install the VIP");
+        vip.remove(); // the lease lapsed between the refresh and its renewal
+        later.runAll();
+
+        assertFalse(runner.calls().contains(CHANGE), "a renewal after a remove would re-install the VIP");
         assertFalse(runner.addresses().contains("10.0.0.100/24"));
     }
 
     @Test
-    void refreshSkipsInsteadOfWaitingForAnAddInProgress() throws Exception {
-        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        CommandRunner blockingAdd = (argv, timeout) -> {
-            if (argv.contains("add")) {
-                inside.countDown();
-                await(release);
-            }
-            return runner.run(argv, timeout);
-        };
-        IpVipControl slow = new IpVipControl(settings, blockingAdd, later, nanos::get);
-        Thread adder = Thread.ofVirtual().start(slow::add);
-        assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
-        try {
-            long start = System.nanoTime();
-            assertFalse(slow.refresh(), "busy: try again at the next lease check");
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos());
-        } finally {
-            release.countDown();
-            adder.join();
-        }
-    }
-
-    @Test
-    void withoutALifetimeTheVipIsPermanentAndNeverRefreshed() {
+    void withoutALifetimeTheVipIsPermanentAndNeverRenewed() {
         VipSettings permanent = new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, 2000, "ip", "arping", 0);
         IpVipControl plain = new IpVipControl(permanent, runner, later, nanos::get);
         plain.add();
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
 
         assertTrue(plain.refresh());
-        assertEquals(List.of(List.of("ip", "addr", "add", "10.0.0.100/24", "dev", "eth0")), runner.calls());
+        later.runAll();
+        assertEquals(List.of(List.of("ip", "addr", "add", "10.0.0.100/24", "dev", "eth0")), runner.callsOf("ip"));
     }
 
     @Test
-    void aFailedRefreshIsLoggedAndReported() {
+    void aFailedRenewalIsLoggedWithTheToolOutput() {
         vip.add();
+        later.runAll();
         runner.breakCommand(List.of("ip", "addr", "change"), CommandResult.exited(2, "Error: ipv4: boom."));
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
         try (InMemoryLogHandler log = InMemoryLogHandler.attachTo(IpVipControl.class)) {
-            assertFalse(vip.refresh());
+            assertTrue(vip.refresh());
+            later.runAll();
             assertTrue(log.messagesAt(Level.WARNING).getFirst().contains("Error: ipv4: boom."),
                     log.messagesAt(Level.WARNING).toString());
-        }
-    }
-
-    private static void await(java.util.concurrent.CountDownLatch latch) {
-        try {
-            latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -17,8 +17,9 @@ public interface VipControl {
 
     /**
      * Extends the VIP's kernel lifetime, if it has one, while this member holds it. Called only
-     * while the lease is valid (by the lease guard, like a watchdog keepalive), never blocks, and
-     * rate-limits itself; true when nothing needed doing or the refresh succeeded.
+     * while the lease is valid (by the lease guard, like a watchdog keepalive), never blocks (the
+     * renewal may run on another thread), and rate-limits itself; false when an earlier renewal
+     * is still in flight.
      */
     boolean refresh();
 
