@@ -76,7 +76,7 @@ final class LeaseGuard {
         long start = System.nanoTime();
         vip.remove();
         pg.stop(StopMode.IMMEDIATE);
-        tracker.markMayBeWritable(false);
+        tracker.fenced();
         watchdog.disarm();
         LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
                 view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);

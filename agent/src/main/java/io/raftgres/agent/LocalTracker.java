@@ -55,6 +55,18 @@ final class LocalTracker {
         return mayBeWritable;
     }
 
+    /**
+     * The lease guard stopped PostgreSQL. Clears the flag unless an operation that can make
+     * PostgreSQL writable (initdb, a start, a promotion) is still running: it may bring a server
+     * up after that stop, on a decision taken while the lease was still valid, so the guard must
+     * keep fencing until the operation is over.
+     */
+    synchronized void fenced() {
+        if (activity != Activity.INITDB && activity != Activity.STARTING && activity != Activity.PROMOTING) {
+            mayBeWritable = false;
+        }
+    }
+
     /** Merges a fresh probe with what only the agent knows. */
     synchronized LocalPgState merge(LocalPgState probe, long nowMillis) {
         if (probe.running()) {

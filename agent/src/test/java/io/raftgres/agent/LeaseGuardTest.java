@@ -65,6 +65,25 @@ class LeaseGuardTest {
     }
 
     @Test
+    void aFenceDuringAStartKeepsFencingUntilTheStartIsOver() {
+        // The HA loop decided to start PostgreSQL while the lease held; the lease lapsed meanwhile.
+        store.view = view(RaftRole.LEADER, false);
+        tracker.begin(io.raftgres.core.model.Activity.STARTING);
+        tracker.markMayBeWritable(true);
+
+        guard.check();
+        assertTrue(tracker.mayBeWritable(), "the start may bring PostgreSQL up after this stop");
+        guard.check();
+        tracker.succeed();
+        guard.check();
+        guard.check();
+
+        assertEquals(List.of("vip.remove", "pg.stop IMMEDIATE", "vip.remove", "pg.stop IMMEDIATE",
+                "vip.remove", "pg.stop IMMEDIATE"), events, "fenced again after the start, then done");
+        assertFalse(tracker.mayBeWritable());
+    }
+
+    @Test
     void aValidLeaseWithoutTheLeaderKeyIsNoLease() {
         store.view = view(RaftRole.LEADER, true);
         store.state = ClusterState.empty("it").withLeader(new LeaderRecord("n2", 3, 1, Lsn.ZERO));
