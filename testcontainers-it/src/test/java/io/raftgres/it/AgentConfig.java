@@ -21,6 +21,8 @@ public final class AgentConfig {
     public static final String RAFT_DATA_DIR = "/var/lib/raftgres/raft";
     public static final String PG_DATA_DIR = "/var/lib/postgresql/raftgres";
     public static final String PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
+    /** The server log pg_ctl writes in the run directory beside PGDATA (PgControlConfig's default). */
+    public static final String PG_LOG_PATH = PG_DATA_DIR + ".run/postgresql.log";
 
     private AgentConfig() {
     }
