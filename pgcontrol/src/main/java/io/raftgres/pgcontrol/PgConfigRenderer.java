@@ -18,6 +18,10 @@ final class PgConfigRenderer {
     static final String HEADER = "# Written by raftgres; changes here are overwritten.";
     static final String UPSTREAM_MARKER = "# raftgres upstream: ";
     static final String BASE_CONF = "postgresql.base.conf";
+    /** Replication connection keepalives (see {@link #primaryConninfo}): a dead peer is noticed within 15 s. */
+    static final int KEEPALIVE_IDLE_S = 5;
+    static final int KEEPALIVE_INTERVAL_S = 2;
+    static final int KEEPALIVE_COUNT = 5;
 
     private final PgControlConfig config;
 
@@ -58,14 +62,28 @@ final class PgConfigRenderer {
         return out.toString();
     }
 
-    /** The WAL receiver's connection string; the password comes from {@code passfile}, never from here. */
+    /**
+     * The WAL receiver's connection string; the password comes from {@code passfile}, never from here.
+     *
+     * <p>TCP keepalives every few seconds: PostgreSQL's WAL receiver waits for the connection handshake
+     * without any timeout (it ignores connect_timeout) and wal_receiver_timeout only starts once it
+     * streams, so a connection whose peer vanished without a reset that arrived (a primary that was
+     * stopped with the connection still in its accept queue, on a lossy network) would otherwise hang
+     * the receiver for hours, and the replica would never stream again from an unchanged primary. With
+     * these the kernel probes an idle connection after {@value #KEEPALIVE_IDLE_S} s and gives up after
+     * {@value #KEEPALIVE_COUNT} unanswered probes {@value #KEEPALIVE_INTERVAL_S} s apart; the receiver then
+     * fails and PostgreSQL starts a new one.
+     */
     String primaryConninfo(Upstream up, String passfile) {
         return "host=" + conninfoQuote(up.host())
                 + " port=" + up.port()
                 + " user=" + conninfoQuote(config.replication().username())
                 + " application_name=" + conninfoQuote(config.memberName())
                 + " passfile=" + conninfoQuote(passfile)
-                + " connect_timeout=5";
+                + " connect_timeout=5"
+                + " keepalives=1 keepalives_idle=" + KEEPALIVE_IDLE_S
+                + " keepalives_interval=" + KEEPALIVE_INTERVAL_S
+                + " keepalives_count=" + KEEPALIVE_COUNT;
     }
 
     /** A libpq connection string for pg_rewind's source, without a password. */

@@ -58,7 +58,8 @@ class PgConfigRendererTest {
         String conf = renderer.postgresqlConf(new PgConfigRenderer.ReplicaTarget(
                 new Upstream("node-2", "10.0.0.6", 5434), "node_1"), "/run/pg pass");
         assertTrue(conf.contains("primary_conninfo = 'host=10.0.0.6 port=5434 user=replicator"
-                + " application_name=node-1 passfile=''/run/pg pass'' connect_timeout=5'\n"), conf);
+                + " application_name=node-1 passfile=''/run/pg pass'' connect_timeout=5"
+                + " keepalives=1 keepalives_idle=5 keepalives_interval=2 keepalives_count=5'\n"), conf);
         assertTrue(conf.contains("primary_slot_name = 'node_1'\n"));
         assertTrue(conf.contains("recovery_target_timeline = 'latest'\n"));
         assertFalse(conf.contains("secret"));

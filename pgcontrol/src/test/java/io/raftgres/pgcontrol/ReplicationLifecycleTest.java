@@ -136,6 +136,9 @@ class ReplicationLifecycleTest {
         assertEquals("replicator", senders.getFirst().usename());
         assertEquals("streaming", senders.getFirst().state());
         assertEquals(List.of(slot + " true"), slots(alpha));
+        // The receiver's connection carries the keepalives that end a half-open handshake (PgConfigRenderer).
+        String conninfo = query(beta, "select conninfo from pg_stat_wal_receiver").getFirst();
+        assertTrue(conninfo.contains("keepalives_idle=5") && conninfo.contains("keepalives_count=5"), conninfo);
     }
 
     @Test

@@ -23,6 +23,8 @@ public final class AgentConfig {
     public static final String PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
     /** The suite's floating IP: outside the members' addresses, on the same subnet. */
     public static final String VIP = "172.30.77.100";
+    /** The server log pg_ctl writes in the run directory beside PGDATA (PgControlConfig's default). */
+    public static final String PG_LOG_PATH = PG_DATA_DIR + ".run/postgresql.log";
 
     private AgentConfig() {
     }

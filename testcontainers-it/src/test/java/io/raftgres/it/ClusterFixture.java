@@ -67,8 +67,8 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     /**
-     * Saves each container's log under target/it-logs, then removes containers and network by
-     * name and releases the machine-wide suite lock.
+     * Saves each container's log and its PostgreSQL server log under target/it-logs, then removes
+     * containers and network by name and releases the machine-wide suite lock.
      */
     @Override
     public void close() {
@@ -76,6 +76,7 @@ public final class ClusterFixture implements AutoCloseable {
             Path logDir = ItEnvironment.reportDir().resolve("it-logs");
             for (Node node : nodes) {
                 saveLog(node, logDir.resolve(label + "-" + node.name() + ".log"));
+                savePostgresLog(node, logDir.resolve(label + "-" + node.name() + "-postgresql.log"));
             }
             removeOwned();
         } finally {
@@ -127,6 +128,16 @@ public final class ClusterFixture implements AutoCloseable {
             Files.writeString(file, node.logs(), StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             System.err.println("could not save the log of " + node + " to " + file + ": " + e);
+        }
+    }
+
+    /** Copies the server log pg_ctl writes next to PGDATA; absent when PostgreSQL never started. */
+    private static void savePostgresLog(Node node, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            node.copyFile(AgentConfig.PG_LOG_PATH, file);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not save the PostgreSQL log of " + node + " to " + file + ": " + e);
         }
     }
 

@@ -3,6 +3,9 @@ package io.raftgres.it;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.testcontainers.DockerClientFactory;
@@ -115,6 +118,15 @@ public final class Node {
     /** The container's stdout and stderr so far (the agent's log when it logs to the console). */
     public String logs() {
         return container.getLogs();
+    }
+
+    /**
+     * Copies the file at {@code containerPath} to {@code target} on the host ({@code docker cp}, which
+     * also works while the container is stopped).
+     */
+    public void copyFile(String containerPath, Path target) {
+        container.copyFileFromContainer(containerPath,
+                in -> Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING));
     }
 
     /**
