@@ -83,6 +83,9 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
         if (vip != null && raft != null) {
             TimingRule.checkVipLifetime(root.problems(), raft, vip.lifetime());
         }
+        if (watchdog != null && watchdog.mode() == WatchdogSettings.Mode.REQUIRED && raft != null) {
+            TimingRule.checkWatchdogTimeout(root.problems(), raft, watchdog.safetyMargin());
+        }
         return root.problems().count() == before
                 ? new RaftgresConfig(scope, name, restapi, raft, bootstrap, postgresql, tags, watchdog, vip, log)
                 : null;

@@ -61,6 +61,21 @@ final class TimingRule {
         }
     }
 
+    /**
+     * A required watchdog needs a whole-second timeout {@code T} with
+     * {@code lease + T + safety_margin <= election_timeout_min}; refused here rather than at start,
+     * so {@code --validate-config} reports it. (In automatic mode the agent goes on without one and
+     * says so.)
+     */
+    static void checkWatchdogTimeout(ConfigProblems problems, RaftSettings raft, Duration margin) {
+        try {
+            io.raftgres.watchdog.WatchdogSettings.requiredTimeoutSeconds(raft.lease(), raft.electionTimeoutMin(),
+                    margin);
+        } catch (IllegalArgumentException e) {
+            problems.add("watchdog.mode", "is required, but " + e.getMessage());
+        }
+    }
+
     static String ms(Duration d) {
         return d.toMillis() + "ms";
     }

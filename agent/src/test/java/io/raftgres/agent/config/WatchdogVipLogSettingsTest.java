@@ -118,6 +118,19 @@ class WatchdogVipLogSettingsTest {
     }
 
     @Test
+    void refusesARequiredWatchdogWhenTheTimingLeavesNoWholeSecondForIt() throws ConfigException {
+        ConfigException e = ConfigFixture.valid().set("watchdog.mode", "required")
+                .set("raft.election_timeout_min", 1600).set("raft.election_timeout_max", 2000)
+                .set("raft.lease", 900).set("raft.fence_budget", 300).failure(dir);
+
+        assertOnlyProblem(e, "watchdog.mode", "is required, but no watchdog timeout is safe: lease 900 ms");
+        assertEquals(WatchdogSettings.Mode.AUTOMATIC, ConfigFixture.valid().set("watchdog.mode", "automatic")
+                .set("raft.election_timeout_min", 1600).set("raft.election_timeout_max", 2000)
+                .set("raft.lease", 900).set("raft.fence_budget", 300).load(dir).watchdog().mode(),
+                "automatic goes on without a watchdog and says so at start");
+    }
+
+    @Test
     void refusesANegativeVipLifetime() {
         ConfigException e = ConfigFixture.valid().set("vip.address", "10.0.0.100/24").set("vip.interface", "eth0")
                 .set("vip.lifetime_s", -1).failure(dir);
