@@ -153,12 +153,15 @@ public final class ScenarioRun implements AutoCloseable {
 
     /** From the first fault until the new primary alone held the VIP; null when the primary stayed. */
     private Double vipMovedSeconds(VipTimeline seen, Node finalPrimary) {
-        if (finalPrimary.name().equals(initialPrimary) || faults.events().isEmpty()) {
-            return null;
-        }
-        long fault = faults.events().getFirst().atMillis();
-        long moved = seen.firstSoleHolderMillis(finalPrimary.name(), fault);
+        long fault = failoverFaultMillis(finalPrimary.name());
+        long moved = fault < 0 ? -1 : seen.firstSoleHolderMillis(finalPrimary.name(), fault);
         return moved < 0 ? null : (moved - fault) / 1000.0;
+    }
+
+    /** The first fault's scenario time when the primary moved to {@code finalPrimary}, else -1. */
+    private long failoverFaultMillis(String finalPrimary) {
+        return finalPrimary.equals(initialPrimary) || faults.events().isEmpty() ? -1
+                : faults.events().getFirst().atMillis();
     }
 
     @Override
@@ -197,13 +200,11 @@ public final class ScenarioRun implements AutoCloseable {
         if (check.splitBrain()) {
             text.append("; ").append(check.overlaps());
         }
-        if (!faults.events().isEmpty()) {
-            long fault = faults.events().getFirst().atMillis();
-            long reached = vipSeen.firstClientReachMillis(finalPrimaryName, fault);
-            if (!finalPrimaryName.equals(initialPrimary) && reached >= 0) {
-                text.append(String.format(Locale.ROOT, "; client ARP for the VIP named %s %.2f s after the fault",
-                        finalPrimaryName, (reached - fault) / 1000.0));
-            }
+        long fault = failoverFaultMillis(finalPrimaryName);
+        long reached = fault < 0 ? -1 : vipSeen.firstClientReachMillis(finalPrimaryName, fault);
+        if (reached >= 0) {
+            text.append(String.format(Locale.ROOT, "; client ARP for the VIP named %s %.2f s after the fault",
+                    finalPrimaryName, (reached - fault) / 1000.0));
         }
         List<VipObserver.Sample> split = vipSeen.onSeveralHosts();
         if (!split.isEmpty()) {

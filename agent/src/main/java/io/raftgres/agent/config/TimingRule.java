@@ -16,7 +16,7 @@ final class TimingRule {
     static void check(YamlSection s, Duration etMin, Duration etMax, Duration heartbeat, Duration lease,
                       Duration check, Duration fence) {
         Duration drift = etMin.dividedBy(100);
-        Duration worstCase = lease.plus(check).plus(fence).plus(drift);
+        Duration worstCase = fenceDeadline(lease, check, fence, etMin);
         if (worstCase.compareTo(etMin) >= 0) {
             s.problem("lease", "lease (" + ms(lease) + ") + lease_check_interval (" + ms(check) + ") + fence_budget ("
                     + ms(fence) + ") + clock drift allowance (1% of election_timeout_min = " + ms(drift) + ") = "
@@ -48,8 +48,8 @@ final class TimingRule {
         if (lifetime.isZero()) {
             return;
         }
-        Duration drift = raft.electionTimeoutMin().dividedBy(100);
-        Duration takeover = raft.lease().plus(raft.leaseCheckInterval()).plus(raft.fenceBudget()).plus(drift);
+        Duration takeover = fenceDeadline(raft.lease(), raft.leaseCheckInterval(), raft.fenceBudget(),
+                raft.electionTimeoutMin());
         Duration gone = lifetime.plusSeconds(1).plus(raft.heartbeatInterval());
         Duration earliestNewVip = raft.electionTimeoutMin().plus(takeover);
         if (gone.compareTo(earliestNewVip) >= 0) {
@@ -74,6 +74,15 @@ final class TimingRule {
         } catch (IllegalArgumentException e) {
             problems.add("watchdog.mode", "is required, but " + e.getMessage());
         }
+    }
+
+    /**
+     * How long after its last acknowledged heartbeat an old primary may still be writable:
+     * lease + lease_check_interval + fence_budget + drift (1% of election_timeout_min). Also
+     * the takeover delay a new leader waits.
+     */
+    private static Duration fenceDeadline(Duration lease, Duration check, Duration fence, Duration etMin) {
+        return lease.plus(check).plus(fence).plus(etMin.dividedBy(100));
     }
 
     static String ms(Duration d) {
