@@ -47,14 +47,13 @@ final class LeaseGuard {
     void check() {
         try {
             RaftView view = store.view();
-            boolean valid = view.isLeaderWithLease() && holdsLeaderKey();
-            if (valid) {
+            if (leaseHolds(view)) {
                 if (watchdog.isArmed()) {
                     watchdog.keepalive();
                 }
                 // Like the keepalive: only renewed while the lease holds, so a frozen agent's
                 // kernel drops the VIP by itself (vip.lifetime_s).
-                vip.refresh();
+                vip.refresh(() -> leaseHolds(store.view()));
                 return;
             }
             if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
@@ -63,6 +62,11 @@ final class LeaseGuard {
         } catch (RuntimeException e) {
             LOG.error("[{}] lease check failed: {}", member, ActionExecutor.rootMessage(e));
         }
+    }
+
+    /** The rule for feeding the watchdog and renewing the VIP: Raft leader with a valid lease and the leader key. */
+    private boolean leaseHolds(RaftView view) {
+        return view.isLeaderWithLease() && holdsLeaderKey();
     }
 
     private boolean holdsLeaderKey() {

@@ -111,7 +111,7 @@ class LeaseGuardTest {
         @Override public boolean isPresent() { return false; }
         @Override public boolean add() { events.add("vip.add"); return true; }
         @Override public boolean remove() { events.add("vip.remove"); return true; }
-        @Override public boolean refresh() { events.add("vip.refresh"); return true; }
+        @Override public boolean refresh(java.util.function.BooleanSupplier stillHolds) { events.add("vip.refresh"); return true; }
     }
 
     private final class RecordingPostgres implements PostgresControl {

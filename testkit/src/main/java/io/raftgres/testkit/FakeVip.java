@@ -36,7 +36,7 @@ public final class FakeVip implements VipControl {
     }
 
     @Override
-    public boolean refresh() {
+    public boolean refresh(java.util.function.BooleanSupplier stillHolds) {
         return true;
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,30 +134,44 @@ public final class IpVipControl implements VipControl {
      * that a change names when it is absent), and a remove waits at most for one renewal, whose
      * command is bounded by the refresh interval. Failures are logged.
      *
+     * <p>The renewal asks {@code stillHolds} again right before its command, and skips it when
+     * the lease no longer holds: a renewal queued before a freeze of the host would otherwise run
+     * after the thaw and re-install the VIP that the kernel expired meanwhile, beside the new
+     * primary's (seen in the container suite's freeze-primary under load). When the rule stopped
+     * holding while the command ran, the renewal removes the VIP itself rather than leave a
+     * re-installed copy to the next lease check.
+     *
      * @return false when a renewal is already in flight (it may be stuck), true otherwise
      */
     @Override
-    public boolean refresh() {
+    public boolean refresh(BooleanSupplier stillHolds) {
         if (!settings.expires() || nanoTime.getAsLong() - lastRefreshNanos < settings.refreshInterval().toNanos()) {
             return true;
         }
         if (!renewing.compareAndSet(false, true)) {
             return false;
         }
-        later.execute(this::renew, Duration.ZERO);
+        later.execute(() -> renew(stillHolds), Duration.ZERO);
         return true;
     }
 
-    private void renew() {
+    private void renew(BooleanSupplier stillHolds) {
         lock.lock();
         try {
             if (!held || nanoTime.getAsLong() - lastRefreshNanos < settings.refreshInterval().toNanos()) {
                 return;
             }
+            if (!stillHolds.getAsBoolean()) {
+                LOG.debug("VIP {}: renewal skipped, the lease no longer holds", settings.address());
+                return;
+            }
             Duration bound = settings.refreshInterval().compareTo(settings.commandTimeout()) < 0
                     ? settings.refreshInterval() : settings.commandTimeout();
             CommandResult result = ip(new Budget(bound), withLifetime("addr", "change"));
-            if (result.succeeded()) {
+            if (!stillHolds.getAsBoolean()) {
+                LOG.warn("VIP {}: the lease ended while its lifetime was renewed; removing it", settings.address());
+                removeLocked();
+            } else if (result.succeeded()) {
                 lastRefreshNanos = nanoTime.getAsLong();
             } else {
                 LOG.warn("VIP {}: cannot renew its lifetime on {}, `{} addr change` {}", settings.address(),

@@ -95,7 +95,7 @@ class IpVipControlNetnsTest {
             assertTrue(vip.add());
             long added = System.nanoTime();
             Thread.sleep(600);
-            assertTrue(vip.refresh());
+            assertTrue(vip.refresh(() -> true));
             Thread.sleep(100); // the renewal runs on another thread
             assertEquals(1, countCopies(), "renewed within its lifetime");
             long refreshed = System.nanoTime();

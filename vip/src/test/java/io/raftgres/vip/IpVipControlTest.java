@@ -201,16 +201,16 @@ class IpVipControlTest {
         later.runAll(); // the announcements
         int afterAdd = runner.calls().size();
         nanos.addAndGet(Duration.ofMillis(499).toNanos());
-        assertTrue(vip.refresh());
+        assertTrue(vip.refresh(() -> true));
         later.runAll();
         assertEquals(afterAdd, runner.calls().size(), "no renewal before a quarter of the lifetime passed");
 
         nanos.addAndGet(Duration.ofMillis(1).toNanos());
-        assertTrue(vip.refresh());
+        assertTrue(vip.refresh(() -> true));
         assertEquals(afterAdd, runner.calls().size(), "the caller's thread runs nothing");
-        assertFalse(vip.refresh(), "one renewal in flight at a time");
+        assertFalse(vip.refresh(() -> true), "one renewal in flight at a time");
         later.runAll();
-        assertTrue(vip.refresh());
+        assertTrue(vip.refresh(() -> true));
         later.runAll();
         assertEquals(CHANGE, runner.calls().getLast());
         assertEquals(1, runner.calls().stream().filter(CHANGE::equals).count(), "renewed once per interval");
@@ -218,15 +218,50 @@ class IpVipControlTest {
 
     @Test
     void aRenewalNeverTouchesAVipThatIsNoLongerHeld() {
-        assertTrue(vip.refresh(), "never added");
+        assertTrue(vip.refresh(() -> true), "never added");
         vip.add();
         nanos.addAndGet(Duration.ofSeconds(5).toNanos());
-        assertTrue(vip.refresh());
+        assertTrue(vip.refresh(() -> true));
         vip.remove(); // the lease lapsed between the refresh and its renewal
         later.runAll();
 
         assertFalse(runner.calls().contains(CHANGE), "a renewal after a remove would re-install the VIP");
         assertFalse(runner.addresses().contains("10.0.0.100/24"));
+    }
+
+    /**
+     * A renewal queued while the lease held but run after it ended (the host was frozen between
+     * the two, as docker pause does) must not re-install the VIP: the kernel creates an absent
+     * address that {@code ip addr change} names. Shown to fail before the renewal re-checked the
+     * lease: the container suite's freeze-primary then saw the VIP on the thawed old primary and
+     * the new one at once, and this test saw the change command run.
+     */
+    @Test
+    void aRenewalThatRunsAfterTheLeaseEndedDoesNotRenew() {
+        vip.add();
+        later.runAll();
+        java.util.concurrent.atomic.AtomicBoolean lease = new java.util.concurrent.atomic.AtomicBoolean(true);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertTrue(vip.refresh(lease::get));
+        lease.set(false); // the host froze here; the renewal runs after the thaw
+        later.runAll();
+
+        assertFalse(runner.calls().contains(CHANGE), "a late renewal would re-install an expired VIP");
+    }
+
+    /** A lease that ends while the renewal's command runs: the renewal removes what it may have re-installed. */
+    @Test
+    void aRenewalDuringWhichTheLeaseEndedRemovesTheVip() {
+        vip.add();
+        later.runAll();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertTrue(vip.refresh(() -> asked.incrementAndGet() == 1)); // holds before the command, not after
+        later.runAll();
+
+        int change = runner.calls().indexOf(CHANGE);
+        assertEquals(List.of(CHANGE, DEL), runner.calls().subList(change, change + 2));
+        assertFalse(runner.addresses().contains("10.0.0.100/24"), "removed once the lease had ended");
     }
 
     @Test
@@ -236,7 +271,7 @@ class IpVipControlTest {
         plain.add();
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
 
-        assertTrue(plain.refresh());
+        assertTrue(plain.refresh(() -> true));
         later.runAll();
         assertEquals(List.of(List.of("ip", "addr", "add", "10.0.0.100/24", "dev", "eth0")), runner.callsOf("ip"));
     }
@@ -248,7 +283,7 @@ class IpVipControlTest {
         runner.breakCommand(List.of("ip", "addr", "change"), CommandResult.exited(2, "Error: ipv4: boom."));
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
         try (InMemoryLogHandler log = InMemoryLogHandler.attachTo(IpVipControl.class)) {
-            assertTrue(vip.refresh());
+            assertTrue(vip.refresh(() -> true));
             later.runAll();
             assertTrue(log.messagesAt(Level.WARNING).getFirst().contains("Error: ipv4: boom."),
                     log.messagesAt(Level.WARNING).toString());
