@@ -59,7 +59,9 @@ final class ClusterJson {
         Map<String, Object> postgresql = new LinkedHashMap<>();
         postgresql.put("use_pg_rewind", config.usePgRewind());
         postgresql.put("use_slots", config.useSlots());
-        postgresql.put("parameters", new LinkedHashMap<>(config.parameters()));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        config.parameters().forEach((name, text) -> parameters.put(name, ParameterValues.yamlTyped(text)));
+        postgresql.put("parameters", parameters);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("loop_wait", seconds(config.loopWaitMillis()));
         json.put("maximum_lag_on_failover", config.maximumLagOnFailover());
@@ -73,7 +75,7 @@ final class ClusterJson {
         json.put("name", m.name());
         json.put("role", isLeader ? "leader" : "replica");
         json.put("state", isLeader ? m.state() : replicaState(m));
-        json.put("api_url", m.apiUrl());
+        json.put("api_url", patroniUrl(m.apiUrl()));
         json.put("host", m.pgHost());
         json.put("port", m.pgPort());
         if (m.timeline() > 0) {
@@ -121,6 +123,19 @@ final class ClusterJson {
             return UNKNOWN_LAG;
         }
         return position.lagBehind(leaderPosition.get());
+    }
+
+    /**
+     * Patroni's {@code api_url}: the URL of the member's status document, the REST base URL the
+     * member publishes followed by {@code /patroni} (clients such as patronictl and HAProxy
+     * templates fetch it as is). Null stays null.
+     */
+    static String patroniUrl(String baseUrl) {
+        if (baseUrl == null) {
+            return null;
+        }
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return base.endsWith("/patroni") ? base : base + "/patroni";
     }
 
     /** Whole seconds as an integer, as Patroni's config has them; fractions as a decimal. */

@@ -53,7 +53,8 @@ final class Snapshots {
     static MemberRecord record(String name, PgRole role, String state, Lsn receive, Lsn replay, boolean streaming,
                                MemberTags tags) {
         int index = name.charAt(1) - '0';
-        return new MemberRecord(name, "http://127.0.0.1:800" + (7 + index) + "/patroni", "127.0.0.1:501" + (index - 1),
+        // The agent publishes its REST base URL (http://connect_address), without a path.
+        return new MemberRecord(name, "http://127.0.0.1:800" + (7 + index), "127.0.0.1:501" + (index - 1),
                 "127.0.0.1", 5432 + index, role, state, role == PgRole.STOPPED ? 0 : 2, receive, replay, streaming,
                 tags, true, false, "0.1.0", 3, PROMOTED_AT);
     }
@@ -134,7 +135,7 @@ final class Snapshots {
         StatusSnapshot build() {
             return new StatusSnapshot(SCOPE, name, "0.1.0", local, raft, cluster, leaderWithLease, pgState, replication,
                     tags, watchdogFailed, postmasterStart, raftLastSeen, lastLoop, paused,
-                    "http://127.0.0.1:8008/patroni", "127.0.0.1", 5433);
+                    "http://127.0.0.1:8008", "127.0.0.1", 5433);
         }
     }
 }

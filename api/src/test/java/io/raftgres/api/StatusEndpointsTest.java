@@ -201,7 +201,8 @@ class StatusEndpointsTest {
         JsonNode pg = c.get("postgresql");
         assertTrue(pg.get("use_pg_rewind").asBoolean());
         assertTrue(pg.get("use_slots").asBoolean());
-        assertEquals("100", pg.get("parameters").get("max_connections").asString());
+        assertEquals(100, pg.get("parameters").get("max_connections").asInt());
+        assertTrue(pg.get("parameters").get("max_connections").isIntegralNumber(), "a number, not text");
 
         ClusterState fastLoop = Snapshots.initializedCluster()
                 .withConfig(new DynamicConfig(500, 0, 1_500, false, false, Map.of(), 9));
@@ -210,6 +211,31 @@ class StatusEndpointsTest {
         assertEquals(0.5, fast.get("loop_wait").asDouble());
         assertEquals(1.5, fast.get("primary_start_timeout").asDouble());
         assertFalse(fast.get("postgresql").get("use_slots").asBoolean());
+    }
+
+    /**
+     * Patroni returns the dynamic configuration as YAML loaded it; clients compare and patch
+     * these values. Before, every parameter came back as text ("100", "on").
+     */
+    @Test
+    void configShowsParametersWithTheirYamlTypes() {
+        Map<String, String> asStored = Map.of("max_connections", "100", "hot_standby", "on", "wal_log_hints", "off",
+                "checkpoint_completion_target", "0.9", "shared_buffers", "32MB", "wal_level", "replica",
+                "unix_socket_permissions", "0777", "work_mem", "-1");
+        ClusterState cluster = Snapshots.initializedCluster()
+                .withConfig(new DynamicConfig(1000, 0, 1000, true, true, asStored, 4));
+        facade.set(Snapshots.primary().cluster(cluster).build());
+        JsonNode p = client.json("/config").get("postgresql").get("parameters");
+        assertTrue(p.get("max_connections").isIntegralNumber());
+        assertEquals(100, p.get("max_connections").asInt());
+        assertEquals(-1, p.get("work_mem").asInt());
+        assertTrue(p.get("hot_standby").isBoolean() && p.get("hot_standby").asBoolean());
+        assertTrue(p.get("wal_log_hints").isBoolean() && !p.get("wal_log_hints").asBoolean());
+        assertTrue(p.get("checkpoint_completion_target").isNumber());
+        assertEquals(0.9, p.get("checkpoint_completion_target").asDouble());
+        assertEquals("32MB", p.get("shared_buffers").asString());
+        assertEquals("replica", p.get("wal_level").asString());
+        assertEquals("0777", p.get("unix_socket_permissions").asString(), "YAML 1.1 would read 0777 as octal");
     }
 
     @Test
