@@ -136,12 +136,11 @@ else
 fi
 
 say "case 3: the cluster never becomes healthy (n3's port 5435 is taken), the demo gives up"
-perl -MIO::Socket::INET -e 'IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 5435, Listen => 1,
+perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 5435, Listen => 1,
   ReuseAddr => 1) or die "cannot listen on 5435: $!\n"; sleep 300' &
 BLOCKER=$!
-sleep 1
-if ! kill -0 "$BLOCKER" 2>/dev/null; then
-  BLOCKER=""; fail "case 3: cannot hold port 5435 (left over from case 2?)"
+if ! wait_for 5 eval 'ss -Htlnp | grep -q "127.0.0.1:5435 .*pid=$BLOCKER,"'; then
+  fail "case 3: cannot hold port 5435 (left over from case 2?)"
 elif start_demo "DEMO_HEALTH_TIMEOUT=25" && wait_for 120 out_has 'did not become healthy'; then
   kill "$BLOCKER" 2>/dev/null || true; BLOCKER=""
   expect_all_stopped "giving up on an unhealthy cluster"
