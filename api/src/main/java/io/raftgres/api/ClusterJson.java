@@ -44,11 +44,15 @@ final class ClusterJson {
         return json;
     }
 
-    /** {@code [[timeline, switch_lsn, reason, timestamp, new_leader], ...]}, oldest first. */
+    /**
+     * Patroni's rows, oldest first: {@code [timeline, switch_lsn, reason, timestamp, new_leader]}
+     * where timeline is the one that ended at switch_lsn (PostgreSQL's history file lists the
+     * parent timeline), reason is PostgreSQL's, and new_leader the member promoted onto the next.
+     */
     static List<List<Object>> history(ClusterState cluster) {
         List<List<Object>> rows = new ArrayList<>();
         for (TimelineSwitch t : cluster.history()) {
-            rows.add(Arrays.asList(t.timeline(), WalPositions.orZero(t.switchLsn()).value(), t.reason(),
+            rows.add(Arrays.asList(t.endedTimeline(), WalPositions.orZero(t.switchLsn()).value(), t.reason(),
                     TimeText.iso(t.atMillis()), t.newLeader()));
         }
         return rows;

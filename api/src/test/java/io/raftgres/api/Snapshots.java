@@ -46,8 +46,8 @@ final class Snapshots {
                         new MemberTags(false, 1, false, false, Map.of("zone", "a"))))
                 .withMember(record("n3", PgRole.STOPPED, "stopped", Lsn.ZERO, Lsn.ZERO, false,
                         new MemberTags(true, 1, false, false, Map.of())))
-                .withHistory(new TimelineSwitch(1, Lsn.parse("0/3000000"), "no recovery target specified",
-                        PROMOTED_AT, "n1"));
+                .withHistory(new TimelineSwitch(2, Lsn.parse("0/3000000"), "no recovery target specified",
+                        PROMOTED_AT, "n1", 1));
     }
 
     static MemberRecord record(String name, PgRole role, String state, Lsn receive, Lsn replay, boolean streaming,

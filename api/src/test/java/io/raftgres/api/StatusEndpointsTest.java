@@ -2,6 +2,7 @@ package io.raftgres.api;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +90,20 @@ class StatusEndpointsTest {
         assertEquals("a", s.get("tags").get("zone").asString());
     }
 
+    /** Filled from pg_last_xact_replay_timestamp() through the probe; was always null before. */
+    @Test
+    void replicaStatusShowsTheLastReplayedCommitTime() {
+        LocalPgState probed = Snapshots.replica().build().local();
+        LocalPgState withReplay = new LocalPgState(probed.hasDataDirectory(), probed.systemId(), probed.controlState(),
+                probed.running(), probed.inRecovery(), probed.timeline(), probed.writeLsn(), probed.replayLsn(),
+                probed.streaming(), probed.upstream(), probed.timelineStartLsn(), probed.activity(),
+                probed.lastFailure(), probed.failedActivity(), probed.downSinceMillis(), probed.serverVersion(),
+                probed.probeError(), Snapshots.PROMOTED_AT, probed.timelineStartReason());
+        facade.set(Snapshots.replica().local(withReplay).build());
+        assertEquals("2026-01-01 00:01:00.500000+00:00",
+                client.json("/patroni").get("xlog").get("replayed_timestamp").asString());
+    }
+
     @Test
     void stoppedAndUninitializedMembersShowNoPostgresPositions() {
         facade.set(Snapshots.stopped().build());
@@ -166,13 +181,18 @@ class StatusEndpointsTest {
         }
     }
 
+    /**
+     * Patroni's rows name the timeline that ended (the parent in PostgreSQL's history file), not
+     * the new one; before, raftgres showed the new timeline (2 here) in the first column.
+     */
     @Test
     void historyListsTimelineSwitchesAsArrays() {
         facade.set(Snapshots.primary().build());
         JsonNode h = client.json("/history");
         assertEquals(1, h.size());
         JsonNode row = h.get(0);
-        assertEquals(1, row.get(0).asInt());
+        assertEquals(5, row.size());
+        assertEquals(1, row.get(0).asInt(), "the timeline that ended");
         assertEquals(0x3000000L, row.get(1).asLong());
         assertEquals("no recovery target specified", row.get(2).asString());
         assertEquals("2026-01-01T00:01:00.500000+00:00", row.get(3).asString());
