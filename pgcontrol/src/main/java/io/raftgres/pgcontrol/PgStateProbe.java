@@ -148,9 +148,10 @@ final class PgStateProbe {
             long receivedTli = rs.getLong(9);
             long timeline = receivedTli > 0 ? receivedTli : rs.getLong(7);
             Lsn write = received != null ? received : replayed != null ? replayed : Lsn.ZERO;
-            long replayedAt = rs.getLong(10);
+            long replayedMillis = rs.getLong(10);
+            Long replayedAt = rs.wasNull() ? null : replayedMillis; // before any other getter: wasNull is the last one's
             return new Live(true, version, timeline, write, replayed != null ? replayed : Lsn.ZERO,
-                    "streaming".equals(rs.getString(8)), rs.wasNull() ? null : replayedAt);
+                    "streaming".equals(rs.getString(8)), replayedAt);
         }
     }
 

@@ -130,6 +130,9 @@ class ReplicationLifecycleTest {
         assertEquals(1, s.timeline());
         assertTrue(s.writeLsn().isAfter(Lsn.ZERO));
         assertFalse(s.replayLsn().isAfter(s.writeLsn()));
+        // Nothing was committed on alpha since the base backup: no replayed commit, no time (an
+        // earlier probe read a NULL here as 1970-01-01).
+        assertNull(s.replayTimestampMillis());
         List<WalSender> senders = alpha.walSenders();
         assertEquals(1, senders.size(), senders.toString());
         assertEquals("beta", senders.getFirst().applicationName());
