@@ -2,7 +2,8 @@
 # test.sh: runs the whole raftgres test suite on one of our machines, installing and starting
 # what it needs: JDK 25 selection, PostgreSQL 15 server binaries, the Docker engine and the
 # locally built base image for the container suite. Unit, simulation, Ratis, real-PostgreSQL and
-# Testcontainers tests all run under `mvn verify`. Without a Docker engine the container suite
+# Testcontainers tests all run under `mvn verify`; then the demo is driven through a terminal
+# (scripts/test-demo-stop.sh). Without a Docker engine the container suite
 # is reported as skipped with the reason, never as passed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -36,4 +37,7 @@ export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 # The container suite runs after the agent module has packaged the distribution it puts in the image;
 # requireAgent makes a missing distribution a failure instead of a skip.
 mvn -B -ntp verify -Draftgres.it.requireAgent=true "-Draftgres.it.skipReason=$skip_reason" "$@"
+# The demo through a real terminal (tmux): Ctrl-C and giving up stop every agent and PostgreSQL.
+# Runs the distribution mvn verify just packaged; holds /tmp/raftgres-demo.lock (fixed ports).
+scripts/test-demo-stop.sh
 [ -z "$skip_reason" ] || echo "test.sh: NOTE: the container suite was skipped: $skip_reason"

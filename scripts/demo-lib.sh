@@ -1,6 +1,10 @@
 # Functions shared by demo.sh and the failover benchmark. Sourced; expects $ROOT (repository)
 # and $DATA (where member directories live). Member i of n1..n3 uses PostgreSQL 5432+i,
 # REST 8007+i and Raft 5009+i on 127.0.0.1.
+#
+# Every `return` here names its status. These functions also run from exit traps, and there a
+# bare `return` hands back the status of the command the signal interrupted (130 after Ctrl-C),
+# which `set -e` in the caller takes for a failure: that once aborted the whole stop sequence.
 MEMBERS=(n1 n2 n3)
 
 member_index() { echo "${1#n}"; }
@@ -93,7 +97,7 @@ YML
 # The agent started by this script, or one started by hand with this member's demo config.
 agent_pid() {
   local p; p=$(cat "$DATA/$1/agent.pid" 2>/dev/null || true)
-  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then echo "$p"; return; fi
+  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then echo "$p"; return 0; fi
   pgrep -f -- "io.raftgres.agent.Main -c ([^ ]*/)?${DATA##*/}/$1/raftgres.yml" 2>/dev/null | head -1 || true
 }
 agent_alive() { local p; p=$(agent_pid "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
@@ -114,19 +118,51 @@ kill_member() {
   [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
 }
 
-stop_member() {
-  local m=$1 a i
-  a=$(agent_pid "$m")
-  if [ -n "$a" ] && kill -0 "$a" 2>/dev/null; then
-    kill -TERM "$a" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$a" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$a" 2>/dev/null && kill -9 "$a" 2>/dev/null || true
-  fi
-  rm -f "$DATA/$m/agent.pid"
-  # An agent killed by hand leaves PostgreSQL running: stop what belongs to this demo.
-  if [ -n "$(postmaster_pid "$m")" ] && kill -0 "$(postmaster_pid "$m")" 2>/dev/null; then
-    as_postgres "$PG_BIN/pg_ctl" -D "$DATA/$m/pg" -m fast -w -t 20 stop >/dev/null 2>&1 || true
-  fi
+# Stops the given members: SIGTERM to every agent at once (each stops its PostgreSQL), SIGKILL
+# to any agent still there after 10 s, then `pg_ctl stop` for any PostgreSQL of theirs still
+# running (an agent killed by hand leaves it behind). Always returns 0: exit traps call it, and
+# one member that cannot be stopped must not keep the others running.
+stop_members() {
+  local m a i alive pids=()
+  for m in "$@"; do
+    a=$(agent_pid "$m")
+    if [ -n "$a" ] && kill -TERM "$a" 2>/dev/null; then pids+=("$a"); fi
+  done
+  for i in $(seq 1 100); do
+    alive=0
+    for a in "${pids[@]}"; do kill -0 "$a" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || break
+    sleep 0.1
+  done
+  for a in "${pids[@]}"; do kill -9 "$a" 2>/dev/null || true; done
+  for m in "$@"; do
+    rm -f "$DATA/$m/agent.pid"
+    a=$(postmaster_pid "$m")
+    if [ -n "$a" ] && kill -0 "$a" 2>/dev/null; then
+      as_postgres "$PG_BIN/pg_ctl" -D "$DATA/$m/pg" -m fast -w -t 20 stop >/dev/null 2>&1 || true
+    fi
+  done
+  return 0
+}
+stop_member() { stop_members "$1"; }
+
+# Makes the calling script run "$1" exactly once when it ends, whatever ends it: the last
+# line, `exit`, an error under `set -e`, Ctrl-C (then exit 130) or SIGTERM (exit 143). A signal
+# only ends the script; the stopping happens in the EXIT handler, with `set -e` off and INT/TERM
+# ignored, so neither a failing step nor a second Ctrl-C cuts the stop sequence short.
+stop_on_exit() {
+  EXIT_HANDLER=$1
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap run_exit_handler EXIT
+}
+run_exit_handler() {
+  local rc=$?
+  set +e
+  trap '' INT TERM
+  trap - EXIT
+  "$EXIT_HANDLER"
+  exit "$rc"
 }
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -156,7 +192,7 @@ cluster_healthy() {
 primary_member() {
   local m
   for m in "${MEMBERS[@]}"; do
-    [ "$(http_code "http://127.0.0.1:$(rest_port "$m")/primary")" = 200 ] && { echo "$m"; return; }
+    [ "$(http_code "http://127.0.0.1:$(rest_port "$m")/primary")" = 200 ] && { echo "$m"; return 0; }
   done
 }
 

@@ -13,12 +13,12 @@ find_pg_bin || exit 2
 need_tools || exit 2
 ensure_built || exit 2
 
-for m in "${MEMBERS[@]}"; do stop_member "$m"; done
+stop_members "${MEMBERS[@]}"
 rm -rf "$DATA"
 write_configs
 . "$DATA/.secrets"
-cleanup() { trap - INT TERM EXIT; for m in "${MEMBERS[@]}"; do stop_member "$m"; done; }
-trap cleanup INT TERM EXIT
+cleanup() { stop_members "${MEMBERS[@]}"; }
+stop_on_exit cleanup
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }

@@ -88,7 +88,7 @@ final class ActionExecutor {
             case HaAction.AbortInitialize a -> submit(new Command.AbortInitialize(name, a.term()));
             case HaAction.ClaimLeader a -> submit(new Command.ClaimLeader(name, a.term(), a.timeline(), a.optime()));
             case HaAction.RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(name, a.term(),
-                    a.timeline(), a.switchLsn(), "promoted " + name, System.currentTimeMillis()));
+                    a.timeline(), a.switchLsn(), a.reason(), System.currentTimeMillis()));
             case HaAction.Clone a -> inBackground(Activity.CLONING, () -> pg.cloneFrom(a.from()));
             case HaAction.StartPrimary a -> inBackground(Activity.STARTING, () -> {
                 requirePrimaryRole("start PostgreSQL as primary");

@@ -44,11 +44,15 @@ final class ClusterJson {
         return json;
     }
 
-    /** {@code [[timeline, switch_lsn, reason, timestamp, new_leader], ...]}, oldest first. */
+    /**
+     * Patroni's rows, oldest first: {@code [timeline, switch_lsn, reason, timestamp, new_leader]}
+     * where timeline is the one that ended at switch_lsn (PostgreSQL's history file lists the
+     * parent timeline), reason is PostgreSQL's, and new_leader the member promoted onto the next.
+     */
     static List<List<Object>> history(ClusterState cluster) {
         List<List<Object>> rows = new ArrayList<>();
         for (TimelineSwitch t : cluster.history()) {
-            rows.add(Arrays.asList(t.timeline(), WalPositions.orZero(t.switchLsn()).value(), t.reason(),
+            rows.add(Arrays.asList(t.endedTimeline(), WalPositions.orZero(t.switchLsn()).value(), t.reason(),
                     TimeText.iso(t.atMillis()), t.newLeader()));
         }
         return rows;
@@ -59,7 +63,9 @@ final class ClusterJson {
         Map<String, Object> postgresql = new LinkedHashMap<>();
         postgresql.put("use_pg_rewind", config.usePgRewind());
         postgresql.put("use_slots", config.useSlots());
-        postgresql.put("parameters", new LinkedHashMap<>(config.parameters()));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        config.parameters().forEach((name, text) -> parameters.put(name, ParameterValues.yamlTyped(text)));
+        postgresql.put("parameters", parameters);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("loop_wait", seconds(config.loopWaitMillis()));
         json.put("maximum_lag_on_failover", config.maximumLagOnFailover());
@@ -73,7 +79,7 @@ final class ClusterJson {
         json.put("name", m.name());
         json.put("role", isLeader ? "leader" : "replica");
         json.put("state", isLeader ? m.state() : replicaState(m));
-        json.put("api_url", m.apiUrl());
+        json.put("api_url", patroniUrl(m.apiUrl()));
         json.put("host", m.pgHost());
         json.put("port", m.pgPort());
         if (m.timeline() > 0) {
@@ -121,6 +127,19 @@ final class ClusterJson {
             return UNKNOWN_LAG;
         }
         return position.lagBehind(leaderPosition.get());
+    }
+
+    /**
+     * Patroni's {@code api_url}: the URL of the member's status document, the REST base URL the
+     * member publishes followed by {@code /patroni} (clients such as patronictl and HAProxy
+     * templates fetch it as is). Null stays null.
+     */
+    static String patroniUrl(String baseUrl) {
+        if (baseUrl == null) {
+            return null;
+        }
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return base.endsWith("/patroni") ? base : base + "/patroni";
     }
 
     /** Whole seconds as an integer, as Patroni's config has them; fractions as a decimal. */

@@ -1,5 +1,6 @@
 package io.raftgres.api;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -9,6 +10,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Head;
 import io.micronaut.http.annotation.Options;
+import io.micronaut.http.annotation.PathVariable;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,9 +18,11 @@ import java.util.Map;
 /**
  * Patroni-compatible health checks for load balancers: 200 when the member passes the
  * {@link HealthCheck} its path selects, else 503; 400 for a query parameter it cannot
- * interpret. GET answers with the {@code /patroni} document (except liveness and readiness);
- * HEAD and OPTIONS answer with the code only, for HAProxy's {@code option httpchk OPTIONS /master}.
- * CORS is off ({@link RestServer}), so OPTIONS requests are never answered by a preflight handler.
+ * interpret. Like Patroni, every GET, HEAD and OPTIONS path that is not a monitoring document
+ * ({@link StatusController}) is a health check; a path that names none answers 503. GET answers
+ * with the {@code /patroni} document (except liveness and readiness); HEAD and OPTIONS answer
+ * with the code only, for HAProxy's {@code option httpchk OPTIONS /master}. CORS is off
+ * ({@link RestServer}), so OPTIONS requests are never answered by a preflight handler.
  *
  * <p>Runs on Netty event-loop threads: it reads one snapshot per request and never blocks.
  */
@@ -31,29 +35,25 @@ final class HealthController {
         this.facade = facade;
     }
 
-    @Get(uris = {"/", "/primary", "/master", "/read-write", "/leader", "/replica", "/read-only",
-            "/health", "/liveness", "/readiness"}, produces = MediaType.APPLICATION_JSON, headRoute = false)
-    MutableHttpResponse<?> get(HttpRequest<?> request) {
+    // The catch-all routes bind the path as a variable (Micronaut requires a parameter for it);
+    // the check reads the request's own path, which includes "/" where the variable is absent.
+    @Get(uris = {"/", "/{+path}"}, produces = MediaType.APPLICATION_JSON, headRoute = false)
+    MutableHttpResponse<?> get(HttpRequest<?> request, @PathVariable @Nullable String path) {
         return check(request, true);
     }
 
-    @Head(uris = {"/", "/primary", "/master", "/read-write", "/leader", "/replica", "/read-only",
-            "/health", "/liveness", "/readiness"})
-    MutableHttpResponse<?> head(HttpRequest<?> request) {
+    @Head(uris = {"/", "/{+path}"})
+    MutableHttpResponse<?> head(HttpRequest<?> request, @PathVariable @Nullable String path) {
         return check(request, false);
     }
 
-    @Options(uris = {"/", "/primary", "/master", "/read-write", "/leader", "/replica", "/read-only",
-            "/health", "/liveness", "/readiness"})
-    MutableHttpResponse<?> options(HttpRequest<?> request) {
+    @Options(uris = {"/", "/{+path}"})
+    MutableHttpResponse<?> options(HttpRequest<?> request, @PathVariable @Nullable String path) {
         return check(request, false);
     }
 
     private MutableHttpResponse<?> check(HttpRequest<?> request, boolean withBody) {
-        HealthCheck check = HealthCheck.forPath(request.getPath()).orElse(null);
-        if (check == null) {
-            return HttpResponse.notFound();
-        }
+        HealthCheck check = HealthCheck.forPath(request.getPath());
         HealthQuery query;
         try {
             query = HealthQuery.parse(firstValues(request));

@@ -20,6 +20,12 @@ import java.util.Objects;
  */
 public final class RestServer implements AutoCloseable {
 
+    /**
+     * Largest request line plus headers accepted, in bytes; above it the request gets 431.
+     * 64 KiB: what the most generous load balancers forward (AWS ALB 64 KB, nginx 4 x 8 KB).
+     */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
     private final ApplicationContext context;
     private final EmbeddedServer server;
 
@@ -91,6 +97,8 @@ public final class RestServer implements AutoCloseable {
         p.put("micronaut.server.port", port);
         // No CORS: OPTIONS requests (HAProxy's "option httpchk OPTIONS /master") reach HealthController.
         p.put("micronaut.server.cors.enabled", false);
+        // Netty's decoder limit covers all header lines together; see OversizedRequestController for the 431.
+        p.put("micronaut.server.netty.max-header-size", MAX_HEADER_BYTES);
         // A health API needs few threads. Netty's default 2 s quiet period would keep the port
         // listening and the threads alive after close(); without it close() returns with both gone.
         p.put("micronaut.netty.event-loops.default.num-threads", 2);

@@ -81,7 +81,8 @@ final class StatusJson {
         if (local.inRecovery()) {
             xlog.put("received_location", WalPositions.orZero(local.writeLsn()).value());
             xlog.put("replayed_location", WalPositions.orZero(local.replayLsn()).value());
-            xlog.put("replayed_timestamp", null);
+            Long replayedAt = local.replayTimestampMillis();
+            xlog.put("replayed_timestamp", replayedAt == null ? null : TimeText.postgres(replayedAt));
             xlog.put("paused", false);
         } else {
             xlog.put("location", WalPositions.orZero(local.writeLsn()).value());

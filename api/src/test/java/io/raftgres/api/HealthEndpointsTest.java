@@ -4,6 +4,8 @@ import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberTags;
+import io.raftgres.core.model.RaftRole;
+import io.raftgres.core.model.RaftView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,13 +191,63 @@ class HealthEndpointsTest {
         for (String path : List.of("/patroni", "/status", "/cluster", "/history", "/config")) {
             assertEquals(405, client.status("OPTIONS", path), path);
         }
-        assertEquals(404, client.status("OPTIONS", "/no-such-check"));
+        assertEquals(503, client.status("OPTIONS", "/no-such-check"));
         assertEquals(200, client.status("OPTIONS", "/master"));
     }
 
+    /**
+     * Patroni sends every path without a handler of its own to its health check, which answers
+     * 503 with the status document when the path names no check (api.py do_GET). This failed
+     * before: raftgres answered 404 with no document, which monitoring written for Patroni reads
+     * as "the agent is gone".
+     */
     @Test
-    void unknownPathsAreNotFound() {
-        assertEquals(404, client.status("GET", "/no-such-check"));
-        assertEquals(404, client.status("GET", "/replicas"));
+    void pathsThatNameNoCheckAnswer503WithTheStatusDocumentAsPatroniDoes() {
+        facade.set(Snapshots.primary().build());
+        HttpResponse<String> get = client.send("GET", "/no-such-check");
+        assertEquals(503, get.statusCode());
+        assertEquals("primary", ApiClient.parse(get.body()).get("role").asString());
+        assertEquals("n1", ApiClient.parse(get.body()).get("patroni").get("name").asString());
+        for (String method : List.of("HEAD", "OPTIONS")) {
+            HttpResponse<String> codeOnly = client.send(method, "/no-such-check");
+            assertEquals(503, codeOnly.statusCode(), method);
+            assertEquals("", codeOnly.body(), method);
+        }
+        assertEquals(503, client.status("GET", "/standby-leader"));
+        assertEquals(503, client.status("GET", "/a/b/c"));
+    }
+
+    /** Patroni classifies a path by the check names it contains, in a fixed order; so does raftgres. */
+    @Test
+    void pathsSelectChecksBySubstringInPatronisOrder() {
+        facade.set(Snapshots.replica().build());
+        assertEquals(200, client.status("GET", "/replicas"));
+        assertEquals(200, client.status("GET", "/read-only/"));
+        assertEquals(503, client.status("GET", "/replica-leader"), "'leader' is tested before 'replica'");
+        facade.set(Snapshots.primary().build());
+        assertEquals(200, client.status("GET", "/masterx"));
+        assertEquals(200, client.status("GET", "/my-health"));
+        assertEquals(503, client.status("GET", "/PRIMARY"), "matching is case-sensitive, as Patroni's");
+    }
+
+    /**
+     * Without synchronous replication every replica is asynchronous and none is a sync or
+     * quorum standby; Patroni answers these paths only while its DCS is reachable.
+     */
+    @Test
+    void synchronousModePathsAnswerForAnAllAsynchronousCluster() {
+        facade.set(Snapshots.replica().build());
+        for (String path : List.of("/async", "/asynchronous")) {
+            assertEquals(200, client.status("GET", path), path);
+        }
+        for (String path : List.of("/sync", "/synchronous", "/quorum", "/read-only-sync", "/read-only-quorum")) {
+            assertEquals(503, client.status("GET", path), path);
+        }
+        facade.set(Snapshots.replica().raft(new RaftView(3, RaftRole.FOLLOWER, null, false, false, -1, false)).build());
+        assertEquals(503, client.status("GET", "/async"), "no quorum: Patroni's DCS is unavailable");
+        facade.set(Snapshots.primary().build());
+        assertEquals(200, client.status("GET", "/read-only-sync"));
+        assertEquals(200, client.status("GET", "/read-only-synchronous"));
+        assertEquals(503, client.status("GET", "/async"));
     }
 }

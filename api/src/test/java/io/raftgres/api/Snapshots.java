@@ -46,14 +46,15 @@ final class Snapshots {
                         new MemberTags(false, 1, false, false, Map.of("zone", "a"))))
                 .withMember(record("n3", PgRole.STOPPED, "stopped", Lsn.ZERO, Lsn.ZERO, false,
                         new MemberTags(true, 1, false, false, Map.of())))
-                .withHistory(new TimelineSwitch(1, Lsn.parse("0/3000000"), "no recovery target specified",
-                        PROMOTED_AT, "n1"));
+                .withHistory(new TimelineSwitch(2, Lsn.parse("0/3000000"), "no recovery target specified",
+                        PROMOTED_AT, "n1", 1));
     }
 
     static MemberRecord record(String name, PgRole role, String state, Lsn receive, Lsn replay, boolean streaming,
                                MemberTags tags) {
         int index = name.charAt(1) - '0';
-        return new MemberRecord(name, "http://127.0.0.1:800" + (7 + index) + "/patroni", "127.0.0.1:501" + (index - 1),
+        // The agent publishes its REST base URL (http://connect_address), without a path.
+        return new MemberRecord(name, "http://127.0.0.1:800" + (7 + index), "127.0.0.1:501" + (index - 1),
                 "127.0.0.1", 5432 + index, role, state, role == PgRole.STOPPED ? 0 : 2, receive, replay, streaming,
                 tags, true, false, "0.1.0", 3, PROMOTED_AT);
     }
@@ -134,7 +135,7 @@ final class Snapshots {
         StatusSnapshot build() {
             return new StatusSnapshot(SCOPE, name, "0.1.0", local, raft, cluster, leaderWithLease, pgState, replication,
                     tags, watchdogFailed, postmasterStart, raftLastSeen, lastLoop, paused,
-                    "http://127.0.0.1:8008/patroni", "127.0.0.1", 5433);
+                    "http://127.0.0.1:8008", "127.0.0.1", 5433);
         }
     }
 }

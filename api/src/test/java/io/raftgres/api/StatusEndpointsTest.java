@@ -2,6 +2,7 @@ package io.raftgres.api;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +90,20 @@ class StatusEndpointsTest {
         assertEquals("a", s.get("tags").get("zone").asString());
     }
 
+    /** Filled from pg_last_xact_replay_timestamp() through the probe; was always null before. */
+    @Test
+    void replicaStatusShowsTheLastReplayedCommitTime() {
+        LocalPgState probed = Snapshots.replica().build().local();
+        LocalPgState withReplay = new LocalPgState(probed.hasDataDirectory(), probed.systemId(), probed.controlState(),
+                probed.running(), probed.inRecovery(), probed.timeline(), probed.writeLsn(), probed.replayLsn(),
+                probed.streaming(), probed.upstream(), probed.timelineStartLsn(), probed.activity(),
+                probed.lastFailure(), probed.failedActivity(), probed.downSinceMillis(), probed.serverVersion(),
+                probed.probeError(), Snapshots.PROMOTED_AT, probed.timelineStartReason());
+        facade.set(Snapshots.replica().local(withReplay).build());
+        assertEquals("2026-01-01 00:01:00.500000+00:00",
+                client.json("/patroni").get("xlog").get("replayed_timestamp").asString());
+    }
+
     @Test
     void stoppedAndUninitializedMembersShowNoPostgresPositions() {
         facade.set(Snapshots.stopped().build());
@@ -166,13 +181,18 @@ class StatusEndpointsTest {
         }
     }
 
+    /**
+     * Patroni's rows name the timeline that ended (the parent in PostgreSQL's history file), not
+     * the new one; before, raftgres showed the new timeline (2 here) in the first column.
+     */
     @Test
     void historyListsTimelineSwitchesAsArrays() {
         facade.set(Snapshots.primary().build());
         JsonNode h = client.json("/history");
         assertEquals(1, h.size());
         JsonNode row = h.get(0);
-        assertEquals(1, row.get(0).asInt());
+        assertEquals(5, row.size());
+        assertEquals(1, row.get(0).asInt(), "the timeline that ended");
         assertEquals(0x3000000L, row.get(1).asLong());
         assertEquals("no recovery target specified", row.get(2).asString());
         assertEquals("2026-01-01T00:01:00.500000+00:00", row.get(3).asString());
@@ -201,7 +221,8 @@ class StatusEndpointsTest {
         JsonNode pg = c.get("postgresql");
         assertTrue(pg.get("use_pg_rewind").asBoolean());
         assertTrue(pg.get("use_slots").asBoolean());
-        assertEquals("100", pg.get("parameters").get("max_connections").asString());
+        assertEquals(100, pg.get("parameters").get("max_connections").asInt());
+        assertTrue(pg.get("parameters").get("max_connections").isIntegralNumber(), "a number, not text");
 
         ClusterState fastLoop = Snapshots.initializedCluster()
                 .withConfig(new DynamicConfig(500, 0, 1_500, false, false, Map.of(), 9));
@@ -210,6 +231,31 @@ class StatusEndpointsTest {
         assertEquals(0.5, fast.get("loop_wait").asDouble());
         assertEquals(1.5, fast.get("primary_start_timeout").asDouble());
         assertFalse(fast.get("postgresql").get("use_slots").asBoolean());
+    }
+
+    /**
+     * Patroni returns the dynamic configuration as YAML loaded it; clients compare and patch
+     * these values. Before, every parameter came back as text ("100", "on").
+     */
+    @Test
+    void configShowsParametersWithTheirYamlTypes() {
+        Map<String, String> asStored = Map.of("max_connections", "100", "hot_standby", "on", "wal_log_hints", "off",
+                "checkpoint_completion_target", "0.9", "shared_buffers", "32MB", "wal_level", "replica",
+                "unix_socket_permissions", "0777", "work_mem", "-1");
+        ClusterState cluster = Snapshots.initializedCluster()
+                .withConfig(new DynamicConfig(1000, 0, 1000, true, true, asStored, 4));
+        facade.set(Snapshots.primary().cluster(cluster).build());
+        JsonNode p = client.json("/config").get("postgresql").get("parameters");
+        assertTrue(p.get("max_connections").isIntegralNumber());
+        assertEquals(100, p.get("max_connections").asInt());
+        assertEquals(-1, p.get("work_mem").asInt());
+        assertTrue(p.get("hot_standby").isBoolean() && p.get("hot_standby").asBoolean());
+        assertTrue(p.get("wal_log_hints").isBoolean() && !p.get("wal_log_hints").asBoolean());
+        assertTrue(p.get("checkpoint_completion_target").isNumber());
+        assertEquals(0.9, p.get("checkpoint_completion_target").asDouble());
+        assertEquals("32MB", p.get("shared_buffers").asString());
+        assertEquals("replica", p.get("wal_level").asString());
+        assertEquals("0777", p.get("unix_socket_permissions").asString(), "YAML 1.1 would read 0777 as octal");
     }
 
     @Test

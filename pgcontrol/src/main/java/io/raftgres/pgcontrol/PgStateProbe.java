@@ -42,7 +42,8 @@ final class PgStateProbe {
                    greatest((select timeline_id from pg_control_checkpoint()),
                             (select min_recovery_end_timeline from pg_control_recovery())),
                    r.status,
-                   r.received_tli
+                   r.received_tli,
+                   (extract(epoch from pg_last_xact_replay_timestamp()) * 1000)::bigint
               from (select 1) one left join pg_stat_wal_receiver r on true""";
 
     private final PgControlConfig config;
@@ -57,7 +58,7 @@ final class PgStateProbe {
 
     /** What the server reported over SQL; only exists while it accepts connections. */
     private record Live(boolean inRecovery, int version, long timeline, Lsn writeLsn, Lsn replayLsn,
-                        boolean streaming) {
+                        boolean streaming, Long replayTimestampMillis) {
     }
 
     LocalPgState observe() {
@@ -65,7 +66,7 @@ final class PgStateProbe {
             return probe();
         } catch (RuntimeException e) {
             return state(Files.exists(config.dataDir().resolve("PG_VERSION")), null, ControlState.UNKNOWN,
-                    false, false, 0, Lsn.ZERO, Lsn.ZERO, false, null, null, 0, "probe failed: " + e);
+                    false, false, 0, Lsn.ZERO, Lsn.ZERO, false, null, null, 0, null, "probe failed: " + e);
         }
     }
 
@@ -87,7 +88,7 @@ final class PgStateProbe {
         long timeline = live != null ? live.timeline() : control.timeline();
         Lsn write = live != null ? live.writeLsn() : control.position();
         Lsn replay = live != null ? live.replayLsn() : control.position();
-        Lsn timelineStart = null;
+        TimelineHistory.Entry timelineStart = null;
         try {
             timelineStart = TimelineHistory.startOf(dataDir, timeline).orElse(null);
         } catch (UncheckedIOException e) {
@@ -102,17 +103,20 @@ final class PgStateProbe {
         return state(true, control.systemId(), control.state(), live != null,
                 live != null && live.inRecovery(), timeline, write, replay, live != null && live.streaming(),
                 upstream, timelineStart, live != null ? live.version() : 0,
+                live != null ? live.replayTimestampMillis() : null,
                 errors.isEmpty() ? null : String.join("; ", errors));
     }
 
     /** A LocalPgState with the agent's fields (activity, failures, downSince) left at their neutral values. */
     private static LocalPgState state(boolean hasDataDirectory, String systemId, ControlState controlState,
                                       boolean running, boolean inRecovery, long timeline, Lsn writeLsn,
-                                      Lsn replayLsn, boolean streaming, String upstream, Lsn timelineStartLsn,
-                                      int serverVersion, String probeError) {
+                                      Lsn replayLsn, boolean streaming, String upstream,
+                                      TimelineHistory.Entry timelineStart, int serverVersion,
+                                      Long replayTimestampMillis, String probeError) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
-                replayLsn, streaming, upstream, timelineStartLsn, Activity.NONE, null, Activity.NONE, -1,
-                serverVersion, probeError);
+                replayLsn, streaming, upstream, timelineStart == null ? null : timelineStart.switchPoint(),
+                Activity.NONE, null, Activity.NONE, -1, serverVersion, probeError, replayTimestampMillis,
+                timelineStart == null ? null : timelineStart.reason());
     }
 
     /** pg_controldata of the data directory; {@link ControlData#NONE} when it cannot be read. */
@@ -137,15 +141,17 @@ final class PgStateProbe {
             int version = rs.getInt(2);
             if (!inRecovery) {
                 Lsn current = Lsn.parse(rs.getString(3));
-                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false);
+                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false, null);
             }
             Lsn received = lsnOrNull(rs.getString(5));
             Lsn replayed = lsnOrNull(rs.getString(6));
             long receivedTli = rs.getLong(9);
             long timeline = receivedTli > 0 ? receivedTli : rs.getLong(7);
             Lsn write = received != null ? received : replayed != null ? replayed : Lsn.ZERO;
+            long replayedMillis = rs.getLong(10);
+            Long replayedAt = rs.wasNull() ? null : replayedMillis; // before any other getter: wasNull is the last one's
             return new Live(true, version, timeline, write, replayed != null ? replayed : Lsn.ZERO,
-                    "streaming".equals(rs.getString(8)));
+                    "streaming".equals(rs.getString(8)), replayedAt);
         }
     }
 

@@ -19,8 +19,12 @@ final class TimelineHistory {
     private TimelineHistory() {
     }
 
-    /** Where {@code timeline} began according to its history file in {@code dataDir}; empty for timeline 1 or no file. */
-    static Optional<Lsn> startOf(Path dataDir, long timeline) {
+    /** The last line of a history file: the parent timeline, where it ended, and PostgreSQL's reason. */
+    record Entry(long parentTimeline, Lsn switchPoint, String reason) {
+    }
+
+    /** How {@code timeline} began according to its history file in {@code dataDir}; empty for timeline 1 or no file. */
+    static Optional<Entry> startOf(Path dataDir, long timeline) {
         if (timeline <= 1) {
             return Optional.empty();
         }
@@ -29,7 +33,7 @@ final class TimelineHistory {
             return Optional.empty();
         }
         try {
-            return lastSwitchPoint(Files.readString(file, StandardCharsets.UTF_8));
+            return lastEntry(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -39,9 +43,9 @@ final class TimelineHistory {
         return String.format("%08X.history", timeline);
     }
 
-    /** The switch point on the last entry of a history file's text; empty when it has no valid entry. */
-    static Optional<Lsn> lastSwitchPoint(String content) {
-        Lsn last = null;
+    /** The last entry of a history file's text; empty when it has no valid entry. */
+    static Optional<Entry> lastEntry(String content) {
+        Entry last = null;
         for (String raw : content.split("\n")) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -50,7 +54,8 @@ final class TimelineHistory {
             String[] fields = line.split("\\s+", 3);
             if (fields.length >= 2) {
                 try {
-                    last = Lsn.parse(fields[1]);
+                    last = new Entry(Long.parseLong(fields[0]), Lsn.parse(fields[1]),
+                            fields.length == 3 ? fields[2].strip() : null);
                 } catch (IllegalArgumentException e) {
                     return Optional.empty();
                 }

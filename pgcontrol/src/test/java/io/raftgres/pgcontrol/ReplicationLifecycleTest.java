@@ -130,6 +130,9 @@ class ReplicationLifecycleTest {
         assertEquals(1, s.timeline());
         assertTrue(s.writeLsn().isAfter(Lsn.ZERO));
         assertFalse(s.replayLsn().isAfter(s.writeLsn()));
+        // Nothing was committed on alpha since the base backup: no replayed commit, no time (an
+        // earlier probe read a NULL here as 1970-01-01).
+        assertNull(s.replayTimestampMillis());
         List<WalSender> senders = alpha.walSenders();
         assertEquals(1, senders.size(), senders.toString());
         assertEquals("beta", senders.getFirst().applicationName());
@@ -149,6 +152,13 @@ class ReplicationLifecycleTest {
         LocalPgState primary = alpha.observe();
         PgFixture.await("beta replays up to alpha", WAIT,
                 () -> !primary.writeLsn().isAfter(beta.observe().replayLsn()));
+        // pg_last_xact_replay_timestamp(): the commit time of the last replayed transaction (REST's
+        // xlog.replayed_timestamp); a primary has none.
+        long now = Long.parseLong(query(alpha, "select (extract(epoch from now()) * 1000)::bigint").getFirst());
+        Long replayedAt = beta.observe().replayTimestampMillis();
+        assertNotNull(replayedAt, "the replica replayed a commit");
+        assertTrue(replayedAt <= now && now - replayedAt < 60_000, "replayed " + replayedAt + ", now " + now);
+        assertNull(alpha.observe().replayTimestampMillis());
     }
 
     @Test
@@ -160,6 +170,8 @@ class ReplicationLifecycleTest {
         assertEquals(2, s.timeline());
         assertNotNull(s.timelineStartLsn());
         assertFalse(s.timelineStartLsn().isAfter(s.writeLsn()));
+        // PostgreSQL's own words from 00000002.history, which /history shows as Patroni does.
+        assertEquals("no recovery target specified", s.timelineStartReason());
         assertNull(s.upstream());
         assertFalse(Files.exists(beta.config().dataDir().resolve("standby.signal")));
     }

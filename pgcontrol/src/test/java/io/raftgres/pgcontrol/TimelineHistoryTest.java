@@ -13,15 +13,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TimelineHistoryTest {
 
     @Test
-    void lastEntryGivesWhereTheTimelineBegan() {
+    void lastEntryGivesTheParentWhereItEndedAndPostgresReason() {
         String history = "1\t0/3000060\tno recovery target specified\n\n# comment\n2\t0/5000A28\tno recovery target\n";
-        assertEquals(Optional.of(Lsn.parse("0/5000A28")), TimelineHistory.lastSwitchPoint(history));
+        assertEquals(Optional.of(new TimelineHistory.Entry(2, Lsn.parse("0/5000A28"), "no recovery target")),
+                TimelineHistory.lastEntry(history));
+        assertEquals(Optional.of(new TimelineHistory.Entry(4, Lsn.parse("0/10"), null)),
+                TimelineHistory.lastEntry("4\t0/10\n"));
     }
 
     @Test
     void emptyOrMalformedHistoryHasNoStart() {
-        assertEquals(Optional.empty(), TimelineHistory.lastSwitchPoint(""));
-        assertEquals(Optional.empty(), TimelineHistory.lastSwitchPoint("1\tgarbage\treason\n"));
+        assertEquals(Optional.empty(), TimelineHistory.lastEntry(""));
+        assertEquals(Optional.empty(), TimelineHistory.lastEntry("1\tgarbage\treason\n"));
+        assertEquals(Optional.empty(), TimelineHistory.lastEntry("one\t0/10\treason\n"));
     }
 
     @Test
@@ -29,7 +33,7 @@ class TimelineHistoryTest {
         Files.createDirectories(dataDir.resolve("pg_wal"));
         Files.writeString(dataDir.resolve("pg_wal/0000000A.history"), "9\t1/20\tx\n");
         assertEquals("0000000A.history", TimelineHistory.fileName(10));
-        assertEquals(Optional.of(Lsn.parse("1/20")), TimelineHistory.startOf(dataDir, 10));
+        assertEquals(Optional.of(new TimelineHistory.Entry(9, Lsn.parse("1/20"), "x")), TimelineHistory.startOf(dataDir, 10));
         assertEquals(Optional.empty(), TimelineHistory.startOf(dataDir, 11));
         assertEquals(Optional.empty(), TimelineHistory.startOf(dataDir, 1));
     }

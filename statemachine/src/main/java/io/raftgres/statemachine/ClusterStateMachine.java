@@ -98,8 +98,10 @@ public final class ClusterStateMachine {
         if (c.timeline() <= last) {
             return ApplyResult.rejected(state, "timeline " + c.timeline() + " is not newer than " + last);
         }
+        // The leader key holds the timeline its holder claimed on, the one its promotion ended.
+        long ended = leader.timeline() > 0 && leader.timeline() < c.timeline() ? leader.timeline() : c.timeline() - 1;
         return ApplyResult.accepted(state.withHistory(
-                new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(), c.atMillis(), c.member())));
+                new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(), c.atMillis(), c.member(), ended)));
     }
 
     private static ApplyResult publishMember(ClusterState state, PublishMember c, long entryTerm) {

@@ -57,6 +57,12 @@ final class JsonFields {
         return value.longValue();
     }
 
+    /** The integer in {@code field}, or {@code absent} when the field is missing or null. */
+    long longValue(String field, long absent) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? absent : longValue(field);
+    }
+
     int intValue(String field) {
         JsonNode value = present(field);
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {

@@ -130,11 +130,14 @@ final class ModelJson {
         n.put("reason", s.reason());
         n.put("atMillis", s.atMillis());
         n.put("newLeader", s.newLeader());
+        n.put("endedTimeline", s.endedTimeline());
         return n;
     }
 
     static TimelineSwitch timelineSwitch(JsonFields f) {
-        return new TimelineSwitch(f.longValue("timeline"), f.optLsn("switchLsn"), f.optString("reason"),
-                f.longValue("atMillis"), f.optString("newLeader"));
+        long timeline = f.longValue("timeline");
+        // Absent in snapshots written before the field existed: the timeline before.
+        return new TimelineSwitch(timeline, f.optLsn("switchLsn"), f.optString("reason"),
+                f.longValue("atMillis"), f.optString("newLeader"), f.longValue("endedTimeline", timeline - 1));
     }
 }

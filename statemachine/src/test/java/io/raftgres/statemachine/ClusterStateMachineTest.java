@@ -190,6 +190,21 @@ class ClusterStateMachineTest {
         ClusterState switched = ClusterStateMachine.apply(led, good, 2).state();
         assertEquals(1, switched.history().size());
         assertEquals("n1", switched.history().getFirst().newLeader());
+        assertEquals(1, switched.history().getFirst().endedTimeline());
+    }
+
+    /**
+     * The ended timeline is the one the promoted member claimed the leader key on, which need not
+     * be the new one minus one (PostgreSQL skips timelines it finds history files for).
+     */
+    @Test
+    void timelineSwitchRecordsTheTimelineTheLeaderClaimedOn() {
+        ClusterState led = ClusterStateMachine.apply(EMPTY, new Command.ClaimLeader("n1", 4, 2, Lsn.ZERO), 4).state();
+        var skipped = new Command.RecordTimelineSwitch("n1", 4, 5, Lsn.parse("0/20"), "no recovery target specified", 1);
+        assertEquals(2, ClusterStateMachine.apply(led, skipped, 4).state().history().getFirst().endedTimeline());
+        ClusterState unknownClaim = ClusterStateMachine.apply(EMPTY, new Command.ClaimLeader("n1", 4, 0, Lsn.ZERO), 4)
+                .state();
+        assertEquals(4, ClusterStateMachine.apply(unknownClaim, skipped, 4).state().history().getFirst().endedTimeline());
     }
 
     @Test

@@ -26,7 +26,7 @@ class StateCodecTest {
                 .withMember(CommandSamples.member("n2", 3, Lsn.parse("0/5000000")).withTerm(4))
                 .withConfig(CommandSamples.config(1500).withVersion(3))
                 .withHistory(new TimelineSwitch(2, Lsn.parse("0/3000060"), "failover", 1_700_000_000_000L, "n2"))
-                .withHistory(new TimelineSwitch(3, Lsn.parse("0/4000000"), "switchover", 1_700_000_100_000L, "n1"))
+                .withHistory(new TimelineSwitch(4, Lsn.parse("0/4000000"), "switchover", 1_700_000_100_000L, "n1", 2))
                 .withPaused(true);
     }
 
@@ -37,6 +37,17 @@ class StateCodecTest {
         assertEquals(state, snapshot.state());
         assertEquals(4, snapshot.term());
         assertEquals(1042, snapshot.index());
+    }
+
+    /** Snapshots written before a switch recorded its ended timeline read it as the one before. */
+    @Test
+    void historyWithoutEndedTimelineReadsTheTimelineBefore() {
+        String json = new String(StateCodec.encode(richState(), 4, 1042), StandardCharsets.UTF_8);
+        assertTrue(json.contains(",\"endedTimeline\":2}"), json);
+        String older = json.replace(",\"endedTimeline\":2}", "}").replace(",\"endedTimeline\":1}", "}");
+        var history = StateCodec.decode(older.getBytes(StandardCharsets.UTF_8)).state().history();
+        assertEquals(1, history.get(0).endedTimeline());
+        assertEquals(3, history.get(1).endedTimeline());
     }
 
     @Test

@@ -29,8 +29,8 @@ public sealed interface HaAction {
     /** Write the leader key naming this member for {@code term}. */
     record ClaimLeader(long term, long timeline, Lsn optime) implements HaAction { }
 
-    /** Record a promotion in the replicated history. */
-    record RecordTimelineSwitch(long term, long timeline, Lsn switchLsn) implements HaAction { }
+    /** Record a promotion in the replicated history, with PostgreSQL's reason (null if unknown). */
+    record RecordTimelineSwitch(long term, long timeline, Lsn switchLsn, String reason) implements HaAction { }
 
     /** pg_basebackup from the leader (background). */
     record Clone(Upstream from) implements HaAction { }

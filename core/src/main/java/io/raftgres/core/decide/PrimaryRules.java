@@ -90,7 +90,8 @@ final class PrimaryRules {
             long lastTimeline = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
             if (local.timeline() > lastTimeline) {
                 actions.add(new RecordTimelineSwitch(raft.term(), local.timeline(),
-                        local.timelineStartLsn() == null ? Lsn.ZERO : local.timelineStartLsn()));
+                        local.timelineStartLsn() == null ? Lsn.ZERO : local.timelineStartLsn(),
+                        local.timelineStartReason()));
             }
             if (state.config().useSlots()) {
                 actions.add(new EnsureSlots(slotMembers(state)));

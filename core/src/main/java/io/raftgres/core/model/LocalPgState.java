@@ -22,11 +22,30 @@ package io.raftgres.core.model;
  *                           ran, or -1; drives primary_start_timeout
  * @param serverVersion      server_version_num, 0 unknown
  * @param probeError         why the probe could not read state, else null
+ * @param replayTimestampMillis commit time (epoch ms, primary's clock) of the last transaction a
+ *                           replica replayed, pg_last_xact_replay_timestamp(); null when none was
+ *                           replayed since it started, on a primary, or unknown
+ * @param timelineStartReason why the current timeline began, as PostgreSQL wrote it into the
+ *                           timeline's .history file ("no recovery target specified"), else null
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
                            String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
-                           long downSinceMillis, int serverVersion, String probeError) {
+                           long downSinceMillis, int serverVersion, String probeError, Long replayTimestampMillis,
+                           String timelineStartReason) {
+
+    /**
+     * A state without a replay timestamp or timeline reason: for observers that do not read them
+     * (simulation, decider tests).
+     */
+    public LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
+                        boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
+                        String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                        Activity failedActivity, long downSinceMillis, int serverVersion, String probeError) {
+        this(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn, replayLsn, streaming,
+                upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis, serverVersion,
+                probeError, null, null);
+    }
 
     /** Running and not in recovery: accepts writes. */
     public boolean isWritablePrimary() {
@@ -41,7 +60,7 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
     public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
-                probeError);
+                probeError, replayTimestampMillis, timelineStartReason);
     }
 
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */
