@@ -43,8 +43,7 @@ public final class ClusterStateMachine {
             case ClaimInitialize c -> claimInitialize(state, c);
             case CompleteInitialize c -> completeInitialize(state, c);
             case AbortInitialize c -> abortInitialize(state, c);
-            case ClaimLeader c -> ApplyResult.accepted(
-                    state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())));
+            case ClaimLeader c -> claimLeader(state, c);
             case LeaseHeartbeat ignored -> ApplyResult.accepted(state);
             case RecordTimelineSwitch c -> recordTimelineSwitch(state, c);
             case PublishMember c -> publishMember(state, c, entryTerm);
@@ -80,6 +79,19 @@ public final class ClusterStateMachine {
             return ApplyResult.rejected(state, "empty system identifier");
         }
         return ApplyResult.accepted(state.withSystemId(c.systemId()));
+    }
+
+    /**
+     * The first leader key of a new cluster belongs to its initializer: its primary is the only
+     * copy of the data, and it keeps running between publishing the system identifier and this
+     * claim (the two are separate log entries, and the claim may fail and be retried).
+     */
+    private static ApplyResult claimLeader(ClusterState state, ClaimLeader c) {
+        if (state.awaitsFirstLeader() && !c.member().equals(state.initializer())) {
+            return ApplyResult.rejected(state, c.member() + " may not take the first leader key: "
+                    + state.initializer() + " initialized the cluster and runs its primary");
+        }
+        return ApplyResult.accepted(state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())));
     }
 
     private static ApplyResult abortInitialize(ClusterState state, AbortInitialize c) {

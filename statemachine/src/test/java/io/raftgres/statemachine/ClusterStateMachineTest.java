@@ -128,8 +128,28 @@ class ClusterStateMachineTest {
 
         s = ClusterStateMachine.apply(s, new Command.CompleteInitialize("n2", 2, "222"), 2).state();
         assertEquals("222", s.systemId());
-        assertNull(s.initializer());
         assertFalse(ClusterStateMachine.apply(s, new Command.ClaimInitialize("n3", 3), 3).accepted());
+    }
+
+    /**
+     * Issue 9 item 5: publishing the system identifier and taking the first leader key are two
+     * entries. In between, the initializer must still own the new primary (the fence rules accept
+     * it only as the initializer), and no one else may take the first leader key. Shown to fail
+     * with the old apply: CompleteInitialize cleared the initializer, the primary had no owner.
+     */
+    @Test
+    void theInitializerOwnsTheNewPrimaryUntilItTakesTheFirstLeaderKey() {
+        ClusterState s = ClusterStateMachine.apply(EMPTY, new Command.ClaimInitialize("n1", 1), 1).state();
+        s = ClusterStateMachine.apply(s, new Command.CompleteInitialize("n1", 1, "111"), 1).state();
+        assertEquals("n1", s.initializer());
+
+        ApplyResult other = ClusterStateMachine.apply(s, new Command.ClaimLeader("n2", 2, 1, Lsn.ZERO), 2);
+        assertFalse(other.accepted());
+        assertTrue(other.rejection().contains("n1 initialized the cluster"), other.rejection());
+
+        ClusterState led = ClusterStateMachine.apply(s, new Command.ClaimLeader("n1", 2, 1, Lsn.ZERO), 2).state();
+        assertEquals("n1", led.leader().member());
+        assertNull(led.initializer());
     }
 
     @Test

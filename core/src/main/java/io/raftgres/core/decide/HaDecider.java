@@ -27,6 +27,7 @@ import io.raftgres.core.spi.StopMode;
  * no Raft leader known                                   nothing (WAITING_FOR_RAFT)
  * cluster not initialized                                {@link BootstrapRules}
  * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
+ * initialized, but no first leader key yet               {@link BootstrapRules}
  * Raft leader with a valid lease                         {@link PrimaryRules}
  * Raft leader without lease yet                          nothing (WAITING_FOR_RAFT)
  * otherwise                                              {@link ReplicaRules}
@@ -74,6 +75,9 @@ public final class HaDecider {
             return Decision.of(Reason.FOREIGN_DATA_DIRECTORY, "stays stopped: the data directory belongs to system "
                     + local.systemId() + ", the cluster is " + state.systemId()
                     + "; remove it to let this member clone again");
+        }
+        if (state.awaitsFirstLeader()) {
+            return bootstrap.decide(state, raft, local);
         }
         if (raft.isLeaderWithLease()) {
             return primary.decide(state, raft, local, nowMillis);

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  *
  * @param scope       cluster name
  * @param systemId    PostgreSQL system identifier once initialized, else null
- * @param initializer member that won the initialize race and is running initdb, else null
+ * @param initializer member that won the initialize race; kept after the system identifier is
+ *                    published until a leader key exists, so the new primary is never without an
+ *                    owner (the fence rules accept the initializer while there is no leader key)
  * @param initTerm    Raft term of the initializer's claim (a newer leader may take over a stale claim)
  * @param leader      the leader key, else null
  * @param members     member records by name
@@ -46,16 +48,28 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return Optional.ofNullable(members.get(name));
     }
 
+    /** Publishes the system identifier; the initializer stays until a leader key exists. */
     public ClusterState withSystemId(String id) {
-        return new ClusterState(scope, id, null, 0, leader, members, config, history, paused);
+        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused);
+    }
+
+    /**
+     * True between the initializer publishing the system identifier and the first leader key:
+     * the initializer's primary runs, and only it may take the leader key.
+     */
+    public boolean awaitsFirstLeader() {
+        return systemId != null && leader == null && initializer != null;
     }
 
     public ClusterState withInitializer(String member, long term) {
         return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused);
     }
 
+    /** Sets the leader key; the first one on an initialized cluster ends the initializer's role. */
     public ClusterState withLeader(LeaderRecord record) {
-        return new ClusterState(scope, systemId, initializer, initTerm, record, members, config, history, paused);
+        boolean initDone = systemId != null && record != null;
+        return new ClusterState(scope, systemId, initDone ? null : initializer, initDone ? 0 : initTerm, record,
+                members, config, history, paused);
     }
 
     public ClusterState withMember(MemberRecord record) {

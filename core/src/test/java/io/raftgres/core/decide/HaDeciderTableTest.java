@@ -56,6 +56,7 @@ class HaDeciderTableTest {
         ClusterState steady = cluster("n1", TERM, member("n1", PgRole.PRIMARY, "running", 1, 5000, TERM),
                 replicaRecord("n2", 5000), replicaRecord("n3", 5000));
         ClusterState uninitialized = ClusterState.empty("demo");
+        ClusterState awaitingLeader = uninitialized.withInitializer("n1", TERM).withSystemId(SYSID);
         ClusterState oldLeaderN1 = cluster("n1", TERM - 1, member("n1", PgRole.PRIMARY, "running", 1, 5000, TERM - 1),
                 replicaRecord("n2", 5000), replicaRecord("n3", 4000));
         ClusterState afterFailover = withHistory(cluster("n2", TERM, member("n1", PgRole.STOPPED, "stopped", 1, 5000, TERM - 1),
@@ -98,6 +99,21 @@ class HaDeciderTableTest {
                         leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_CLAIM, List.of(ClaimInitialize.class)),
                 row("others wait for a current initialize claim", "n2", uninitialized.withInitializer("n1", TERM),
                         leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_WAIT, List.of()),
+                // between the system id and the first leader key (issue 9 item 5: before the fix the
+                // initializer was fenced here and a new Raft leader stayed read-only for good)
+                row("initializer retries the first leader key after publishing the system id", "n1", awaitingLeader,
+                        leaderWithLease("n1"), primary(1, 100), Reason.BOOTSTRAP_FIRST_LEADER, List.of(ClaimLeader.class)),
+                row("initializer restarts its stopped primary before the first leader key", "n1", awaitingLeader,
+                        leaderWithLease("n1"), stopped(ControlState.IN_PRODUCTION, 1, 100), Reason.BOOTSTRAP_RUNNING,
+                        List.of(ArmWatchdog.class, StartPrimary.class)),
+                row("initializer never runs initdb again once the system id is published", "n1", awaitingLeader,
+                        leaderWithLease("n1"), empty(), Reason.BOOTSTRAP_DATA_LOST, List.of()),
+                row("a Raft leader that did not initialize hands leadership back to the initializer", "n2",
+                        awaitingLeader, leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_HANDOFF,
+                        List.of(TransferLeadership.class)),
+                row("fences the initializer's primary once its lease lapsed", "n1", awaitingLeader, follower("n2"),
+                        primary(1, 100), Reason.FENCE_LEASE_LOST,
+                        List.of(RemoveVip.class, Stop.class, DisarmWatchdog.class)),
                 // primary
                 row("primary with lease keeps watchdog, slots and VIP", "n1", steady, leaderWithLease("n1"),
                         primary(1, 5000), Reason.LEADER_WITH_LEASE,
