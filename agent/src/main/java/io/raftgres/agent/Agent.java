@@ -57,7 +57,8 @@ final class Agent implements AutoCloseable {
         AgentIdentity me = identity(config);
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
-        LocalTracker tracker = new LocalTracker();
+        LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
+        java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
@@ -67,7 +68,7 @@ final class Agent implements AutoCloseable {
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
                 Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
+                new MemberPublisher(me, store, watchdogNowFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
         store.addListener(loop::wake);
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
@@ -80,7 +81,7 @@ final class Agent implements AutoCloseable {
         }
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
+                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogNowFailed));
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
         LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,

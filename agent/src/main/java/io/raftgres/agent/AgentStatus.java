@@ -25,14 +25,14 @@ final class AgentStatus implements AgentFacade {
     private final ClusterStore store;
     private final PgCtlPostgresControl pg;
     private final LocalTracker tracker;
-    private final boolean watchdogFailed;
+    private final java.util.function.BooleanSupplier watchdogFailed;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
 
     private record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
 
     AgentStatus(AgentIdentity me, HaLoop loop, ClusterStore store, PgCtlPostgresControl pg, LocalTracker tracker,
-                boolean watchdogFailed) {
+                java.util.function.BooleanSupplier watchdogFailed) {
         this.me = me;
         this.loop = loop;
         this.store = store;
@@ -55,7 +55,7 @@ final class AgentStatus implements AgentFacade {
                 && tracker.mayBeWritable();
         Extras x = extras(local);
         return new StatusSnapshot(me.scope(), me.name(), me.version(), local, raft, state, primary,
-                local.stateText(), x.replication(), me.tags(), watchdogFailed, x.postmasterStart(),
+                local.stateText(), x.replication(), me.tags(), watchdogFailed.getAsBoolean(), x.postmasterStart(),
                 raftLastSeenMillis, cycle == null ? 0 : cycle.atEpochMillis(), state.paused(), me.apiUrl(), me.pgHost(),
                 me.pgPort());
     }

@@ -59,6 +59,12 @@ final class LeaseGuard {
             }
             if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
                 fence(view);
+            } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
+                // Armed for a promotion or start that never ran (the lease lapsed in between, so it
+                // failed before PostgreSQL could become writable): nothing here needs the watchdog,
+                // and unfed it would reset this host. In pause too.
+                LOG.warn("[{} term={}] watchdog disarmed: the lease is gone and PostgreSQL cannot be writable here",
+                        member, view.term());
             }
         } catch (RuntimeException e) {
             LOG.error("[{}] lease check failed: {}", member, ActionExecutor.rootMessage(e));

@@ -12,11 +12,22 @@ import io.raftgres.core.model.LocalPgState;
  */
 final class LocalTracker {
 
+    private final java.util.function.BooleanSupplier watchdogUnusable;
+
     private Activity activity = Activity.NONE;
     private Activity failedActivity = Activity.NONE;
     private String lastFailure;
     private long downSinceMillis = -1;
     private boolean mayBeWritable;
+
+    LocalTracker() {
+        this(() -> false);
+    }
+
+    /** @param watchdogUnusable the watchdog is required but cannot be armed now (merged into each probe) */
+    LocalTracker(java.util.function.BooleanSupplier watchdogUnusable) {
+        this.watchdogUnusable = watchdogUnusable;
+    }
 
     synchronized void begin(Activity next) {
         activity = next;
@@ -67,6 +78,21 @@ final class LocalTracker {
         }
     }
 
+    /**
+     * Runs {@code action} (disarming the watchdog) only if PostgreSQL cannot be writable here:
+     * the flag is clear and no initdb, start or promotion is under way. Atomic with
+     * {@link #begin} and {@link #markMayBeWritable}, so an operation that may make PostgreSQL
+     * writable is either seen here or starts after the action. Returns whether it ran.
+     */
+    synchronized boolean ifCannotBeWritable(Runnable action) {
+        if (mayBeWritable || activity == Activity.INITDB || activity == Activity.STARTING
+                || activity == Activity.PROMOTING) {
+            return false;
+        }
+        action.run();
+        return true;
+    }
+
     /** Merges a fresh probe with what only the agent knows. */
     synchronized LocalPgState merge(LocalPgState probe, long nowMillis) {
         if (probe.running()) {
@@ -79,6 +105,7 @@ final class LocalTracker {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis)
+                .withWatchdogUnusable(watchdogUnusable.getAsBoolean());
     }
 }

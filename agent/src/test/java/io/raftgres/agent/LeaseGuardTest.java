@@ -103,6 +103,49 @@ class LeaseGuardTest {
         assertEquals(List.of(), events);
     }
 
+    /**
+     * Issue 9 item 6: ArmWatchdog precedes Promote/StartPrimary; when the lease lapses in between,
+     * the operation fails before "may be writable" is set, so no fence ever disarmed the
+     * watchdog, and unfed it would reset the host. Failed before the fix (stayed armed).
+     */
+    @Test
+    void anArmedWatchdogIsDisarmedWhenTheLeaseIsGoneAndPostgresCannotBeWritable() {
+        store.view = view(RaftRole.FOLLOWER, false);
+        watchdog.arm();
+
+        guard.check();
+
+        assertFalse(watchdog.isArmed());
+        assertEquals(List.of(), events, "nothing to fence");
+    }
+
+    @Test
+    void theWatchdogStaysArmedWhileAPromotionIsUnderWay() {
+        // The promotion may still make PostgreSQL writable; the fence path handles that case.
+        store.view = view(RaftRole.LEADER, false);
+        watchdog.arm();
+        tracker.begin(io.raftgres.core.model.Activity.PROMOTING);
+
+        guard.check();
+        assertTrue(watchdog.isArmed());
+
+        tracker.fail(io.raftgres.core.model.Activity.PROMOTING, "refusing to promote: no longer the leader");
+        guard.check();
+        assertFalse(watchdog.isArmed(), "disarmed once the promotion failed");
+    }
+
+    @Test
+    void anUnfedWatchdogIsDisarmedInPauseToo() {
+        LeaseGuard pausedGuard = new LeaseGuard("n1", store, new RecordingPostgres(), new RecordingVip(), watchdog,
+                tracker, () -> true);
+        store.view = view(RaftRole.FOLLOWER, false);
+        watchdog.arm();
+
+        pausedGuard.check();
+
+        assertFalse(watchdog.isArmed());
+    }
+
     private static RaftView view(RaftRole role, boolean leaseValid) {
         return new RaftView(3, role, role == RaftRole.LEADER ? "n1" : "n2", true, leaseValid, 0, true);
     }

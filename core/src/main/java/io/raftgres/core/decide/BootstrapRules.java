@@ -12,7 +12,6 @@ import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.LocalPgState;
-import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
 
 /**
@@ -55,16 +54,18 @@ final class BootstrapRules {
         if (initializer != null && state.initTerm() >= raft.term()) {
             return Decision.of(Reason.BOOTSTRAP_WAIT, "no action: waiting for " + initializer + " to initialize the cluster");
         }
-        if (config.canBootstrap()) {
+        if (config.canBootstrap() && !local.watchdogUnusable()) {
             return new Decision(java.util.List.of(new ClaimInitialize(raft.term())), Reason.BOOTSTRAP_CLAIM,
                     "initializing: I am the Raft leader of term " + raft.term() + " and claim the initialize key", 0);
         }
+        String why = config.canBootstrap() ? "the watchdog is required but cannot be armed here"
+                : "I have no bootstrap section";
         return state.members().values().stream()
-                .filter(MemberRecord::canBootstrap)
+                .filter(m -> m.canBootstrap() && !m.watchdogFailed())
                 .filter(m -> m.term() == raft.term() && !m.name().equals(me))
                 .findFirst()
                 .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m.name()
-                        + ": I have no bootstrap section", new TransferLeadership(m.name())))
+                        + ": " + why, new TransferLeadership(m.name())))
                 .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_WAIT,
                         "no action: no member with a bootstrap section has published its state yet"));
     }
@@ -85,6 +86,10 @@ final class BootstrapRules {
         if (!local.hasDataDirectory() && state.isInitialized()) {
             return Decision.of(Reason.BOOTSTRAP_DATA_LOST, "read-only: I initialized system " + state.systemId()
                     + " but its data directory is gone; restore it, the cluster has no other copy");
+        }
+        if (!local.hasDataDirectory() && local.watchdogUnusable()) {
+            return Decision.of(Reason.WATCHDOG_UNUSABLE, "giving up the initialize claim: the watchdog is required"
+                    + " but cannot be armed here", new AbortInitialize(raft.term()));
         }
         if (!local.hasDataDirectory()) {
             return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",

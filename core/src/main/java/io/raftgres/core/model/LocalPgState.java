@@ -22,11 +22,23 @@ package io.raftgres.core.model;
  *                           ran, or -1; drives primary_start_timeout
  * @param serverVersion      server_version_num, 0 unknown
  * @param probeError         why the probe could not read state, else null
+ * @param watchdogUnusable   agent fact: the watchdog is required but cannot be armed now, so
+ *                           this member must not become or stay a primary it is not yet running
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
                            String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
-                           long downSinceMillis, int serverVersion, String probeError) {
+                           long downSinceMillis, int serverVersion, String probeError, boolean watchdogUnusable) {
+
+    /** A probe's view, before the agent adds its watchdog fact (usable). */
+    public LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
+                        boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
+                        String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                        Activity failedActivity, long downSinceMillis, int serverVersion, String probeError) {
+        this(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn, replayLsn, streaming,
+                upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis, serverVersion,
+                probeError, false);
+    }
 
     /** Running and not in recovery: accepts writes. */
     public boolean isWritablePrimary() {
@@ -41,7 +53,14 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
     public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
-                probeError);
+                probeError, watchdogUnusable);
+    }
+
+    /** This state with the agent's watchdog fact (see {@code watchdogUnusable}). */
+    public LocalPgState withWatchdogUnusable(boolean unusable) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis,
+                serverVersion, probeError, unusable);
     }
 
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */
