@@ -13,6 +13,8 @@ import io.raftgres.core.model.LocalPgState;
 final class LocalTracker {
 
     private final java.util.function.BooleanSupplier watchdogUnusable;
+    /** Held across an immediate stop: the HA loop and the lease guard never stop concurrently. */
+    private final Object fenceLock = new Object();
 
     private Activity activity = Activity.NONE;
     private Activity failedActivity = Activity.NONE;
@@ -64,6 +66,20 @@ final class LocalTracker {
 
     synchronized boolean mayBeWritable() {
         return mayBeWritable;
+    }
+
+    /**
+     * The one way to stop PostgreSQL immediately, for the HA loop's fence decision and the lease
+     * guard alike: runs {@code stop} under a lock of its own (so the two never stop concurrently,
+     * and a second stop waits for the first and then finds PostgreSQL down), then records the
+     * fence with {@link #fenced()}. Not under the tracker's monitor: a slow stop must not block
+     * probes. Throws what {@code stop} throws, and then records nothing.
+     */
+    void fence(Runnable stop) {
+        synchronized (fenceLock) {
+            stop.run();
+            fenced();
+        }
     }
 
     /**

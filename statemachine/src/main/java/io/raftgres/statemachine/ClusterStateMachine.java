@@ -114,7 +114,17 @@ public final class ClusterStateMachine {
                 new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(), c.atMillis(), c.member())));
     }
 
+    /**
+     * The record is stamped with the entry's term, and a new Raft leader trusts records stamped
+     * with its own term as read after the election (CandidateSelector). A record gathered in an
+     * older term but appended in a newer one would pass for fresh with a stale WAL position, so
+     * the command's term must be the entry's; the member republishes in the new term anyway.
+     */
     private static ApplyResult publishMember(ClusterState state, PublishMember c, long entryTerm) {
+        if (c.term() != entryTerm) {
+            return ApplyResult.rejected(state, c.member() + "'s record was gathered in term " + c.term()
+                    + " but appended in term " + entryTerm + ": it may be stale; republish");
+        }
         if (!c.member().equals(c.record().name())) {
             return ApplyResult.rejected(state, c.member() + " may only publish its own record, not "
                     + c.record().name() + "'s");

@@ -67,16 +67,18 @@ class ClusterStateMachineTest {
         List<Entry> log = randomLog(42, 600);
         ClusterState straight = EMPTY;
         ClusterState restored = EMPTY;
+        int mostMembers = 0;
         for (int i = 0; i < log.size(); i++) {
             Entry e = log.get(i);
             straight = ClusterStateMachine.apply(straight, e.command(), e.entryTerm()).state();
+            mostMembers = Math.max(mostMembers, straight.members().size());
             restored = ClusterStateMachine.apply(restored, e.command(), e.entryTerm()).state();
             if (i % 150 == 149) {
                 restored = StateCodec.decode(StateCodec.encode(restored, e.entryTerm(), i + 1)).state();
             }
         }
         assertEquals(straight, restored);
-        assertTrue(straight.members().size() > 0 && straight.config().version() > 0, "log exercised the state");
+        assertTrue(mostMembers > 0 && straight.config().version() > 0, "log exercised the state");
     }
 
     @Test
@@ -189,7 +191,7 @@ class ClusterStateMachineTest {
     @Test
     void publishMemberStampsTheEntryTermAndRefusesAnotherMembersRecord() {
         var record = CommandSamples.member("n2", 1, Lsn.parse("0/100"));
-        ApplyResult own = ClusterStateMachine.apply(EMPTY, new Command.PublishMember("n2", 1, record), 9);
+        ApplyResult own = ClusterStateMachine.apply(EMPTY, new Command.PublishMember("n2", 9, record), 9);
         assertTrue(own.accepted());
         assertEquals(9, own.state().member("n2").orElseThrow().term());
 
@@ -197,6 +199,20 @@ class ClusterStateMachineTest {
         assertFalse(foreign.accepted());
         assertTrue(foreign.rejection().contains("n3 may only publish its own record"), foreign.rejection());
         assertTrue(foreign.state().members().isEmpty());
+    }
+
+    /**
+     * Issue 9 item 10: a record gathered before an election but appended after it must not be
+     * stamped with the new term (a new leader would take its WAL position for fresh). Failed
+     * before the fix: the command's term was ignored and the record stamped with term 9.
+     */
+    @Test
+    void publishMemberRefusesARecordGatheredInAnotherTerm() {
+        var record = CommandSamples.member("n2", 1, Lsn.parse("0/100"));
+        ApplyResult stale = ClusterStateMachine.apply(EMPTY, new Command.PublishMember("n2", 8, record), 9);
+        assertFalse(stale.accepted());
+        assertTrue(stale.rejection().contains("gathered in term 8 but appended in term 9"), stale.rejection());
+        assertTrue(stale.state().members().isEmpty());
     }
 
     @Test
