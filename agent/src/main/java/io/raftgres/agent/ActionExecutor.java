@@ -117,6 +117,11 @@ final class ActionExecutor {
                 yield true;
             }
             case HaAction.ArmWatchdog a -> watchdog.isArmed() || watchdog.arm();
+            case HaAction.RaiseFeatureLevel a -> {
+                // Logged if rejected; the cycle's other actions do not depend on it.
+                submit(new Command.SetFeatureLevel(name, a.term(), a.level()));
+                yield true;
+            }
             case HaAction.DisarmWatchdog a -> {
                 watchdog.disarm();
                 yield true;

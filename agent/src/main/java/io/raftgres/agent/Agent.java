@@ -67,7 +67,7 @@ final class Agent implements AutoCloseable {
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
+                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;

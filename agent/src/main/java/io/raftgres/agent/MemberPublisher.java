@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.PgRole;
@@ -64,7 +65,8 @@ final class MemberPublisher {
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed.getAsBoolean(), me.version(), 0, System.currentTimeMillis());
+                me.canBootstrap(), watchdogFailed.getAsBoolean(), me.version(), 0, System.currentTimeMillis(),
+                FeatureLevel.LATEST);
     }
 
     /** Everything but the publication time and term. */

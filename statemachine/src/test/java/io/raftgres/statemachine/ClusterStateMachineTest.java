@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +142,8 @@ class ClusterStateMachineTest {
      */
     @Test
     void theInitializerOwnsTheNewPrimaryUntilItTakesTheFirstLeaderKey() {
-        ClusterState s = ClusterStateMachine.apply(EMPTY, new Command.ClaimInitialize("n1", 1), 1).state();
+        ClusterState s = ClusterStateMachine.apply(EMPTY.withFeatureLevel(FeatureLevel.STRICT_APPLY),
+                new Command.ClaimInitialize("n1", 1), 1).state();
         s = ClusterStateMachine.apply(s, new Command.CompleteInitialize("n1", 1, "111"), 1).state();
         assertEquals("n1", s.initializer());
 
@@ -209,10 +211,42 @@ class ClusterStateMachineTest {
     @Test
     void publishMemberRefusesARecordGatheredInAnotherTerm() {
         var record = CommandSamples.member("n2", 1, Lsn.parse("0/100"));
-        ApplyResult stale = ClusterStateMachine.apply(EMPTY, new Command.PublishMember("n2", 8, record), 9);
+        ClusterState strict = EMPTY.withFeatureLevel(FeatureLevel.STRICT_APPLY);
+        ApplyResult stale = ClusterStateMachine.apply(strict, new Command.PublishMember("n2", 8, record), 9);
         assertFalse(stale.accepted());
         assertTrue(stale.rejection().contains("gathered in term 8 but appended in term 9"), stale.rejection());
         assertTrue(stale.state().members().isEmpty());
+    }
+
+    /** Below feature level 2 every build applies the rule of builds before feature levels. */
+    @Test
+    void belowLevelTwoApplyKeepsTheRulesOfOlderBuilds() {
+        var record = CommandSamples.member("n2", 1, Lsn.parse("0/100"));
+        assertTrue(ClusterStateMachine.apply(EMPTY, new Command.PublishMember("n2", 8, record), 9).accepted());
+        ClusterState s = ClusterStateMachine.apply(EMPTY, new Command.ClaimInitialize("n1", 1), 1).state();
+        s = ClusterStateMachine.apply(s, new Command.CompleteInitialize("n1", 1, "111"), 1).state();
+        assertNull(s.initializer(), "older builds end the claim with the system identifier");
+    }
+
+    @Test
+    void theFeatureLevelRisesOnlyToALevelEveryMemberSupports() {
+        ClusterState s = ClusterStateMachine.apply(EMPTY,
+                new Command.PublishMember("n1", 2, CommandSamples.member("n1", 1, Lsn.ZERO, 2)), 2).state();
+        s = ClusterStateMachine.apply(s,
+                new Command.PublishMember("n2", 2, CommandSamples.member("n2", 1, Lsn.ZERO)), 2).state();
+        ApplyResult early = ClusterStateMachine.apply(s, new Command.SetFeatureLevel("n1", 2, 2), 2);
+        assertFalse(early.accepted());
+        assertTrue(early.rejection().contains("n2 supports feature level 1 only"), early.rejection());
+
+        s = ClusterStateMachine.apply(s,
+                new Command.PublishMember("n2", 2, CommandSamples.member("n2", 1, Lsn.ZERO, 2)), 2).state();
+        ClusterState raised = ClusterStateMachine.apply(s, new Command.SetFeatureLevel("n1", 2, 2), 2).state();
+        assertEquals(2, raised.featureLevel());
+        assertFalse(ClusterStateMachine.apply(raised, new Command.SetFeatureLevel("n1", 2, 2), 2).accepted());
+        assertFalse(ClusterStateMachine.apply(raised, new Command.SetFeatureLevel("n1", 2, 1), 2).accepted(),
+                "never lowered");
+        assertFalse(ClusterStateMachine.apply(s, new Command.SetFeatureLevel("n2", 1, 2), 2).accepted(),
+                "leader-only: issued in the entry's term");
     }
 
     @Test
