@@ -45,9 +45,10 @@ final class PrimaryRules {
             if (leader.term() == term) {
                 return asPrimary(state, raft, local, nowMillis);
             }
-            boolean mayRun = local.isWritablePrimary() || !local.watchdogUnusable();
-            if (mayRun && (local.isWritablePrimary() || local.hasDataDirectory() && !local.running()
-                    && local.controlState().lastRanAsPrimary())) {
+            boolean stoppedPrimary = local.hasDataDirectory() && !local.running()
+                    && local.controlState().lastRanAsPrimary();
+            // A stopped primary that could not arm a required watchdog must not restart: choose anew.
+            if (local.isWritablePrimary() || stoppedPrimary && !local.watchdogUnusable()) {
                 // Re-elected while still holding the key: no one promoted since, keep the timeline.
                 return claim(term, local, "I am the Raft leader again and still hold the leader key of term "
                         + leader.term());
