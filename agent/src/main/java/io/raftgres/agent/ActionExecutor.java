@@ -108,10 +108,7 @@ final class ActionExecutor {
             case HaAction.EnsureSlots a -> quietly("ensure replication slots", () -> pg.ensureSlots(
                     a.slotNames().stream().map(slotName).collect(Collectors.toSet())));
             case HaAction.AddVip a -> {
-                // A failed add is logged by the adapter and retried next cycle; it blocks nothing.
-                if (!vip.isPresent()) {
-                    vip.add();
-                }
+                addVip();
                 yield true;
             }
             case HaAction.RemoveVip a -> {
@@ -120,11 +117,33 @@ final class ActionExecutor {
                 yield true;
             }
             case HaAction.ArmWatchdog a -> watchdog.isArmed() || watchdog.arm();
+            case HaAction.RaiseFeatureLevel a -> {
+                // Logged if rejected; the cycle's other actions do not depend on it.
+                submit(new Command.SetFeatureLevel(name, a.term(), a.level()));
+                yield true;
+            }
             case HaAction.DisarmWatchdog a -> {
                 watchdog.disarm();
                 yield true;
             }
         };
+    }
+
+    /**
+     * The decision is one cycle old: add the VIP only while this member still is the leader with
+     * a lease holding the key, and check again after the add (the lease may lapse during it, and
+     * a fence that removed the VIP meanwhile must not be undone). A failed add is logged by the
+     * adapter and retried next cycle; it blocks nothing.
+     */
+    private void addVip() {
+        if (vip.isPresent() || !stillPrimary.getAsBoolean()) {
+            return;
+        }
+        vip.add();
+        if (!stillPrimary.getAsBoolean()) {
+            LOG.warn("[{}] removing the VIP just added: the lease lapsed meanwhile", me.name());
+            vip.remove();
+        }
     }
 
     private boolean follow(HaAction.Follow a) {
@@ -137,11 +156,9 @@ final class ActionExecutor {
 
     private boolean stop(StopMode mode) {
         if (mode == StopMode.IMMEDIATE) {
-            boolean ok = quietly("stop PostgreSQL immediately", () -> pg.stop(StopMode.IMMEDIATE));
-            if (ok) {
-                tracker.markMayBeWritable(false);
-            }
-            return ok;
+            // Same path and bookkeeping as the lease guard's fence: serialized with it, and the
+            // flag stays set while a start or promotion may still bring PostgreSQL up.
+            return quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> pg.stop(StopMode.IMMEDIATE)));
         }
         return inBackground(Activity.STOPPING, () -> {
             pg.stop(StopMode.FAST);

@@ -45,6 +45,7 @@ final class Agent implements AutoCloseable {
     private final Thread loopThread;
     private final ScheduledExecutorService guardTimer;
     private final ExecutorService background;
+    private final ExecutorService statusRefresher;
     private final RestServer rest;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
@@ -57,7 +58,8 @@ final class Agent implements AutoCloseable {
         AgentIdentity me = identity(config);
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
-        LocalTracker tracker = new LocalTracker();
+        LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
+        java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
@@ -65,12 +67,13 @@ final class Agent implements AutoCloseable {
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
+                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
+                new MemberPublisher(me, store, watchdogNowFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
         store.addListener(loop::wake);
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
+                this::stopFatal);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
@@ -78,13 +81,24 @@ final class Agent implements AutoCloseable {
             LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
             vip.remove();
         }
+        this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
+                new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
+                        watchdogNowFailed));
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
         LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
                 config.raft().selfAddr());
+    }
+
+    /** Ends the HA loop with {@code reason}; {@link #awaitFatal} then returns it and the agent exits. */
+    private void stopFatal(String reason) {
+        loop.stopFatal(reason);
+        Thread thread = loopThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 
     private boolean holdsPrimaryRole(String me) {
@@ -116,6 +130,7 @@ final class Agent implements AutoCloseable {
         watchdog.disarm();
         LOG.info("[{}] shutting down: closing the REST API and Raft", config.name());
         rest.close();
+        statusRefresher.shutdownNow();
         try {
             storeHandle.close();
         } catch (Exception e) {

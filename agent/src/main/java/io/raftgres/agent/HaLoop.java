@@ -61,6 +61,13 @@ final class HaLoop implements Runnable {
         wake();
     }
 
+    /** Ends the loop for good with {@code reason}: another part of the agent found continuing unsafe. */
+    void stopFatal(String reason) {
+        fatal = reason;
+        running = false;
+        wake();
+    }
+
     Cycle lastCycle() {
         return last;
     }

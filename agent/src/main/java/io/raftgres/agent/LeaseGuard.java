@@ -20,7 +20,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>The timing rule this guard is part of (lease + check interval + fence time + drift &lt;
  * minimum election timeout) is derived in the raft module's {@code RaftLease}.
- * Runs on its own scheduled thread; {@link #check} never throws.
+ * Runs on its own scheduled thread; {@link #check} never throws. An {@link Error} (which would
+ * end the schedule silently) fences and stops the agent. Immediate stops go through
+ * {@link LocalTracker#fence}, shared with the HA loop's fence decision.
  */
 final class LeaseGuard {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseGuard.class);
@@ -32,9 +34,15 @@ final class LeaseGuard {
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
     private final BooleanSupplier paused;
+    private final java.util.function.Consumer<String> fatal;
 
+    /**
+     * @param fatal stops the agent with a reason; called once after an {@link Error} in a check,
+     *              when this guard can no longer be trusted to run
+     */
     LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip, WatchdogControl watchdog,
-               LocalTracker tracker, BooleanSupplier paused) {
+               LocalTracker tracker, BooleanSupplier paused, java.util.function.Consumer<String> fatal) {
+        this.fatal = fatal;
         this.member = member;
         this.store = store;
         this.pg = pg;
@@ -58,9 +66,24 @@ final class LeaseGuard {
             }
             if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
                 fence(view);
+            } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
+                // Armed for a promotion or start that never ran (the lease lapsed in between, so it
+                // failed before PostgreSQL could become writable): nothing here needs the watchdog,
+                // and unfed it would reset this host. In pause too.
+                LOG.warn("[{} term={}] watchdog disarmed: the lease is gone and PostgreSQL cannot be writable here",
+                        member, view.term());
             }
         } catch (RuntimeException e) {
             LOG.error("[{}] lease check failed: {}", member, ActionExecutor.rootMessage(e));
+        } catch (Error e) {
+            // The scheduler would cancel this task silently, leaving a primary without its guard.
+            LOG.error("[{}] the lease guard failed ({}); fencing and stopping the agent", member, e, e);
+            try {
+                fence(store.view());
+            } catch (Throwable t) {
+                LOG.error("[{}] fencing after the lease guard failure failed too: {}", member, t.toString());
+            }
+            fatal.accept("the lease guard failed: " + e);
         }
     }
 
@@ -79,8 +102,7 @@ final class LeaseGuard {
     private void fence(RaftView view) {
         long start = System.nanoTime();
         vip.remove();
-        pg.stop(StopMode.IMMEDIATE);
-        tracker.fenced();
+        tracker.fence(() -> pg.stop(StopMode.IMMEDIATE));
         watchdog.disarm();
         LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
                 view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);

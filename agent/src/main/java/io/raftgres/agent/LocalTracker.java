@@ -12,11 +12,24 @@ import io.raftgres.core.model.LocalPgState;
  */
 final class LocalTracker {
 
+    private final java.util.function.BooleanSupplier watchdogUnusable;
+    /** Held across an immediate stop: the HA loop and the lease guard never stop concurrently. */
+    private final Object fenceLock = new Object();
+
     private Activity activity = Activity.NONE;
     private Activity failedActivity = Activity.NONE;
     private String lastFailure;
     private long downSinceMillis = -1;
     private boolean mayBeWritable;
+
+    LocalTracker() {
+        this(() -> false);
+    }
+
+    /** @param watchdogUnusable the watchdog is required but cannot be armed now (merged into each probe) */
+    LocalTracker(java.util.function.BooleanSupplier watchdogUnusable) {
+        this.watchdogUnusable = watchdogUnusable;
+    }
 
     synchronized void begin(Activity next) {
         activity = next;
@@ -56,6 +69,20 @@ final class LocalTracker {
     }
 
     /**
+     * The one way to stop PostgreSQL immediately, for the HA loop's fence decision and the lease
+     * guard alike: runs {@code stop} under a lock of its own (so the two never stop concurrently,
+     * and a second stop waits for the first and then finds PostgreSQL down), then records the
+     * fence with {@link #fenced()}. Not under the tracker's monitor: a slow stop must not block
+     * probes. Throws what {@code stop} throws, and then records nothing.
+     */
+    void fence(Runnable stop) {
+        synchronized (fenceLock) {
+            stop.run();
+            fenced();
+        }
+    }
+
+    /**
      * The lease guard stopped PostgreSQL. Clears the flag unless an operation that can make
      * PostgreSQL writable (initdb, a start, a promotion) is still running: it may bring a server
      * up after that stop, on a decision taken while the lease was still valid, so the guard must
@@ -65,6 +92,21 @@ final class LocalTracker {
         if (activity != Activity.INITDB && activity != Activity.STARTING && activity != Activity.PROMOTING) {
             mayBeWritable = false;
         }
+    }
+
+    /**
+     * Runs {@code action} (disarming the watchdog) only if PostgreSQL cannot be writable here:
+     * the flag is clear and no initdb, start or promotion is under way. Atomic with
+     * {@link #begin} and {@link #markMayBeWritable}, so an operation that may make PostgreSQL
+     * writable is either seen here or starts after the action. Returns whether it ran.
+     */
+    synchronized boolean ifCannotBeWritable(Runnable action) {
+        if (mayBeWritable || activity == Activity.INITDB || activity == Activity.STARTING
+                || activity == Activity.PROMOTING) {
+            return false;
+        }
+        action.run();
+        return true;
     }
 
     /** Merges a fresh probe with what only the agent knows. */
@@ -79,6 +121,7 @@ final class LocalTracker {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis)
+                .withWatchdogUnusable(watchdogUnusable.getAsBoolean());
     }
 }

@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.PgRole;
@@ -22,12 +23,13 @@ final class MemberPublisher {
 
     private final AgentIdentity me;
     private final ClusterStore store;
-    private final boolean watchdogFailed;
+    private final java.util.function.BooleanSupplier watchdogFailed;
     private MemberRecord lastSent;
     private long lastSentAt = Long.MIN_VALUE / 2;
     private volatile boolean inFlight;
 
-    MemberPublisher(AgentIdentity me, ClusterStore store, boolean watchdogFailed) {
+    /** @param watchdogFailed read at each publication: required watchdog unusable (peers skip this member) */
+    MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed) {
         this.me = me;
         this.store = store;
         this.watchdogFailed = watchdogFailed;
@@ -63,7 +65,8 @@ final class MemberPublisher {
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis());
+                me.canBootstrap(), watchdogFailed.getAsBoolean(), me.version(), 0, System.currentTimeMillis(),
+                FeatureLevel.LATEST);
     }
 
     /** Everything but the publication time and term. */
@@ -71,6 +74,7 @@ final class MemberPublisher {
         return a.role() == b.role() && Objects.equals(a.state(), b.state()) && a.timeline() == b.timeline()
                 && a.receiveLsn().equals(b.receiveLsn()) && a.replayLsn().equals(b.replayLsn())
                 && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
+                && a.watchdogFailed() == b.watchdogFailed()
                 && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl());
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 import static io.raftgres.agent.LocalAgentCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,11 +46,23 @@ class ThreeAgentClusterTest {
         }
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void run(LocalAgentCluster cluster) throws Exception {
         for (var m : cluster.members()) {
             cluster.start(m);
         }
         await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        // Issue 9 item 11: with all three on this build, the leader raised the feature level once.
+        String allLogs = String.join("\n", cluster.members().stream().map(m -> read(m.log())).toList());
+        assertTrue(allLogs.contains("raising the cluster's feature level from 1 to 2"), "feature level raised");
+        assertFalse(allLogs.contains("SetFeatureLevel was rejected"), "feature level raised without a rejection");
         var primary = cluster.primaries().getFirst();
         try (Connection c = cluster.connect(primary); Statement s = c.createStatement()) {
             s.execute("create table t(id int primary key)");

@@ -2,6 +2,7 @@ package io.raftgres.statemachine;
 
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.MemberTags;
@@ -65,6 +66,7 @@ final class ModelJson {
         n.put("version", m.version());
         n.put("term", m.term());
         n.put("updatedAtMillis", m.updatedAtMillis());
+        n.put("maxFeatureLevel", m.maxFeatureLevel());
         return n;
     }
 
@@ -74,7 +76,8 @@ final class ModelJson {
                 f.optString("pgHost"), f.intValue("pgPort"), f.optEnum("role", PgRole.class), f.optString("state"),
                 f.longValue("timeline"), f.optLsn("receiveLsn"), f.optLsn("replayLsn"), f.bool("streaming"),
                 tags == null ? null : tags(tags), f.bool("canBootstrap"), f.bool("watchdogFailed"),
-                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"));
+                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"),
+                f.optInt("maxFeatureLevel", FeatureLevel.BASELINE));
     }
 
     static ObjectNode tags(MemberTags t) {

@@ -88,7 +88,7 @@ public final class ClusterSimulation {
             boolean bootstrap = options.bootstrapMembers().contains(node);
             DeciderConfig config = new DeciderConfig(node, bootstrap, MemberTags.DEFAULT,
                     options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(), false,
-                    options.freshnessWaitMillis(), options.takeoverDelayMillis());
+                    options.freshnessWaitMillis(), options.takeoverDelayMillis(), nodes.size());
             agents.put(node, new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
                     postgres.get(node), options.agent(), agentRandom.split(), this::milestone));
         }

@@ -134,6 +134,8 @@ final class SimActionExecutor {
                 agent.watchdog.disarm();
                 next.accept(true);
             }
+            case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(me, a.term(), a.level()),
+                    ok -> next.accept(true));
         }
     }
 

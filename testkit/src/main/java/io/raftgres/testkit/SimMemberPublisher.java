@@ -83,7 +83,7 @@ final class SimMemberPublisher {
         return new MemberRecord(agent.name, "http://" + agent.name + ":8008", agent.name + ":5010", agent.name, 5432,
                 role, local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(),
                 agent.config.tags(), agent.config.canBootstrap(), agent.config.watchdogFailed(), "sim", 0,
-                agent.scheduler.nowMillis());
+                agent.scheduler.nowMillis(), io.raftgres.core.model.FeatureLevel.LATEST);
     }
 
     private static boolean sameContent(MemberRecord a, MemberRecord b) {

@@ -164,6 +164,19 @@ class FailoverScenarioTest {
         assertNotEquals(claimer[0], sim.writablePrimary());
     }
 
+    /**
+     * Issue 9 item 11: with every member on this build, the leader raises a new cluster to the
+     * latest feature level, on every replica alike.
+     */
+    @Test
+    void aNewClusterRunsTheLatestFeatureLevelEverywhere() {
+        ClusterSimulation sim = healthyCluster(SEED);
+        for (String node : SimulationOptions.NODES) {
+            assertEquals(io.raftgres.core.model.FeatureLevel.LATEST, sim.raft().committedState(node).featureLevel(),
+                    node + "\n" + sim.describe());
+        }
+    }
+
     /** Bootstrapped, replicas streaming, and a few seconds of steady state. */
     static ClusterSimulation healthyCluster(long seed) {
         ClusterSimulation sim = new ClusterSimulation(SimulationOptions.defaults(seed));

@@ -12,7 +12,6 @@ import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.LocalPgState;
-import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
 
 /**
@@ -21,6 +20,11 @@ import io.raftgres.core.model.RaftView;
  * primary; a leader without a bootstrap section hands Raft leadership to a member that has
  * one. A newer leader may take over a claim from an older term (its initializer lost
  * leadership before finishing).
+ *
+ * <p>Publishing the system identifier and taking the first leader key are two log entries. The
+ * initializer keeps its role until the leader key exists (see {@link ClusterState#withLeader}),
+ * so its primary is never fenced in between and a failed claim is simply retried; a Raft leader
+ * that is not the initializer hands leadership back to it, the only member with the data.
  */
 final class BootstrapRules {
 
@@ -43,25 +47,31 @@ final class BootstrapRules {
                     ? "no action: waiting for the Raft leader to initialize the cluster"
                     : "no action: waiting for " + initializer + " to initialize the cluster");
         }
+        if (state.awaitsFirstLeader()) {
+            return Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + initializer
+                    + ": it initialized the cluster and must take the first leader key", new TransferLeadership(initializer));
+        }
         if (initializer != null && state.initTerm() >= raft.term()) {
             return Decision.of(Reason.BOOTSTRAP_WAIT, "no action: waiting for " + initializer + " to initialize the cluster");
         }
-        if (config.canBootstrap()) {
+        if (config.canBootstrap() && !local.watchdogUnusable()) {
             return new Decision(java.util.List.of(new ClaimInitialize(raft.term())), Reason.BOOTSTRAP_CLAIM,
                     "initializing: I am the Raft leader of term " + raft.term() + " and claim the initialize key", 0);
         }
+        String why = config.canBootstrap() ? "the watchdog is required but cannot be armed here"
+                : "I have no bootstrap section";
         return state.members().values().stream()
-                .filter(MemberRecord::canBootstrap)
+                .filter(m -> m.canBootstrap() && !m.watchdogFailed())
                 .filter(m -> m.term() == raft.term() && !m.name().equals(me))
                 .findFirst()
                 .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m.name()
-                        + ": I have no bootstrap section", new TransferLeadership(m.name())))
+                        + ": " + why, new TransferLeadership(m.name())))
                 .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_WAIT,
                         "no action: no member with a bootstrap section has published its state yet"));
     }
 
     private Decision asInitializer(ClusterState state, RaftView raft, LocalPgState local) {
-        if (local.failedActivity() == Activity.INITDB) {
+        if (local.failedActivity() == Activity.INITDB && !state.isInitialized()) {
             // Still the Raft leader after giving up, this member would claim again at once: let another
             // member with a bootstrap section try (it needs Raft leadership to claim).
             java.util.List<io.raftgres.core.decide.HaAction> actions = new java.util.ArrayList<>();
@@ -73,9 +83,22 @@ final class BootstrapRules {
             return new Decision(actions, Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
                     + "); giving up the initialize claim", -1);
         }
+        if (!local.hasDataDirectory() && state.isInitialized()) {
+            return Decision.of(Reason.BOOTSTRAP_DATA_LOST, "read-only: I initialized system " + state.systemId()
+                    + " but its data directory is gone; restore it, the cluster has no other copy");
+        }
+        if (!local.hasDataDirectory() && local.watchdogUnusable()) {
+            return Decision.of(Reason.WATCHDOG_UNUSABLE, "giving up the initialize claim: the watchdog is required"
+                    + " but cannot be armed here", new AbortInitialize(raft.term()));
+        }
         if (!local.hasDataDirectory()) {
             return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",
                     new ArmWatchdog(), new Bootstrap());
+        }
+        if (local.isWritablePrimary() && state.awaitsFirstLeader()) {
+            return new Decision(java.util.List.of(new ClaimLeader(raft.term(), local.timeline(), local.writeLsn())),
+                    Reason.BOOTSTRAP_FIRST_LEADER, "taking the first leader key for term " + raft.term()
+                    + ": I initialized the cluster (system " + state.systemId() + ")", 0);
         }
         if (local.isWritablePrimary() && local.systemId() != null) {
             return new Decision(java.util.List.of(

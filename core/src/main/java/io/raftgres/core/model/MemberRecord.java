@@ -22,14 +22,29 @@ package io.raftgres.core.model;
  * @param version       raftgres version
  * @param term          Raft term the record was committed in
  * @param updatedAtMillis publisher's wall clock at publication, for display only
+ * @param maxFeatureLevel the highest {@link FeatureLevel} the member's build supports (1 when
+ *                      its build predates feature levels)
  */
 public record MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role, String state,
                            long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                            boolean canBootstrap, boolean watchdogFailed, String version, long term,
-                           long updatedAtMillis) {
+                           long updatedAtMillis, int maxFeatureLevel) {
+
+    /** A record of a build at {@link FeatureLevel#BASELINE}. */
+    public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
+                        String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
+                        boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis) {
+        this(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn, streaming, tags,
+                canBootstrap, watchdogFailed, version, term, updatedAtMillis, FeatureLevel.BASELINE);
+    }
+
+    public MemberRecord withMaxFeatureLevel(int level) {
+        return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, level);
+    }
 
     public MemberRecord withTerm(long newTerm) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis);
+                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, maxFeatureLevel);
     }
 }

@@ -118,6 +118,10 @@ final class Fixtures {
                 streaming, upstream, null, Activity.NONE, null, Activity.NONE, running ? -1 : NOW - 1_000, 150000, null);
     }
 
+    static LocalPgState watchdogUnusable(LocalPgState s) {
+        return s.withWatchdogUnusable(true);
+    }
+
     static LocalPgState withActivity(LocalPgState s, Activity activity) {
         return new LocalPgState(s.hasDataDirectory(), s.systemId(), s.controlState(), s.running(), s.inRecovery(),
                 s.timeline(), s.writeLsn(), s.replayLsn(), s.streaming(), s.upstream(), s.timelineStartLsn(), activity,

@@ -56,6 +56,7 @@ class HaDeciderTableTest {
         ClusterState steady = cluster("n1", TERM, member("n1", PgRole.PRIMARY, "running", 1, 5000, TERM),
                 replicaRecord("n2", 5000), replicaRecord("n3", 5000));
         ClusterState uninitialized = ClusterState.empty("demo");
+        ClusterState awaitingLeader = uninitialized.withInitializer("n1", TERM).withSystemId(SYSID);
         ClusterState oldLeaderN1 = cluster("n1", TERM - 1, member("n1", PgRole.PRIMARY, "running", 1, 5000, TERM - 1),
                 replicaRecord("n2", 5000), replicaRecord("n3", 4000));
         ClusterState afterFailover = withHistory(cluster("n2", TERM, member("n1", PgRole.STOPPED, "stopped", 1, 5000, TERM - 1),
@@ -98,6 +99,21 @@ class HaDeciderTableTest {
                         leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_CLAIM, List.of(ClaimInitialize.class)),
                 row("others wait for a current initialize claim", "n2", uninitialized.withInitializer("n1", TERM),
                         leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_WAIT, List.of()),
+                // between the system id and the first leader key (issue 9 item 5: before the fix the
+                // initializer was fenced here and a new Raft leader stayed read-only for good)
+                row("initializer retries the first leader key after publishing the system id", "n1", awaitingLeader,
+                        leaderWithLease("n1"), primary(1, 100), Reason.BOOTSTRAP_FIRST_LEADER, List.of(ClaimLeader.class)),
+                row("initializer restarts its stopped primary before the first leader key", "n1", awaitingLeader,
+                        leaderWithLease("n1"), stopped(ControlState.IN_PRODUCTION, 1, 100), Reason.BOOTSTRAP_RUNNING,
+                        List.of(ArmWatchdog.class, StartPrimary.class)),
+                row("initializer never runs initdb again once the system id is published", "n1", awaitingLeader,
+                        leaderWithLease("n1"), empty(), Reason.BOOTSTRAP_DATA_LOST, List.of()),
+                row("a Raft leader that did not initialize hands leadership back to the initializer", "n2",
+                        awaitingLeader, leaderWithLease("n2"), empty(), Reason.BOOTSTRAP_HANDOFF,
+                        List.of(TransferLeadership.class)),
+                row("fences the initializer's primary once its lease lapsed", "n1", awaitingLeader, follower("n2"),
+                        primary(1, 100), Reason.FENCE_LEASE_LOST,
+                        List.of(RemoveVip.class, Stop.class, DisarmWatchdog.class)),
                 // primary
                 row("primary with lease keeps watchdog, slots and VIP", "n1", steady, leaderWithLease("n1"),
                         primary(1, 5000), Reason.LEADER_WITH_LEASE,
@@ -114,6 +130,27 @@ class HaDeciderTableTest {
                 row("starts a claimed but stopped replica as standby before promoting", "n2",
                         cluster("n2", TERM, replicaRecord("n2", 5000)), leaderWithLease("n2"),
                         stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 1, 5000), Reason.PROMOTE, List.of(Follow.class)),
+                // watchdog required but not armable (issue 9 item 6: before, the key holder retried
+                // ArmWatchdog + Promote every cycle and a leader took keys it could not serve)
+                row("a key holder whose required watchdog cannot be armed hands Raft leadership on", "n2",
+                        cluster("n2", TERM, replicaRecord("n2", 5000), replicaRecord("n3", 5000)), leaderWithLease("n2"),
+                        watchdogUnusable(replica("n1", 1, 5000, false)), Reason.WATCHDOG_UNUSABLE,
+                        List.of(TransferLeadership.class)),
+                row("a key holder whose required watchdog cannot be armed and has no successor stays read-only",
+                        "n2", cluster("n2", TERM, replicaRecord("n2", 5000)), leaderWithLease("n2"),
+                        watchdogUnusable(replica("n1", 1, 5000, false)), Reason.WATCHDOG_UNUSABLE, List.of()),
+                row("a re-elected former primary whose required watchdog cannot be armed does not reclaim", "n1",
+                        oldLeaderN1, leaderWithLease("n1"), watchdogUnusable(stopped(ControlState.SHUT_DOWN, 1, 5000)),
+                        Reason.HANDOFF_TO_BETTER_CANDIDATE, List.of(TransferLeadership.class)),
+                row("the best candidate whose required watchdog cannot be armed does not take the key", "n2",
+                        oldLeaderN1, leaderWithLease("n2"), watchdogUnusable(replica("n1", 1, 5000, false)),
+                        Reason.HANDOFF_TO_BETTER_CANDIDATE, List.of(TransferLeadership.class)),
+                row("a Raft leader whose required watchdog cannot be armed does not initialize", "n1",
+                        uninitialized.withMember(replicaRecord("n2", 0)), leaderWithLease("n1"),
+                        watchdogUnusable(empty()), Reason.BOOTSTRAP_HANDOFF, List.of(TransferLeadership.class)),
+                row("an initializer whose required watchdog cannot be armed gives up its claim", "n1",
+                        uninitialized.withInitializer("n1", TERM), leaderWithLease("n1"), watchdogUnusable(empty()),
+                        Reason.WATCHDOG_UNUSABLE, List.of(AbortInitialize.class)),
                 // failover decisions on the new Raft leader
                 row("best candidate claims the leader key", "n2", oldLeaderN1, leaderWithLease("n2"),
                         replica("n1", 1, 5000, false), Reason.CLAIM_LEADER, List.of(ClaimLeader.class)),
