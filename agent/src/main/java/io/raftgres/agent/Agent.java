@@ -69,13 +69,16 @@ final class Agent implements AutoCloseable {
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
+        if (!config.log().deduplicateHeartbeatLogs()) {
+            loop.logEveryCycle();
+        }
         store.addListener(loop::wake);
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         if (vip.isPresent()) {
-            LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
+            LOG.info("removing a VIP left on this host: this member is not primary yet");
             vip.remove();
         }
         HostPort listen = config.restapi().listen();
@@ -83,7 +86,7 @@ final class Agent implements AutoCloseable {
                 new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
-        LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
+        LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
     }
 
@@ -102,26 +105,26 @@ final class Agent implements AutoCloseable {
     @Override
     public void close() {
         // Each step is logged: a shutdown that hangs must say where.
-        LOG.info("[{}] shutting down: stopping the HA loop and the lease guard", config.name());
+        LOG.info("shutting down: stopping the HA loop and the lease guard");
         loop.stop();
         guardTimer.shutdownNow();
         background.shutdownNow();
         vip.remove();
-        LOG.info("[{}] shutting down: stopping PostgreSQL (fast)", config.name());
+        LOG.info("shutting down: stopping PostgreSQL (fast)");
         try {
             pg.stop(StopMode.FAST);
         } catch (RuntimeException e) {
             LOG.warn("stopping PostgreSQL at shutdown failed: {}", e.getMessage());
         }
         watchdog.disarm();
-        LOG.info("[{}] shutting down: closing the REST API and Raft", config.name());
+        LOG.info("shutting down: closing the REST API and Raft");
         rest.close();
         try {
             storeHandle.close();
         } catch (Exception e) {
             LOG.warn("closing Raft failed: {}", e.getMessage());
         }
-        LOG.info("[{}] raftgres stopped", config.name());
+        LOG.info("raftgres stopped");
     }
 
     static AgentIdentity identity(RaftgresConfig c) {

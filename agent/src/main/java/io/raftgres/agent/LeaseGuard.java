@@ -61,7 +61,7 @@ final class LeaseGuard {
                 fence(view);
             }
         } catch (RuntimeException e) {
-            LOG.error("[{}] lease check failed: {}", member, ActionExecutor.rootMessage(e));
+            LOG.error("lease check failed: {}", ActionExecutor.rootMessage(e));
         }
     }
 
@@ -78,7 +78,7 @@ final class LeaseGuard {
         pg.stop(StopMode.IMMEDIATE);
         tracker.fenced();
         watchdog.disarm();
-        LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
+        LOG.warn("fenced: lease lost in term {} ({}); VIP removed and PostgreSQL stopped in {} ms",
                 view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -18,7 +18,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        configureLogging();
+        io.raftgres.agent.logging.LogSetup.initial();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -47,30 +47,5 @@ public final class Main {
                 usage: raftgres -c FILE                 run one agent
                        raftgres --validate-config FILE  check a configuration and list every problem
                        raftgres --version""";
-    }
-
-    /** One line per event, time first: "12:00:01.123 INFO [n1 term=3] sentence". */
-    private static void configureLogging() {
-        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-        setDefault("org.slf4j.simpleLogger.showLogName", "false");
-        setDefault("org.slf4j.simpleLogger.showShortLogName", "false");
-        setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
-        setDefault("org.slf4j.simpleLogger.logFile", "System.out");
-        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        // Ratis logs a WARN/ERROR line per reconnect attempt while a peer is down (and an ERROR about
-        // JMX names at start); the HA loop's own line already says what matters.
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "error");
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.util.LifeCycle", "off");
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.metrics", "off");
-        setDefault("org.slf4j.simpleLogger.log.io.micronaut", "warn");
-        setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
-    }
-
-    private static void setDefault(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
     }
 }

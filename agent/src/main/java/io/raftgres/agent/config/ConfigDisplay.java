@@ -40,7 +40,22 @@ final class ConfigDisplay {
                     "arp_count", c.vip().arpCount(), "arp_interval_ms", c.vip().arpInterval().toMillis(),
                     "lifetime_s", c.vip().lifetime().toSeconds()));
         }
-        m.put("log", ordered("level", c.log().level()));
+        m.put("log", log(c.log()));
+        return m;
+    }
+
+    private static Map<String, Object> log(LogSettings l) {
+        Map<String, Object> m = ordered("level", l.level(), "type", l.json() ? "json" : "plain");
+        if (l.dir() != null) {
+            m.putAll(ordered("dir", l.dir().toString(), "file_size", l.fileSize(), "file_num", l.fileNum()));
+        }
+        if (!l.loggers().isEmpty()) {
+            m.put("loggers", new java.util.TreeMap<>(l.loggers()));
+        }
+        if (!l.staticFields().isEmpty()) {
+            m.put("static_fields", new java.util.TreeMap<>(l.staticFields()));
+        }
+        m.put("deduplicate_heartbeat_logs", l.deduplicateHeartbeatLogs());
         return m;
     }
 
