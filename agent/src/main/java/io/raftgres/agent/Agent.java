@@ -165,7 +165,11 @@ final class Agent implements AutoCloseable {
                 .pgCtlTimeout(Duration.ofSeconds(60))
                 .toolTimeout(Duration.ofMinutes(30))
                 // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
-                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2));
+                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2))
+                .postBootstrap(c.bootstrap() == null ? List.of() : c.bootstrap().postBootstrap());
+        if (p.pgpass() != null) {
+            b.passfile(p.pgpass());
+        }
         if (!hba.isEmpty()) {
             b.pgHba(hba);
         }

@@ -77,6 +77,9 @@ final class ConfigDisplay {
         m.put("authentication", auth);
         m.put("parameters", maskedParameters(p.parameters()));
         m.put("pg_hba", p.pgHba());
+        if (p.pgpass() != null) {
+            m.put("pgpass", p.pgpass().toString());
+        }
         m.put("remove_data_directory_on_rewind_failure", p.removeDataDirectoryOnRewindFailure());
         m.put("remove_data_directory_on_diverged_timelines", p.removeDataDirectoryOnDivergedTimelines());
         return m;
@@ -130,6 +133,10 @@ final class ConfigDisplay {
         m.put("dcs", dcs);
         m.put("initdb", b.initdb());
         m.put("pg_hba", b.pgHba());
+        if (!b.postBootstrap().isEmpty()) {
+            // the script only: its arguments might hold a secret
+            m.put("post_bootstrap", b.postBootstrap().getFirst() + (b.postBootstrap().size() > 1 ? " ******" : ""));
+        }
         return m;
     }
 

@@ -74,7 +74,7 @@ class BootstrapConfigTest {
         ConfigException e = ConfigFixture.valid().set("bootstrap.dcs.ttl", 30).set("bootstrap.dcs.synchronus_mode",
                 true).failure(dir);
 
-        assertProblem(e, "bootstrap.dcs.ttl", "not used by raftgres: failure detection comes from"
+        assertProblem(e, "bootstrap.dcs.ttl", "remove it: raftgres detects failure with"
                 + " raft.election_timeout_min/max and raft.lease");
         assertProblem(e, "bootstrap.dcs.synchronus_mode", "unknown key; known keys here: loop_wait");
     }
