@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * <pre>
  *   raftgres -c FILE                 run one agent with this configuration
  *   raftgres --validate-config FILE  check a configuration, print every problem, exit non-zero if any
+ *   raftgres --migrate-config FILE   print the raftgres.yml equivalent to a patroni.yml, then validate it
  *   raftgres --version | --help
  * </pre>
  * Exit codes: 0 clean shutdown or valid config, 1 invalid config or fatal condition, 2 usage.
@@ -34,6 +35,9 @@ public final class Main {
         if (args.length == 2 && args[0].equals("--validate-config")) {
             return io.raftgres.agent.config.ValidateConfigCommand.run(Path.of(args[1]), System.getenv(), out, err);
         }
+        if (args.length == 2 && args[0].equals("--migrate-config")) {
+            return io.raftgres.agent.config.MigrateConfigCommand.run(Path.of(args[1]), out, err);
+        }
         if (args.length == 2 && (args[0].equals("-c") || args[0].equals("--config"))) {
             return AgentLauncher.launch(Path.of(args[1]), System.getenv(), err);
         }
@@ -46,6 +50,7 @@ public final class Main {
         return """
                 usage: raftgres -c FILE                 run one agent
                        raftgres --validate-config FILE  check a configuration and list every problem
+                       raftgres --migrate-config PATRONI_YML  print the equivalent raftgres.yml, each change commented
                        raftgres --version""";
     }
 }
