@@ -144,4 +144,21 @@ class BootstrapConfigTest {
 
         assertOnlyProblem(e, "bootstrap.dcs.postgresql.parameters.port", "is set from postgresql.listen");
     }
+
+    @Test
+    void readsPostBootstrapOrItsOldNamePostInitAsACommandLine() throws ConfigException {
+        assertEquals(List.of("/usr/local/bin/create-users.sh", "--app", "orders"), ConfigFixture.valid()
+                .set("bootstrap.post_bootstrap", "/usr/local/bin/create-users.sh --app  orders").load(dir)
+                .bootstrap().postBootstrap());
+        assertEquals(List.of("/opt/init.sh"), ConfigFixture.valid().set("bootstrap.post_init", "/opt/init.sh")
+                .load(dir).bootstrap().postBootstrap());
+    }
+
+    @Test
+    void refusesARelativePostBootstrapScriptAndBothNames() {
+        assertOnlyProblem(ConfigFixture.valid().set("bootstrap.post_bootstrap", "create-users.sh").failure(dir),
+                "bootstrap.post_bootstrap", "must start with the absolute path of the script, found 'create-users.sh'");
+        assertOnlyProblem(ConfigFixture.valid().set("bootstrap.post_bootstrap", "/a.sh").set("bootstrap.post_init",
+                "/b.sh").failure(dir), "bootstrap.post_init", "is the old name of post_bootstrap");
+    }
 }
