@@ -76,6 +76,9 @@ class AgentLogTest {
             assertTrue(n1.stream().anyMatch(l -> l.message().startsWith("Successfully registered JMX Bean")),
                     "Ratis' bean is registered under its quoted name");
             for (List<Line> lines : List.of(n1, n2, n3)) {
+                long span = (lines.getLast().millis() - lines.getFirst().millis()) / 1000;
+                System.out.printf("%s: %d lines in %d s, %d of them from the HA loop's thread%n",
+                        lines.getFirst().member(), lines.size(), span, lines.stream().filter(Line::haThread).count());
                 assertTrue(lines.stream().anyMatch(l -> l.message().startsWith("no action")), lines.getFirst().member());
                 assertNoRepeatedLine(lines);
                 for (Line l : lines) {

@@ -61,7 +61,8 @@ final class PatroniKeys {
                     + " raft.fence_budget" + SEE),
             Map.entry("primary_race_backoff", "remove it: raftgres waits out the takeover delay of its timing rule"
                     + SEE),
-            Map.entry("pause", "remove it: maintenance mode is switched through the REST API" + SEE));
+            Map.entry("pause", "remove it: a raftgres cluster starts unpaused; maintenance mode is not set from the"
+                    + " configuration" + SEE));
 
     /** {@code bootstrap.dcs.postgresql} keys. */
     static final Map<String, String> DCS_POSTGRESQL = Map.of(
