@@ -38,7 +38,12 @@ final class AgentLauncher {
             err.println("raftgres: not started: " + e.problems().size() + " configuration problem(s)");
             return 1;
         }
-        LogSetup.apply(config.name(), config.log());
+        try {
+            LogSetup.apply(config.name(), config.log());
+        } catch (IllegalArgumentException e) {
+            err.println("raftgres: not started: " + e.getMessage());
+            return 1;
+        }
         LOG.info("configuration {}: {}", file, config.toDisplayMap());
         PlatformSafety safety;
         try {

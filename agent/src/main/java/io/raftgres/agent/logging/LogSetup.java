@@ -14,7 +14,9 @@ import ch.qos.logback.core.util.FileSize;
 import io.raftgres.agent.config.LogSettings;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Map;
 
 /**
@@ -50,9 +52,25 @@ public final class LogSetup {
         configure("-", LogSettings.defaults());
     }
 
-    /** The configured setup for {@code member}. */
+    /**
+     * The configured setup for {@code member}.
+     *
+     * @throws IllegalArgumentException when {@code log.dir} cannot be created or the log file cannot be
+     *                                  opened; the initial setup (standard output) is back in place then
+     */
     public static void apply(String member, LogSettings settings) {
+        if (settings.dir() != null) {
+            try {
+                Files.createDirectories(settings.dir());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot create log.dir " + settings.dir() + ": " + e, e);
+            }
+        }
         configure(member, settings);
+        if (settings.dir() != null && !Files.isWritable(settings.file())) {
+            configure(member, LogSettings.defaults());
+            throw new IllegalArgumentException("cannot write the log file " + settings.file());
+        }
     }
 
     private static synchronized void configure(String member, LogSettings settings) {

@@ -123,4 +123,14 @@ class LogSetupTest {
         assertTrue(text.lines().allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR \\[n7\\] .*")),
                 "every line of a multi-line event names the member: " + text);
     }
+
+    @Test
+    void refusesALogDirThatCannotBeCreated() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LogSetup.apply("n7", settings(notADirectory.resolve("logs"), false, 1_000_000, 2)));
+
+        assertTrue(e.getMessage().startsWith("cannot create log.dir " + notADirectory.resolve("logs")), e.getMessage());
+    }
 }
