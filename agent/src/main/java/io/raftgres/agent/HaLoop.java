@@ -20,9 +20,10 @@ import java.util.function.LongSupplier;
 /**
  * The HA loop (ARCHITECTURE §5): gather (local PostgreSQL, Raft view, replicated state),
  * decide (pure, in core), execute, and log the cycle's sentence through {@link DecisionLogger}
- * (every change at once, an unchanged "no action" as a heartbeat); its thread keeps the term in
- * the MDC, so each of its lines reads {@code [member term=N] ...}. Runs on its own thread every loop_wait, woken early by
- * state changes, finished background jobs and committed claims.
+ * (every change at once, an unchanged decision as a once-a-minute heartbeat); its thread keeps
+ * the term in the MDC, so each of its lines reads {@code [member term=N] ...}. Runs on its own
+ * thread every loop_wait, woken early by state changes, finished background jobs and committed
+ * claims.
  */
 final class HaLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("raftgres.ha");
