@@ -141,7 +141,7 @@ final class ActionExecutor {
         }
         vip.add();
         if (!stillPrimary.getAsBoolean()) {
-            LOG.warn("[{}] removing the VIP just added: the lease lapsed meanwhile", me.name());
+            LOG.warn("removing the VIP just added: the lease lapsed meanwhile");
             vip.remove();
         }
     }

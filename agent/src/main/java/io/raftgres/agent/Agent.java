@@ -71,6 +71,9 @@ final class Agent implements AutoCloseable {
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
+        if (!config.log().deduplicateHeartbeatLogs()) {
+            loop.logEveryCycle();
+        }
         store.addListener(loop::wake);
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
                 this::stopFatal);
@@ -78,7 +81,7 @@ final class Agent implements AutoCloseable {
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         if (vip.isPresent()) {
-            LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
+            LOG.info("removing a VIP left on this host: this member is not primary yet");
             vip.remove();
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
@@ -88,7 +91,7 @@ final class Agent implements AutoCloseable {
                         watchdogNowFailed));
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
-        LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
+        LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
     }
 
@@ -116,19 +119,19 @@ final class Agent implements AutoCloseable {
     @Override
     public void close() {
         // Each step is logged: a shutdown that hangs must say where.
-        LOG.info("[{}] shutting down: stopping the HA loop and the lease guard", config.name());
+        LOG.info("shutting down: stopping the HA loop and the lease guard");
         loop.stop();
         guardTimer.shutdownNow();
         background.shutdownNow();
         vip.remove();
-        LOG.info("[{}] shutting down: stopping PostgreSQL (fast)", config.name());
+        LOG.info("shutting down: stopping PostgreSQL (fast)");
         try {
             pg.stop(StopMode.FAST);
         } catch (RuntimeException e) {
             LOG.warn("stopping PostgreSQL at shutdown failed: {}", e.getMessage());
         }
         watchdog.disarm();
-        LOG.info("[{}] shutting down: closing the REST API and Raft", config.name());
+        LOG.info("shutting down: closing the REST API and Raft");
         rest.close();
         statusRefresher.shutdownNow();
         try {
@@ -136,7 +139,7 @@ final class Agent implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing Raft failed: {}", e.getMessage());
         }
-        LOG.info("[{}] raftgres stopped", config.name());
+        LOG.info("raftgres stopped");
     }
 
     static AgentIdentity identity(RaftgresConfig c) {
@@ -177,7 +180,11 @@ final class Agent implements AutoCloseable {
                 .pgCtlTimeout(Duration.ofSeconds(60))
                 .toolTimeout(Duration.ofMinutes(30))
                 // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
-                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2));
+                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2))
+                .postBootstrap(c.bootstrap() == null ? List.of() : c.bootstrap().postBootstrap());
+        if (p.pgpass() != null) {
+            b.passfile(p.pgpass());
+        }
         if (!hba.isEmpty()) {
             b.pgHba(hba);
         }

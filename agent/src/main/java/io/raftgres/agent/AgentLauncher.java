@@ -3,6 +3,7 @@ package io.raftgres.agent;
 import io.raftgres.agent.config.ConfigException;
 import io.raftgres.agent.config.ConfigLoader;
 import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.agent.logging.LogSetup;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
 import io.raftgres.vip.IpVipControl;
@@ -37,7 +38,13 @@ final class AgentLauncher {
             err.println("raftgres: not started: " + e.problems().size() + " configuration problem(s)");
             return 1;
         }
-        LOG.info("[{}] configuration {}: {}", config.name(), file, config.toDisplayMap());
+        try {
+            LogSetup.apply(config.name(), config.log());
+        } catch (IllegalArgumentException e) {
+            err.println("raftgres: not started: " + e.getMessage());
+            return 1;
+        }
+        LOG.info("configuration {}: {}", file, config.toDisplayMap());
         PlatformSafety safety;
         try {
             safety = PlatformSafety.from(config);
@@ -115,8 +122,8 @@ final class AgentLauncher {
                 failed = !policy.arm();
                 policy.disarm();
                 if (failed) {
-                    LOG.error("[{}] watchdog.mode is required but the watchdog cannot be armed ({}): this member "
-                            + "will never become primary", config.name(), policy.lastError().orElse("unknown reason"));
+                    LOG.error("watchdog.mode is required but the watchdog cannot be armed ({}): this member "
+                            + "will never become primary", policy.lastError().orElse("unknown reason"));
                 }
             }
             return new PlatformSafety(vip, policy, failed, watchdogTakeover(config, settings));

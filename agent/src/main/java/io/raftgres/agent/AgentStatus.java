@@ -112,7 +112,7 @@ final class AgentStatus implements AgentFacade {
                 try {
                     extras = extrasQuery.apply(local);
                 } catch (RuntimeException e) {
-                    LOG.debug("[{}] reading wal senders and postmaster start failed: {}", me.name(), e.getMessage());
+                    LOG.debug("reading wal senders and postmaster start failed: {}", e.getMessage());
                 } finally {
                     refreshing.set(false);
                 }

@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.agent.logging.LogSetup;
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaDecider;
 import io.raftgres.core.model.ClusterState;
@@ -10,6 +11,7 @@ import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.PostgresControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +19,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The HA loop (ARCHITECTURE §5): gather (local PostgreSQL, Raft view, replicated state),
- * decide (pure, in core), execute, and log exactly one INFO line per cycle,
- * {@code [member term=N] sentence}. Runs on its own thread every loop_wait, woken early by
- * state changes, finished background jobs and committed claims.
+ * decide (pure, in core), execute, and log the cycle's sentence through {@link DecisionLogger}
+ * (every change at once, an unchanged decision as a once-a-minute heartbeat); its thread keeps
+ * the term in the MDC, so each of its lines reads {@code [member term=N] ...}. Runs on its own
+ * thread every loop_wait, woken early by state changes, finished background jobs and committed
+ * claims.
  */
 final class HaLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("raftgres.ha");
@@ -39,6 +43,7 @@ final class HaLoop implements Runnable {
     private volatile boolean running = true;
     private volatile Cycle last;
     private volatile String fatal;
+    private DecisionLogger decisions = new DecisionLogger(LOG, true);
 
     HaLoop(AgentIdentity me, ClusterStore store, PostgresControl pg, HaDecider decider, ActionExecutor executor,
            MemberPublisher publisher, LocalTracker tracker, LongSupplier monotonicMillis) {
@@ -50,6 +55,11 @@ final class HaLoop implements Runnable {
         this.publisher = publisher;
         this.tracker = tracker;
         this.monotonicMillis = monotonicMillis;
+    }
+
+    /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before the loop runs. */
+    void logEveryCycle() {
+        decisions = new DecisionLogger(LOG, false);
     }
 
     void wake() {
@@ -84,7 +94,7 @@ final class HaLoop implements Runnable {
             try {
                 waitMillis = cycle();
             } catch (RuntimeException e) {
-                LOG.error("[{}] unexpected error in the HA cycle, will try again: {}", me.name(), e.toString(), e);
+                LOG.error("unexpected error in the HA cycle, will try again: {}", e.toString(), e);
                 waitMillis = 1000;
             }
             if (fatal != null) {
@@ -107,16 +117,17 @@ final class HaLoop implements Runnable {
         LocalPgState local = tracker.merge(pg.observe(), now);
         ClusterState state = store.state();
         RaftView raft = store.view();
+        MDC.put(LogSetup.TERM, Long.toString(raft.term()));
         MemberRecord namesake = state.members().get(me.name());
         if (namesake != null && !me.raftAddress().equals(namesake.raftAddress())) {
             fatal = "the member name " + me.name() + " is already used by the member at " + namesake.raftAddress()
                     + "; every member needs its own name";
-            LOG.error("[{} term={}] refusing to continue: {}", me.name(), raft.term(), fatal);
+            LOG.error("refusing to continue: {}", fatal);
             return 0;
         }
         publisher.maybePublish(local, raft, now);
         Decision decision = decider.decide(new ClusterView(state, raft), local, now);
-        LOG.info("[{} term={}] {}", me.name(), raft.term(), decision.summary());
+        decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, System.currentTimeMillis());
         long loopWait = Math.max(100, state.config().loopWaitMillis());

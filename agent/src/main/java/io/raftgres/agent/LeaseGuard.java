@@ -70,18 +70,18 @@ final class LeaseGuard {
                 // Armed for a promotion or start that never ran (the lease lapsed in between, so it
                 // failed before PostgreSQL could become writable): nothing here needs the watchdog,
                 // and unfed it would reset this host. In pause too.
-                LOG.warn("[{} term={}] watchdog disarmed: the lease is gone and PostgreSQL cannot be writable here",
-                        member, view.term());
+                LOG.warn("watchdog disarmed in term {}: the lease is gone and PostgreSQL cannot be writable here",
+                        view.term());
             }
         } catch (RuntimeException e) {
-            LOG.error("[{}] lease check failed: {}", member, ActionExecutor.rootMessage(e));
+            LOG.error("lease check failed: {}", ActionExecutor.rootMessage(e));
         } catch (Error e) {
             // The scheduler would cancel this task silently, leaving a primary without its guard.
-            LOG.error("[{}] the lease guard failed ({}); fencing and stopping the agent", member, e, e);
+            LOG.error("the lease guard failed ({}); fencing and stopping the agent", e, e);
             try {
                 fence(store.view());
             } catch (Throwable t) {
-                LOG.error("[{}] fencing after the lease guard failure failed too: {}", member, t.toString());
+                LOG.error("fencing after the lease guard failure failed too: {}", t.toString());
             }
             fatal.accept("the lease guard failed: " + e);
         }
@@ -104,7 +104,7 @@ final class LeaseGuard {
         vip.remove();
         tracker.fence(() -> pg.stop(StopMode.IMMEDIATE));
         watchdog.disarm();
-        LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
+        LOG.warn("fenced: lease lost in term {} ({}); VIP removed and PostgreSQL stopped in {} ms",
                 view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -37,6 +37,11 @@ final class LocalAgentCluster implements AutoCloseable {
     private final Process[] processes = new Process[3];
 
     LocalAgentCluster(Path root) throws IOException {
+        this(root, m -> "");
+    }
+
+    /** {@code extraYaml} adds top-level sections to a member's configuration (e.g. {@code log:}). */
+    LocalAgentCluster(Path root, java.util.function.Function<Member, String> extraYaml) throws IOException {
         this.root = root;
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
@@ -45,7 +50,7 @@ final class LocalAgentCluster implements AutoCloseable {
             members.add(new Member("n" + (i + 1), ports[i], ports[3 + i], ports[6 + i], dir));
         }
         for (Member m : members) {
-            Files.writeString(m.config(), config(m));
+            Files.writeString(m.config(), config(m) + extraYaml.apply(m));
         }
     }
 

@@ -41,13 +41,19 @@ import java.util.TreeMap;
  * @param toolTimeout  how long initdb, pg_basebackup and pg_rewind may run
  * @param immediateStopGrace how long an immediate stop (the fence) waits for the postmaster to exit on
  *                    SIGQUIT before it SIGKILLs it and its children; the agent passes half its fence budget
+ * @param passfile    the pgpass file raftgres writes for its clients (Patroni's {@code postgresql.pgpass});
+ *                    default {@code runDir/pgpass}
+ * @param postBootstrap command run once after initdb on the bootstrapping member, with the superuser's
+ *                    connection URL as its last argument and {@code PGPASSFILE} set (Patroni's
+ *                    {@code bootstrap.post_bootstrap}); empty for none. Its failure fails the bootstrap.
  */
 public record PgControlConfig(String memberName, String scope, Path dataDir, Path binDir, Path runDir,
                               String listenHost, int port, String connectHost, int connectPort,
                               PgCredentials superuser, PgCredentials replication, PgCredentials rewind,
                               String osUser, Map<String, String> parameters, List<String> pgHba,
                               List<String> initdbOptions, boolean removeDataDirectoryOnRewindFailure,
-                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace) {
+                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace,
+                              Path passfile, List<String> postBootstrap) {
 
     public PgControlConfig {
         requireText(memberName, "memberName");
@@ -76,6 +82,11 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         requirePositive(pgCtlTimeout, "pgCtlTimeout");
         requirePositive(toolTimeout, "toolTimeout");
         requirePositive(immediateStopGrace, "immediateStopGrace");
+        requireAbsolute(passfile, "passfile");
+        if (passfile.normalize().startsWith(dataDir.normalize())) {
+            throw new IllegalArgumentException("passfile " + passfile + " must be outside dataDir " + dataDir);
+        }
+        postBootstrap = List.copyOf(Objects.requireNonNull(postBootstrap, "postBootstrap"));
         EnforcedParameters.validate(parameters);
     }
 
@@ -168,6 +179,8 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         private final String scope;
         private final Path dataDir;
         private Path binDir;
+        private Path passfile;
+        private List<String> postBootstrap = List.of();
         private Path runDir;
         private String listenHost = "127.0.0.1";
         private int port = 5432;
@@ -212,6 +225,8 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         public Builder pgCtlTimeout(Duration value) { pgCtlTimeout = value; return this; }
         public Builder toolTimeout(Duration value) { toolTimeout = value; return this; }
         public Builder immediateStopGrace(Duration value) { immediateStopGrace = value; return this; }
+        public Builder passfile(Path value) { passfile = value; return this; }
+        public Builder postBootstrap(List<String> value) { postBootstrap = value; return this; }
 
         public PgControlConfig build() {
             Objects.requireNonNull(dataDir, "dataDir");
@@ -225,7 +240,8 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
                     : defaultPgHba(superuser, replication, rewind, clusterHosts);
             return new PgControlConfig(memberName, scope, dataDir, bin, run, listenHost, port, cHost, cPort,
                     superuser, replication, rewind, osUser, parameters, hba, initdbOptions,
-                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace);
+                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace,
+                    passfile != null ? passfile : run.resolve(ConfigFiles.PASSFILE), postBootstrap);
         }
     }
 }

@@ -63,7 +63,7 @@ final class ToolRunner {
         Path out = null;
         Process process = null;
         try {
-            out = Files.createTempFile("raftgres-" + tool + "-", ".out");
+            out = Files.createTempFile("raftgres-" + Path.of(tool).getFileName() + "-", ".out");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(new File("/"))
                     .redirectErrorStream(true)

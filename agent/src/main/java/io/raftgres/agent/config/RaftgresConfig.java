@@ -63,7 +63,7 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
 
     static RaftgresConfig read(YamlSection root) {
         int before = root.problems().count();
-        root.rejectUnknownKeys(KEYS);
+        root.rejectUnknownKeys(KEYS, PatroniKeys.TOP);
         String scope = identifier(root, "scope", Integer.MAX_VALUE);
         String name = identifier(root, "name", MAX_NAME_LENGTH);
         RestApiConfig restapi = RestApiConfig.read(root.sectionOrEmpty("restapi"));

@@ -190,4 +190,12 @@ class PostgresqlConfigTest {
         assertProblem(e, "postgresql.listen", "uses the same port as restapi.listen (0.0.0.0:5010)");
         assertProblem(e, "postgresql.listen", "uses the same port as raft.self_addr (127.0.0.1:5010)");
     }
+
+    @Test
+    void readsPgpassAndRefusesOneInsideTheDataDirectory() throws ConfigException {
+        assertEquals(Path.of("/var/lib/postgresql/.pgpass"), ConfigFixture.valid()
+                .set("postgresql.pgpass", "/var/lib/postgresql/.pgpass").load(dir).postgresql().pgpass());
+        assertOnlyProblem(ConfigFixture.valid().set("postgresql.pgpass", "/var/lib/raftgres/pg/pgpass")
+                .failure(dir), "postgresql.pgpass", "must be outside data_dir");
+    }
 }
