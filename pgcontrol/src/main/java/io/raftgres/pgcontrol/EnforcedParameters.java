@@ -1,6 +1,7 @@
 package io.raftgres.pgcontrol;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,6 +15,8 @@ import java.util.Set;
  *   <li>Floors: max_wal_senders and max_replication_slots are at least 10.</li>
  *   <li>wal_level is replica unless logical is configured; minimal is rejected.</li>
  *   <li>Defaults a configuration may change: wal_keep_size 128MB, hot_standby_feedback on.</li>
+ *   <li>With the lease gate: synchronous_standby_names names the gate ({@link #gateStandbyNames}), on
+ *       replicas too, where PostgreSQL ignores it until a promotion, when it must already be in place.</li>
  * </ul>
  */
 final class EnforcedParameters {
@@ -50,6 +53,36 @@ final class EnforcedParameters {
         }
     }
 
+    /**
+     * Refuses what the lease gate cannot work with: a configured synchronous_standby_names (the gate
+     * renders its own) and a synchronous_commit that waits for no standby (off, local), since then no
+     * commit would wait for the gate. Sessions may still lower synchronous_commit for themselves: such
+     * commits opt out of the gate, as the agent's own sessions do.
+     */
+    static void validateForGate(Map<String, String> parameters) {
+        if (parameters.containsKey("synchronous_standby_names")) {
+            throw new IllegalArgumentException("synchronous_standby_names is set by the lease gate; remove it, or"
+                    + " turn the lease gate off to manage synchronous replication yourself");
+        }
+        String commit = parameters.getOrDefault("synchronous_commit", "on").trim().toLowerCase(Locale.ROOT);
+        if (commit.equals("off") || commit.equals("local") || commit.equals("false") || commit.equals("no")
+                || commit.equals("0")) {
+            throw new IllegalArgumentException("synchronous_commit " + commit + " waits for no standby, so the lease"
+                    + " gate would guard nothing: use on, remote_write or remote_apply, or turn the lease gate off");
+        }
+    }
+
+    /**
+     * synchronous_standby_names with the lease gate in asynchronous mode: the gate alone, so every commit
+     * (at the configured synchronous_commit) waits until the gate acknowledged it under a valid lease.
+     * Hook for the synchronous modes: a synchronous replica must be added as {@code FIRST 2 (gate, rX)}
+     * with exactly the required names listed. {@code FIRST 2 (gate, r2, r3)} would not do: while the gate
+     * is disconnected (its agent died) PostgreSQL would pick r2 and r3 and acknowledge without it.
+     */
+    static String gateStandbyNames() {
+        return "FIRST 1 (" + LeaseGate.APPLICATION_NAME + ")";
+    }
+
     /** The settings for postgresql.conf in render order: enforced first, then the configured rest. */
     static Map<String, String> merge(PgControlConfig config) {
         Map<String, String> configured = config.parameters();
@@ -68,6 +101,9 @@ final class EnforcedParameters {
         // A replica whose upstream died retries every wal_retrieve_retry_interval (5 s by default);
         // after a failover it should reach the new primary within a cycle, not five seconds.
         out.put("wal_retrieve_retry_interval", configured.getOrDefault("wal_retrieve_retry_interval", "500ms"));
+        if (config.leaseGate()) {
+            out.put("synchronous_standby_names", gateStandbyNames());
+        }
         configured.forEach((name, value) -> {
             if (!OWNED.contains(name) && !out.containsKey(name)) {
                 out.put(name, value);

@@ -41,13 +41,17 @@ import java.util.TreeMap;
  * @param toolTimeout  how long initdb, pg_basebackup and pg_rewind may run
  * @param immediateStopGrace how long an immediate stop (the fence) waits for the postmaster to exit on
  *                    SIGQUIT before it SIGKILLs it and its children; the agent passes half its fence budget
+ * @param leaseGate   whether the agent's {@link LeaseGate} is this server's synchronous standby: renders
+ *                    {@code synchronous_standby_names} itself (see {@link EnforcedParameters#gateStandbyNames}),
+ *                    so a configured one is refused, as is a {@code synchronous_commit} that waits for no standby
  */
 public record PgControlConfig(String memberName, String scope, Path dataDir, Path binDir, Path runDir,
                               String listenHost, int port, String connectHost, int connectPort,
                               PgCredentials superuser, PgCredentials replication, PgCredentials rewind,
                               String osUser, Map<String, String> parameters, List<String> pgHba,
                               List<String> initdbOptions, boolean removeDataDirectoryOnRewindFailure,
-                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace) {
+                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace,
+                              boolean leaseGate) {
 
     public PgControlConfig {
         requireText(memberName, "memberName");
@@ -77,6 +81,9 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         requirePositive(toolTimeout, "toolTimeout");
         requirePositive(immediateStopGrace, "immediateStopGrace");
         EnforcedParameters.validate(parameters);
+        if (leaseGate) {
+            EnforcedParameters.validateForGate(parameters);
+        }
     }
 
     /** Whether pg_rewind logs in with its own role rather than the superuser. */
@@ -160,7 +167,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
      * Fills in defaults: binDir discovered ({@link PgBinaries#discover()}), runDir = sibling
      * {@code <dataDir>.run}, listen 127.0.0.1:5432, connect address = listen address, osUser
      * {@code postgres}, pg_ctl timeout 60 s, tool timeout 1 h, immediate stop grace 250 ms (half the
-     * default fence budget), pg_hba from {@link #defaultPgHba}.
+     * default fence budget), pg_hba from {@link #defaultPgHba}, no lease gate.
      * Not thread-safe; used once at startup.
      */
     public static final class Builder {
@@ -185,6 +192,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         private Duration pgCtlTimeout = Duration.ofSeconds(60);
         private Duration toolTimeout = Duration.ofHours(1);
         private Duration immediateStopGrace = Duration.ofMillis(250);
+        private boolean leaseGate;
 
         private Builder(String memberName, String scope, Path dataDir) {
             this.memberName = memberName;
@@ -212,6 +220,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         public Builder pgCtlTimeout(Duration value) { pgCtlTimeout = value; return this; }
         public Builder toolTimeout(Duration value) { toolTimeout = value; return this; }
         public Builder immediateStopGrace(Duration value) { immediateStopGrace = value; return this; }
+        public Builder leaseGate(boolean value) { leaseGate = value; return this; }
 
         public PgControlConfig build() {
             Objects.requireNonNull(dataDir, "dataDir");
@@ -225,7 +234,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
                     : defaultPgHba(superuser, replication, rewind, clusterHosts);
             return new PgControlConfig(memberName, scope, dataDir, bin, run, listenHost, port, cHost, cPort,
                     superuser, replication, rewind, osUser, parameters, hba, initdbOptions,
-                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace);
+                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace, leaseGate);
         }
     }
 }

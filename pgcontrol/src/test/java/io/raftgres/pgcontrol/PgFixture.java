@@ -60,7 +60,18 @@ final class PgFixture implements AutoCloseable {
         return control;
     }
 
+    /** A control for member {@code name} whose PostgreSQL waits for the {@link LeaseGate}; stopped at {@link #close()}. */
+    PgCtlPostgresControl gatedMember(String name) {
+        PgCtlPostgresControl control = new PgCtlPostgresControl(builder(name, freePort()).leaseGate(true).build());
+        members.add(control);
+        return control;
+    }
+
     PgControlConfig config(String name, int port) {
+        return builder(name, port).build();
+    }
+
+    private PgControlConfig.Builder builder(String name, int port) {
         return PgControlConfig.builder(name, "raftgres-test", root.resolve(name).resolve("data"))
                 .runDir(root.resolve(name).resolve("run"))
                 .listen("127.0.0.1", port)
@@ -71,8 +82,7 @@ final class PgFixture implements AutoCloseable {
                         "log_min_messages", "warning"))
                 .initdbOptions(List.of("encoding=UTF8", "no-sync"))
                 .pgCtlTimeout(Duration.ofSeconds(30))
-                .toolTimeout(Duration.ofMinutes(2))
-                .build();
+                .toolTimeout(Duration.ofMinutes(2));
     }
 
     static Upstream upstream(PgCtlPostgresControl control) {
