@@ -104,6 +104,34 @@ class LeaseGateTest {
         }
     }
 
+    /**
+     * A fast stop makes each walsender wait until its standby confirms the shutdown checkpoint. The gate
+     * confirms it while the lease holds and disconnects once it lapsed; either way the stop finishes at
+     * once. Shown to fail: with {@code GateSession.stream} returning to its caller only on the server's end
+     * of stream (not when the lease is gone), the lapsed case waited until pg_ctl gave up after its 30 s
+     * (the walsender waits for the confirmation up to wal_sender_timeout, 60 s by default).
+     */
+    @Test
+    void aFastStopIsNeverHeldUpByTheGate() {
+        for (boolean lapsed : new boolean[] {false, true}) {
+            try (LeaseGate gate = new LeaseGate(pg::config, this::leaseValid)) {
+                gate.start();
+                PgFixture.await("the gate to open", OPEN_WAIT, gate::isOpen);
+                if (lapsed) {
+                    leaseEnd.set(System.nanoTime()); // lapses while idle: the gate has sent nothing since
+                }
+                long start = System.nanoTime();
+                pg.stop(StopMode.FAST);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("fast stop with the gate connected, lease %s: %d ms%n", lapsed ? "lapsed" : "held",
+                        millis);
+                assertTrue(millis < 10_000, "fast stop took " + millis + " ms with the lease "
+                        + (lapsed ? "lapsed" : "held"));
+            }
+            startPrimary();
+        }
+    }
+
     private void openAndLoad(LeaseGate gate, CommitLoad load) {
         gate.start();
         PgFixture.await("the gate to open", OPEN_WAIT, gate::isOpen);
