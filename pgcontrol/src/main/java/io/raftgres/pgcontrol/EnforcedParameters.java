@@ -1,7 +1,6 @@
 package io.raftgres.pgcontrol;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,23 +52,11 @@ final class EnforcedParameters {
         }
     }
 
-    /**
-     * Refuses what the lease gate cannot work with: a configured synchronous_standby_names (the gate
-     * renders its own) and a synchronous_commit that waits for no standby (off, local), since then no
-     * commit would wait for the gate. Sessions may still lower synchronous_commit for themselves: such
-     * commits opt out of the gate, as the agent's own sessions do.
-     */
+    /** Refuses parameters the lease gate cannot work with: see {@link LeaseGate#conflict}. */
     static void validateForGate(Map<String, String> parameters) {
-        if (parameters.containsKey("synchronous_standby_names")) {
-            throw new IllegalArgumentException("synchronous_standby_names is set by the lease gate; remove it, or"
-                    + " turn the lease gate off to manage synchronous replication yourself");
-        }
-        String commit = parameters.getOrDefault("synchronous_commit", "on").trim().toLowerCase(Locale.ROOT);
-        if (commit.equals("off") || commit.equals("local") || commit.equals("false") || commit.equals("no")
-                || commit.equals("0")) {
-            throw new IllegalArgumentException("synchronous_commit " + commit + " waits for no standby, so the lease"
-                    + " gate would guard nothing: use on, remote_write or remote_apply, or turn the lease gate off");
-        }
+        LeaseGate.conflict(parameters).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
     }
 
     /**

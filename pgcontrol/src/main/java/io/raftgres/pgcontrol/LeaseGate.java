@@ -8,7 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -66,6 +70,25 @@ public final class LeaseGate implements AutoCloseable {
         this.leaseHeld = Objects.requireNonNull(leaseHeld, "leaseHeld");
         this.thread = new Thread(this::run, "raftgres-lease-gate");
         thread.setDaemon(true);
+    }
+
+    /**
+     * Why {@code parameters} (postgresql.conf settings) cannot run with the gate, if they cannot: a
+     * configured synchronous_standby_names (the gate renders its own) or a synchronous_commit that waits
+     * for no standby (off, local), since then no commit would wait for the gate. Sessions may still lower
+     * synchronous_commit for themselves: their commits opt out of the gate, as the agent's own do.
+     */
+    public static Optional<String> conflict(Map<String, String> parameters) {
+        if (parameters.containsKey("synchronous_standby_names")) {
+            return Optional.of("synchronous_standby_names is set by the lease gate; remove it, or turn the lease"
+                    + " gate off to manage synchronous replication yourself");
+        }
+        String commit = parameters.getOrDefault("synchronous_commit", "on").trim().toLowerCase(Locale.ROOT);
+        if (Set.of("off", "local", "false", "no", "0").contains(commit)) {
+            return Optional.of("synchronous_commit " + commit + " waits for no standby, so the lease gate would"
+                    + " guard nothing: use on, remote_write or remote_apply, or turn the lease gate off");
+        }
+        return Optional.empty();
     }
 
     public void start() {
