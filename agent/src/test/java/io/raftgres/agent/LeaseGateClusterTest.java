@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * new primary takes writes. A frozen agent that thaws fences its PostgreSQL.
  *
  * <p>Shown to fail: with {@code -Dit.lease_gate=false} (every member's {@code postgresql.lease_gate}
- * false) both tests fail at "the old primary acknowledged writes after its agent died/froze".
+ * false) both tests fail at "the old primary acknowledged writes after its agent died/froze": 294 and 611
+ * acknowledged writes in the 20 s of probing, the last 19.98 s after the fault.
  */
 @Tag("postgres")
 class LeaseGateClusterTest {
