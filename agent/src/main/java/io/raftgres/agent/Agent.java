@@ -11,6 +11,7 @@ import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.pgcontrol.LeaseGate;
 import io.raftgres.pgcontrol.PgControlConfig;
 import io.raftgres.pgcontrol.PgCredentials;
 import io.raftgres.pgcontrol.PgCtlPostgresControl;
@@ -47,6 +48,7 @@ final class Agent implements AutoCloseable {
     private final ExecutorService background;
     private final ExecutorService statusRefresher;
     private final RestServer rest;
+    private final LeaseGate gate;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
           Duration watchdogTakeover) {
@@ -80,6 +82,12 @@ final class Agent implements AutoCloseable {
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
+        // The gate asks, for every reply, the same question the executor asks before a promotion.
+        this.gate = config.postgresql().leaseGate()
+                ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
+        if (gate != null) {
+            gate.start();
+        }
         if (vip.isPresent()) {
             LOG.info("removing a VIP left on this host: this member is not primary yet");
             vip.remove();
@@ -124,6 +132,11 @@ final class Agent implements AutoCloseable {
         guardTimer.shutdownNow();
         background.shutdownNow();
         vip.remove();
+        if (gate != null) {
+            // Commits now wait until the stop ends them with an error, and the gate cannot hold up the
+            // fast stop's shutdown checkpoint (its walsender waits for a connected standby's confirmation).
+            gate.close();
+        }
         LOG.info("shutting down: stopping PostgreSQL (fast)");
         try {
             pg.stop(StopMode.FAST);
@@ -181,7 +194,8 @@ final class Agent implements AutoCloseable {
                 .toolTimeout(Duration.ofMinutes(30))
                 // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
                 .immediateStopGrace(c.raft().fenceBudget().dividedBy(2))
-                .postBootstrap(c.bootstrap() == null ? List.of() : c.bootstrap().postBootstrap());
+                .postBootstrap(c.bootstrap() == null ? List.of() : c.bootstrap().postBootstrap())
+                .leaseGate(p.leaseGate());
         if (p.pgpass() != null) {
             b.passfile(p.pgpass());
         }

@@ -24,6 +24,8 @@ import java.util.function.BooleanSupplier;
  */
 final class LocalAgentCluster implements AutoCloseable {
     static final String PASSWORD = "it-secret-1";
+    /** postgresql.lease_gate of every member; {@code -Dit.lease_gate=false} shows what the gate prevents. */
+    static final boolean LEASE_GATE = Boolean.parseBoolean(System.getProperty("it.lease_gate", "true"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     record Member(String name, int pgPort, int restPort, int raftPort, Path dir) {
@@ -85,8 +87,9 @@ final class LocalAgentCluster implements AutoCloseable {
                   authentication:
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
+                  lease_gate: %s
                 """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
-                m.dataDir(), PASSWORD, PASSWORD);
+                m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
     }
 
     void start(Member m) throws IOException {
@@ -107,6 +110,22 @@ final class LocalAgentCluster implements AutoCloseable {
             waitFor(p);
         }
         postmaster(m).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGKILL of the agent alone: its PostgreSQL keeps running, orphaned. */
+    void killAgent(Member m) {
+        Process p = processes[members.indexOf(m)];
+        p.destroyForcibly();
+        waitFor(p);
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the agent's process: STOP freezes it as a stopped VM would. */
+    void signalAgent(Member m, String signal) throws IOException, InterruptedException {
+        long pid = processes[members.indexOf(m)].pid();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " failed");
+        }
     }
 
     /** SIGTERM: the agent stops PostgreSQL and leaves the group cleanly. */

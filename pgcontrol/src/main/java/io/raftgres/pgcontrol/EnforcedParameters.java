@@ -14,6 +14,8 @@ import java.util.Set;
  *   <li>Floors: max_wal_senders and max_replication_slots are at least 10.</li>
  *   <li>wal_level is replica unless logical is configured; minimal is rejected.</li>
  *   <li>Defaults a configuration may change: wal_keep_size 128MB, hot_standby_feedback on.</li>
+ *   <li>With the lease gate: synchronous_standby_names names the gate ({@link #gateStandbyNames}), on
+ *       replicas too, where PostgreSQL ignores it until a promotion, when it must already be in place.</li>
  * </ul>
  */
 final class EnforcedParameters {
@@ -50,6 +52,24 @@ final class EnforcedParameters {
         }
     }
 
+    /** Refuses parameters the lease gate cannot work with: see {@link LeaseGate#conflict}. */
+    static void validateForGate(Map<String, String> parameters) {
+        LeaseGate.conflict(parameters).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
+    }
+
+    /**
+     * synchronous_standby_names with the lease gate in asynchronous mode: the gate alone, so every commit
+     * (at the configured synchronous_commit) waits until the gate acknowledged it under a valid lease.
+     * Hook for the synchronous modes: a synchronous replica must be added as {@code FIRST 2 (gate, rX)}
+     * with exactly the required names listed. {@code FIRST 2 (gate, r2, r3)} would not do: while the gate
+     * is disconnected (its agent died) PostgreSQL would pick r2 and r3 and acknowledge without it.
+     */
+    static String gateStandbyNames() {
+        return "FIRST 1 (" + LeaseGate.APPLICATION_NAME + ")";
+    }
+
     /** The settings for postgresql.conf in render order: enforced first, then the configured rest. */
     static Map<String, String> merge(PgControlConfig config) {
         Map<String, String> configured = config.parameters();
@@ -68,6 +88,9 @@ final class EnforcedParameters {
         // A replica whose upstream died retries every wal_retrieve_retry_interval (5 s by default);
         // after a failover it should reach the new primary within a cycle, not five seconds.
         out.put("wal_retrieve_retry_interval", configured.getOrDefault("wal_retrieve_retry_interval", "500ms"));
+        if (config.leaseGate()) {
+            out.put("synchronous_standby_names", gateStandbyNames());
+        }
         configured.forEach((name, value) -> {
             if (!OWNED.contains(name) && !out.containsKey(name)) {
                 out.put(name, value);

@@ -46,6 +46,9 @@ import java.util.TreeMap;
  * @param postBootstrap command run once after initdb on the bootstrapping member, with the superuser's
  *                    connection URL as its last argument and {@code PGPASSFILE} set (Patroni's
  *                    {@code bootstrap.post_bootstrap}); empty for none. Its failure fails the bootstrap.
+ * @param leaseGate   whether the agent's {@link LeaseGate} is this server's synchronous standby: renders
+ *                    {@code synchronous_standby_names} itself (see {@link EnforcedParameters#gateStandbyNames}),
+ *                    so a configured one is refused, as is a {@code synchronous_commit} that waits for no standby
  */
 public record PgControlConfig(String memberName, String scope, Path dataDir, Path binDir, Path runDir,
                               String listenHost, int port, String connectHost, int connectPort,
@@ -53,7 +56,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
                               String osUser, Map<String, String> parameters, List<String> pgHba,
                               List<String> initdbOptions, boolean removeDataDirectoryOnRewindFailure,
                               Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace,
-                              Path passfile, List<String> postBootstrap) {
+                              Path passfile, List<String> postBootstrap, boolean leaseGate) {
 
     public PgControlConfig {
         requireText(memberName, "memberName");
@@ -88,6 +91,9 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         }
         postBootstrap = List.copyOf(Objects.requireNonNull(postBootstrap, "postBootstrap"));
         EnforcedParameters.validate(parameters);
+        if (leaseGate) {
+            EnforcedParameters.validateForGate(parameters);
+        }
     }
 
     /** Whether pg_rewind logs in with its own role rather than the superuser. */
@@ -171,7 +177,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
      * Fills in defaults: binDir discovered ({@link PgBinaries#discover()}), runDir = sibling
      * {@code <dataDir>.run}, listen 127.0.0.1:5432, connect address = listen address, osUser
      * {@code postgres}, pg_ctl timeout 60 s, tool timeout 1 h, immediate stop grace 250 ms (half the
-     * default fence budget), pg_hba from {@link #defaultPgHba}.
+     * default fence budget), pg_hba from {@link #defaultPgHba}, no lease gate.
      * Not thread-safe; used once at startup.
      */
     public static final class Builder {
@@ -198,6 +204,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         private Duration pgCtlTimeout = Duration.ofSeconds(60);
         private Duration toolTimeout = Duration.ofHours(1);
         private Duration immediateStopGrace = Duration.ofMillis(250);
+        private boolean leaseGate;
 
         private Builder(String memberName, String scope, Path dataDir) {
             this.memberName = memberName;
@@ -227,6 +234,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         public Builder immediateStopGrace(Duration value) { immediateStopGrace = value; return this; }
         public Builder passfile(Path value) { passfile = value; return this; }
         public Builder postBootstrap(List<String> value) { postBootstrap = value; return this; }
+        public Builder leaseGate(boolean value) { leaseGate = value; return this; }
 
         public PgControlConfig build() {
             Objects.requireNonNull(dataDir, "dataDir");
@@ -241,7 +249,8 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
             return new PgControlConfig(memberName, scope, dataDir, bin, run, listenHost, port, cHost, cPort,
                     superuser, replication, rewind, osUser, parameters, hba, initdbOptions,
                     removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace,
-                    passfile != null ? passfile : run.resolve(ConfigFiles.PASSFILE), postBootstrap);
+                    passfile != null ? passfile : run.resolve(ConfigFiles.PASSFILE), postBootstrap,
+                    leaseGate);
         }
     }
 }

@@ -65,6 +65,13 @@ final class PgFixture implements AutoCloseable {
         return control;
     }
 
+    /** A control for member {@code name} whose PostgreSQL waits for the {@link LeaseGate}; stopped at {@link #close()}. */
+    PgCtlPostgresControl gatedMember(String name) {
+        PgCtlPostgresControl control = new PgCtlPostgresControl(builder(name, freePort()).leaseGate(true).build());
+        members.add(control);
+        return control;
+    }
+
     PgControlConfig config(String name, int port) {
         return builder(name, port).build();
     }

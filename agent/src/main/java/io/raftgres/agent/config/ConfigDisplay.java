@@ -82,6 +82,7 @@ final class ConfigDisplay {
         }
         m.put("remove_data_directory_on_rewind_failure", p.removeDataDirectoryOnRewindFailure());
         m.put("remove_data_directory_on_diverged_timelines", p.removeDataDirectoryOnDivergedTimelines());
+        m.put("lease_gate", p.leaseGate());
         return m;
     }
 

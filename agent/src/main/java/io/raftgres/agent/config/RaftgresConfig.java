@@ -1,6 +1,7 @@
 package io.raftgres.agent.config;
 
 import io.raftgres.core.model.MemberTags;
+import io.raftgres.pgcontrol.LeaseGate;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -79,6 +80,10 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
         LogSettings log = root.section("log").map(LogSettings::read).orElse(LogSettings.DEFAULT);
         if (restapi != null && raft != null && postgresql != null) {
             checkAcrossSections(root, restapi, raft, postgresql);
+        }
+        if (postgresql != null && postgresql.leaseGate() && bootstrap != null) {
+            LeaseGate.conflict(bootstrap.dcs().parameters()).ifPresent(why -> root.problems().add(
+                    "postgresql.lease_gate", why + " (bootstrap.dcs.postgresql.parameters)"));
         }
         if (vip != null && raft != null) {
             TimingRule.checkVipLifetime(root.problems(), raft, vip.lifetime());
