@@ -1,5 +1,14 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ActionExecutor;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.HaLoop;
+import io.raftgres.ha.Clock;
+import io.raftgres.ha.Scheduler;
+import io.raftgres.ha.LeaseGuard;
+import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberPublisher;
 import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
@@ -42,7 +51,7 @@ final class Agent implements AutoCloseable {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final HaLoop loop;
-    private final Thread loopThread;
+    private final ScheduledExecutorService loopThread;
     private final ScheduledExecutorService guardTimer;
     private final ExecutorService background;
     private final RestServer rest;
@@ -61,16 +70,20 @@ final class Agent implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
-                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
+                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
+                Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
                 Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
+                new MemberPublisher(me, store, watchdogFailed, Clock.SYSTEM), tracker, Clock.SYSTEM,
+                Scheduler.of(loopThread));
         loopRef[0] = loop;
         store.addListener(loop::wake);
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
+                Clock.SYSTEM);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
@@ -81,8 +94,7 @@ final class Agent implements AutoCloseable {
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
-        this.loopThread = new Thread(loop, "raftgres-ha-loop");
-        loopThread.start();
+        loop.start();
         LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
                 config.raft().selfAddr());
     }
@@ -95,8 +107,7 @@ final class Agent implements AutoCloseable {
 
     /** Waits until the HA loop stops on its own (a fatal condition) or the thread is interrupted. */
     String awaitFatal() throws InterruptedException {
-        loopThread.join();
-        return loop.fatalReason();
+        return loop.awaitStopped();
     }
 
     @Override
@@ -104,6 +115,7 @@ final class Agent implements AutoCloseable {
         // Each step is logged: a shutdown that hangs must say where.
         LOG.info("[{}] shutting down: stopping the HA loop and the lease guard", config.name());
         loop.stop();
+        loopThread.shutdown();
         guardTimer.shutdownNow();
         background.shutdownNow();
         vip.remove();

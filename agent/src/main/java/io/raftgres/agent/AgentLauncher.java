@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ActionExecutor;
 import io.raftgres.agent.config.ConfigException;
 import io.raftgres.agent.config.ConfigLoader;
 import io.raftgres.agent.config.RaftgresConfig;

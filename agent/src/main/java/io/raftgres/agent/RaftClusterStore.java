@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ClusterStore;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.RaftSettings;
 import io.raftgres.agent.config.RaftgresConfig;

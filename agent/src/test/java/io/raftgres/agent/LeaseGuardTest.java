@@ -1,5 +1,9 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.Clock;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.LeaseGuard;
+import io.raftgres.ha.LocalTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +40,7 @@ class LeaseGuardTest {
     private final FakeWatchdog watchdog = new FakeWatchdog(() -> 0L);
     private final LocalTracker tracker = new LocalTracker();
     private final LeaseGuard guard = new LeaseGuard("n1", store, new RecordingPostgres(), new RecordingVip(),
-            watchdog, tracker, () -> false);
+            watchdog, tracker, () -> false, Clock.SYSTEM);
 
     @Test
     void whileTheLeaseHoldsItRenewsTheVipAndFeedsTheWatchdogOnly() {

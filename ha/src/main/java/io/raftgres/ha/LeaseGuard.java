@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.PostgresControl;
@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * minimum election timeout) is derived in the raft module's {@code RaftLease}.
  * Runs on its own scheduled thread; {@link #check} never throws.
  */
-final class LeaseGuard {
+public final class LeaseGuard {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseGuard.class);
 
     private final String member;
@@ -32,9 +32,10 @@ final class LeaseGuard {
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
     private final BooleanSupplier paused;
+    private final Clock clock;
 
-    LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip, WatchdogControl watchdog,
-               LocalTracker tracker, BooleanSupplier paused) {
+    public LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip,
+                      WatchdogControl watchdog, LocalTracker tracker, BooleanSupplier paused, Clock clock) {
         this.member = member;
         this.store = store;
         this.pg = pg;
@@ -42,9 +43,10 @@ final class LeaseGuard {
         this.watchdog = watchdog;
         this.tracker = tracker;
         this.paused = paused;
+        this.clock = clock;
     }
 
-    void check() {
+    public void check() {
         try {
             RaftView view = store.view();
             boolean valid = view.isLeaderWithLease() && holdsLeaderKey();
@@ -73,12 +75,12 @@ final class LeaseGuard {
     }
 
     private void fence(RaftView view) {
-        long start = System.nanoTime();
+        long start = clock.monotonicMillis();
         vip.remove();
         pg.stop(StopMode.IMMEDIATE);
         tracker.fenced();
         watchdog.disarm();
         LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
-                view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
+                view.term(), view.role().name().toLowerCase(), clock.monotonicMillis() - start);
     }
 }
