@@ -85,7 +85,7 @@ final class Agent implements AutoCloseable {
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
                 Clock.SYSTEM);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
-        long every = config.raft().leaseCheckInterval().toMillis();
+        long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         if (vip.isPresent()) {
             LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
@@ -174,7 +174,7 @@ final class Agent implements AutoCloseable {
                 .pgCtlTimeout(Duration.ofSeconds(60))
                 .toolTimeout(Duration.ofMinutes(30))
                 // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
-                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2));
+                .immediateStopGrace(c.raft().safety().fenceBudget().dividedBy(2));
         if (!hba.isEmpty()) {
             b.pgHba(hba);
         }

@@ -1,5 +1,7 @@
 package io.raftgres.raft;
 
+import io.raftgres.core.timing.SafetyTiming;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,13 +33,13 @@ import org.slf4j.LoggerFactory;
  * on, grants a pre-vote to anyone before {@code s + ET_min} (a voter refuses pre-votes while
  * it heard from its leader within ET_min). Any new leader needs a majority, which includes at
  * least one of those members, so no other leader can exist before {@code s + ET_min}. Our
- * lease ends at {@code s + L}. The agent checks the lease every {@link #CHECK_INTERVAL} and
- * then fences (VIP off, PostgreSQL stopped immediately) within {@link #FENCE_BUDGET}, so the
+ * lease ends at {@code s + L}. The agent checks the lease every {@code lease_check_interval} and
+ * then fences (VIP off, PostgreSQL stopped immediately) within {@code fence_budget}, so the
  * old primary stops accepting writes by {@code s + L + check + fence} at the latest. Clock
- * rates differ between hosts: with a rate error of at most {@link #DRIFT_PERCENT}% the
- * followers' ET_min may look shorter by {@code drift = ET_min × 1%} on the leader's clock.
- * Hence the rule, enforced by {@link RaftNodeConfig}:
- * {@code L + check + fence + drift < ET_min}; with the defaults
+ * rates differ between hosts: with a rate error of at most {@link SafetyTiming#DRIFT_PERCENT}%
+ * the followers' ET_min may look shorter by {@code drift = ET_min × 1%} on the leader's clock.
+ * Hence the rule, {@link SafetyTiming}'s and enforced by {@link RaftNodeConfig} with the
+ * configured values: {@code L + check + fence + drift < ET_min}; with the defaults
  * {@code 1000 + 100 + 500 + 20 = 1620 < 2000 ms}. Wall-clock jumps do not matter: only
  * {@code System.nanoTime()} is used.
  *
@@ -67,12 +69,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftLease {
 
-    /** How often the agent checks the lease (part of the safety rule). */
-    public static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
-    /** How long the agent may take to fence after it sees the lease lapse (part of the safety rule). */
-    public static final Duration FENCE_BUDGET = Duration.ofMillis(500);
-    /** Assumed bound on the clock-rate difference between two hosts, in percent. */
-    public static final int DRIFT_PERCENT = 1;
     /** Heartbeats allowed in flight at once: a stuck commit must not pile up entries. */
     static final int MAX_IN_FLIGHT = 4;
 
@@ -99,7 +95,7 @@ public final class RaftLease {
 
     private final long heartbeatNanos;
     private final long leaseNanos;
-    private final Duration electionTimeoutMin;
+    private final SafetyTiming timing;
     private final LeaderStatus status;
     private final HeartbeatCommitter committer;
     private final LongSupplier nanoTime;
@@ -110,7 +106,7 @@ public final class RaftLease {
     private ScheduledExecutorService scheduler;
 
     /**
-     * @param config    supplies H, L and ET_min (already checked against the safety rule)
+     * @param config    supplies the {@link SafetyTiming} (already checked against the safety rule)
      * @param status    the local server's leadership
      * @param committer commits heartbeats through the local server
      * @param nanoTime  the monotonic clock ({@code System::nanoTime} in production)
@@ -119,16 +115,10 @@ public final class RaftLease {
                      LongSupplier nanoTime) {
         this.heartbeatNanos = config.heartbeatInterval().toNanos();
         this.leaseNanos = config.leaseDuration().toNanos();
-        this.electionTimeoutMin = config.electionTimeoutMin();
+        this.timing = config.timing();
         this.status = status;
         this.committer = committer;
         this.nanoTime = nanoTime;
-    }
-
-    /** Sum of the lease and the agent's budgets, which must stay below {@code electionTimeoutMin}. */
-    static long safetyBudgetMillis(Duration lease, Duration electionTimeoutMin) {
-        return lease.toMillis() + CHECK_INTERVAL.toMillis() + FENCE_BUDGET.toMillis()
-                + electionTimeoutMin.toMillis() * DRIFT_PERCENT / 100;
     }
 
     /**
@@ -136,7 +126,7 @@ public final class RaftLease {
      * lease acknowledged before its election has ended and the old primary has fenced by then.
      */
     public Duration takeoverDelay() {
-        return Duration.ofMillis(safetyBudgetMillis(Duration.ofNanos(leaseNanos), electionTimeoutMin));
+        return timing.takeoverDelay();
     }
 
     /** Starts sending heartbeats every H on {@code scheduler}. */

@@ -73,6 +73,8 @@ public final class SimAgent {
 
     boolean alive;
     long epoch;
+    /** Test switch: fence as the agent did before issue 9 item 8 (stop only after the VIP is gone). */
+    boolean fenceWaitsForVip;
     Activity activity = Activity.NONE;
     Activity failedActivity = Activity.NONE;
     String lastFailure;
@@ -120,7 +122,7 @@ public final class SimAgent {
         epoch++;
         vip.remove(); // a VIP left on this host: not primary yet
         scheduleCycle(delayMillis);
-        scheduleLeaseCheck(delayMillis + random.nextLong(timing.leaseCheckMillis()));
+        scheduleLeaseCheck(delayMillis + random.nextLong(raft.timing.leaseCheckMillis()));
     }
 
     /** The host dies: agent, PostgreSQL (killed, data kept) and the VIP with it. */
@@ -318,25 +320,54 @@ public final class SimAgent {
                 fence("lease guard: not the leader with a valid lease holding the leader key (term "
                         + raft.term(name) + ")");
             }
-            scheduleLeaseCheck(Math.round(timing.leaseCheckMillis() / raft.clockRate(name)));
+            scheduleLeaseCheck(Math.round(raft.timing.leaseCheckMillis() / raft.clockRate(name)));
         });
     }
 
-    /** VIP off first, then stop -m immediate; PostgreSQL is writable until the stop completes. */
+    /**
+     * VIP removal and stop -m immediate start together, as the agent's fence runs them; the
+     * removal is bounded by the fence budget, the stop by the escalation to SIGKILL. PostgreSQL
+     * is writable until the stop completes. With {@link #fenceWaitsForVip} (the agent before
+     * issue 9 item 8) the stop starts only once the VIP is gone.
+     */
     private void fence(String why) {
         milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.FENCE_STARTED, why));
-        removeVip();
-        stopPostgres(StopMode.IMMEDIATE, () -> {
+        Runnable stop = () -> stopPostgres(StopMode.IMMEDIATE, () -> {
             mayBeWritable = false;
             watchdog.disarm();
         });
+        if (fenceWaitsForVip) {
+            removeVip(timing.vipRemoveMaxMillis(), stop);
+        } else {
+            removeVip(raft.timing.fenceBudgetMillis(), () -> { });
+            stop.run();
+        }
     }
 
     void removeVip() {
-        if (vip.isPresent()) {
-            vip.remove();
-            milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.VIP_REMOVED, ""));
+        removeVip(timing.vipRemoveMaxMillis(), () -> { });
+    }
+
+    /**
+     * Removes the VIP; it stays on this host until the removal ends, at most {@code boundMillis}
+     * later. Most removals take up to {@link AgentTiming#vipRemoveTypicalMillis()}; one in ten waits
+     * for an add or renewal in flight ({@code ip} holding the VIP lock), up to
+     * {@link AgentTiming#vipRemoveMaxMillis()}.
+     */
+    private void removeVip(long boundMillis, Runnable then) {
+        if (!vip.isPresent()) {
+            then.run();
+            return;
         }
+        long slowest = random.nextInt(10) == 0 ? timing.vipRemoveMaxMillis() : timing.vipRemoveTypicalMillis();
+        long duration = Math.min(boundMillis, random.nextLong(slowest + 1));
+        scheduler.schedule(duration, new RaftNode.Note(name, "VIP removal completes"), () -> {
+            if (vip.isPresent()) {
+                vip.remove();
+                milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.VIP_REMOVED, ""));
+            }
+            then.run();
+        });
     }
 
     /** Stops PostgreSQL (joining a stop already under way); {@code then} runs once it is down. */
@@ -358,7 +389,8 @@ public final class SimAgent {
         }
         stopWaiters = new ArrayList<>(List.of(then));
         long duration = mode == StopMode.IMMEDIATE
-                ? random.nextLong(timing.fenceMinMillis(), timing.fenceMaxMillis() + 1) : timing.stopFastMillis();
+                ? random.nextLong(timing.fenceMinMillis(), raft.timing.fenceBudgetMillis() + 1)
+                : timing.stopFastMillis();
         long myEpoch = epoch;
         scheduler.schedule(duration, new RaftNode.Note(name, "stop " + mode + " completes"), () -> {
             if (myEpoch != epoch) {

@@ -74,18 +74,19 @@ public record SimulationOptions(long seed, RaftTiming raft, AgentTiming agent, S
                 takeoverDelay(RaftTiming.DEFAULT), 0.005, 3_000 + r.nextLong(12_000), faultMillis, calmMillis);
     }
 
-    /**
-     * The raft module's {@code RaftLease.takeoverDelay()}: lease + check interval + fence budget +
-     * 1 % of ET_min for drift (1620 ms with the defaults).
-     */
+    /** {@code SafetyTiming.takeoverDelay()}, as the agent passes it to the decider (1620 ms with the defaults). */
     public static long takeoverDelay(RaftTiming timing) {
-        AgentTiming agent = AgentTiming.DEFAULT;
-        return timing.leaseMillis() + agent.leaseCheckMillis() + agent.fenceMaxMillis()
-                + timing.electionTimeoutMin() / 100;
+        return timing.safety().takeoverDelay().toMillis();
     }
 
     public SimulationOptions withRaft(RaftTiming timing) {
         return new SimulationOptions(seed, timing, agent, delays, bootstrapMembers, dynamicConfig,
+                removeDataOnRewindFailure, removeDataOnDivergedTimelines, freshnessWaitMillis, takeoverDelayMillis,
+                maxClockRateError, faultStartMillis, faultMillis, calmMillis);
+    }
+
+    public SimulationOptions withAgent(AgentTiming timing) {
+        return new SimulationOptions(seed, raft, timing, delays, bootstrapMembers, dynamicConfig,
                 removeDataOnRewindFailure, removeDataOnDivergedTimelines, freshnessWaitMillis, takeoverDelayMillis,
                 maxClockRateError, faultStartMillis, faultMillis, calmMillis);
     }

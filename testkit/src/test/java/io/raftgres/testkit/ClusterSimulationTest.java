@@ -113,6 +113,45 @@ class ClusterSimulationTest {
         assertTrue(violation.getMessage().contains("-Dsim.seed=5"), violation.getMessage());
     }
 
+    /**
+     * Negative control for issue 9 item 8: every VIP removal here may be slow (up to 2000 ms, as when
+     * it waits for an add or renewal holding the VIP lock, then for {@code ip}). When the fence
+     * stops PostgreSQL only after the VIP is gone (the agent before item 8), the isolated primary
+     * stays writable past check interval + fence budget and
+     * {@link Invariants.Rule#FENCED_WITHIN_BUDGET} fails; with the stop and the bounded removal
+     * started together (the agent now) the same run keeps it.
+     */
+    @Test
+    void detectsAFenceThatWaitsForTheVip() {
+        long seed = 1;
+        while (seed <= 20 && !isolatedPrimaryBreaksTheFenceBudget(seed, true)) {
+            seed++;
+        }
+        assertTrue(seed <= 20, "the late fence went unnoticed on seeds 1..20");
+        assertTrue(!isolatedPrimaryBreaksTheFenceBudget(seed, false), "the concurrent fence broke the budget");
+    }
+
+    private static boolean isolatedPrimaryBreaksTheFenceBudget(long seed, boolean fenceWaitsForVip) {
+        AgentTiming d = AgentTiming.DEFAULT;
+        AgentTiming slowVip = new AgentTiming(d.loopWaitMillis(), d.minRecheckMillis(), d.commandTimeoutMillis(),
+                d.initdbMillis(), d.startMillis(), d.promoteMillis(), d.stopFastMillis(), d.fenceMinMillis(),
+                d.cloneMillis(), d.rewindMillis(), d.removeDataMillis(), 2000, 2000);
+        ClusterSimulation sim = new ClusterSimulation(SimulationOptions.defaults(seed).withAgent(slowVip));
+        if (fenceWaitsForVip) {
+            sim.fenceWaitingForTheVip();
+        }
+        sim.start();
+        assertTrue(sim.awaitCondition(() -> sim.checkLiveness().isHealthy(), 20_000), sim::describe);
+        sim.isolate(sim.writablePrimary());
+        try {
+            sim.runFor(15_000);
+            return false;
+        } catch (InvariantViolation v) {
+            assertEquals(Invariants.Rule.FENCED_WITHIN_BUDGET, v.rule(), v.getMessage());
+            return true;
+        }
+    }
+
     /** What a batch of seeds did. */
     private record Summary(int seeds, List<ClusterSimulation.Result> results, List<InvariantViolation> violations,
                            Map<Invariants.Rule, Long> checks, long events, long wallMillis) {

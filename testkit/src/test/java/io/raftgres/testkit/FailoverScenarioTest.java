@@ -33,7 +33,7 @@ class FailoverScenarioTest {
         Milestone promoted = first(sim, Milestone.Kind.PROMOTED, sim.writablePrimary(), isolatedAt);
         assertNotNull(stopped, "the isolated primary was never stopped\n" + sim.describe());
         assertTrue(stopped.atMillis() < promoted.atMillis(), "fenced at " + stopped + " but promoted at " + promoted);
-        assertTrue(stopped.atMillis() - isolatedAt <= 1_000 + sim.options().agent().fenceBudgetMillis() + 10,
+        assertTrue(stopped.atMillis() - isolatedAt <= 1_000 + sim.options().raft().leaseCheckMillis() + sim.options().raft().fenceBudgetMillis() + 10,
                 "fence took " + (stopped.atMillis() - isolatedAt) + " ms after the isolation");
     }
 
