@@ -54,6 +54,7 @@ final class Agent implements AutoCloseable {
     private final ScheduledExecutorService loopThread;
     private final ScheduledExecutorService guardTimer;
     private final ExecutorService background;
+    private final ExecutorService fenceVip;
     private final RestServer rest;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
@@ -82,8 +83,9 @@ final class Agent implements AutoCloseable {
                 Scheduler.of(loopThread));
         loopRef[0] = loop;
         store.addListener(loop::wake);
+        this.fenceVip = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-fence-vip"));
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
-                Clock.SYSTEM);
+                Clock.SYSTEM, fenceVip, config.raft().safety());
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
@@ -118,6 +120,7 @@ final class Agent implements AutoCloseable {
         loopThread.shutdown();
         guardTimer.shutdownNow();
         background.shutdownNow();
+        fenceVip.shutdown();
         vip.remove();
         LOG.info("[{}] shutting down: stopping PostgreSQL (fast)", config.name());
         try {

@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.core.timing.SafetyTiming;
 import io.raftgres.ha.Clock;
 import io.raftgres.ha.ClusterStore;
 import io.raftgres.ha.LeaseGuard;
@@ -40,7 +41,7 @@ class LeaseGuardTest {
     private final FakeWatchdog watchdog = new FakeWatchdog(() -> 0L);
     private final LocalTracker tracker = new LocalTracker();
     private final LeaseGuard guard = new LeaseGuard("n1", store, new RecordingPostgres(), new RecordingVip(),
-            watchdog, tracker, () -> false, Clock.SYSTEM);
+            watchdog, tracker, () -> false, Clock.SYSTEM, Runnable::run, SafetyTiming.DEFAULT);
 
     @Test
     void whileTheLeaseHoldsItRenewsTheVipAndFeedsTheWatchdogOnly() {
@@ -87,6 +88,45 @@ class LeaseGuardTest {
         assertFalse(tracker.mayBeWritable());
     }
 
+    /**
+     * Issue 9 item 8: a VIP removal stuck behind an add or renewal (here: blocked until the test
+     * lets it go) must not delay the stop, and the fence returns within the fence budget. Shown
+     * to fail with the removal run inline before the stop (the old fence): the check then hangs
+     * until the removal ends and the stop comes after it.
+     */
+    @Test
+    void aStuckVipRemovalDelaysNeitherTheStopNorTheFenceBeyondItsBudget() throws Exception {
+        store.view = view(RaftRole.LEADER, false);
+        tracker.markMayBeWritable(true);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        VipControl stuck = new RecordingVip() {
+            @Override public boolean remove() {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                events.add("vip.remove (ended)");
+                return true;
+            }
+        };
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            LeaseGuard bounded = new LeaseGuard("n1", store, new RecordingPostgres(), stuck, watchdog, tracker,
+                    () -> false, Clock.SYSTEM, executor, SafetyTiming.DEFAULT);
+            long start = System.nanoTime();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2), bounded::check);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(List.of("pg.stop IMMEDIATE"), events, "stopped while the removal was stuck");
+            assertFalse(tracker.mayBeWritable());
+            assertTrue(tookMillis < SafetyTiming.DEFAULT.fenceBudget().toMillis() + 200, "fence took " + tookMillis);
+        } finally {
+            release.countDown();
+            executor.shutdown();
+        }
+    }
+
     @Test
     void aValidLeaseWithoutTheLeaderKeyIsNoLease() {
         store.view = view(RaftRole.LEADER, true);
@@ -111,7 +151,7 @@ class LeaseGuardTest {
         return new RaftView(3, role, role == RaftRole.LEADER ? "n1" : "n2", true, leaseValid, 0, true);
     }
 
-    private final class RecordingVip implements VipControl {
+    private class RecordingVip implements VipControl {
         @Override public boolean isPresent() { return false; }
         @Override public boolean add() { events.add("vip.add"); return true; }
         @Override public boolean remove() { events.add("vip.remove"); return true; }

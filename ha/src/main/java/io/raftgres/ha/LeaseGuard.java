@@ -5,21 +5,31 @@ import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.core.timing.SafetyTiming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
  * The fast fencing path, independent of the HA loop (which may be busy or slow): every
  * {@code lease_check_interval} it checks the lease and, when PostgreSQL may be writable here
  * but this member is no longer the leader with a valid lease, removes the VIP and stops
- * PostgreSQL immediately. While the lease is valid it feeds the watchdog and renews the VIP's
+ * PostgreSQL immediately, the two at once: the removal runs on its own executor and may wait
+ * for an add or renewal holding the VIP lock and then for {@code ip} (up to
+ * {@code command_timeout_ms}, 2 s), so the stop, which ends writes, never waits for it. The
+ * stop is bounded by its escalation to SIGKILL (half the fence budget); the guard then waits for
+ * the removal only for what is left of the fence budget, so the whole fence stays within it. While the lease is valid it feeds the watchdog and renews the VIP's
  * kernel lifetime; when it is not, it does neither, so a frozen agent is reset by the watchdog
  * and loses the VIP by kernel expiry rather than being trusted.
  *
- * <p>The timing rule this guard is part of (lease + check interval + fence time + drift &lt;
- * minimum election timeout) is derived in the raft module's {@code RaftLease}.
+ * <p>The timing rule this guard is part of (lease + check interval + fence budget + drift &lt;
+ * minimum election timeout) is {@link SafetyTiming}'s; the guard takes its fence budget from it.
  * Runs on its own scheduled thread; {@link #check} never throws.
  */
 public final class LeaseGuard {
@@ -33,9 +43,16 @@ public final class LeaseGuard {
     private final LocalTracker tracker;
     private final BooleanSupplier paused;
     private final Clock clock;
+    private final Executor vipRemoval;
+    private final SafetyTiming timing;
 
+    /**
+     * @param vipRemoval runs the fence's VIP removal beside the stop (its own thread in the agent)
+     * @param timing     supplies the fence budget
+     */
     public LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip,
-                      WatchdogControl watchdog, LocalTracker tracker, BooleanSupplier paused, Clock clock) {
+                      WatchdogControl watchdog, LocalTracker tracker, BooleanSupplier paused, Clock clock,
+                      Executor vipRemoval, SafetyTiming timing) {
         this.member = member;
         this.store = store;
         this.pg = pg;
@@ -44,6 +61,8 @@ public final class LeaseGuard {
         this.tracker = tracker;
         this.paused = paused;
         this.clock = clock;
+        this.vipRemoval = vipRemoval;
+        this.timing = timing;
     }
 
     public void check() {
@@ -76,11 +95,24 @@ public final class LeaseGuard {
 
     private void fence(RaftView view) {
         long start = clock.monotonicMillis();
-        vip.remove();
+        CompletableFuture<Boolean> vipGone = CompletableFuture.supplyAsync(vip::remove, vipRemoval);
         pg.stop(StopMode.IMMEDIATE);
         tracker.fenced();
         watchdog.disarm();
-        LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
-                view.term(), view.role().name().toLowerCase(), clock.monotonicMillis() - start);
+        long stopped = clock.monotonicMillis() - start;
+        long left = timing.fenceBudget().toMillis() - stopped;
+        String vipOutcome;
+        try {
+            vipOutcome = vipGone.get(Math.max(0, left), TimeUnit.MILLISECONDS) ? "VIP removed" : "VIP removal failed";
+        } catch (TimeoutException e) {
+            vipOutcome = "VIP removal still running at the end of the fence budget";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vipOutcome = "VIP removal not awaited (interrupted)";
+        } catch (ExecutionException e) {
+            vipOutcome = "VIP removal failed: " + ActionExecutor.rootMessage(e);
+        }
+        LOG.warn("[{} term={}] fenced: lease lost ({}); PostgreSQL stopped in {} ms; {} after {} ms", member,
+                view.term(), view.role().name().toLowerCase(), stopped, vipOutcome, clock.monotonicMillis() - start);
     }
 }

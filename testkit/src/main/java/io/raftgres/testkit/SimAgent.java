@@ -325,9 +325,9 @@ public final class SimAgent {
     }
 
     /**
-     * VIP removal and stop -m immediate start together, as the agent's fence runs them; the
-     * removal is bounded by the fence budget, the stop by the escalation to SIGKILL. PostgreSQL
-     * is writable until the stop completes. With {@link #fenceWaitsForVip} (the agent before
+     * VIP removal and stop -m immediate start together, as the agent's fence runs them (the
+     * removal on its own thread, so it may outlast the fence); the stop is bounded by the fence
+     * budget (the escalation to SIGKILL). PostgreSQL is writable until the stop completes. With {@link #fenceWaitsForVip} (the agent before
      * issue 9 item 8) the stop starts only once the VIP is gone.
      */
     private void fence(String why) {
@@ -339,7 +339,7 @@ public final class SimAgent {
         if (fenceWaitsForVip) {
             removeVip(timing.vipRemoveMaxMillis(), stop);
         } else {
-            removeVip(raft.timing.fenceBudgetMillis(), () -> { });
+            removeVip();
             stop.run();
         }
     }
