@@ -3,7 +3,6 @@ package io.raftgres.testkit;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaDecider;
-import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.DynamicConfig;
@@ -11,6 +10,9 @@ import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.StopMode;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberPublisher;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,18 +71,17 @@ public final class SimAgent {
     final Consumer<Milestone> milestones;
     private final HaDecider decider;
     private final SimActionExecutor executor;
-    private final SimMemberPublisher publisher;
+    private final SimClusterStore store;
+    private final SimClock clock;
+    private final AgentIdentity identity;
+    /** The agent's own tracker and publisher; a restart (a new process) gets new ones. */
+    LocalTracker tracker = new LocalTracker();
+    private MemberPublisher publisher;
 
     boolean alive;
     long epoch;
     /** Test switch: fence as the agent did before issue 9 item 8 (stop only after the VIP is gone). */
     boolean fenceWaitsForVip;
-    Activity activity = Activity.NONE;
-    Activity failedActivity = Activity.NONE;
-    String lastFailure;
-    boolean mayBeWritable;
-    long backgroundToken;
-    private long downSinceMillis = -1;
     private List<Runnable> stopWaiters;
 
     private boolean cycleRunning;
@@ -113,7 +114,11 @@ public final class SimAgent {
         this.watchdog = new FakeWatchdog(scheduler.clock());
         this.decider = new HaDecider(config);
         this.executor = new SimActionExecutor(this);
-        this.publisher = new SimMemberPublisher(this);
+        this.store = new SimClusterStore(name, raft, scheduler);
+        this.clock = new SimClock(scheduler.clock());
+        this.identity = new AgentIdentity("sim", name, "http://" + name + ":8008", name + ":5010", name, 5432,
+                config.tags(), bootstrapConfig, "sim");
+        this.publisher = new MemberPublisher(identity, store, config.watchdogFailed(), clock);
     }
 
     /** Starts the loop and the lease guard after {@code delayMillis}. */
@@ -138,7 +143,6 @@ public final class SimAgent {
         nextCycle = null;
         cycleRunning = false;
         stopWaiters = null;
-        activity = Activity.NONE;
     }
 
     /**
@@ -154,7 +158,6 @@ public final class SimAgent {
         nextCycle = null;
         cycleRunning = false;
         stopWaiters = null;
-        activity = Activity.NONE;
         removeVip();
         long myEpoch = epoch;
         stopPostgres(StopMode.FAST, () -> {
@@ -167,13 +170,9 @@ public final class SimAgent {
 
     /** A fresh agent process on the same host and data directory. */
     public void restart() {
-        activity = Activity.NONE;
-        failedActivity = Activity.NONE;
-        lastFailure = null;
-        downSinceMillis = -1;
-        mayBeWritable = false;
+        tracker = new LocalTracker();
+        publisher = new MemberPublisher(identity, store, config.watchdogFailed(), clock);
         lastKey = null;
-        publisher.reset();
         start(0);
     }
 
@@ -249,7 +248,7 @@ public final class SimAgent {
         ClusterState state = raft.committedState(name);
         RaftView view = raft.view(name);
         lastKey = WakeKey.of(state, view);
-        publisher.maybePublish(local, view, state);
+        publisher.maybePublish(local, view, now);
         Decision decision = decider.decide(new ClusterView(state, view), local, now);
         lastDecision = decision;
         if (!decision.summary().equals(lastLoggedSummary)) {
@@ -283,20 +282,9 @@ public final class SimAgent {
         maxCyclesPerSecond = Math.max(maxCyclesPerSecond, ++cyclesInWindow);
     }
 
-    /** The probe merged with what only the agent knows, as the agent's LocalTracker does. */
+    /** The probe merged with what only the agent knows, by the agent's own {@link LocalTracker}. */
     LocalPgState observe() {
-        LocalPgState probe = pg.observe();
-        if (probe.running()) {
-            downSinceMillis = -1;
-        } else if (downSinceMillis < 0) {
-            downSinceMillis = scheduler.nowMillis();
-        }
-        if (probe.isWritablePrimary()) {
-            mayBeWritable = true;
-        } else if (probe.isRunningReplica()) {
-            mayBeWritable = false;
-        }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
+        return tracker.merge(pg.observe(), scheduler.nowMillis());
     }
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */
@@ -316,7 +304,7 @@ public final class SimAgent {
                 if (watchdog.isArmed()) {
                     watchdog.keepalive();
                 }
-            } else if (mayBeWritable && stopWaiters == null && !raft.committedState(name).paused()) {
+            } else if (tracker.mayBeWritable() && stopWaiters == null && !raft.committedState(name).paused()) {
                 fence("lease guard: not the leader with a valid lease holding the leader key (term "
                         + raft.term(name) + ")");
             }
@@ -333,7 +321,7 @@ public final class SimAgent {
     private void fence(String why) {
         milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.FENCE_STARTED, why));
         Runnable stop = () -> stopPostgres(StopMode.IMMEDIATE, () -> {
-            mayBeWritable = false;
+            tracker.fenced();
             watchdog.disarm();
         });
         if (fenceWaitsForVip) {
@@ -376,13 +364,8 @@ public final class SimAgent {
             stopWaiters.add(then);
             return;
         }
-        if (activity == Activity.STARTING || activity == Activity.PROMOTING || activity == Activity.INITDB) {
-            // pg_ctl stop kills the postmaster that was starting or promoting: that operation fails.
-            backgroundToken++;
-            failedActivity = activity;
-            lastFailure = "interrupted: PostgreSQL was stopped";
-            activity = Activity.NONE;
-        }
+        // A start, promotion or initdb in flight is not cancelled, as in the agent: it may bring
+        // PostgreSQL up after this stop, and the lease guard keeps fencing until it is over.
         if (!pg.isRunning()) {
             then.run();
             return;
