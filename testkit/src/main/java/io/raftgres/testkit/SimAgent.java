@@ -10,13 +10,18 @@ import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.PostgresControl;
+import io.raftgres.core.spi.Upstream;
+import io.raftgres.core.spi.VipControl;
 import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
 import io.raftgres.ha.MemberPublisher;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -83,6 +88,9 @@ public final class SimAgent {
     /** Test switch: fence as the agent did before issue 9 item 8 (stop only after the VIP is gone). */
     boolean fenceWaitsForVip;
     private List<Runnable> stopWaiters;
+    /** Non-null while a VIP removal is under way: what waits for it to end. */
+    private List<Runnable> vipRemoval;
+    private LeaseGuard guard;
 
     private boolean cycleRunning;
     private boolean wakeRequested;
@@ -119,6 +127,7 @@ public final class SimAgent {
         this.identity = new AgentIdentity("sim", name, "http://" + name + ":8008", name + ":5010", name, 5432,
                 config.tags(), bootstrapConfig, "sim");
         this.publisher = new MemberPublisher(identity, store, config.watchdogFailed(), clock);
+        this.guard = newGuard();
     }
 
     /** Starts the loop and the lease guard after {@code delayMillis}. */
@@ -137,6 +146,7 @@ public final class SimAgent {
         vip.remove();
         watchdog.disarm();
         pg.crash();
+        vipRemoval = null;
         if (nextCycle != null) {
             nextCycle.cancel();
         }
@@ -172,6 +182,7 @@ public final class SimAgent {
     public void restart() {
         tracker = new LocalTracker();
         publisher = new MemberPublisher(identity, store, config.watchdogFailed(), clock);
+        guard = newGuard();
         lastKey = null;
         start(0);
     }
@@ -300,61 +311,78 @@ public final class SimAgent {
             if (myEpoch != epoch) {
                 return;
             }
-            if (holdsPrimaryRole()) {
-                if (watchdog.isArmed()) {
-                    watchdog.keepalive();
-                }
-            } else if (tracker.mayBeWritable() && stopWaiters == null && !raft.committedState(name).paused()) {
-                fence("lease guard: not the leader with a valid lease holding the leader key (term "
-                        + raft.term(name) + ")");
-            }
+            guard.check();
             scheduleLeaseCheck(Math.round(raft.timing.leaseCheckMillis() / raft.clockRate(name)));
         });
     }
 
     /**
-     * VIP removal and stop -m immediate start together, as the agent's fence runs them (the
-     * removal on its own thread, so it may outlast the fence); the stop is bounded by the fence
-     * budget (the escalation to SIGKILL). PostgreSQL is writable until the stop completes. With {@link #fenceWaitsForVip} (the agent before
-     * issue 9 item 8) the stop starts only once the VIP is gone.
+     * The agent's own {@link LeaseGuard} over this host's fakes. Its fence calls
+     * {@code vip.remove()} (on the fence's VIP executor, here inline) and {@code pg.stop(IMMEDIATE)};
+     * both return at once here and take simulated time: the VIP stays until its removal ends
+     * ({@link #removeVip()}), PostgreSQL stays writable until the stop ends ({@link #stopPostgres}),
+     * at most the fence budget later (the agent's escalation to SIGKILL). With
+     * {@link #fenceWaitsForVip} (the fence before issue 9 item 8) the stop starts only once the VIP
+     * removal ended.
      */
-    private void fence(String why) {
-        milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.FENCE_STARTED, why));
-        Runnable stop = () -> stopPostgres(StopMode.IMMEDIATE, () -> {
-            tracker.fenced();
-            watchdog.disarm();
-        });
-        if (fenceWaitsForVip) {
-            removeVip(timing.vipRemoveMaxMillis(), stop);
-        } else {
-            removeVip();
-            stop.run();
-        }
-    }
-
-    void removeVip() {
-        removeVip(timing.vipRemoveMaxMillis(), () -> { });
+    private LeaseGuard newGuard() {
+        PostgresControl fencePg = new PostgresControl() {
+            @Override public void stop(StopMode mode) {
+                milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.FENCE_STARTED,
+                        "lease guard: not the leader with a valid lease holding the leader key (term "
+                                + raft.term(name) + ")"));
+                Runnable stop = () -> stopPostgres(mode, () -> { });
+                if (fenceWaitsForVip && vipRemoval != null) {
+                    vipRemoval.add(stop);
+                } else {
+                    stop.run();
+                }
+            }
+            @Override public LocalPgState observe() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void bootstrap() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void cloneFrom(Upstream from) { throw new UnsupportedOperationException("guard"); }
+            @Override public void startPrimary() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void follow(Upstream up, String slot) { throw new UnsupportedOperationException("guard"); }
+            @Override public void promote() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void rewind(Upstream from) { throw new UnsupportedOperationException("guard"); }
+            @Override public void removeDataDirectory() { throw new UnsupportedOperationException("guard"); }
+            @Override public void ensureSlots(Set<String> slots) { throw new UnsupportedOperationException("guard"); }
+        };
+        VipControl fenceVip = new VipControl() {
+            @Override public boolean isPresent() { return vip.isPresent(); }
+            @Override public boolean add() { throw new UnsupportedOperationException("the guard never adds the VIP"); }
+            @Override public boolean remove() {
+                removeVip();
+                return true;
+            }
+            @Override public boolean refresh() { return vip.refresh(); }
+        };
+        return new LeaseGuard(name, store, fencePg, fenceVip, watchdog, tracker, () -> raft.committedState(name).paused(),
+                clock, Runnable::run, raft.timing.safety());
     }
 
     /**
-     * Removes the VIP; it stays on this host until the removal ends, at most {@code boundMillis}
-     * later. Most removals take up to {@link AgentTiming#vipRemoveTypicalMillis()}; one in ten waits
+     * Removes the VIP (joining a removal under way); it stays on this host until the removal
+     * ends. Most removals take up to {@link AgentTiming#vipRemoveTypicalMillis()}; one in ten waits
      * for an add or renewal in flight ({@code ip} holding the VIP lock), up to
      * {@link AgentTiming#vipRemoveMaxMillis()}.
      */
-    private void removeVip(long boundMillis, Runnable then) {
-        if (!vip.isPresent()) {
-            then.run();
+    void removeVip() {
+        if (!vip.isPresent() || vipRemoval != null) {
             return;
         }
+        List<Runnable> waiters = new ArrayList<>();
+        vipRemoval = waiters;
         long slowest = random.nextInt(10) == 0 ? timing.vipRemoveMaxMillis() : timing.vipRemoveTypicalMillis();
-        long duration = Math.min(boundMillis, random.nextLong(slowest + 1));
-        scheduler.schedule(duration, new RaftNode.Note(name, "VIP removal completes"), () -> {
+        scheduler.schedule(random.nextLong(slowest + 1), new RaftNode.Note(name, "VIP removal completes"), () -> {
             if (vip.isPresent()) {
                 vip.remove();
                 milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.VIP_REMOVED, ""));
             }
-            then.run();
+            if (vipRemoval == waiters) {
+                vipRemoval = null;
+            }
+            waiters.forEach(Runnable::run);
         });
     }
 
