@@ -92,12 +92,25 @@ public final class ClusterSimulation {
             agents.put(node, new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
                     postgres.get(node), options.agent(), agentRandom.split(), this::milestone));
         }
+        long watchdogTimeout = watchdogTimeoutMillis(options);
         this.invariants = new Invariants(options.seed(), nodes, postgres, agents, raft, scheduler,
-                fenceBudget(options), this::describe);
+                fenceBudget(options), watchdogTimeout, this::watchdogReset, this::describe);
         postgres.values().forEach(pg -> pg.onPromotion(invariants::promoted));
         this.traffic = new PostgresTraffic(scheduler, network, random.split(), postgres);
         postgres.values().forEach(pg -> pg.onShutdownFlush(traffic::flushOnShutdown));
         scheduler.afterEachEvent(invariants::check);
+    }
+
+    /**
+     * The watchdog timeout the agent would arm for this Raft timing; with none safe (only tests
+     * that break the timing rule on purpose) the agent runs without a watchdog, so none is checked.
+     */
+    private static long watchdogTimeoutMillis(SimulationOptions options) {
+        try {
+            return options.raft().safety().watchdogTimeoutSeconds(java.time.Duration.ZERO) * 1000L;
+        } catch (IllegalArgumentException e) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 
     /** One lease check interval on the slowest allowed clock, plus the fence budget. */
@@ -163,6 +176,12 @@ public final class ClusterSimulation {
         milestone(new Milestone(now(), node, Milestone.Kind.RECONNECTED, ""));
     }
 
+    /** The watchdog resets the host: as a crash. */
+    private void watchdogReset(String node) {
+        milestone(new Milestone(now(), node, Milestone.Kind.WATCHDOG_RESET, ""));
+        killNode(node);
+    }
+
     /** Host crash: agent, Raft server and PostgreSQL die; the data directory survives. */
     public void killNode(String node) {
         agents.get(node).kill();
@@ -205,6 +224,14 @@ public final class ClusterSimulation {
      */
     public void fenceWaitingForTheVip() {
         agents.values().forEach(a -> a.fenceWaitsForVip = true);
+    }
+
+    /**
+     * Makes every agent fence without disarming the watchdog (guard and HA loop). Only for the test
+     * that shows {@link Invariants.Rule#WATCHDOG_FED} can fail.
+     */
+    public void breakWatchdogDisarm() {
+        agents.values().forEach(a -> a.disarmBroken = true);
     }
 
     /** Whether {@code node} is down and not already coming back. */

@@ -53,6 +53,10 @@ public final class FakeWatchdog implements WatchdogControl {
         this.unavailable = unavailable;
     }
 
+    public long lastFedMillis() {
+        return lastFedMillis;
+    }
+
     public boolean hasExpired(long timeoutMillis) {
         return armed && clock.getAsLong() - lastFedMillis > timeoutMillis;
     }

@@ -132,7 +132,9 @@ final class SimActionExecutor {
             }
             case ArmWatchdog a -> next.accept(agent.watchdog.isArmed() || agent.watchdog.arm());
             case DisarmWatchdog a -> {
-                agent.watchdog.disarm();
+                if (!agent.disarmBroken) {
+                    agent.watchdog.disarm();
+                }
                 next.accept(true);
             }
         }

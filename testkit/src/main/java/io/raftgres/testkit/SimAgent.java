@@ -13,6 +13,7 @@ import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.Upstream;
 import io.raftgres.core.spi.VipControl;
+import io.raftgres.core.spi.WatchdogControl;
 import io.raftgres.ha.AgentIdentity;
 import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
@@ -87,6 +88,8 @@ public final class SimAgent {
     long epoch;
     /** Test switch: fence as the agent did before issue 9 item 8 (stop only after the VIP is gone). */
     boolean fenceWaitsForVip;
+    /** Test switch: the agent never disarms its watchdog, fence or decision (shows WATCHDOG_FED can fail). */
+    boolean disarmBroken;
     private List<Runnable> stopWaiters;
     /** Non-null while a VIP removal is under way: what waits for it to end. */
     private List<Runnable> vipRemoval;
@@ -197,6 +200,10 @@ public final class SimAgent {
 
     public FakeVip vip() {
         return vip;
+    }
+
+    public FakeWatchdog watchdog() {
+        return watchdog;
     }
 
     public Decision lastDecision() {
@@ -357,8 +364,18 @@ public final class SimAgent {
             }
             @Override public boolean refresh() { return vip.refresh(); }
         };
-        return new LeaseGuard(name, store, fencePg, fenceVip, watchdog, tracker, () -> raft.committedState(name).paused(),
-                clock, Runnable::run, raft.timing.safety());
+        WatchdogControl guardWatchdog = new WatchdogControl() {
+            @Override public boolean arm() { return watchdog.arm(); }
+            @Override public void keepalive() { watchdog.keepalive(); }
+            @Override public boolean isArmed() { return watchdog.isArmed(); }
+            @Override public void disarm() {
+                if (!disarmBroken) {
+                    watchdog.disarm();
+                }
+            }
+        };
+        return new LeaseGuard(name, store, fencePg, fenceVip, guardWatchdog, tracker,
+                () -> raft.committedState(name).paused(), clock, Runnable::run, raft.timing.safety());
     }
 
     /**

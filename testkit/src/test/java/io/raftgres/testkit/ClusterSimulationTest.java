@@ -131,6 +131,25 @@ class ClusterSimulationTest {
         assertTrue(!isolatedPrimaryBreaksTheFenceBudget(seed, false), "the concurrent fence broke the budget");
     }
 
+    /**
+     * Negative control for {@link Invariants.Rule#WATCHDOG_FED}: a fence that stops PostgreSQL but
+     * leaves the watchdog armed (the guard's and the HA loop's disarm switched off) leaves it unfed
+     * once the lease is gone; the simulation resets the host and reports it. The same run with the agent's
+     * guard keeps the rule ({@link FailoverScenarioTest#fencesIsolatedPrimaryBeforeNewPrimaryPromotes}).
+     */
+    @Test
+    void detectsAWatchdogLeftArmedAndUnfed() {
+        ClusterSimulation sim = new ClusterSimulation(SimulationOptions.defaults(5));
+        sim.breakWatchdogDisarm();
+        sim.start();
+        assertTrue(sim.awaitCondition(() -> sim.checkLiveness().isHealthy(), 20_000), sim::describe);
+        String old = sim.writablePrimary();
+        sim.isolate(old);
+        InvariantViolation violation = assertThrows(InvariantViolation.class, () -> sim.runFor(15_000));
+        assertEquals(Invariants.Rule.WATCHDOG_FED, violation.rule(), violation.getMessage());
+        assertEquals(1, sim.milestones(Milestone.Kind.WATCHDOG_RESET).size(), sim::describe);
+    }
+
     private static boolean isolatedPrimaryBreaksTheFenceBudget(long seed, boolean fenceWaitsForVip) {
         AgentTiming d = AgentTiming.DEFAULT;
         AgentTiming slowVip = new AgentTiming(d.loopWaitMillis(), d.minRecheckMillis(), d.commandTimeoutMillis(),

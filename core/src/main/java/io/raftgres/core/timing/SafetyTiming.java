@@ -73,6 +73,37 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
         return fenceDeadline();
     }
 
+    /**
+     * The largest whole-second watchdog timeout {@code T} with {@code lease + T + margin <= ET_min}:
+     * a frozen primary's host is reset before any new leader can exist (the watchdog module's
+     * {@code WatchdogSettings} explains the derivation). Linux timeouts are whole seconds, 1..65534.
+     *
+     * @throws IllegalArgumentException when not even 1 s fits, with the numbers and the fix
+     */
+    public static int watchdogTimeoutSeconds(Duration lease, Duration electionTimeoutMin, Duration margin) {
+        if (lease.isNegative() || lease.isZero() || electionTimeoutMin.isNegative() || margin.isNegative()) {
+            throw new IllegalArgumentException("lease (" + lease.toMillis() + " ms) must be positive, election"
+                    + " timeout (" + electionTimeoutMin.toMillis() + " ms) and safety margin ("
+                    + margin.toMillis() + " ms) not negative");
+        }
+        long budgetMillis = electionTimeoutMin.toMillis() - lease.toMillis() - margin.toMillis();
+        long seconds = Math.min(65534, Math.floorDiv(budgetMillis, 1000));
+        if (seconds < 1) {
+            throw new IllegalArgumentException("no watchdog timeout is safe: lease " + lease.toMillis()
+                    + " ms + shortest watchdog timeout 1000 ms + safety margin " + margin.toMillis() + " ms = "
+                    + (lease.toMillis() + 1000 + margin.toMillis()) + " ms exceeds the minimum election timeout "
+                    + electionTimeoutMin.toMillis() + " ms, so a frozen primary could still be up when a new"
+                    + " leader appears; raise election_timeout_min to at least "
+                    + (lease.toMillis() + 1000 + margin.toMillis()) + " ms, or shorten the lease or the margin");
+        }
+        return (int) seconds;
+    }
+
+    /** {@link #watchdogTimeoutSeconds(Duration, Duration, Duration)} for this timing. */
+    public int watchdogTimeoutSeconds(Duration margin) {
+        return watchdogTimeoutSeconds(lease, electionTimeoutMin, margin);
+    }
+
     /** Every rule this timing breaks, each naming its key and why; empty when it is safe. */
     public List<Problem> problems() {
         List<Problem> problems = new ArrayList<>();
