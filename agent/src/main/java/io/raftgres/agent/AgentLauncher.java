@@ -136,7 +136,7 @@ final class AgentLauncher {
             }
             try {
                 int seconds = settings.timeoutSeconds(config.raft().lease(), config.raft().electionTimeoutMin());
-                return config.raft().lease().plusSeconds(seconds).plusMillis(100);
+                return config.raft().safety().takeoverDelayWithWatchdog(seconds);
             } catch (IllegalArgumentException e) {
                 return java.time.Duration.ZERO;
             }

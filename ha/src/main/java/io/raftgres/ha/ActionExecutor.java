@@ -96,12 +96,14 @@ public final class ActionExecutor {
                 requirePrimaryRole("start PostgreSQL as primary");
                 tracker.markMayBeWritable(true);
                 pg.startPrimary();
+                rearmIfPrimary();
             });
             case HaAction.Follow a -> follow(a);
             case HaAction.Promote a -> inBackground(Activity.PROMOTING, () -> {
                 requirePrimaryRole("promote");
                 tracker.markMayBeWritable(true);
                 pg.promote();
+                rearmIfPrimary();
             });
             case HaAction.Stop a -> stop(a.mode());
             case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> pg.rewind(a.from()));
@@ -149,6 +151,18 @@ public final class ActionExecutor {
             pg.stop(StopMode.FAST);
             tracker.markMayBeWritable(false);
         });
+    }
+
+    /**
+     * A fence while the start or promotion ran disarmed the watchdog (the lease had lapsed); if the
+     * lease is back, this member now runs a primary that the HA loop would re-arm only on its next
+     * cycle. Arm it now, so a freeze in between is still covered (found by the simulation's
+     * REQUIRED_WATCHDOG_ARMED invariant).
+     */
+    private void rearmIfPrimary() {
+        if (stillPrimary.getAsBoolean() && !watchdog.isArmed()) {
+            watchdog.arm();
+        }
     }
 
     private void requirePrimaryRole(String what) {

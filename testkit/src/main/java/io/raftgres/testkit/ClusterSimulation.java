@@ -86,19 +86,40 @@ public final class ClusterSimulation {
         SplittableRandom agentRandom = random.split();
         for (String node : nodes) {
             boolean bootstrap = options.bootstrapMembers().contains(node);
+            SimulationOptions.WatchdogSetup watchdog = options.watchdog();
+            boolean noDevice = watchdog.unavailable().contains(node);
             DeciderConfig config = new DeciderConfig(node, bootstrap, MemberTags.DEFAULT,
-                    options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(), false,
-                    options.freshnessWaitMillis(), options.takeoverDelayMillis());
-            agents.put(node, new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
-                    postgres.get(node), options.agent(), agentRandom.split(), this::milestone));
+                    options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(),
+                    watchdog.required() && noDevice, options.freshnessWaitMillis(), takeoverDelay(options, noDevice));
+            SimAgent agent = new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
+                    postgres.get(node), options.agent(), agentRandom.split(), this::milestone);
+            agent.watchdog().setAutomatic(!watchdog.required());
+            agent.watchdog().setUnavailable(noDevice);
+            agents.put(node, agent);
         }
         long watchdogTimeout = watchdogTimeoutMillis(options);
         this.invariants = new Invariants(options.seed(), nodes, postgres, agents, raft, scheduler,
-                fenceBudget(options), watchdogTimeout, this::watchdogReset, this::describe);
+                fenceBudget(options), watchdogTimeout, this::watchdogReset, options.watchdog().required(),
+                this::describe);
         postgres.values().forEach(pg -> pg.onPromotion(invariants::promoted));
         this.traffic = new PostgresTraffic(scheduler, network, random.split(), postgres);
         postgres.values().forEach(pg -> pg.onShutdownFlush(traffic::flushOnShutdown));
         scheduler.afterEachEvent(invariants::check);
+    }
+
+    /**
+     * The decider's takeover delay as the agent computes it: with a usable watchdog, long enough
+     * for a frozen old primary's watchdog to reset it ({@code SafetyTiming.takeoverDelayWithWatchdog});
+     * 0 stays 0 (tests that turn the decider's waits off).
+     */
+    private static long takeoverDelay(SimulationOptions options, boolean noDevice) {
+        long configured = options.takeoverDelayMillis();
+        long timeout = watchdogTimeoutMillis(options);
+        if (configured == 0 || noDevice || timeout >= Long.MAX_VALUE / 2) {
+            return configured;
+        }
+        return Math.max(configured,
+                options.raft().safety().takeoverDelayWithWatchdog((int) (timeout / 1000)).toMillis());
     }
 
     /**

@@ -106,10 +106,16 @@ final class SimActionExecutor {
             case Clone a -> background(Activity.CLONING, t.cloneMillis(), Milestone.Kind.CLONED, () -> { },
                     () -> pg.cloneFrom(a.from()), next);
             case StartPrimary a -> background(Activity.STARTING, t.startMillis(), Milestone.Kind.STARTED_PRIMARY,
-                    () -> primaryRoleStart("start PostgreSQL as primary"), pg::startPrimary, next);
+                    () -> primaryRoleStart("start PostgreSQL as primary"), () -> {
+                        pg.startPrimary();
+                        rearmIfPrimary();
+                    }, next);
             case Follow a -> follow(a, next);
             case Promote a -> background(Activity.PROMOTING, t.promoteMillis(), Milestone.Kind.PROMOTED,
-                    () -> primaryRoleStart("promote"), pg::promote, next);
+                    () -> primaryRoleStart("promote"), () -> {
+                        pg.promote();
+                        rearmIfPrimary();
+                    }, next);
             case Stop a -> stop(a.mode(), next);
             case Rewind a -> background(Activity.REWINDING, t.rewindMillis(), Milestone.Kind.REWOUND, () -> { },
                     () -> pg.rewind(a.from()), next);
@@ -262,6 +268,13 @@ final class SimActionExecutor {
     private void finishBackground(Activity activity, String failure) {
         agent.tracker.fail(activity, failure);
         milestone(Milestone.Kind.OPERATION_FAILED, activity + ": " + failure);
+    }
+
+    /** As the agent's executor: a fence during the operation disarmed the watchdog; arm it again. */
+    private void rearmIfPrimary() {
+        if (agent.holdsPrimaryRole() && !agent.watchdog.isArmed()) {
+            agent.watchdog.arm();
+        }
     }
 
     /** Re-checked when a primary start or promotion begins: the decision may be stale by then. */

@@ -202,6 +202,11 @@ public final class SimAgent {
         return vip;
     }
 
+    /** Whether a stop of PostgreSQL is under way (signalled, not yet ended). */
+    boolean isStopping() {
+        return stopWaiters != null;
+    }
+
     public FakeWatchdog watchdog() {
         return watchdog;
     }
@@ -369,8 +374,16 @@ public final class SimAgent {
             @Override public void keepalive() { watchdog.keepalive(); }
             @Override public boolean isArmed() { return watchdog.isArmed(); }
             @Override public void disarm() {
-                if (!disarmBroken) {
-                    watchdog.disarm();
+                // The agent disarms once its blocking stop returned: after the stop, here too.
+                Runnable disarm = () -> {
+                    if (!disarmBroken) {
+                        watchdog.disarm();
+                    }
+                };
+                if (stopWaiters != null) {
+                    stopWaiters.add(disarm);
+                } else {
+                    disarm.run();
                 }
             }
         };

@@ -150,6 +150,30 @@ class ClusterSimulationTest {
         assertEquals(1, sim.milestones(Milestone.Kind.WATCHDOG_RESET).size(), sim::describe);
     }
 
+    /**
+     * Negative control for {@link Invariants.Rule#REQUIRED_WATCHDOG_ARMED}: in required mode, a
+     * bootstrapping member whose device silently arms nothing (as the automatic policy would without
+     * a device) runs the primary unprotected, and the rule says so; with the device working the
+     * same cluster comes up healthy with the watchdog armed on the primary.
+     */
+    @Test
+    void detectsARequiredWatchdogThatIsNotArmed() {
+        SimulationOptions required = SimulationOptions.defaults(3)
+                .withWatchdog(new SimulationOptions.WatchdogSetup(true, java.util.Set.of()));
+        ClusterSimulation broken = new ClusterSimulation(required);
+        broken.agent("n1").watchdog().setAutomatic(true);
+        broken.agent("n1").watchdog().setUnavailable(true);
+        broken.start();
+        InvariantViolation violation = assertThrows(InvariantViolation.class,
+                () -> broken.awaitCondition(() -> broken.checkLiveness().isHealthy(), 20_000));
+        assertEquals(Invariants.Rule.REQUIRED_WATCHDOG_ARMED, violation.rule(), violation.getMessage());
+
+        ClusterSimulation working = new ClusterSimulation(required);
+        working.start();
+        assertTrue(working.awaitCondition(() -> working.checkLiveness().isHealthy(), 20_000), working::describe);
+        assertTrue(working.agent(working.writablePrimary()).watchdog().isArmed());
+    }
+
     private static boolean isolatedPrimaryBreaksTheFenceBudget(long seed, boolean fenceWaitsForVip) {
         AgentTiming d = AgentTiming.DEFAULT;
         AgentTiming slowVip = new AgentTiming(d.loopWaitMillis(), d.minRecheckMillis(), d.commandTimeoutMillis(),

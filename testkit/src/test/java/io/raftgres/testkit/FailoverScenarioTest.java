@@ -149,7 +149,8 @@ class FailoverScenarioTest {
         SimulationOptions all = new SimulationOptions(SEED, RaftTiming.DEFAULT, AgentTiming.DEFAULT,
                 SimulatedNetwork.DelayModel.DEFAULT, java.util.Set.copyOf(SimulationOptions.NODES),
                 io.raftgres.core.model.DynamicConfig.DEFAULT, false, false, 1500,
-                SimulationOptions.takeoverDelay(RaftTiming.DEFAULT), 0, 5_000, 0, 0);
+                SimulationOptions.takeoverDelay(RaftTiming.DEFAULT), 0, 5_000, 0, 0,
+                SimulationOptions.WatchdogSetup.AUTOMATIC);
         ClusterSimulation sim = new ClusterSimulation(all);
         sim.start();
         String[] claimer = {null};

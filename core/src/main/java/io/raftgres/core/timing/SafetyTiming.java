@@ -99,6 +99,17 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
         return (int) seconds;
     }
 
+    /**
+     * With a watchdog of {@code timeoutSeconds} in use, how long a new leader waits before taking
+     * over: a frozen old primary is stopped only by its watchdog, at most lease + timeout after the
+     * last heartbeat a majority acknowledged (plus 100 ms for the reset itself), and a new leader
+     * can be elected right after that heartbeat. The larger of this and {@link #takeoverDelay()}.
+     */
+    public Duration takeoverDelayWithWatchdog(int timeoutSeconds) {
+        Duration reset = lease.plusSeconds(timeoutSeconds).plusMillis(100);
+        return reset.compareTo(takeoverDelay()) > 0 ? reset : takeoverDelay();
+    }
+
     /** {@link #watchdogTimeoutSeconds(Duration, Duration, Duration)} for this timing. */
     public int watchdogTimeoutSeconds(Duration margin) {
         return watchdogTimeoutSeconds(lease, electionTimeoutMin, margin);
