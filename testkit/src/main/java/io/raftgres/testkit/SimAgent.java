@@ -27,15 +27,15 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * One simulated raftgres agent: the real {@link HaDecider}, driven the way the agent module's
- * {@code HaLoop}, {@code LocalTracker}, {@code LeaseGuard} and {@code MemberPublisher} drive it.
+ * One simulated raftgres agent: the real {@link HaDecider}, and the agent's own {@link LocalTracker},
+ * {@link MemberPublisher} and {@link LeaseGuard} (module {@code ha}) over this host's fakes, a
+ * {@link SimClusterStore} and a {@link SimClock}. The HA loop and the action executor
+ * ({@link SimActionExecutor}) are still copies of the agent's: the agent's executor blocks its thread
+ * on Raft commits and PostgreSQL operations, which this single-threaded simulation cannot run.
  * Every loop_wait (sooner when Raft leadership, the lease or the replicated state change, or a
  * background operation ends) it observes its {@link FakePostgres}, publishes its member record,
- * decides and hands the decision to its {@link SimActionExecutor}. Independently, the lease
- * guard runs every {@code leaseCheckMillis}: while PostgreSQL may be writable here (a sticky
- * flag, set when a primary start or promotion begins and cleared by a stop or a replica probe)
- * but this member is not the leader with a valid lease holding the leader key, it removes the
- * VIP and stops PostgreSQL immediately.
+ * decides and hands the decision to the executor. Independently, the lease guard runs every
+ * {@code lease_check_interval} on this host's clock.
  *
  * <p>Threading: single-threaded; all work happens in scheduler events, guarded by {@code epoch}
  * so nothing of a killed incarnation runs after a restart.
