@@ -1,5 +1,6 @@
 package io.raftgres.raft;
 
+import io.raftgres.core.timing.LeaseGrant;
 import io.raftgres.core.timing.SafetyTiming;
 
 import java.time.Duration;
@@ -89,9 +90,6 @@ public final class RaftLease {
         CompletableFuture<Boolean> commitHeartbeat(long term);
     }
 
-    /** Lease of one term; {@code granted} false until a heartbeat of that term committed. */
-    private record Grant(long term, boolean granted, long expiryNanos) {
-    }
 
     private final long heartbeatNanos;
     private final long leaseNanos;
@@ -99,7 +97,8 @@ public final class RaftLease {
     private final LeaderStatus status;
     private final HeartbeatCommitter committer;
     private final LongSupplier nanoTime;
-    private final AtomicReference<Grant> grant = new AtomicReference<>(new Grant(-1, false, 0));
+    /** Lease of one term, in nanoseconds ({@link LeaseGrant}: the arithmetic the simulation uses too). */
+    private final AtomicReference<LeaseGrant> grant = new AtomicReference<>(LeaseGrant.none(-1));
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean reportedValid;
     private ScheduledFuture<?> task;
@@ -154,20 +153,18 @@ public final class RaftLease {
             task.cancel(false);
             task = null;
         }
-        grant.set(new Grant(-1, false, 0));
+        grant.set(LeaseGrant.none(-1));
     }
 
     /** True while the local server is leader in the lease's term and the lease has not expired. */
     public boolean isValid() {
-        Grant g = grant.get();
-        return g.granted() && status.isLeader() && status.term() == g.term()
-                && nanoTime.getAsLong() - g.expiryNanos() < 0;
+        return grant.get().validAt(nanoTime.getAsLong(), status.term(), status.isLeader());
     }
 
     /** Nanoseconds left on the lease, or 0 when it is not valid. */
     public long remainingNanos() {
-        Grant g = grant.get();
-        return isValid() ? g.expiryNanos() - nanoTime.getAsLong() : 0;
+        LeaseGrant g = grant.get();
+        return isValid() ? g.expiry() - nanoTime.getAsLong() : 0;
     }
 
     private void tickSafely() {
@@ -182,9 +179,9 @@ public final class RaftLease {
     void tick() {
         long term = status.term();
         boolean leader = status.isLeader();
-        Grant current = grant.get();
+        LeaseGrant current = grant.get();
         if (!leader || current.term() != term) {
-            grant.compareAndSet(current, new Grant(leader ? term : -1, false, 0));
+            grant.compareAndSet(current, LeaseGrant.none(leader ? term : -1));
         }
         logTransitions();
         if (!leader || !status.isLeaderReady()) {
@@ -216,14 +213,7 @@ public final class RaftLease {
         if (!status.isLeader() || status.term() != term) {
             return;
         }
-        long expiry = sentNanos + leaseNanos;
-        grant.updateAndGet(g -> {
-            if (g.term() != term) {
-                return g;
-            }
-            long next = g.granted() && g.expiryNanos() - expiry > 0 ? g.expiryNanos() : expiry;
-            return new Grant(term, true, next);
-        });
+        grant.updateAndGet(g -> g.committed(term, sentNanos, leaseNanos));
     }
 
     private void logTransitions() {
