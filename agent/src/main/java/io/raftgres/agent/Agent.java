@@ -1,5 +1,14 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ActionExecutor;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.HaLoop;
+import io.raftgres.ha.Clock;
+import io.raftgres.ha.Scheduler;
+import io.raftgres.ha.LeaseGuard;
+import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberPublisher;
 import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
@@ -43,10 +52,11 @@ final class Agent implements AutoCloseable {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final HaLoop loop;
-    private final Thread loopThread;
+    private final ScheduledExecutorService loopThread;
     private final ScheduledExecutorService guardTimer;
     private final ExecutorService background;
     private final ExecutorService statusRefresher;
+    private final ExecutorService fenceVip;
     private final RestServer rest;
     private final LeaseGate gate;
 
@@ -65,22 +75,26 @@ final class Agent implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
-                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
+                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
+                Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
                 Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogNowFailed), tracker, () -> System.nanoTime() / 1_000_000);
+                new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM), tracker, Clock.SYSTEM,
+                Scheduler.of(loopThread));
         loopRef[0] = loop;
         if (!config.log().deduplicateHeartbeatLogs()) {
             loop.logEveryCycle();
         }
         store.addListener(loop::wake);
+        this.fenceVip = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-fence-vip"));
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
-                this::stopFatal);
+                Clock.SYSTEM, fenceVip, config.raft().safety(), this::stopFatal);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
-        long every = config.raft().leaseCheckInterval().toMillis();
+        long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         // The gate asks, for every reply, the same question the executor asks before a promotion.
         this.gate = config.postgresql().leaseGate()
@@ -97,8 +111,7 @@ final class Agent implements AutoCloseable {
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
                         watchdogNowFailed));
-        this.loopThread = new Thread(loop, "raftgres-ha-loop");
-        loopThread.start();
+        loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
     }
@@ -106,10 +119,6 @@ final class Agent implements AutoCloseable {
     /** Ends the HA loop with {@code reason}; {@link #awaitFatal} then returns it and the agent exits. */
     private void stopFatal(String reason) {
         loop.stopFatal(reason);
-        Thread thread = loopThread;
-        if (thread != null) {
-            thread.interrupt();
-        }
     }
 
     private boolean holdsPrimaryRole(String me) {
@@ -120,8 +129,7 @@ final class Agent implements AutoCloseable {
 
     /** Waits until the HA loop stops on its own (a fatal condition) or the thread is interrupted. */
     String awaitFatal() throws InterruptedException {
-        loopThread.join();
-        return loop.fatalReason();
+        return loop.awaitStopped();
     }
 
     @Override
@@ -129,8 +137,10 @@ final class Agent implements AutoCloseable {
         // Each step is logged: a shutdown that hangs must say where.
         LOG.info("shutting down: stopping the HA loop and the lease guard");
         loop.stop();
+        loopThread.shutdown();
         guardTimer.shutdownNow();
         background.shutdownNow();
+        fenceVip.shutdown();
         vip.remove();
         if (gate != null) {
             // Commits now wait until the stop ends them with an error, and the gate cannot hold up the
@@ -193,7 +203,7 @@ final class Agent implements AutoCloseable {
                 .pgCtlTimeout(Duration.ofSeconds(60))
                 .toolTimeout(Duration.ofMinutes(30))
                 // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
-                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2))
+                .immediateStopGrace(c.raft().safety().fenceBudget().dividedBy(2))
                 .postBootstrap(c.bootstrap() == null ? List.of() : c.bootstrap().postBootstrap())
                 .leaseGate(p.leaseGate());
         if (p.pgpass() != null) {

@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ActionExecutor;
 import io.raftgres.agent.config.ConfigException;
 import io.raftgres.agent.config.ConfigLoader;
 import io.raftgres.agent.config.RaftgresConfig;
@@ -142,7 +143,7 @@ final class AgentLauncher {
             }
             try {
                 int seconds = settings.timeoutSeconds(config.raft().lease(), config.raft().electionTimeoutMin());
-                return config.raft().lease().plusSeconds(seconds).plusMillis(100);
+                return config.raft().safety().takeoverDelayWithWatchdog(seconds);
             } catch (IllegalArgumentException e) {
                 return java.time.Duration.ZERO;
             }

@@ -1,5 +1,9 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.HaLoop;
+import io.raftgres.ha.LocalTracker;
 import io.raftgres.api.AgentFacade;
 import io.raftgres.api.StatusSnapshot;
 import io.raftgres.api.WalSenderInfo;

@@ -1,5 +1,7 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.DecisionLogger;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

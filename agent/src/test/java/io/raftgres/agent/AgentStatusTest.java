@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftgres.api.StatusSnapshot;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.HaLoop;
+import io.raftgres.ha.LocalTracker;
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.Reason;
 import io.raftgres.core.model.Activity;

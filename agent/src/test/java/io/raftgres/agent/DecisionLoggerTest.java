@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.decide.Reason;
+import io.raftgres.ha.DecisionLogger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class DecisionLoggerTest {
         log.log(2, FOLLOWING, 0);
         log.log(2, FOLLOWING, 1000);
         log.log(3, FOLLOWING, 2000);
-        log.log(3, Decision.of(Reason.NO_LEADER_WAIT, "waiting for a leader"), 3000);
+        log.log(3, Decision.of(Reason.NO_LEADER_KEY, "waiting for a leader"), 3000);
         log.log(3, FOLLOWING, 4000);
 
         assertEquals(List.of("no action: I am n3, a replica following n2", "no action: I am n3, a replica following n2",

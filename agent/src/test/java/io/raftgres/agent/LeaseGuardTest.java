@@ -1,5 +1,12 @@
 package io.raftgres.agent;
 
+import io.raftgres.core.timing.SafetyTiming;
+import io.raftgres.ha.ActionExecutor;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.Clock;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.LeaseGuard;
+import io.raftgres.ha.LocalTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +50,7 @@ class LeaseGuardTest {
     private final FakeWatchdog watchdog = new FakeWatchdog(() -> 0L);
     private final LocalTracker tracker = new LocalTracker();
     private final LeaseGuard guard = new LeaseGuard("n1", store, new RecordingPostgres(), new RecordingVip(),
-            watchdog, tracker, () -> false, fatal::add);
+            watchdog, tracker, () -> false, Clock.SYSTEM, Runnable::run, SafetyTiming.DEFAULT, fatal::add);
 
     @Test
     void whileTheLeaseHoldsItRenewsTheVipAndFeedsTheWatchdogOnly() {
@@ -88,6 +95,45 @@ class LeaseGuardTest {
         assertEquals(List.of("vip.remove", "pg.stop IMMEDIATE", "vip.remove", "pg.stop IMMEDIATE",
                 "vip.remove", "pg.stop IMMEDIATE"), events, "fenced again after the start, then done");
         assertFalse(tracker.mayBeWritable());
+    }
+
+    /**
+     * Issue 9 item 8: a VIP removal stuck behind an add or renewal (here: blocked until the test
+     * lets it go) must not delay the stop, and the fence returns within the fence budget. Shown
+     * to fail with the removal run inline before the stop (the old fence): the check then hangs
+     * until the removal ends and the stop comes after it.
+     */
+    @Test
+    void aStuckVipRemovalDelaysNeitherTheStopNorTheFenceBeyondItsBudget() throws Exception {
+        store.view = view(RaftRole.LEADER, false);
+        tracker.markMayBeWritable(true);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        VipControl stuck = new RecordingVip() {
+            @Override public boolean remove() {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                events.add("vip.remove (ended)");
+                return true;
+            }
+        };
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            LeaseGuard bounded = new LeaseGuard("n1", store, new RecordingPostgres(), stuck, watchdog, tracker,
+                    () -> false, Clock.SYSTEM, executor, SafetyTiming.DEFAULT, fatal::add);
+            long start = System.nanoTime();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2), bounded::check);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(List.of("pg.stop IMMEDIATE"), events, "stopped while the removal was stuck");
+            assertFalse(tracker.mayBeWritable());
+            assertTrue(tookMillis < SafetyTiming.DEFAULT.fenceBudget().toMillis() + 200, "fence took " + tookMillis);
+        } finally {
+            release.countDown();
+            executor.shutdown();
+        }
     }
 
     @Test
@@ -144,7 +190,7 @@ class LeaseGuardTest {
     @Test
     void anUnfedWatchdogIsDisarmedInPauseToo() {
         LeaseGuard pausedGuard = new LeaseGuard("n1", store, new RecordingPostgres(), new RecordingVip(), watchdog,
-                tracker, () -> true, fatal::add);
+                tracker, () -> true, Clock.SYSTEM, Runnable::run, SafetyTiming.DEFAULT, fatal::add);
         store.view = view(RaftRole.FOLLOWER, false);
         watchdog.arm();
 
@@ -209,7 +255,7 @@ class LeaseGuardTest {
         store.view = view(RaftRole.FOLLOWER, false);
         tracker.markMayBeWritable(true);
         LeaseGuard slowGuard = new LeaseGuard("n1", store, slow, new RecordingVip(), watchdog, tracker, () -> false,
-                fatal::add);
+                Clock.SYSTEM, Runnable::run, SafetyTiming.DEFAULT, fatal::add);
         Thread loop = new Thread(() -> executor(slow, () -> false).execute(
                 Decision.of(Reason.FENCE_LEASE_LOST, "fencing", new HaAction.Stop(StopMode.IMMEDIATE))));
         loop.start();
@@ -246,14 +292,14 @@ class LeaseGuardTest {
                 io.raftgres.core.model.MemberTags.DEFAULT, null, "test");
         // Stop(IMMEDIATE) and AddVip run on the caller's thread: no background executor needed.
         return new ActionExecutor(me, store, pg, new RecordingVip(), watchdog, tracker, null, () -> { },
-                name -> name, stillPrimary);
+                name -> name, stillPrimary, Clock.SYSTEM);
     }
 
     private static RaftView view(RaftRole role, boolean leaseValid) {
         return new RaftView(3, role, role == RaftRole.LEADER ? "n1" : "n2", true, leaseValid, 0, true);
     }
 
-    private final class RecordingVip implements VipControl {
+    private class RecordingVip implements VipControl {
         @Override public boolean isPresent() { return false; }
         @Override public boolean add() { events.add("vip.add"); return true; }
         @Override public boolean remove() { events.add("vip.remove"); return true; }

@@ -30,7 +30,7 @@ public final class LogSetup {
     /** Logging-context property and MDC key holding the member name. */
     public static final String MEMBER = "member";
     /** MDC key of the HA loop's current Raft term. */
-    public static final String TERM = "term";
+    public static final String TERM = io.raftgres.ha.HaLoop.MDC_TERM;
     /**
      * Libraries' own chatter, quieter than the root level unless {@code log.loggers} says otherwise.
      * Ratis logs a WARN/ERROR line per reconnect attempt while a peer is down; the HA loop's line

@@ -40,7 +40,7 @@ final class BootstrapRules {
         boolean leader = raft.isLeaderWithLease();
         if (me.equals(initializer)) {
             return leader ? asInitializer(state, raft, local)
-                    : Decision.of(Reason.BOOTSTRAP_WAIT, "no action: I hold the initialize claim but not the Raft lease");
+                    : Decision.of(Reason.BOOTSTRAP_CLAIM_WITHOUT_LEASE, "no action: I hold the initialize claim but not the Raft lease");
         }
         if (!leader) {
             return Decision.of(Reason.BOOTSTRAP_WAIT, initializer == null
@@ -52,7 +52,7 @@ final class BootstrapRules {
                     + ": it initialized the cluster and must take the first leader key", new TransferLeadership(initializer));
         }
         if (initializer != null && state.initTerm() >= raft.term()) {
-            return Decision.of(Reason.BOOTSTRAP_WAIT, "no action: waiting for " + initializer + " to initialize the cluster");
+            return Decision.of(Reason.BOOTSTRAP_WAIT_FOR_CLAIM, "no action: waiting for " + initializer + " to initialize the cluster");
         }
         if (config.canBootstrap() && !local.watchdogUnusable()) {
             return new Decision(java.util.List.of(new ClaimInitialize(raft.term())), Reason.BOOTSTRAP_CLAIM,
@@ -66,7 +66,7 @@ final class BootstrapRules {
                 .findFirst()
                 .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m.name()
                         + ": " + why, new TransferLeadership(m.name())))
-                .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_WAIT,
+                .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_NO_CANDIDATE,
                         "no action: no member with a bootstrap section has published its state yet"));
     }
 
@@ -92,7 +92,7 @@ final class BootstrapRules {
                     + " but cannot be armed here", new AbortInitialize(raft.term()));
         }
         if (!local.hasDataDirectory()) {
-            return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",
+            return Decision.of(Reason.BOOTSTRAP_INITDB, "initializing a new cluster: running initdb",
                     new ArmWatchdog(), new Bootstrap());
         }
         if (local.isWritablePrimary() && state.awaitsFirstLeader()) {
@@ -107,7 +107,7 @@ final class BootstrapRules {
                     Reason.BOOTSTRAP_COMPLETE, "initialized a new cluster (system " + local.systemId()
                     + "); taking the leader key for term " + raft.term(), 0);
         }
-        return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing: starting the new cluster's primary",
+        return Decision.of(Reason.BOOTSTRAP_START_PRIMARY, "initializing: starting the new cluster's primary",
                 new ArmWatchdog(), new StartPrimary());
     }
 }

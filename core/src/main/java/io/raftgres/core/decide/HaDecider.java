@@ -85,7 +85,7 @@ public final class HaDecider {
             return raiseFeatureLevelIfDue(primary.decide(state, raft, local, nowMillis), state, raft);
         }
         if (raft.role() == RaftRole.LEADER) {
-            return Decision.of(Reason.WAITING_FOR_RAFT,
+            return Decision.of(Reason.WAITING_FOR_LEASE,
                     "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease");
         }
         return replica.decide(state, raft, local);

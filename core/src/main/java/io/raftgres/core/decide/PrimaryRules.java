@@ -113,13 +113,13 @@ final class PrimaryRules {
                     new ArmWatchdog(), new Promote());
         }
         if (!local.hasDataDirectory()) {
-            return Decision.of(Reason.NO_CANDIDATE_READONLY,
+            return Decision.of(Reason.LEADER_KEY_WITHOUT_DATA,
                     "read-only: I hold the leader key but have no data directory");
         }
         if (!local.controlState().lastRanAsPrimary()) {
             // A replica's data directory started without standby.signal would become writable on
             // the same timeline as WAL other replicas may hold: start it as a standby, promote next.
-            return Decision.of(Reason.PROMOTE, "starting PostgreSQL as a standby so I can promote it",
+            return Decision.of(Reason.START_STANDBY_TO_PROMOTE, "starting PostgreSQL as a standby so I can promote it",
                     new HaAction.Follow(null));
         }
         long down = local.downSinceMillis() < 0 ? 0 : nowMillis - local.downSinceMillis();

@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.decide.Decision;
 import org.slf4j.Logger;
@@ -13,8 +13,8 @@ import org.slf4j.Logger;
  * {@code log.deduplicate_heartbeat_logs: false} every cycle is logged.
  * Used by the HA loop's thread only; the time comes from the loop's monotonic clock.
  */
-final class DecisionLogger {
-    static final long HEARTBEAT_MILLIS = 60_000;
+public final class DecisionLogger {
+    public static final long HEARTBEAT_MILLIS = 60_000;
 
     private final Logger log;
     private final boolean deduplicate;
@@ -22,12 +22,12 @@ final class DecisionLogger {
     private long lastLoggedAt;
     private long unchangedSince;
 
-    DecisionLogger(Logger log, boolean deduplicate) {
+    public DecisionLogger(Logger log, boolean deduplicate) {
         this.log = log;
         this.deduplicate = deduplicate;
     }
 
-    void log(long term, Decision decision, long nowMillis) {
+    public void log(long term, Decision decision, long nowMillis) {
         String key = term + " " + decision.summary() + " " + decision.actions();
         boolean unchanged = key.equals(lastKey);
         if (!unchanged) {

@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
@@ -17,26 +17,29 @@ import java.util.Objects;
  * right after an election), and at least every {@link #REFRESH_MILLIS}. Publication is
  * asynchronous and never blocks the HA loop; a failed one is retried next cycle.
  */
-final class MemberPublisher {
+public final class MemberPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
     static final long REFRESH_MILLIS = 10_000;
 
     private final AgentIdentity me;
     private final ClusterStore store;
     private final java.util.function.BooleanSupplier watchdogFailed;
+    private final Clock clock;
     private MemberRecord lastSent;
     private long lastSentAt = Long.MIN_VALUE / 2;
     private volatile boolean inFlight;
 
     /** @param watchdogFailed read at each publication: required watchdog unusable (peers skip this member) */
-    MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed) {
+    public MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed,
+                           Clock clock) {
         this.me = me;
         this.store = store;
         this.watchdogFailed = watchdogFailed;
+        this.clock = clock;
     }
 
     /** Called from the HA loop thread only. */
-    void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
+    public void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
         if (inFlight || raft.leaderId() == null && !raft.isLeaderWithLease()) {
             return;
         }
@@ -59,13 +62,13 @@ final class MemberPublisher {
         });
     }
 
-    MemberRecord record(LocalPgState local) {
+    public MemberRecord record(LocalPgState local) {
         PgRole role = !local.hasDataDirectory() ? PgRole.UNINITIALIZED
                 : local.isWritablePrimary() ? PgRole.PRIMARY
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed.getAsBoolean(), me.version(), 0, System.currentTimeMillis(),
+                me.canBootstrap(), watchdogFailed.getAsBoolean(), me.version(), 0, clock.wallMillis(),
                 FeatureLevel.LATEST);
     }
 

@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.LocalPgState;
@@ -10,7 +10,7 @@ import io.raftgres.core.model.LocalPgState;
  *
  * <p>Thread-safe: the HA loop, the background executor and the lease guard all touch it.
  */
-final class LocalTracker {
+public final class LocalTracker {
 
     private final java.util.function.BooleanSupplier watchdogUnusable;
     /** Held across an immediate stop: the HA loop and the lease guard never stop concurrently. */
@@ -22,26 +22,26 @@ final class LocalTracker {
     private long downSinceMillis = -1;
     private boolean mayBeWritable;
 
-    LocalTracker() {
+    public LocalTracker() {
         this(() -> false);
     }
 
     /** @param watchdogUnusable the watchdog is required but cannot be armed now (merged into each probe) */
-    LocalTracker(java.util.function.BooleanSupplier watchdogUnusable) {
+    public LocalTracker(java.util.function.BooleanSupplier watchdogUnusable) {
         this.watchdogUnusable = watchdogUnusable;
     }
 
-    synchronized void begin(Activity next) {
+    public synchronized void begin(Activity next) {
         activity = next;
         failedActivity = Activity.NONE;
         lastFailure = null;
     }
 
-    synchronized void succeed() {
+    public synchronized void succeed() {
         activity = Activity.NONE;
     }
 
-    synchronized void fail(Activity failed, String why) {
+    public synchronized void fail(Activity failed, String why) {
         activity = Activity.NONE;
         // A rewind whose source could not be reached never touched the data directory: it is
         // retried next cycle rather than treated as a failed rewind (which may wipe the data).
@@ -52,7 +52,7 @@ final class LocalTracker {
         lastFailure = why;
     }
 
-    synchronized Activity activity() {
+    public synchronized Activity activity() {
         return activity;
     }
 
@@ -60,11 +60,11 @@ final class LocalTracker {
      * Sticky until a stop succeeds or a probe shows a replica: a failed probe must not make
      * the guard believe a primary is gone.
      */
-    synchronized void markMayBeWritable(boolean writable) {
+    public synchronized void markMayBeWritable(boolean writable) {
         mayBeWritable = writable;
     }
 
-    synchronized boolean mayBeWritable() {
+    public synchronized boolean mayBeWritable() {
         return mayBeWritable;
     }
 
@@ -88,7 +88,7 @@ final class LocalTracker {
      * up after that stop, on a decision taken while the lease was still valid, so the guard must
      * keep fencing until the operation is over.
      */
-    synchronized void fenced() {
+    public synchronized void fenced() {
         if (activity != Activity.INITDB && activity != Activity.STARTING && activity != Activity.PROMOTING) {
             mayBeWritable = false;
         }
@@ -110,7 +110,7 @@ final class LocalTracker {
     }
 
     /** Merges a fresh probe with what only the agent knows. */
-    synchronized LocalPgState merge(LocalPgState probe, long nowMillis) {
+    public synchronized LocalPgState merge(LocalPgState probe, long nowMillis) {
         if (probe.running()) {
             downSinceMillis = -1;
         } else if (downSinceMillis < 0) {
