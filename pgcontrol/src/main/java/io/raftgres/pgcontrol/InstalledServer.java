@@ -30,6 +30,8 @@ public final class InstalledServer {
     static final List<String> TOOLS = List.of("postgres", "initdb", "pg_ctl", "pg_basebackup", "pg_rewind",
             "pg_controldata");
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** postgres --describe-config prints about 100 KB; all of it is needed for the names. */
+    private static final int DESCRIBE_CONFIG_CHARS = 2_000_000;
     private static final Pattern VERSION = Pattern.compile("^(\\S+) \\(PostgreSQL\\) (\\d+)(\\.\\d+)?");
 
     private final Path binDir;
@@ -89,7 +91,8 @@ public final class InstalledServer {
             throw new IllegalArgumentException("holds PostgreSQL " + serverVersion + "; raftgres supports PostgreSQL "
                     + MIN_MAJOR + " to " + MAX_MAJOR);
         }
-        ToolRunner.ToolResult described = tools.run("postgres", List.of("--describe-config"), Map.of(), TIMEOUT);
+        ToolRunner.ToolResult described = tools.run("postgres", List.of("--describe-config"), Map.of(), TIMEOUT,
+                DESCRIBE_CONFIG_CHARS);
         if (!described.succeeded()) {
             throw new IllegalArgumentException("'postgres --describe-config' failed: " + described.describe());
         }

@@ -35,6 +35,8 @@ class InstalledServerTest {
         assertEquals(15, pg15.major());
         assertTrue(pg15.version().startsWith("15."), pg15.version());
         assertTrue(pg15.suggestibleNames().contains("wal_keep_size"));
+        assertTrue(pg15.suggestibleNames().containsAll(java.util.Set.of("archive_mode", "shared_buffers", "work_mem")),
+                "every name postgres --describe-config lists, not only the last few KB");
         assertTrue(pg15.suggestibleNames().contains("wal_keep_segments"), "removed names are suggested too");
     }
 
