@@ -1,12 +1,15 @@
 package io.raftgres.agent;
 
 import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.Failures;
 import io.raftgres.core.model.LocalPgState;
 
 /**
  * The agent-side facts about local PostgreSQL that a probe cannot see: which background
  * operation is running, which one failed last and why, and since when PostgreSQL has been down
- * (for primary_start_timeout). Also the "may be writable" flag the lease guard fences on.
+ * (for primary_start_timeout), and the failures in a row that drive the decider's back-off (a
+ * failure is time-stamped by the next {@link #merge}, on the HA loop's clock). Also the "may be
+ * writable" flag the lease guard fences on.
  *
  * <p>Thread-safe: the HA loop, the background executor and the lease guard all touch it.
  */
@@ -17,6 +20,10 @@ final class LocalTracker {
     private String lastFailure;
     private long downSinceMillis = -1;
     private boolean mayBeWritable;
+    private Failures failures = Failures.NONE;
+    /** A failure not yet time-stamped: which operation and why. */
+    private Activity unstampedFailure;
+    private String unstampedReason;
 
     synchronized void begin(Activity next) {
         activity = next;
@@ -25,6 +32,7 @@ final class LocalTracker {
     }
 
     synchronized void succeed() {
+        failures = failures.succeeded(activity);
         activity = Activity.NONE;
     }
 
@@ -37,6 +45,9 @@ final class LocalTracker {
                 || why.contains("connection to server"));
         failedActivity = neverStarted ? Activity.NONE : failed;
         lastFailure = why;
+        // Counted either way: an unreachable rewind source is retried, but not every cycle.
+        unstampedFailure = failed;
+        unstampedReason = why;
     }
 
     synchronized Activity activity() {
@@ -79,6 +90,10 @@ final class LocalTracker {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
+        if (unstampedFailure != null) {
+            failures = failures.failed(unstampedFailure, nowMillis, unstampedReason);
+            unstampedFailure = null;
+        }
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis).withFailures(failures);
     }
 }

@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.PgRole;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * Publishes this member's record through Raft: when it changed, when the Raft term changed
  * (a new leader chooses among records published in its own term, so every member republishes
  * right after an election), and at least every {@link #REFRESH_MILLIS}. Publication is
- * asynchronous and never blocks the HA loop; a failed one is retried next cycle.
+ * asynchronous and never blocks the HA loop; a failed one is retried next cycle. A member that gave
+ * up bootstrapping ({@link RetryPolicy}) publishes that it can no longer bootstrap.
  */
 final class MemberPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
@@ -63,7 +65,7 @@ final class MemberPublisher {
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis());
+                me.canBootstrap() && !RetryPolicy.bootstrapGivenUp(local.failures()), watchdogFailed, me.version(), 0, System.currentTimeMillis());
     }
 
     /** Everything but the publication time and term. */
@@ -71,6 +73,7 @@ final class MemberPublisher {
         return a.role() == b.role() && Objects.equals(a.state(), b.state()) && a.timeline() == b.timeline()
                 && a.receiveLsn().equals(b.receiveLsn()) && a.replayLsn().equals(b.replayLsn())
                 && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
+                && a.canBootstrap() == b.canBootstrap()
                 && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl());
     }
 }

@@ -20,7 +20,9 @@ import io.raftgres.core.model.RaftView;
  * lease claims the initialize key, so the member that runs initdb is the one that may run the
  * primary; a leader without a bootstrap section hands Raft leadership to a member that has
  * one. A newer leader may take over a claim from an older term (its initializer lost
- * leadership before finishing).
+ * leadership before finishing). A failed bootstrap is tried again after {@link RetryPolicy}'s back-off,
+ * at most {@link RetryPolicy#BOOTSTRAP_ATTEMPTS} times in a row; then this member gives up (until its
+ * agent restarts) and says why every cycle.
  */
 final class BootstrapRules {
 
@@ -34,6 +36,10 @@ final class BootstrapRules {
         String me = config.memberName();
         String initializer = state.initializer();
         boolean leader = raft.isLeaderWithLease();
+        boolean gaveUp = RetryPolicy.bootstrapGivenUp(local.failures());
+        if (gaveUp && !me.equals(initializer)) {
+            return afterGivingUp(state, raft, local);
+        }
         if (me.equals(initializer)) {
             return leader ? asInitializer(state, raft, local)
                     : Decision.of(Reason.BOOTSTRAP_WAIT, "no action: I hold the initialize claim but not the Raft lease");
@@ -50,28 +56,53 @@ final class BootstrapRules {
             return new Decision(java.util.List.of(new ClaimInitialize(raft.term())), Reason.BOOTSTRAP_CLAIM,
                     "initializing: I am the Raft leader of term " + raft.term() + " and claim the initialize key", 0);
         }
-        return state.members().values().stream()
-                .filter(MemberRecord::canBootstrap)
-                .filter(m -> m.term() == raft.term() && !m.name().equals(me))
-                .findFirst()
-                .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m.name()
-                        + ": I have no bootstrap section", new TransferLeadership(m.name())))
+        return readyToBootstrap(state, raft)
+                .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m
+                        + ": I have no bootstrap section", new TransferLeadership(m)))
                 .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_WAIT,
-                        "no action: no member with a bootstrap section has published its state yet"));
+                        "no action: no member that can initialize the cluster has published its state in this term"));
+    }
+
+    /**
+     * Another member that may still bootstrap (its record, published in this term, says so): members
+     * that gave up publish that they cannot, so leadership never goes back and forth between them.
+     */
+    private java.util.Optional<String> readyToBootstrap(ClusterState state, RaftView raft) {
+        return state.members().values().stream()
+                .filter(m -> m.canBootstrap() && m.term() == raft.term() && !m.name().equals(config.memberName()))
+                .map(MemberRecord::name)
+                .findFirst();
+    }
+
+    /** This member's bootstrap failed {@link RetryPolicy#BOOTSTRAP_ATTEMPTS} times: it never claims again. */
+    private Decision afterGivingUp(ClusterState state, RaftView raft, LocalPgState local) {
+        String why = "bootstrap failed " + local.failures().count(Activity.INITDB) + " times here ("
+                + local.failures().lastReason() + ")";
+        if (raft.isLeaderWithLease()) {
+            java.util.Optional<String> next = readyToBootstrap(state, raft);
+            if (next.isPresent()) {
+                return Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + next.get() + ": " + why,
+                        new TransferLeadership(next.get()));
+            }
+        }
+        return Decision.of(Reason.BOOTSTRAP_GAVE_UP, "no action: " + why + "; fix the cause and restart raftgres on "
+                + config.memberName() + " to try again");
     }
 
     private Decision asInitializer(ClusterState state, RaftView raft, LocalPgState local) {
-        if (local.failedActivity() == Activity.INITDB) {
-            // Still the Raft leader after giving up, this member would claim again at once: let another
-            // member with a bootstrap section try (it needs Raft leadership to claim).
-            java.util.List<io.raftgres.core.decide.HaAction> actions = new java.util.ArrayList<>();
+        if (RetryPolicy.bootstrapGivenUp(local.failures())) {
+            // Release the claim so that a member that can still bootstrap may claim it.
+            java.util.List<HaAction> actions = new java.util.ArrayList<>();
             actions.add(new AbortInitialize(raft.term()));
-            state.members().values().stream()
-                    .filter(m -> m.canBootstrap() && m.term() == raft.term() && !m.name().equals(config.memberName()))
-                    .findFirst().ifPresent(m -> actions.add(new TransferLeadership(m.name())));
-            actions.add(new RemoveDataDirectory());
-            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
-                    + "); giving up the initialize claim", -1);
+            readyToBootstrap(state, raft).ifPresent(m -> actions.add(new TransferLeadership(m)));
+            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "giving up the initialize claim: bootstrap failed "
+                    + local.failures().count(Activity.INITDB) + " times here (" + local.failures().lastReason() + ")",
+                    -1);
+        }
+        if (local.failedActivity() == Activity.INITDB && local.hasDataDirectory()) {
+            // A failed bootstrap removes what it created; this is a leftover it could not remove.
+            return Decision.of(Reason.BOOTSTRAP_FAILED, "removing what the failed bootstrap left in the data"
+                    + " directory before trying again", new RemoveDataDirectory());
         }
         if (!local.hasDataDirectory()) {
             return Decision.of(Reason.BOOTSTRAP_RUNNING, "initializing a new cluster: running initdb",

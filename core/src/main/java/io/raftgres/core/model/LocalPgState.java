@@ -22,11 +22,26 @@ package io.raftgres.core.model;
  *                           ran, or -1; drives primary_start_timeout
  * @param serverVersion      server_version_num, 0 unknown
  * @param probeError         why the probe could not read state, else null
+ * @param failures           background operations that failed in a row (agent fact), for back-off
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
                            String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
-                           long downSinceMillis, int serverVersion, String probeError) {
+                           long downSinceMillis, int serverVersion, String probeError, Failures failures) {
+
+    public LocalPgState {
+        failures = failures == null ? Failures.NONE : failures;
+    }
+
+    /** A state without failure counts (probes and fixtures; the agent adds them with {@link #withFailures}). */
+    public LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
+                        boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
+                        String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                        Activity failedActivity, long downSinceMillis, int serverVersion, String probeError) {
+        this(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn, replayLsn, streaming,
+                upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis, serverVersion,
+                probeError, Failures.NONE);
+    }
 
     /** Running and not in recovery: accepts writes. */
     public boolean isWritablePrimary() {
@@ -41,7 +56,14 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
     public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
-                probeError);
+                probeError, failures);
+    }
+
+    /** This state with the agent's failure counts. */
+    public LocalPgState withFailures(Failures counts) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity,
+                downSinceMillis, serverVersion, probeError, counts);
     }
 
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */
