@@ -21,9 +21,8 @@ final class LocalTracker {
     private long downSinceMillis = -1;
     private boolean mayBeWritable;
     private Failures failures = Failures.NONE;
-    /** A failure not yet time-stamped: which operation and why. */
-    private Activity unstampedFailure;
-    private String unstampedReason;
+    /** Failures not yet time-stamped: which operation and why. */
+    private final java.util.List<java.util.Map.Entry<Activity, String>> unstamped = new java.util.ArrayList<>();
 
     synchronized void begin(Activity next) {
         activity = next;
@@ -46,8 +45,7 @@ final class LocalTracker {
         failedActivity = neverStarted ? Activity.NONE : failed;
         lastFailure = why;
         // Counted either way: an unreachable rewind source is retried, but not every cycle.
-        unstampedFailure = failed;
-        unstampedReason = why;
+        unstamped.add(java.util.Map.entry(failed, why == null ? "" : why));
     }
 
     synchronized Activity activity() {
@@ -90,10 +88,10 @@ final class LocalTracker {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        if (unstampedFailure != null) {
-            failures = failures.failed(unstampedFailure, nowMillis, unstampedReason);
-            unstampedFailure = null;
+        for (var failure : unstamped) {
+            failures = failures.failed(failure.getKey(), nowMillis, failure.getValue());
         }
+        unstamped.clear();
         return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis).withFailures(failures);
     }
 }

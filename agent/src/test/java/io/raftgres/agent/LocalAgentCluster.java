@@ -36,8 +36,16 @@ final class LocalAgentCluster implements AutoCloseable {
     private final List<Member> members = new ArrayList<>();
     private final Process[] processes = new Process[3];
 
+    private final String extraDcsParameters;
+
     LocalAgentCluster(Path root) throws IOException {
+        this(root, "");
+    }
+
+    /** @param extraDcsParameters more bootstrap.dcs parameters in YAML flow style, e.g. {@code ", a: b"} */
+    LocalAgentCluster(Path root, String extraDcsParameters) throws IOException {
         this.root = root;
+        this.extraDcsParameters = extraDcsParameters;
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
         for (int i = 0; i < 3; i++) {
@@ -73,14 +81,15 @@ final class LocalAgentCluster implements AutoCloseable {
                   partner_addrs: [%s]
                   data_dir: %s
                 bootstrap:
-                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB}}}
+                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
                 postgresql:
                   listen: "127.0.0.1:%d"
                   data_dir: %s
                   authentication:
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
-                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
+                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"),
+                extraDcsParameters, m.pgPort(),
                 m.dataDir(), PASSWORD, PASSWORD);
     }
 
