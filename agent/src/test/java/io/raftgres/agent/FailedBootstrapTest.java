@@ -38,11 +38,7 @@ class FailedBootstrapTest {
     @Test
     void failedBootstrapStopsAfterBoundedAttemptsAndTheClusterStaysCalm() throws Exception {
         try (LocalAgentCluster cluster = new LocalAgentCluster(dir, ", shared_preload_libraries: " + MISSING_LIBRARY)) {
-            try {
-                run(cluster);
-            } catch (AssertionError | Exception e) {
-                throw new AssertionError(e.getMessage() + "\n" + cluster.logs(), e);
-            }
+            cluster.runShowingLogs(this::run);
         }
     }
 

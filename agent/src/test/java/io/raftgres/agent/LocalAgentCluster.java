@@ -199,6 +199,21 @@ final class LocalAgentCluster implements AutoCloseable {
         throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
     }
 
+    /** A test body that drives a cluster. */
+    @FunctionalInterface
+    interface Scenario {
+        void run(LocalAgentCluster cluster) throws Exception;
+    }
+
+    /** Runs {@code scenario}; a failure carries the tail of every member's logs. */
+    void runShowingLogs(Scenario scenario) throws Exception {
+        try {
+            scenario.run(this);
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError(e.getMessage() + "\n" + logs(), e);
+        }
+    }
+
     String logs() throws IOException {
         StringBuilder out = new StringBuilder();
         for (Member m : members) {
