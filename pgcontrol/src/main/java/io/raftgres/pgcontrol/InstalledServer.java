@@ -164,6 +164,14 @@ public final class InstalledServer {
         return Collections.unmodifiableSet(names);
     }
 
+    /**
+     * Parameters raftgres itself cannot use, whatever PostgreSQL thinks (wal_level minimal, a non-integer
+     * max_wal_senders, a value spanning lines), with why; the rules {@link PgControlConfig} enforces.
+     */
+    public static Map<String, String> unusableParameters(Map<String, String> parameters) {
+        return EnforcedParameters.refused(parameters);
+    }
+
     /** For a parameter older PostgreSQL had and this one has not: which version removed it, and what to use. */
     public static Optional<String> replacementOf(String name) {
         return Optional.ofNullable(ParameterVerdicts.REMOVED.get(name));

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Checks {@code postgresql.bin_dir} (every server binary present, one supported major version, runnable
  * as {@code postgresql.os_user}) and lets that PostgreSQL judge {@code bootstrap.dcs.postgresql.parameters}
  * and {@code postgresql.parameters} (names, types, enum values, ranges, units): a setting PostgreSQL would
- * refuse at start is refused here, before initdb or Raft run. Unknown names get the closest known name,
+ * refuse at start is refused here, before initdb or Raft run, and so is one raftgres cannot replicate with
+ * (wal_level minimal; the agent used to fail every cycle on it). Unknown names get the closest known name,
  * or the replacement of a parameter an older PostgreSQL had. About 0.1-0.3 s per start.
  */
 final class InstalledPostgresCheck implements HostCheck {
@@ -54,9 +55,13 @@ final class InstalledPostgresCheck implements HostCheck {
 
     private static void judge(InstalledServer server, Map<String, String> parameters, String section,
                               ConfigProblems problems) {
+        Map<String, String> unusable = InstalledServer.unusableParameters(parameters);
+        unusable.forEach((name, why) -> problems.add(section + "." + name, why));
+        Map<String, String> rest = new java.util.LinkedHashMap<>(parameters);
+        rest.keySet().removeAll(unusable.keySet());
         Map<String, ParameterVerdicts.Refusal> refused;
         try {
-            refused = server.refusedParameters(parameters);
+            refused = server.refusedParameters(rest);
         } catch (RuntimeException e) {
             problems.add(section, "PostgreSQL " + server.version() + " in " + server.binDir()
                     + " could not check these parameters: " + e.getMessage());

@@ -67,13 +67,21 @@ class InstalledPostgresCheckTest {
     void badValuesAreRefusedWithPostgresqlsReason() {
         ConfigException e = failure(ConfigFixture.valid()
                 .set("bootstrap.dcs.postgresql.parameters.max_connections", 99999999)
-                .set("postgresql.parameters.wal_level", "bogus")
+                .set("postgresql.parameters.archive_mode", "sometimes")
                 .set("postgresql.parameters.shared_buffers", "1 gigabyte")
                 .set("postgresql.parameters.work_mem", "4MB"));
         assertEquals(3, e.problems().size(), e.getMessage());
         assertProblem(e, "bootstrap.dcs.postgresql.parameters.max_connections", "outside the valid range");
-        assertProblem(e, "postgresql.parameters.wal_level", "Available values: minimal, replica, logical.");
+        assertProblem(e, "postgresql.parameters.archive_mode", "Available values: always, on, off.");
         assertProblem(e, "postgresql.parameters.shared_buffers", "invalid value for parameter");
+    }
+
+    @Test
+    void parametersRaftgresCannotReplicateWithAreRefused() {
+        ConfigException e = failure(ConfigFixture.valid().set("bootstrap.dcs.postgresql.parameters.wal_level",
+                "minimal"));
+        assertEquals("must be replica or logical for streaming replication, got minimal",
+                assertOnlyProblem(e, "bootstrap.dcs.postgresql.parameters.wal_level", "").reason());
     }
 
     @Test
