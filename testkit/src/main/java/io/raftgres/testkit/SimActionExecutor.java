@@ -253,6 +253,7 @@ final class SimActionExecutor {
             try {
                 operation.run();
                 agent.activity = Activity.NONE;
+                agent.failures = agent.failures.succeeded(activity);
                 milestone(done, "");
             } catch (PostgresControlException e) {
                 finishBackground(activity, e.getMessage());
@@ -266,6 +267,7 @@ final class SimActionExecutor {
         agent.activity = Activity.NONE;
         agent.failedActivity = activity;
         agent.lastFailure = failure;
+        agent.failures = agent.failures.failed(activity, agent.scheduler.nowMillis(), failure);
         milestone(Milestone.Kind.OPERATION_FAILED, activity + ": " + failure);
     }
 

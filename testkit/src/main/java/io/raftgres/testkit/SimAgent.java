@@ -76,6 +76,8 @@ public final class SimAgent {
     Activity activity = Activity.NONE;
     Activity failedActivity = Activity.NONE;
     String lastFailure;
+    /** Failures in a row, as the agent's LocalTracker counts them (stamped with the simulated clock). */
+    io.raftgres.core.model.Failures failures = io.raftgres.core.model.Failures.NONE;
     boolean mayBeWritable;
     long backgroundToken;
     private long downSinceMillis = -1;
@@ -168,6 +170,7 @@ public final class SimAgent {
         activity = Activity.NONE;
         failedActivity = Activity.NONE;
         lastFailure = null;
+        failures = io.raftgres.core.model.Failures.NONE;
         downSinceMillis = -1;
         mayBeWritable = false;
         lastKey = null;
@@ -294,7 +297,7 @@ public final class SimAgent {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis).withFailures(failures);
     }
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */
@@ -350,6 +353,7 @@ public final class SimAgent {
             backgroundToken++;
             failedActivity = activity;
             lastFailure = "interrupted: PostgreSQL was stopped";
+            failures = failures.failed(activity, scheduler.nowMillis(), lastFailure);
             activity = Activity.NONE;
         }
         if (!pg.isRunning()) {
