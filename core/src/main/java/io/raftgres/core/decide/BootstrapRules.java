@@ -76,8 +76,7 @@ final class BootstrapRules {
 
     /** This member's bootstrap failed {@link RetryPolicy#BOOTSTRAP_ATTEMPTS} times: it never claims again. */
     private Decision afterGivingUp(ClusterState state, RaftView raft, LocalPgState local) {
-        String why = "bootstrap failed " + local.failures().count(Activity.INITDB) + " times here ("
-                + local.failures().lastReason() + ")";
+        String why = gaveUpWhy(local);
         if (raft.isLeaderWithLease()) {
             java.util.Optional<String> next = readyToBootstrap(state, raft);
             if (next.isPresent()) {
@@ -89,14 +88,18 @@ final class BootstrapRules {
                 + config.memberName() + " to try again");
     }
 
+    private static String gaveUpWhy(LocalPgState local) {
+        return "bootstrap failed " + local.failures().count(Activity.INITDB) + " times here ("
+                + local.failures().lastReason() + ")";
+    }
+
     private Decision asInitializer(ClusterState state, RaftView raft, LocalPgState local) {
         if (RetryPolicy.bootstrapGivenUp(local.failures())) {
             // Release the claim so that a member that can still bootstrap may claim it.
             java.util.List<HaAction> actions = new java.util.ArrayList<>();
             actions.add(new AbortInitialize(raft.term()));
             readyToBootstrap(state, raft).ifPresent(m -> actions.add(new TransferLeadership(m)));
-            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "giving up the initialize claim: bootstrap failed "
-                    + local.failures().count(Activity.INITDB) + " times here (" + local.failures().lastReason() + ")",
+            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "giving up the initialize claim: " + gaveUpWhy(local),
                     -1);
         }
         if (local.failedActivity() == Activity.INITDB && local.hasDataDirectory()) {

@@ -52,7 +52,8 @@ public final class HaDecider {
     }
 
     public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
-        return RetryPolicy.backOff(rules(view, local, nowMillis), local, nowMillis);
+        return RetryPolicy.backOff(rules(view, local, nowMillis), local, nowMillis,
+                view.state().config().primaryStartTimeoutMillis());
     }
 
     private Decision rules(ClusterView view, LocalPgState local, long nowMillis) {

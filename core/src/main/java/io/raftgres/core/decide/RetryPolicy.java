@@ -15,7 +15,8 @@ import java.util.List;
  *       pg_rewind, fast stop, data directory removal) a decision that would run it again waits
  *       {@link #delayMillis(int)}: 1 s, 2 s, 4 s, ... capped at {@value #MAX_DELAY_MILLIS} ms. Other
  *       decisions (fencing, a handoff, a different operation) are not delayed: the back-off only stops
- *       the same failure from repeating every cycle. The immediate stop (the fence) is never delayed.</li>
+ *       the same failure from repeating every cycle. The immediate stop (the fence) is never delayed,
+ *       and a crashed primary's restart in place waits at most primary_start_timeout / 5.</li>
  *   <li>Bootstrap: after {@value #BOOTSTRAP_ATTEMPTS} failed attempts in a row a member gives up
  *       initializing the cluster until its agent restarts (after the operator fixed the cause): it
  *       releases the initialize claim, publishes that it can no longer bootstrap (so no leader hands it
@@ -47,16 +48,23 @@ public final class RetryPolicy {
 
     /**
      * {@code decision}, or a wait when it would run the operation that failed last before that
-     * operation's back-off has passed.
+     * operation's back-off has passed. A crashed primary's restart in place waits at most a fifth of
+     * {@code primaryStartTimeoutMillis}, so it gets about five tries before the failover that timeout
+     * triggers (a start right after a crash fails for a second or two, until the killed server's
+     * processes are gone).
      */
-    static Decision backOff(Decision decision, LocalPgState local, long nowMillis) {
+    static Decision backOff(Decision decision, LocalPgState local, long nowMillis, long primaryStartTimeoutMillis) {
         Failures failures = local.failures();
         Activity failed = failures.last();
         if (failed == Activity.NONE || decision.actions().stream().noneMatch(a -> activityOf(a) == failed)) {
             return decision;
         }
         int count = failures.count(failed);
-        long remaining = failures.lastAtMillis() + delayMillis(count) - nowMillis;
+        long delay = delayMillis(count);
+        if (decision.reason() == Reason.RESTART_PRIMARY) {
+            delay = Math.min(delay, Math.max(FIRST_DELAY_MILLIS, primaryStartTimeoutMillis / 5));
+        }
+        long remaining = failures.lastAtMillis() + delay - nowMillis;
         if (remaining <= 0) {
             return decision;
         }

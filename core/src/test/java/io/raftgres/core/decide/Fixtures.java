@@ -158,4 +158,10 @@ final class Fixtures {
                 m.timeline(), m.receiveLsn(), m.replayLsn(), m.streaming(), m.tags(), false, m.watchdogFailed(),
                 m.version(), m.term(), m.updatedAtMillis());
     }
+
+    static ClusterState withStartTimeout(ClusterState state, long primaryStartTimeoutMillis) {
+        DynamicConfig c = state.config();
+        return state.withConfig(new DynamicConfig(c.loopWaitMillis(), c.maximumLagOnFailover(),
+                primaryStartTimeoutMillis, c.usePgRewind(), c.useSlots(), c.parameters(), c.version()));
+    }
 }
