@@ -67,8 +67,14 @@ final class InstalledPostgresCheck implements HostCheck {
                     + " could not check these parameters: " + e.getMessage());
             return;
         }
-        refused.forEach((name, refusal) -> problems.add(section + "." + name,
-                refusal.unknownName() ? refusal.reason() + suggestion(server, name) : refusal.reason()));
+        refused.forEach((name, refusal) -> problems.add(section + "." + name, refusal.unknownName()
+                ? refusal.reason() + suggestion(server, name) : masked(refusal.reason(), name, parameters.get(name))));
+    }
+
+    /** PostgreSQL quotes the refused value; a secret-looking parameter's value never reaches the output. */
+    private static String masked(String reason, String name, String value) {
+        return ConfigDisplay.isSecretParameter(name) && value != null && !value.isEmpty()
+                ? reason.replace(value, Credentials.MASK) : reason;
     }
 
     /** "; did you mean X?" with what replaced X if it is a removed parameter; empty when nothing is close. */

@@ -12,12 +12,14 @@ import java.util.Map;
 import static io.raftgres.agent.config.ConfigFixture.assertOnlyProblem;
 import static io.raftgres.agent.config.ConfigFixture.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@code --validate-config} and every start check the configuration against this host's real PostgreSQL 15
  * (/usr/lib/postgresql/15/bin, run as the postgres user when the test runs as root). Before this check
- * each of these configurations was reported valid, and the agent then looped at run time.
+ * each of these configurations was reported valid, and the agent then looped at run time. The masking
+ * test failed when the check passed PostgreSQL's message through unmasked (tried once on purpose).
  */
 class InstalledPostgresCheckTest {
     @TempDir
@@ -82,6 +84,16 @@ class InstalledPostgresCheckTest {
                 "minimal"));
         assertEquals("must be replica or logical for streaming replication, got minimal",
                 assertOnlyProblem(e, "bootstrap.dcs.postgresql.parameters.wal_level", "").reason());
+    }
+
+    @Test
+    void aRefusedSecretLookingValueIsNotShown() {
+        ConfigException e = failure(ConfigFixture.valid().set("postgresql.parameters.password_encryption",
+                "hunter2-secret"));
+        assertEquals("PostgreSQL 15 refuses it: invalid value for parameter \"password_encryption\": \"******\""
+                        + " (Available values: md5, scram-sha-256.)",
+                assertOnlyProblem(e, "postgresql.parameters.password_encryption", "").reason());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
 
     @Test
