@@ -33,7 +33,7 @@ final class AgentLauncher {
     static int launch(Path file, Map<String, String> env, PrintStream err) {
         RaftgresConfig config;
         try {
-            config = ConfigLoader.load(file, env);
+            config = ConfigLoader.loadForThisHost(file, env);
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p.toLine()));
             err.println("raftgres: not started: " + e.problems().size() + " configuration problem(s)");

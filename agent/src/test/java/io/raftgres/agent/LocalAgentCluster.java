@@ -38,13 +38,26 @@ final class LocalAgentCluster implements AutoCloseable {
     private final List<Member> members = new ArrayList<>();
     private final Process[] processes = new Process[3];
 
+    private final String extraDcsParameters;
+
     LocalAgentCluster(Path root) throws IOException {
-        this(root, m -> "");
+        this(root, "", m -> "");
     }
 
     /** {@code extraYaml} adds top-level sections to a member's configuration (e.g. {@code log:}). */
     LocalAgentCluster(Path root, java.util.function.Function<Member, String> extraYaml) throws IOException {
+        this(root, "", extraYaml);
+    }
+
+    /** @param extraDcsParameters more bootstrap.dcs parameters in YAML flow style, e.g. {@code ", a: b"} */
+    LocalAgentCluster(Path root, String extraDcsParameters) throws IOException {
+        this(root, extraDcsParameters, m -> "");
+    }
+
+    private LocalAgentCluster(Path root, String extraDcsParameters,
+                              java.util.function.Function<Member, String> extraYaml) throws IOException {
         this.root = root;
+        this.extraDcsParameters = extraDcsParameters;
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
         for (int i = 0; i < 3; i++) {
@@ -80,7 +93,7 @@ final class LocalAgentCluster implements AutoCloseable {
                   partner_addrs: [%s]
                   data_dir: %s
                 bootstrap:
-                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB}}}
+                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
                 postgresql:
                   listen: "127.0.0.1:%d"
                   data_dir: %s
@@ -88,8 +101,8 @@ final class LocalAgentCluster implements AutoCloseable {
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
                   lease_gate: %s
-                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
-                m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
+                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"),
+                extraDcsParameters, m.pgPort(), m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
     }
 
     void start(Member m) throws IOException {
@@ -212,6 +225,21 @@ final class LocalAgentCluster implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+    }
+
+    /** A test body that drives a cluster. */
+    @FunctionalInterface
+    interface Scenario {
+        void run(LocalAgentCluster cluster) throws Exception;
+    }
+
+    /** Runs {@code scenario}; a failure carries the tail of every member's logs. */
+    void runShowingLogs(Scenario scenario) throws Exception {
+        try {
+            scenario.run(this);
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError(e.getMessage() + "\n" + logs(), e);
+        }
     }
 
     String logs() throws IOException {

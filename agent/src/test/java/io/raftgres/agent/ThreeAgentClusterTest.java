@@ -38,11 +38,7 @@ class ThreeAgentClusterTest {
     @Test
     void bootstrapsFailsOverRejoinsAndSurvivesRestartOfAll() throws Exception {
         try (LocalAgentCluster cluster = new LocalAgentCluster(dir)) {
-            try {
-                run(cluster);
-            } catch (AssertionError | Exception e) {
-                throw new AssertionError(e.getMessage() + "\n" + cluster.logs(), e);
-            }
+            cluster.runShowingLogs(this::run);
         }
     }
 

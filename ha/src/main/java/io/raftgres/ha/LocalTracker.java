@@ -1,12 +1,15 @@
 package io.raftgres.ha;
 
 import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.Failures;
 import io.raftgres.core.model.LocalPgState;
 
 /**
  * The agent-side facts about local PostgreSQL that a probe cannot see: which background
  * operation is running, which one failed last and why, and since when PostgreSQL has been down
- * (for primary_start_timeout). Also the "may be writable" flag the lease guard fences on.
+ * (for primary_start_timeout), and the failures in a row that drive the decider's back-off (a
+ * failure is time-stamped by the next {@link #merge}, on the HA loop's clock). Also the "may be
+ * writable" flag the lease guard fences on.
  *
  * <p>Thread-safe: the HA loop, the background executor and the lease guard all touch it.
  */
@@ -21,6 +24,9 @@ public final class LocalTracker {
     private String lastFailure;
     private long downSinceMillis = -1;
     private boolean mayBeWritable;
+    private Failures failures = Failures.NONE;
+    /** Failures not yet time-stamped: which operation and why. */
+    private final java.util.List<java.util.Map.Entry<Activity, String>> unstamped = new java.util.ArrayList<>();
 
     public LocalTracker() {
         this(() -> false);
@@ -38,6 +44,7 @@ public final class LocalTracker {
     }
 
     public synchronized void succeed() {
+        failures = failures.succeeded(activity);
         activity = Activity.NONE;
     }
 
@@ -50,6 +57,8 @@ public final class LocalTracker {
                 || why.contains("connection to server"));
         failedActivity = neverStarted ? Activity.NONE : failed;
         lastFailure = why;
+        // Counted either way: an unreachable rewind source is retried, but not every cycle.
+        unstamped.add(java.util.Map.entry(failed, why == null ? "" : why));
     }
 
     public synchronized Activity activity() {
@@ -121,7 +130,11 @@ public final class LocalTracker {
         } else if (probe.isRunningReplica()) {
             mayBeWritable = false;
         }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis)
+        for (var failure : unstamped) {
+            failures = failures.failed(failure.getKey(), nowMillis, failure.getValue());
+        }
+        unstamped.clear();
+        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis).withFailures(failures)
                 .withWatchdogUnusable(watchdogUnusable.getAsBoolean());
     }
 }

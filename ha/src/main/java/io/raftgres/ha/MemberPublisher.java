@@ -1,5 +1,6 @@
 package io.raftgres.ha;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * Publishes this member's record through Raft: when it changed, when the Raft term changed
  * (a new leader chooses among records published in its own term, so every member republishes
  * right after an election), and at least every {@link #REFRESH_MILLIS}. Publication is
- * asynchronous and never blocks the HA loop; a failed one is retried next cycle.
+ * asynchronous and never blocks the HA loop; a failed one is retried next cycle. A member that gave
+ * up bootstrapping ({@link RetryPolicy}) publishes that it can no longer bootstrap.
  */
 public final class MemberPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
@@ -68,8 +70,8 @@ public final class MemberPublisher {
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed.getAsBoolean(), me.version(), 0, clock.wallMillis(),
-                FeatureLevel.LATEST);
+                me.canBootstrap() && !RetryPolicy.bootstrapGivenUp(local.failures()), watchdogFailed.getAsBoolean(),
+                me.version(), 0, clock.wallMillis(), FeatureLevel.LATEST);
     }
 
     /** Everything but the publication time and term. */
@@ -78,6 +80,7 @@ public final class MemberPublisher {
                 && a.receiveLsn().equals(b.receiveLsn()) && a.replayLsn().equals(b.replayLsn())
                 && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
                 && a.watchdogFailed() == b.watchdogFailed()
+                && a.canBootstrap() == b.canBootstrap()
                 && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl());
     }
 }

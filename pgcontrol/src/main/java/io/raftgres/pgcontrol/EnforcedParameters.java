@@ -30,26 +30,33 @@ final class EnforcedParameters {
 
     /** Rejects parameter names or values that cannot be rendered safely or that break replication. */
     static void validate(Map<String, String> parameters) {
+        refused(parameters).entrySet().stream().findFirst().ifPresent(e -> {
+            throw new IllegalArgumentException("parameter " + e.getKey() + " " + e.getValue());
+        });
+    }
+
+    /** Per parameter raftgres cannot use, why ("must be ..."); empty when it can use them all. */
+    static Map<String, String> refused(Map<String, String> parameters) {
+        Map<String, String> refused = new LinkedHashMap<>();
         parameters.forEach((name, value) -> {
             if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
-                throw new IllegalArgumentException("not a PostgreSQL parameter name: '" + name + "'");
-            }
-            if (value == null || value.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0)) {
-                throw new IllegalArgumentException("parameter " + name + " needs a one-line value");
+                refused.put(String.valueOf(name), "is not a PostgreSQL parameter name");
+            } else if (value == null || value.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0)) {
+                refused.put(name, "needs a one-line value");
             }
         });
         String walLevel = parameters.get("wal_level");
         if (walLevel != null && !walLevel.equals("replica") && !walLevel.equals("logical")
                 && !walLevel.equals("hot_standby")) {
-            throw new IllegalArgumentException("wal_level must be replica or logical for streaming replication, got "
-                    + walLevel);
+            refused.putIfAbsent("wal_level", "must be replica or logical for streaming replication, got " + walLevel);
         }
         for (String name : new String[] {"max_wal_senders", "max_replication_slots"}) {
             String value = parameters.get(name);
             if (value != null && !value.trim().matches("\\d{1,6}")) {
-                throw new IllegalArgumentException(name + " must be a non-negative integer, got '" + value + "'");
+                refused.putIfAbsent(name, "must be a non-negative integer, got '" + value + "'");
             }
         }
+        return refused;
     }
 
     /** Refuses parameters the lease gate cannot work with: see {@link LeaseGate#conflict}. */

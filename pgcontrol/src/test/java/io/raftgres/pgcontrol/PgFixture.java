@@ -72,6 +72,20 @@ final class PgFixture implements AutoCloseable {
         return control;
     }
 
+    /** A member whose configuration adds {@code extra} to the fixture's parameters. */
+    PgCtlPostgresControl member(String name, Map<String, String> extra) {
+        Map<String, String> parameters = new java.util.HashMap<>(config(name, 1).parameters());
+        parameters.putAll(extra);
+        PgCtlPostgresControl control = new PgCtlPostgresControl(PgControlConfig.builder(name, "raftgres-test",
+                        root.resolve(name).resolve("data"))
+                .runDir(root.resolve(name).resolve("run")).listen("127.0.0.1", freePort())
+                .superuser(SUPERUSER).replication(REPLICATION).rewind(REWIND).parameters(parameters)
+                .initdbOptions(List.of("encoding=UTF8", "no-sync"))
+                .pgCtlTimeout(Duration.ofSeconds(30)).toolTimeout(Duration.ofMinutes(2)).build());
+        members.add(control);
+        return control;
+    }
+
     PgControlConfig config(String name, int port) {
         return builder(name, port).build();
     }

@@ -62,7 +62,8 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
         return "RaftgresConfig" + toDisplayMap();
     }
 
-    static RaftgresConfig read(YamlSection root) {
+    /** Reads and validates the file's settings; {@code host} then checks what depends on this host. */
+    static RaftgresConfig read(YamlSection root, HostCheck host) {
         int before = root.problems().count();
         root.rejectUnknownKeys(KEYS, PatroniKeys.TOP);
         String scope = identifier(root, "scope", Integer.MAX_VALUE);
@@ -78,6 +79,9 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
                 .orElse(WatchdogSettings.DEFAULT);
         VipSettings vip = root.section("vip").map(VipSettings::read).orElse(null);
         LogSettings log = root.section("log").map(LogSettings::read).orElse(LogSettings.DEFAULT);
+        if (postgresql != null && (bootstrap != null || !root.entries().containsKey("bootstrap"))) {
+            host.check(postgresql, bootstrap, root.problems());
+        }
         if (restapi != null && raft != null && postgresql != null) {
             checkAcrossSections(root, restapi, raft, postgresql);
         }

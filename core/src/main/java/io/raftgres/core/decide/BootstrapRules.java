@@ -12,6 +12,7 @@ import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
 
 /**
@@ -25,6 +26,10 @@ import io.raftgres.core.model.RaftView;
  * initializer keeps its role until the leader key exists (see {@link ClusterState#withLeader}),
  * so its primary is never fenced in between and a failed claim is simply retried; a Raft leader
  * that is not the initializer hands leadership back to it, the only member with the data.
+ *
+ * <p>A failed bootstrap is tried again after {@link RetryPolicy}'s back-off, at most
+ * {@link RetryPolicy#BOOTSTRAP_ATTEMPTS} times in a row; then this member gives up (until its agent
+ * restarts) and says why every cycle.
  */
 final class BootstrapRules {
 
@@ -38,6 +43,9 @@ final class BootstrapRules {
         String me = config.memberName();
         String initializer = state.initializer();
         boolean leader = raft.isLeaderWithLease();
+        if (RetryPolicy.bootstrapGivenUp(local.failures()) && !me.equals(initializer)) {
+            return afterGivingUp(state, raft, local);
+        }
         if (me.equals(initializer)) {
             return leader ? asInitializer(state, raft, local)
                     : Decision.of(Reason.BOOTSTRAP_CLAIM_WITHOUT_LEASE, "no action: I hold the initialize claim but not the Raft lease");
@@ -60,28 +68,58 @@ final class BootstrapRules {
         }
         String why = config.canBootstrap() ? "the watchdog is required but cannot be armed here"
                 : "I have no bootstrap section";
+        return readyToBootstrap(state, raft)
+                .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m + ": " + why,
+                        new TransferLeadership(m)))
+                .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_NO_CANDIDATE,
+                        "no action: no member that can initialize the cluster has published its state in this term"));
+    }
+
+    /**
+     * Another member that may still bootstrap (its record, published in this term, says so): members
+     * that gave up, or whose required watchdog cannot be armed, publish that they cannot, so
+     * leadership never goes back and forth between them.
+     */
+    private java.util.Optional<String> readyToBootstrap(ClusterState state, RaftView raft) {
         return state.members().values().stream()
                 .filter(m -> m.canBootstrap() && !m.watchdogFailed())
-                .filter(m -> m.term() == raft.term() && !m.name().equals(me))
-                .findFirst()
-                .map(m -> Decision.of(Reason.BOOTSTRAP_HANDOFF, "handing Raft leadership to " + m.name()
-                        + ": " + why, new TransferLeadership(m.name())))
-                .orElseGet(() -> Decision.of(Reason.BOOTSTRAP_NO_CANDIDATE,
-                        "no action: no member with a bootstrap section has published its state yet"));
+                .filter(m -> m.term() == raft.term() && !m.name().equals(config.memberName()))
+                .map(MemberRecord::name)
+                .findFirst();
+    }
+
+    /** This member's bootstrap failed {@link RetryPolicy#BOOTSTRAP_ATTEMPTS} times: it never claims again. */
+    private Decision afterGivingUp(ClusterState state, RaftView raft, LocalPgState local) {
+        String why = gaveUpWhy(local);
+        if (raft.isLeaderWithLease()) {
+            java.util.Optional<String> next = readyToBootstrap(state, raft);
+            if (next.isPresent()) {
+                return Decision.of(Reason.BOOTSTRAP_GAVE_UP_HANDOFF, "handing Raft leadership to " + next.get() + ": "
+                        + why, new TransferLeadership(next.get()));
+            }
+        }
+        return Decision.of(Reason.BOOTSTRAP_GAVE_UP, "no action: " + why + "; fix the cause and restart raftgres on "
+                + config.memberName() + " to try again");
+    }
+
+    private static String gaveUpWhy(LocalPgState local) {
+        return "bootstrap failed " + local.failures().count(Activity.INITDB) + " times here ("
+                + local.failures().lastReason() + ")";
     }
 
     private Decision asInitializer(ClusterState state, RaftView raft, LocalPgState local) {
-        if (local.failedActivity() == Activity.INITDB && !state.isInitialized()) {
-            // Still the Raft leader after giving up, this member would claim again at once: let another
-            // member with a bootstrap section try (it needs Raft leadership to claim).
-            java.util.List<io.raftgres.core.decide.HaAction> actions = new java.util.ArrayList<>();
+        if (RetryPolicy.bootstrapGivenUp(local.failures()) && !state.isInitialized()) {
+            // Release the claim so that a member that can still bootstrap may claim it.
+            java.util.List<HaAction> actions = new java.util.ArrayList<>();
             actions.add(new AbortInitialize(raft.term()));
-            state.members().values().stream()
-                    .filter(m -> m.canBootstrap() && m.term() == raft.term() && !m.name().equals(config.memberName()))
-                    .findFirst().ifPresent(m -> actions.add(new TransferLeadership(m.name())));
-            actions.add(new RemoveDataDirectory());
-            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "bootstrap failed (" + local.lastFailure()
-                    + "); giving up the initialize claim", -1);
+            readyToBootstrap(state, raft).ifPresent(m -> actions.add(new TransferLeadership(m)));
+            return new Decision(actions, Reason.BOOTSTRAP_FAILED, "giving up the initialize claim: " + gaveUpWhy(local),
+                    -1);
+        }
+        if (local.failedActivity() == Activity.INITDB && local.hasDataDirectory() && !state.isInitialized()) {
+            // A failed bootstrap removes what it created; this is a leftover it could not remove.
+            return Decision.of(Reason.BOOTSTRAP_LEFTOVER, "removing what the failed bootstrap left in the data"
+                    + " directory before trying again", new RemoveDataDirectory());
         }
         if (!local.hasDataDirectory() && state.isInitialized()) {
             return Decision.of(Reason.BOOTSTRAP_DATA_LOST, "read-only: I initialized system " + state.systemId()

@@ -33,6 +33,8 @@ import io.raftgres.core.spi.StopMode;
  * Raft leader with a valid lease                         {@link PrimaryRules}
  * Raft leader without lease yet                          nothing (WAITING_FOR_RAFT)
  * otherwise                                              {@link ReplicaRules}
+ * a rule's decision re-runs the operation that failed    nothing until its back-off passed (BACKOFF),
+ *   last                                                   see {@link RetryPolicy}
  * </pre>
  * Safety: a writable primary exists only where the Raft leader holds a lease and the leader
  * key for its term (or an earlier term, when no one else claimed since). The fence rule comes
@@ -53,6 +55,11 @@ public final class HaDecider {
     }
 
     public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
+        return RetryPolicy.backOff(rules(view, local, nowMillis), local, nowMillis,
+                view.state().config().primaryStartTimeoutMillis());
+    }
+
+    private Decision rules(ClusterView view, LocalPgState local, long nowMillis) {
         ClusterState state = view.state();
         RaftView raft = view.raft();
         String me = config.memberName();

@@ -21,6 +21,10 @@ public enum Reason {
     BOOTSTRAP_FIRST_LEADER,
     BOOTSTRAP_DATA_LOST,
     BOOTSTRAP_FAILED,
+    /** The initializer removes what a failed bootstrap left in its data directory before trying again. */
+    BOOTSTRAP_LEFTOVER,
+    /** A member that gave up bootstrapping hands Raft leadership to one that still can. */
+    BOOTSTRAP_GAVE_UP_HANDOFF,
     /** Not the Raft leader: waits for the leader to initialize. */
     BOOTSTRAP_WAIT,
     /** Raft leader, but another member's claim of this term is current. */
@@ -28,6 +32,8 @@ public enum Reason {
     /** Raft leader without a bootstrap section, and no member with one has published yet. */
     BOOTSTRAP_NO_CANDIDATE,
     BOOTSTRAP_HANDOFF,
+    BOOTSTRAP_GAVE_UP,
+    BACKOFF,
     CLONE,
     LEADER_WITH_LEASE,
     CLAIM_LEADER,
