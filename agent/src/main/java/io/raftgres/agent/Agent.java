@@ -70,7 +70,7 @@ final class Agent implements AutoCloseable {
                 new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
         store.addListener(loop::wake);
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);

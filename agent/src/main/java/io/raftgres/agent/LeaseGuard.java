@@ -8,8 +8,6 @@ import io.raftgres.core.spi.WatchdogControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.BooleanSupplier;
-
 /**
  * The fast fencing path, independent of the HA loop (which may be busy or slow): every
  * {@code lease_check_interval} it checks the lease and, when PostgreSQL may be writable here
@@ -17,6 +15,12 @@ import java.util.function.BooleanSupplier;
  * PostgreSQL immediately. While the lease is valid it feeds the watchdog and renews the VIP's
  * kernel lifetime; when it is not, it does neither, so a frozen agent is reset by the watchdog
  * and loses the VIP by kernel expiry rather than being trusted.
+ *
+ * <p>Maintenance mode (pause) does not stop this guard: pause suppresses promotions, restarts
+ * and kills, but a member whose lease lapsed must never acknowledge writes while another member
+ * could be promoted, and the paused flag this member sees may be stale (a partitioned primary
+ * does not learn that the majority resumed and promoted another member). Until the lease gate
+ * exists, a lapsed lease fences in pause as outside it.
  *
  * <p>The timing rule this guard is part of (lease + check interval + fence time + drift &lt;
  * minimum election timeout) is derived in the raft module's {@code RaftLease}.
@@ -31,17 +35,15 @@ final class LeaseGuard {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
-    private final BooleanSupplier paused;
 
     LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip, WatchdogControl watchdog,
-               LocalTracker tracker, BooleanSupplier paused) {
+               LocalTracker tracker) {
         this.member = member;
         this.store = store;
         this.pg = pg;
         this.vip = vip;
         this.watchdog = watchdog;
         this.tracker = tracker;
-        this.paused = paused;
     }
 
     void check() {
@@ -57,7 +59,7 @@ final class LeaseGuard {
                 vip.refresh();
                 return;
             }
-            if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
+            if (tracker.mayBeWritable()) {
                 fence(view);
             }
         } catch (RuntimeException e) {

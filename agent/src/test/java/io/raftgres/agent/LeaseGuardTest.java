@@ -36,7 +36,7 @@ class LeaseGuardTest {
     private final FakeWatchdog watchdog = new FakeWatchdog(() -> 0L);
     private final LocalTracker tracker = new LocalTracker();
     private final LeaseGuard guard = new LeaseGuard("n1", store, new RecordingPostgres(), new RecordingVip(),
-            watchdog, tracker, () -> false);
+            watchdog, tracker);
 
     @Test
     void whileTheLeaseHoldsItRenewsTheVipAndFeedsTheWatchdogOnly() {
@@ -80,6 +80,22 @@ class LeaseGuardTest {
 
         assertEquals(List.of("vip.remove", "pg.stop IMMEDIATE", "vip.remove", "pg.stop IMMEDIATE",
                 "vip.remove", "pg.stop IMMEDIATE"), events, "fenced again after the start, then done");
+        assertFalse(tracker.mayBeWritable());
+    }
+
+    /**
+     * A partitioned primary keeps the paused flag it last saw; the majority may have resumed and
+     * promoted since. Failed before the guard stopped skipping the fence in pause.
+     */
+    @Test
+    void aLapsedLeaseFencesInMaintenanceModeToo() {
+        store.view = view(RaftRole.LEADER, false);
+        store.state = store.state.withPaused(true);
+        tracker.markMayBeWritable(true);
+
+        guard.check();
+
+        assertEquals(List.of("vip.remove", "pg.stop IMMEDIATE"), events);
         assertFalse(tracker.mayBeWritable());
     }
 

@@ -314,7 +314,7 @@ public final class SimAgent {
                 if (watchdog.isArmed()) {
                     watchdog.keepalive();
                 }
-            } else if (mayBeWritable && stopWaiters == null && !raft.committedState(name).paused()) {
+            } else if (mayBeWritable && stopWaiters == null) {
                 fence("lease guard: not the leader with a valid lease holding the leader key (term "
                         + raft.term(name) + ")");
             }
