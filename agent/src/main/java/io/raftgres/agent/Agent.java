@@ -74,10 +74,6 @@ final class Agent implements AutoCloseable {
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
-        if (vip.isPresent()) {
-            LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
-            vip.remove();
-        }
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
