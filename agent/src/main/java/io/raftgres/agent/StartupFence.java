@@ -29,7 +29,7 @@ final class StartupFence {
     /**
      * Runs the fence once; call it before Raft starts.
      *
-     * @return true when PostgreSQL answered as a writable primary and was stopped
+     * @return true when PostgreSQL ran as a primary, or ran without answering, and was stopped
      * @throws RuntimeException when the VIP or PostgreSQL could not be dealt with
      */
     static boolean run(String member, PostgresControl pg, VipControl vip) {
@@ -48,11 +48,19 @@ final class StartupFence {
         if (!local.hasDataDirectory()) {
             return false;
         }
+        // Running as a primary, or a postmaster that did not answer (the probe says why): either may
+        // acknowledge writes. A stopped server, or a stale postmaster.pid, makes the stop a no-op.
         long start = System.nanoTime();
-        pg.stop(StopMode.IMMEDIATE); // no-op without a live postmaster (also with a stale postmaster.pid)
+        pg.stop(StopMode.IMMEDIATE);
+        long millis = (System.nanoTime() - start) / 1_000_000;
         if (local.running()) {
-            LOG.warn("[{}] start-up fence: PostgreSQL left writable by an earlier agent stopped (immediate) in {} ms;"
-                    + " this member holds no lease before it joins Raft", member, (System.nanoTime() - start) / 1_000_000);
+            LOG.warn("[{}] start-up fence: stopped PostgreSQL left writable by an earlier agent (immediate, {} ms);"
+                    + " this member holds no lease before it joins Raft", member, millis);
+            return true;
+        }
+        if (local.probeError() != null) {
+            LOG.warn("[{}] start-up fence: PostgreSQL did not answer ({}); stopped any postmaster left on the data"
+                    + " directory (immediate, {} ms) before joining Raft", member, local.probeError(), millis);
             return true;
         }
         return false;

@@ -19,6 +19,6 @@ public enum Replication {
 
     /** The scenario name suffix in the report: none for the suite's default, quorum. */
     public String suffix() {
-        return this == QUORUM ? "" : "/async";
+        return this == QUORUM ? "" : "-async";
     }
 }
