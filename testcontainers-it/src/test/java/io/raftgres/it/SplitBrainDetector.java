@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * quorum commit a deposed primary whose replicas follow the new primary could never acknowledge,
  * and the detector would test PostgreSQL's synchronous replication instead of raftgres' fencing.
  * With it, an old primary that was not fenced <em>would</em> acknowledge. Shown once (4 Dec 2026)
- * on a deliberately broken build, never committed: the lease guard's check returned at once and
- * the decider's FENCE_LEASE_LOST rule was skipped; partition-primary (quorum) then failed its
- * split-brain assertion, the cut-off old primary acknowledging the detector's writes during the
- * whole 30 s partition while the majority's new primary did too (see the README's container-suite
- * section).
+ * on a deliberately broken build, a local hack never committed: the lease guard's check returned
+ * at once and the decider's FENCE_LEASE_LOST rule was skipped. partition-primary then failed its
+ * split-brain assertion in both modes: with quorum commit, "n2 and n3 both accepted writes between
+ * 14369 ms and 45817 ms", the cut-off n2 acknowledging the detector's writes until 40 s after the
+ * fault, the new primary n3 from 8.7 s on, while the writer (quorum commit) lost nothing and the
+ * old checks passed; asynchronous, the same overlap and 96 acknowledged writes lost.
  *
  * <p>One thread per member, so a frozen member (connect or read timeout) does not delay the
  * probes of the others. Started and stopped by the test thread; bounded by the duration given
