@@ -11,8 +11,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The fast fencing path, independent of the HA loop (which may be busy or slow): every
  * {@code lease_check_interval} it checks the lease and, when PostgreSQL may be writable here
- * but this member is no longer the leader with a valid lease, removes the VIP and stops
- * PostgreSQL immediately. While the lease is valid it feeds the watchdog and renews the VIP's
+ * but this member is no longer the leader with a valid lease, stops PostgreSQL immediately and
+ * then removes the VIP. PostgreSQL goes first because it is what acknowledges writes: a VIP
+ * removal can take hundreds of milliseconds (an {@code ip} command on a loaded host, or a lock
+ * held by an in-flight renewal), and a thawed primary whose fence removed the VIP first was
+ * seen acknowledging the split-brain detector's local commits for 0.7 s after the thaw
+ * (freeze-primary, quorum commit, 4 Dec 2026). A VIP left a moment longer on a host whose
+ * PostgreSQL is stopped only refuses connections, and its kernel lifetime bounds it anyway. While the lease is valid it feeds the watchdog and renews the VIP's
  * kernel lifetime; when it is not, it does neither, so a frozen agent is reset by the watchdog
  * and loses the VIP by kernel expiry rather than being trusted.
  *
@@ -76,11 +81,11 @@ final class LeaseGuard {
 
     private void fence(RaftView view) {
         long start = System.nanoTime();
-        vip.remove();
         pg.stop(StopMode.IMMEDIATE);
         tracker.fenced();
+        vip.remove();
         watchdog.disarm();
-        LOG.warn("[{} term={}] fenced: lease lost ({}); VIP removed and PostgreSQL stopped in {} ms", member,
+        LOG.warn("[{} term={}] fenced: lease lost ({}); PostgreSQL stopped and VIP removed in {} ms", member,
                 view.term(), view.role().name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * The start-up fence. An agent that died (SIGKILL, OOM kill, a crash of the JVM) while its
  * PostgreSQL kept running leaves a primary that still accepts writes with no lease behind it;
  * measured on the demo: two writable primaries for 19 s. A starting agent holds no lease yet (it
- * has not even joined Raft), so before Raft starts it removes a VIP left on its interface and
- * stops, immediately, any PostgreSQL on its data directory that it cannot prove is a standby.
+ * has not even joined Raft), so before Raft starts it stops, immediately, any PostgreSQL on its
+ * data directory that it cannot prove is a standby, then removes a VIP left on its interface.
  *
  * <p>A server that answers that it is in recovery is left running: it cannot acknowledge writes,
  * and the HA loop takes it over. A server that runs but does not answer is stopped like a
@@ -33,12 +33,18 @@ final class StartupFence {
      * @throws RuntimeException when the VIP or PostgreSQL could not be dealt with
      */
     static boolean run(String member, PostgresControl pg, VipControl vip) {
+        boolean stopped = stopUnlessStandby(member, pg);
+        // After PostgreSQL, as in the lease guard's fence: the VIP may take long to remove.
         if (vip.isPresent()) {
             LOG.info("[{}] removing a VIP left on this host: this member holds no lease before it joins Raft", member);
             if (!vip.remove()) {
                 throw new IllegalStateException("cannot remove the VIP left on this host");
             }
         }
+        return stopped;
+    }
+
+    private static boolean stopUnlessStandby(String member, PostgresControl pg) {
         LocalPgState local = pg.observe();
         if (local.isRunningReplica()) {
             LOG.info("[{}] PostgreSQL left running by an earlier agent is a standby; the HA loop takes it over",

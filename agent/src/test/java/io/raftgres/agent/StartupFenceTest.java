@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The start-up fence against a real PostgreSQL 15 that an earlier agent left running: a
- * writable primary is stopped (and the VIP removed first), a standby is left running, a stopped
+ * writable primary is stopped (and the VIP removed after it), a standby is left running, a stopped
  * server stays stopped. The first test failed before the fence existed: the launcher went straight
  * to Raft, and the orphan kept accepting writes (19 s of two writable primaries on the demo).
  */
@@ -38,7 +38,7 @@ class StartupFenceTest {
 
     private Path root;
     private PgCtlPostgresControl pg;
-    private final List<String> vipEvents = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
 
     @BeforeEach
     void createDataDirectory() throws IOException {
@@ -74,7 +74,7 @@ class StartupFenceTest {
     }
 
     @Test
-    void aWritablePrimaryLeftByAnEarlierAgentIsStoppedAfterTheVipIsRemoved() {
+    void aWritablePrimaryLeftByAnEarlierAgentIsStoppedThenTheVipIsRemoved() {
         pg.startPrimary();
         assertTrue(pg.observe().isWritablePrimary(), "precondition: an orphaned writable primary");
 
@@ -82,7 +82,7 @@ class StartupFenceTest {
 
         LocalPgState after = pg.observe();
         assertFalse(after.running(), "stopped before the agent joins Raft: " + after);
-        assertEquals(List.of("vip.remove"), vipEvents, "the VIP left on the host goes first");
+        assertEquals(List.of("vip.remove after PostgreSQL stopped"), events, "PostgreSQL first, then the VIP");
     }
 
     @Test
@@ -96,7 +96,7 @@ class StartupFenceTest {
         assertFalse(StartupFence.run("n1", pg, new RecordingVip(false)));
 
         assertTrue(pg.observe().isRunningReplica(), "a standby cannot acknowledge writes; the HA loop takes it over");
-        assertEquals(List.of(), vipEvents);
+        assertEquals(List.of(), events);
     }
 
     @Test
@@ -125,8 +125,12 @@ class StartupFenceTest {
         }
 
         @Override public boolean isPresent() { return present; }
-        @Override public boolean add() { vipEvents.add("vip.add"); present = true; return true; }
-        @Override public boolean remove() { vipEvents.add("vip.remove"); present = false; return true; }
-        @Override public boolean refresh() { vipEvents.add("vip.refresh"); return true; }
+        @Override public boolean add() { events.add("vip.add"); present = true; return true; }
+        @Override public boolean remove() {
+            events.add("vip.remove" + (pg.observe().running() ? " while PostgreSQL runs" : " after PostgreSQL stopped"));
+            present = false;
+            return true;
+        }
+        @Override public boolean refresh() { events.add("vip.refresh"); return true; }
     }
 }

@@ -143,8 +143,9 @@ class FailoverScenariosIT {
                 run.holdUntil(fault + FAULT_HOLD_MILLIS);
                 run.faults().unpause(old);
                 ScenarioRun.Outcome o = run.finish("new primary " + next.name(), old);
-                // A thawed primary acknowledges until its guard fences it; only quorum commit (for
-                // the writer), a watchdog or the lease gate close that window.
+                // A thawed primary may acknowledge the detector's local commits until its guard,
+                // which runs first after the thaw, fences it; a watchdog or the lease gate close that
+                // window for good. Asserted with quorum commit, reported without it until the gate.
                 assertHandOver(o, old, next, fault, mode == Replication.QUORUM || LEASE_GATE);
                 assertLoss(o, mode, old, fault - LAG_WINDOW_MILLIS, fault);
             }
