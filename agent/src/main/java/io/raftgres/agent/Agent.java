@@ -91,8 +91,7 @@ final class Agent implements AutoCloseable {
         }
         store.addListener(loop::wake);
         this.fenceVip = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-fence-vip"));
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
-                Clock.SYSTEM, fenceVip, config.raft().safety(), this::stopFatal);
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, Clock.SYSTEM, fenceVip, config.raft().safety(), this::stopFatal);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
@@ -101,10 +100,6 @@ final class Agent implements AutoCloseable {
                 ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
         if (gate != null) {
             gate.start();
-        }
-        if (vip.isPresent()) {
-            LOG.info("removing a VIP left on this host: this member is not primary yet");
-            vip.remove();
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();

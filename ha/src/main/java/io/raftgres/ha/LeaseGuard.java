@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +27,12 @@ import java.util.function.Consumer;
  * the removal only for what is left of the fence budget, so the whole fence stays within it. While the lease is valid it feeds the watchdog and renews the VIP's
  * kernel lifetime; when it is not, it does neither, so a frozen agent is reset by the watchdog
  * and loses the VIP by kernel expiry rather than being trusted.
+ *
+ * <p>Maintenance mode (pause) does not stop this guard: pause suppresses promotions, restarts
+ * and kills, but a member whose lease lapsed must never acknowledge writes while another member
+ * could be promoted, and the paused flag this member sees may be stale (a partitioned primary
+ * does not learn that the majority resumed and promoted another member). A lapsed lease fences
+ * in pause as outside it.
  *
  * <p>The timing rule this guard is part of (lease + check interval + fence budget + drift &lt;
  * minimum election timeout) is {@link SafetyTiming}'s; the guard takes its fence budget from it.
@@ -44,7 +49,6 @@ public final class LeaseGuard {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
-    private final BooleanSupplier paused;
     private final Clock clock;
     private final Executor vipRemoval;
     private final SafetyTiming timing;
@@ -57,7 +61,7 @@ public final class LeaseGuard {
      *                   when this guard can no longer be trusted to run
      */
     public LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip,
-                      WatchdogControl watchdog, LocalTracker tracker, BooleanSupplier paused, Clock clock,
+                      WatchdogControl watchdog, LocalTracker tracker, Clock clock,
                       Executor vipRemoval, SafetyTiming timing, Consumer<String> fatal) {
         this.fatal = fatal;
         this.member = member;
@@ -66,7 +70,6 @@ public final class LeaseGuard {
         this.vip = vip;
         this.watchdog = watchdog;
         this.tracker = tracker;
-        this.paused = paused;
         this.clock = clock;
         this.vipRemoval = vipRemoval;
         this.timing = timing;
@@ -84,7 +87,7 @@ public final class LeaseGuard {
                 vip.refresh(() -> leaseHolds(store.view()));
                 return;
             }
-            if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
+            if (tracker.mayBeWritable()) {
                 fence(view);
             } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
                 // Armed for a promotion or start that never ran (the lease lapsed in between, so it
