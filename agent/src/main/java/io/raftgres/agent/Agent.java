@@ -4,6 +4,8 @@ import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
 import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.api.LiveReadings;
+import io.raftgres.api.RaftgresMetrics;
 import io.raftgres.api.RestServer;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.HaDecider;
@@ -53,16 +55,19 @@ final class Agent implements AutoCloseable {
         this.config = config;
         this.store = raft;
         this.storeHandle = raft;
-        this.vip = vip;
+        ObservedVip observedVip = new ObservedVip(vip);
+        this.vip = observedVip;
         this.watchdog = watchdog;
         AgentIdentity me = identity(config);
+        RaftgresMetrics metrics = new RaftgresMetrics(config.scope(), config.name(), () -> new LiveReadings(
+                raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
         LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
         java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         HaLoop[] loopRef = new HaLoop[1];
-        ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
+        ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker, background,
                 () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
@@ -71,24 +76,28 @@ final class Agent implements AutoCloseable {
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
+        executor.reportTo(metrics);
+        loop.reportTo(metrics);
+        store.addListener(() -> metrics.observeRaft(store.view()));
         if (!config.log().deduplicateHeartbeatLogs()) {
             loop.logEveryCycle();
         }
         store.addListener(loop::wake);
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, this.vip, watchdog, tracker, () -> store.state().paused(),
                 this::stopFatal);
+        guard.reportTo(metrics);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
-        if (vip.isPresent()) {
+        if (this.vip.isPresent()) {
             LOG.info("removing a VIP left on this host: this member is not primary yet");
-            vip.remove();
+            this.vip.remove();
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed));
+                        watchdogNowFailed), metrics);
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,

@@ -8,6 +8,7 @@ import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.HaEvents;
 import io.raftgres.core.spi.PostgresControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ final class HaLoop implements Runnable {
     private volatile Cycle last;
     private volatile String fatal;
     private DecisionLogger decisions = new DecisionLogger(LOG, true);
+    private HaEvents events = HaEvents.NONE;
 
     HaLoop(AgentIdentity me, ClusterStore store, PostgresControl pg, HaDecider decider, ActionExecutor executor,
            MemberPublisher publisher, LocalTracker tracker, LongSupplier monotonicMillis) {
@@ -60,6 +62,11 @@ final class HaLoop implements Runnable {
     /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before the loop runs. */
     void logEveryCycle() {
         decisions = new DecisionLogger(LOG, false);
+    }
+
+    /** Reports each cycle's duration to {@code events}. Call before the loop runs. */
+    void reportTo(HaEvents events) {
+        this.events = events;
     }
 
     void wake() {
@@ -92,7 +99,9 @@ final class HaLoop implements Runnable {
         while (running) {
             long waitMillis;
             try {
+                long started = System.nanoTime();
                 waitMillis = cycle();
+                events.cycleCompleted(System.nanoTime() - started);
             } catch (RuntimeException e) {
                 LOG.error("unexpected error in the HA cycle, will try again: {}", e.toString(), e);
                 waitMillis = 1000;

@@ -1,6 +1,8 @@
 package io.raftgres.agent;
 
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.HaEvents;
+import io.raftgres.core.spi.HaEvents.FenceReason;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
@@ -35,6 +37,7 @@ final class LeaseGuard {
     private final LocalTracker tracker;
     private final BooleanSupplier paused;
     private final java.util.function.Consumer<String> fatal;
+    private volatile HaEvents events = HaEvents.NONE;
 
     /**
      * @param fatal stops the agent with a reason; called once after an {@link Error} in a check,
@@ -52,6 +55,11 @@ final class LeaseGuard {
         this.paused = paused;
     }
 
+    /** Reports each fence to {@code events}. */
+    void reportTo(HaEvents events) {
+        this.events = events;
+    }
+
     void check() {
         try {
             RaftView view = store.view();
@@ -65,7 +73,7 @@ final class LeaseGuard {
                 return;
             }
             if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
-                fence(view);
+                fence(view, FenceReason.LEASE_LOST);
             } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
                 // Armed for a promotion or start that never ran (the lease lapsed in between, so it
                 // failed before PostgreSQL could become writable): nothing here needs the watchdog,
@@ -79,7 +87,7 @@ final class LeaseGuard {
             // The scheduler would cancel this task silently, leaving a primary without its guard.
             LOG.error("the lease guard failed ({}); fencing and stopping the agent", e, e);
             try {
-                fence(store.view());
+                fence(store.view(), FenceReason.GUARD_FAILED);
             } catch (Throwable t) {
                 LOG.error("fencing after the lease guard failure failed too: {}", t.toString());
             }
@@ -99,8 +107,9 @@ final class LeaseGuard {
         return leader == null ? member.equals(state.initializer()) : member.equals(leader.member());
     }
 
-    private void fence(RaftView view) {
+    private void fence(RaftView view, FenceReason reason) {
         long start = System.nanoTime();
+        events.fenced(reason);
         vip.remove();
         tracker.fence(() -> pg.stop(StopMode.IMMEDIATE));
         watchdog.disarm();
