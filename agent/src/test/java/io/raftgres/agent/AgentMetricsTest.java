@@ -17,11 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code GET /metrics} of real agents (three processes, PostgreSQL 15, Ratis over loopback):
  * Patroni's values agree with the member's role and WAL, the lease and Raft role are live, the
- * HA loop feeds the cycle histogram, and after SIGKILL of the primary the new primary counts one
- * failover (its promotion) and a newer election. The exposition passes
+ * HA loop feeds the cycle histogram; a primary whose agent was frozen (SIGSTOP) until another
+ * member took over counts one fence when it wakes; after SIGKILL of the primary the new primary
+ * counts one more failover (its promotion) and a newer election. The exposition passes
  * {@code promtool check metrics}; without promtool the test is reported skipped with the reason
  * after the value checks. Showed it can fail by removing the {@code events.promoted()} hook from
- * ActionExecutor: the failover count stayed 0.
+ * ActionExecutor (the failover count stayed 0) and both fence hooks, LeaseGuard's and
+ * ActionExecutor's (no fence after the freeze).
  */
 @Tag("postgres")
 class AgentMetricsTest {
@@ -38,6 +40,26 @@ class AgentMetricsTest {
                 throw new AssertionError(e.getMessage() + "\n" + cluster.logs(), e);
             }
         }
+    }
+
+    /**
+     * SIGSTOP of the primary's agent (its PostgreSQL keeps running) until another member is
+     * primary, then SIGCONT: the agent wakes without its lease and must fence.
+     */
+    private static void freezeAgent(LocalAgentCluster.Member m, LocalAgentCluster cluster) throws Exception {
+        ProcessHandle agent = cluster.agent(m).orElseThrow(() -> new AssertionError("no agent process for " + m.name()));
+        signal("STOP", agent.pid());
+        try {
+            await("another member to become primary", Duration.ofSeconds(60),
+                    () -> cluster.primaries().stream().anyMatch(p -> p != m));
+        } finally {
+            signal("CONT", agent.pid());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
@@ -64,14 +86,28 @@ class AgentMetricsTest {
         assertEquals(0, r.value("raftgres_lease_remaining_seconds"));
         assertEquals(p.value("raftgres_raft_term"), r.value("raftgres_raft_term"));
 
-        double termBefore = p.value("raftgres_raft_term");
-        cluster.kill(primary);
+        freezeAgent(primary, cluster);
+        await("the frozen member to fence itself and the cluster to heal", Duration.ofSeconds(120), cluster::healthy);
+        Exposition f = Exposition.parse(cluster.body(primary, "/metrics"));
+        assertEquals(1, f.value("raftgres_fences_total", "reason", "lease_lost")
+                + f.value("raftgres_fences_total", "reason", "ha_decision"), "one fence after the freeze");
+
+        var current = cluster.primaries().getFirst();
+        Exposition c = Exposition.parse(cluster.body(current, "/metrics"));
+        double termBefore = c.value("raftgres_raft_term");
+        var survivors = cluster.members().stream().filter(m -> m != current).toList();
+        double[] failoversBefore = new double[survivors.size()];
+        for (int i = 0; i < survivors.size(); i++) {
+            failoversBefore[i] = Exposition.parse(cluster.body(survivors.get(i), "/metrics")).value("raftgres_failovers_total");
+        }
+        cluster.kill(current);
         await("a new primary", Duration.ofSeconds(60), () -> cluster.primaries().size() == 1);
         var next = cluster.primaries().getFirst();
         await("the new primary's metrics to show its promotion", Duration.ofSeconds(10),
                 () -> Exposition.parse(cluster.body(next, "/metrics")).value("patroni_primary") == 1);
         Exposition n = Exposition.parse(cluster.body(next, "/metrics"));
-        assertEquals(1, n.value("raftgres_failovers_total"), "one promotion on the new primary");
+        assertEquals(failoversBefore[survivors.indexOf(next)] + 1, n.value("raftgres_failovers_total"),
+                "one more promotion on the new primary");
         assertTrue(n.value("raftgres_raft_term") > termBefore, "a newer term");
         assertTrue(n.value("raftgres_leader_elections_seen_total") >= 2, "the first leader's term and the new one");
 
