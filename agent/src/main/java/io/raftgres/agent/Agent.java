@@ -13,6 +13,8 @@ import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
 import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.api.LiveReadings;
+import io.raftgres.api.RaftgresMetrics;
 import io.raftgres.api.RestServer;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.HaDecider;
@@ -65,16 +67,19 @@ final class Agent implements AutoCloseable {
         this.config = config;
         this.store = raft;
         this.storeHandle = raft;
-        this.vip = vip;
+        ObservedVip observedVip = new ObservedVip(vip);
+        this.vip = observedVip;
         this.watchdog = watchdog;
         AgentIdentity me = identity(config);
+        RaftgresMetrics metrics = new RaftgresMetrics(config.scope(), config.name(), () -> new LiveReadings(
+                raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
         LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
         java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         HaLoop[] loopRef = new HaLoop[1];
-        ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
+        ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker, background,
                 () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
                 Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
@@ -86,12 +91,17 @@ final class Agent implements AutoCloseable {
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM), tracker, Clock.SYSTEM,
                 Scheduler.of(loopThread));
         loopRef[0] = loop;
+        executor.reportTo(metrics);
+        loop.reportTo(metrics);
+        store.addListener(() -> metrics.observeRaft(store.view()));
         if (!config.log().deduplicateHeartbeatLogs()) {
             loop.logEveryCycle();
         }
         store.addListener(loop::wake);
         this.fenceVip = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-fence-vip"));
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, Clock.SYSTEM, fenceVip, config.raft().safety(), this::stopFatal);
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, this.vip, watchdog, tracker, Clock.SYSTEM, fenceVip,
+                config.raft().safety(), this::stopFatal);
+        guard.reportTo(metrics);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
@@ -105,7 +115,7 @@ final class Agent implements AutoCloseable {
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed));
+                        watchdogNowFailed), metrics);
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());

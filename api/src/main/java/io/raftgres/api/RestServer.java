@@ -46,6 +46,16 @@ public final class RestServer implements AutoCloseable {
      *                                  the cause says why; nothing is left running
      */
     public static RestServer start(String host, int port, AgentFacade facade) {
+        StatusSnapshot first = Objects.requireNonNull(facade, "facade").snapshot();
+        return start(host, port, facade, new RaftgresMetrics(first.scope(), first.memberName(), () -> LiveReadings.NONE));
+    }
+
+    /**
+     * As {@link #start(String, int, AgentFacade)}, with the agent's metrics served on
+     * {@code /metrics} (its event counters are fed by the agent, its gauges read per scrape).
+     */
+    public static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("REST listen host must not be blank");
         }
@@ -61,6 +71,7 @@ public final class RestServer implements AutoCloseable {
                 .properties(properties(host, port))
                 .build();
         context.registerSingleton(AgentFacade.class, facade);
+        context.registerSingleton(RaftgresMetrics.class, metrics);
         try {
             context.start();
             EmbeddedServer server = context.getBean(EmbeddedServer.class);

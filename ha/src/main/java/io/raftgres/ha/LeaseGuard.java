@@ -1,6 +1,8 @@
 package io.raftgres.ha;
 
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.HaEvents;
+import io.raftgres.core.spi.HaEvents.FenceReason;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
@@ -53,6 +55,7 @@ public final class LeaseGuard {
     private final Executor vipRemoval;
     private final SafetyTiming timing;
     private final Consumer<String> fatal;
+    private volatile HaEvents events = HaEvents.NONE;
 
     /**
      * @param vipRemoval runs the fence's VIP removal beside the stop (its own thread in the agent)
@@ -75,6 +78,11 @@ public final class LeaseGuard {
         this.timing = timing;
     }
 
+    /** Reports each fence to {@code events}. */
+    public void reportTo(HaEvents events) {
+        this.events = events;
+    }
+
     public void check() {
         try {
             RaftView view = store.view();
@@ -88,7 +96,7 @@ public final class LeaseGuard {
                 return;
             }
             if (tracker.mayBeWritable()) {
-                fence(view);
+                fence(view, FenceReason.LEASE_LOST);
             } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
                 // Armed for a promotion or start that never ran (the lease lapsed in between, so it
                 // failed before PostgreSQL could become writable): nothing here needs the watchdog,
@@ -102,7 +110,7 @@ public final class LeaseGuard {
             // The scheduler would cancel this task silently, leaving a primary without its guard.
             LOG.error("the lease guard failed ({}); fencing and stopping the agent", e, e);
             try {
-                fence(store.view());
+                fence(store.view(), FenceReason.GUARD_FAILED);
             } catch (Throwable t) {
                 LOG.error("fencing after the lease guard failure failed too: {}", t.toString());
             }
@@ -122,8 +130,9 @@ public final class LeaseGuard {
         return leader == null ? member.equals(state.initializer()) : member.equals(leader.member());
     }
 
-    private void fence(RaftView view) {
+    private void fence(RaftView view, FenceReason reason) {
         long start = clock.monotonicMillis();
+        events.fenced(reason);
         CompletableFuture<Boolean> vipGone = CompletableFuture.supplyAsync(vip::remove, vipRemoval);
         tracker.fence(() -> pg.stop(StopMode.IMMEDIATE));
         watchdog.disarm();
