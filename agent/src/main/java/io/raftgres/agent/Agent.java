@@ -5,6 +5,7 @@ import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
 import io.raftgres.agent.config.RaftgresConfig;
 import io.raftgres.api.RestServer;
+import io.raftgres.api.WriteAuthentication;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.HaDecider;
 import io.raftgres.core.model.DynamicConfig;
@@ -80,11 +81,26 @@ final class Agent implements AutoCloseable {
         }
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed));
+                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed), writeAuthentication(config));
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
         LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
                 config.raft().selfAddr());
+    }
+
+    /** Basic auth from restapi.authentication; open writes only with the explicit consent the loader checked. */
+    static WriteAuthentication writeAuthentication(RaftgresConfig c) {
+        var auth = c.restapi().authentication();
+        if (auth != null) {
+            return WriteAuthentication.basic(auth.username(), auth.password());
+        }
+        if (!c.restapi().allowUnauthenticatedWrites()) {
+            throw new IllegalStateException("restapi.authentication is missing and allow_unauthenticated_writes is "
+                    + "not true: refusing to open write endpoints without authentication");
+        }
+        LOG.warn("[{}] REST write endpoints accept requests WITHOUT authentication "
+                + "(restapi.allow_unauthenticated_writes: true)", c.name());
+        return WriteAuthentication.unauthenticatedWrites();
     }
 
     private boolean holdsPrimaryRole(String me) {

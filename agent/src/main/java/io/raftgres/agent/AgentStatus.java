@@ -1,15 +1,18 @@
 package io.raftgres.agent;
 
 import io.raftgres.api.AgentFacade;
+import io.raftgres.api.ConfigWrite;
 import io.raftgres.api.StatusSnapshot;
 import io.raftgres.api.WalSenderInfo;
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.pgcontrol.PgCtlPostgresControl;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The agent side of the REST API. Built from the HA loop's last cycle, except the lease,
@@ -26,6 +29,7 @@ final class AgentStatus implements AgentFacade {
     private final PgCtlPostgresControl pg;
     private final LocalTracker tracker;
     private final boolean watchdogFailed;
+    private final ConfigWriter configWriter;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
 
@@ -39,6 +43,12 @@ final class AgentStatus implements AgentFacade {
         this.pg = pg;
         this.tracker = tracker;
         this.watchdogFailed = watchdogFailed;
+        this.configWriter = new ConfigWriter(me, store);
+    }
+
+    @Override
+    public CompletableFuture<ConfigWrite> writeConfig(DynamicConfig next, long expectedVersion) {
+        return configWriter.write(next, expectedVersion);
     }
 
     @Override

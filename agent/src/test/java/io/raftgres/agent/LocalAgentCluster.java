@@ -67,7 +67,7 @@ final class LocalAgentCluster implements AutoCloseable {
         return """
                 scope: it
                 name: %s
-                restapi: {listen: "127.0.0.1:%d"}
+                restapi: {listen: "127.0.0.1:%d", authentication: {username: admin, password: "%s"}}
                 raft:
                   self_addr: "127.0.0.1:%d"
                   partner_addrs: [%s]
@@ -80,7 +80,7 @@ final class LocalAgentCluster implements AutoCloseable {
                   authentication:
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
-                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
+                """.formatted(m.name(), m.restPort(), PASSWORD, m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
                 m.dataDir(), PASSWORD, PASSWORD);
     }
 

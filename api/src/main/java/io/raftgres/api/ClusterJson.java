@@ -71,6 +71,9 @@ final class ClusterJson {
         json.put("maximum_lag_on_failover", config.maximumLagOnFailover());
         json.put("primary_start_timeout", seconds(config.primaryStartTimeoutMillis()));
         json.put("postgresql", postgresql);
+        if (config.pause()) {
+            json.put("pause", true);
+        }
         return json;
     }
 

@@ -63,6 +63,7 @@ final class StatusController {
                     .body("cluster is not initialized: no dynamic configuration yet")
                     .contentType(MediaType.TEXT_PLAIN_TYPE);
         }
-        return HttpResponse.ok(ClusterJson.config(snapshot.cluster().config()));
+        return HttpResponse.ok(ClusterJson.config(snapshot.cluster().config()))
+                .header(HttpHeaders.ETAG, ConfigController.etag(snapshot.cluster().config()));
     }
 }

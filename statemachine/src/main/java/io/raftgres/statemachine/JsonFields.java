@@ -79,6 +79,12 @@ final class JsonFields {
         return value.booleanValue();
     }
 
+    /** The boolean in {@code field}, or {@code absent} when missing or null (fields added later). */
+    boolean optBool(String field, boolean absent) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? absent : bool(field);
+    }
+
     /** A WAL position written as PostgreSQL's {@code X/Y} text, or null. */
     Lsn optLsn(String field) {
         String text = optString(field);

@@ -100,6 +100,7 @@ final class ModelJson {
         n.put("usePgRewind", c.usePgRewind());
         n.put("useSlots", c.useSlots());
         putStringMap(n, "parameters", c.parameters());
+        n.put("pause", c.pause());
         n.put("version", c.version());
         return n;
     }
@@ -107,7 +108,7 @@ final class ModelJson {
     static DynamicConfig config(JsonFields f) {
         return new DynamicConfig(f.longValue("loopWaitMillis"), f.longValue("maximumLagOnFailover"),
                 f.longValue("primaryStartTimeoutMillis"), f.bool("usePgRewind"), f.bool("useSlots"),
-                f.stringMap("parameters"), f.longValue("version"));
+                f.stringMap("parameters"), f.optBool("pause", false), f.longValue("version"));
     }
 
     static ObjectNode leader(LeaderRecord l) {

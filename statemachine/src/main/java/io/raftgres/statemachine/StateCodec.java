@@ -1,6 +1,7 @@
 package io.raftgres.statemachine;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.TimelineSwitch;
@@ -78,9 +79,10 @@ public final class StateCodec {
         for (JsonFields h : s.objects("history")) {
             history.add(ModelJson.timelineSwitch(h));
         }
+        DynamicConfig config = ModelJson.config(s.object("config"));
+        // "paused" is written for readers of the snapshot; the config's pause key is the source of truth.
         ClusterState state = new ClusterState(s.string("scope"), s.optString("systemId"), s.optString("initializer"),
-                s.longValue("initTerm"), leader, members, ModelJson.config(s.object("config")), history,
-                s.bool("paused"));
+                s.longValue("initTerm"), leader, members, config, history, config.pause());
         return new Snapshot(state, root.longValue("term"), root.longValue("index"));
     }
 }

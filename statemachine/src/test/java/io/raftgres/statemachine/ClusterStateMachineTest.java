@@ -157,6 +157,19 @@ class ClusterStateMachineTest {
         assertEquals(900, forced.config().loopWaitMillis());
     }
 
+    /** Pause is a dynamic-config key: the committed config's pause is the state's paused flag, both ways. */
+    @Test
+    void pauseFollowsTheCommittedConfig() {
+        ClusterState paused = ClusterStateMachine.apply(EMPTY,
+                new Command.SetConfig("n2", 1, CommandSamples.config(700).withPause(true), 0), 1).state();
+        assertTrue(paused.paused());
+        assertTrue(paused.config().pause());
+        ClusterState resumed = ClusterStateMachine.apply(paused,
+                new Command.SetConfig("n2", 1, paused.config().withPause(false), 1), 1).state();
+        assertFalse(resumed.paused());
+        assertTrue(StateCodec.decode(StateCodec.encode(paused, 1, 1)).state().paused());
+    }
+
     @Test
     void seedConfigAppliesOnlyOnce() {
         ClusterState s = ClusterStateMachine.apply(EMPTY, new Command.SeedConfig("n1", 1, CommandSamples.config(800)), 1)

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param members     member records by name
  * @param config      dynamic configuration
  * @param history     timeline switches, oldest first
- * @param paused      maintenance mode: agents observe and publish but change nothing
+ * @param paused      maintenance mode: agents observe and publish but change nothing; always
+ *                    {@code config.pause()} (the dynamic config is the one place it is set)
  */
 public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
                            SortedMap<String, MemberRecord> members, DynamicConfig config,
@@ -70,8 +71,9 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused);
     }
 
+    /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, paused);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause());
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
@@ -80,8 +82,9 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused);
     }
 
+    /** Sets the dynamic config's {@code pause} key, keeping its version. */
     public ClusterState withPaused(boolean flag) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, flag);
+        return withConfig(config.withPause(flag));
     }
 
     /**
