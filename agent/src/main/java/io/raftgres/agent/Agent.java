@@ -56,10 +56,11 @@ final class Agent implements AutoCloseable {
         this.vip = vip;
         this.watchdog = watchdog;
         AgentIdentity me = identity(config);
-        this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
-                parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
-        LocalTracker tracker = new LocalTracker();
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
+        this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
+                parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
+                new ParameterReloader(me.name(), background), () -> System.nanoTime() / 1_000_000);
+        LocalTracker tracker = new LocalTracker();
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
                 () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
@@ -68,7 +69,7 @@ final class Agent implements AutoCloseable {
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
                 Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogFailed), tracker, () -> System.nanoTime() / 1_000_000);
+                new MemberPublisher(me, store, watchdogFailed, pg::pendingRestart), tracker, () -> System.nanoTime() / 1_000_000);
         loopRef[0] = loop;
         store.addListener(loop::wake);
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());

@@ -2,13 +2,16 @@ package io.raftgres.agent;
 
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PendingChange;
 import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.statemachine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Publishes this member's record through Raft: when it changed, when the Raft term changed
@@ -23,14 +26,17 @@ final class MemberPublisher {
     private final AgentIdentity me;
     private final ClusterStore store;
     private final boolean watchdogFailed;
+    private final Supplier<Map<String, PendingChange>> pendingRestart;
     private MemberRecord lastSent;
     private long lastSentAt = Long.MIN_VALUE / 2;
     private volatile boolean inFlight;
 
-    MemberPublisher(AgentIdentity me, ClusterStore store, boolean watchdogFailed) {
+    MemberPublisher(AgentIdentity me, ClusterStore store, boolean watchdogFailed,
+                    Supplier<Map<String, PendingChange>> pendingRestart) {
         this.me = me;
         this.store = store;
         this.watchdogFailed = watchdogFailed;
+        this.pendingRestart = pendingRestart;
     }
 
     /** Called from the HA loop thread only. */
@@ -63,7 +69,8 @@ final class MemberPublisher {
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis());
+                me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis())
+                .withPendingRestart(pendingRestart.get());
     }
 
     /** Everything but the publication time and term. */
@@ -71,6 +78,7 @@ final class MemberPublisher {
         return a.role() == b.role() && Objects.equals(a.state(), b.state()) && a.timeline() == b.timeline()
                 && a.receiveLsn().equals(b.receiveLsn()) && a.replayLsn().equals(b.replayLsn())
                 && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
-                && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl());
+                && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl())
+                && a.pendingRestart().equals(b.pendingRestart());
     }
 }

@@ -160,6 +160,22 @@ final class LocalAgentCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A write request to {@code m}'s REST API with a JSON body, with the cluster's REST
+     * credentials when {@code authenticated}; the status code and body, or -1 when unreachable.
+     */
+    HttpResponse<String> write(Member m, String method, String path, String json, boolean authenticated)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
+        if (authenticated) {
+            req.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    ("admin:" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     boolean isStreaming(Member m) {
         return status(m, "/replica") == 200 && body(m, "/patroni").contains("\"replication_state\":\"streaming\"");
     }

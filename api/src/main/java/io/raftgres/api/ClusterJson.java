@@ -95,7 +95,27 @@ final class ClusterJson {
         if (!tags.isEmpty()) {
             json.put("tags", tags);
         }
+        putPendingRestart(json, m);
         return json;
+    }
+
+    /**
+     * Patroni's {@code pending_restart: true} and {@code pending_restart_reason} ({@code {name:
+     * {old_value, new_value}}}) when the member reported parameters waiting for a restart.
+     */
+    static void putPendingRestart(Map<String, Object> json, MemberRecord m) {
+        if (m == null || m.pendingRestart().isEmpty()) {
+            return;
+        }
+        Map<String, Object> reasons = new LinkedHashMap<>();
+        m.pendingRestart().forEach((name, change) -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("old_value", change.oldValue());
+            values.put("new_value", change.newValue());
+            reasons.put(name, values);
+        });
+        json.put("pending_restart", true);
+        json.put("pending_restart_reason", reasons);
     }
 
     /** Patroni shows a running replica's replication state in place of "running". */

@@ -139,6 +139,13 @@ final class JsonFields {
         return result;
     }
 
+    /** The field names of this object, in document order. */
+    List<String> names() {
+        List<String> out = new ArrayList<>();
+        node.propertyNames().forEach(out::add);
+        return out;
+    }
+
     /** An object of text values, as a sorted map. */
     Map<String, String> stringMap(String field) {
         JsonFields map = object(field);

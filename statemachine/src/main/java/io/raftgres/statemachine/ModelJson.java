@@ -5,9 +5,11 @@ import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.MemberTags;
+import io.raftgres.core.model.PendingChange;
 import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.TimelineSwitch;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,7 +67,28 @@ final class ModelJson {
         n.put("version", m.version());
         n.put("term", m.term());
         n.put("updatedAtMillis", m.updatedAtMillis());
+        if (!m.pendingRestart().isEmpty()) {
+            ObjectNode pending = n.putObject("pendingRestart");
+            m.pendingRestart().forEach((name, change) -> {
+                ObjectNode c = pending.putObject(name);
+                c.put("old", change.oldValue());
+                c.put("new", change.newValue());
+            });
+        }
         return n;
+    }
+
+    /** Absent in records written before the field existed, and when nothing is pending. */
+    private static SortedMap<String, PendingChange> pendingRestart(JsonFields f) {
+        SortedMap<String, PendingChange> out = new TreeMap<>();
+        JsonFields pending = f.optObject("pendingRestart");
+        if (pending != null) {
+            for (String name : pending.names()) {
+                JsonFields c = pending.object(name);
+                out.put(name, new PendingChange(c.optString("old"), c.optString("new")));
+            }
+        }
+        return out;
     }
 
     static MemberRecord member(JsonFields f) {
@@ -74,7 +97,7 @@ final class ModelJson {
                 f.optString("pgHost"), f.intValue("pgPort"), f.optEnum("role", PgRole.class), f.optString("state"),
                 f.longValue("timeline"), f.optLsn("receiveLsn"), f.optLsn("replayLsn"), f.bool("streaming"),
                 tags == null ? null : tags(tags), f.bool("canBootstrap"), f.bool("watchdogFailed"),
-                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"));
+                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"), pendingRestart(f));
     }
 
     static ObjectNode tags(MemberTags t) {

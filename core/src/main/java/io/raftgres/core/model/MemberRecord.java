@@ -22,14 +22,33 @@ package io.raftgres.core.model;
  * @param version       raftgres version
  * @param term          Raft term the record was committed in
  * @param updatedAtMillis publisher's wall clock at publication, for display only
+ * @param pendingRestart parameters waiting for a restart of this member's PostgreSQL, by name
  */
 public record MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role, String state,
                            long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                            boolean canBootstrap, boolean watchdogFailed, String version, long term,
-                           long updatedAtMillis) {
+                           long updatedAtMillis, java.util.SortedMap<String, PendingChange> pendingRestart) {
+
+    public MemberRecord {
+        pendingRestart = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(pendingRestart));
+    }
+
+    /** A record with nothing pending a restart. */
+    public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
+                        String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
+                        boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis) {
+        this(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn, streaming, tags,
+                canBootstrap, watchdogFailed, version, term, updatedAtMillis, new java.util.TreeMap<>());
+    }
 
     public MemberRecord withTerm(long newTerm) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis);
+                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, pendingRestart);
+    }
+
+    public MemberRecord withPendingRestart(java.util.Map<String, PendingChange> pending) {
+        return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis,
+                new java.util.TreeMap<>(pending));
     }
 }
