@@ -62,7 +62,10 @@ public final class HaDecider {
             return Decision.of(Reason.BUSY, "no action: " + describe(local.activity()) + " in progress");
         }
         if (state.paused()) {
-            return Decision.of(Reason.PAUSED, "PAUSE: no action: maintenance mode, I am " + me);
+            // Maintenance mode: nothing is started, stopped or promoted, and the watchdog is off so a
+            // stalled agent does not reset the host; the primary re-arms it on the first cycle after resume.
+            return Decision.of(Reason.PAUSED, "PAUSE: no action: maintenance mode, I am " + me,
+                    new DisarmWatchdog());
         }
         if (raft.role() != RaftRole.LEADER && raft.leaderId() == null) {
             return Decision.of(Reason.WAITING_FOR_RAFT, "no action: waiting for a Raft leader to be elected");

@@ -72,6 +72,15 @@ class HaDeciderTableTest {
                 row("fences even while a background job runs", "n1", steady, follower("n2"),
                         withActivity(primary(1, 5000), Activity.PROMOTING), Reason.FENCE_LEASE_LOST,
                         List.of(RemoveVip.class, Stop.class, DisarmWatchdog.class)),
+                // maintenance mode
+                row("paused: a primary with its lease only disarms the watchdog", "n1", steady.withPaused(true),
+                        leaderWithLease("n1"), primary(1, 5000), Reason.PAUSED, List.of(DisarmWatchdog.class)),
+                row("paused: a stopped primary is not restarted", "n1", steady.withPaused(true),
+                        leaderWithLease("n1"), stopped(ControlState.IN_PRODUCTION, 1, 5000), Reason.PAUSED,
+                        List.of(DisarmWatchdog.class)),
+                row("paused: a replica does not take over a dead primary's role", "n2", afterFailover.withPaused(true),
+                        leaderWithLease("n2"), replica("n1", 1, 5000, false), Reason.PAUSED,
+                        List.of(DisarmWatchdog.class)),
                 // generic waits
                 row("does nothing while a background job runs", "n2", steady, follower("n1"),
                         withActivity(replica("n1", 1, 5000, true), Activity.STARTING), Reason.BUSY, List.of()),
