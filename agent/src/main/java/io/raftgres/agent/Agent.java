@@ -59,8 +59,9 @@ final class Agent implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
-                new ParameterReloader(me.name(), background), () -> System.nanoTime() / 1_000_000);
+                new ParameterReloader(me.name(), background), Agent::monotonicMillis);
         LocalTracker tracker = new LocalTracker();
+        MemberLiveness liveness = new MemberLiveness(config.raft().electionTimeoutMax().toMillis());
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
                 () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
@@ -69,7 +70,8 @@ final class Agent implements AutoCloseable {
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
                 Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogFailed, pg::pendingRestart), tracker, () -> System.nanoTime() / 1_000_000);
+                new MemberPublisher(me, store, watchdogFailed, pg::pendingRestart), tracker, Agent::monotonicMillis,
+                liveness);
         loopRef[0] = loop;
         store.addListener(loop::wake);
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
@@ -82,7 +84,7 @@ final class Agent implements AutoCloseable {
         }
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed), writeAuthentication(config));
+                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed, liveness), writeAuthentication(config));
         this.loopThread = new Thread(loop, "raftgres-ha-loop");
         loopThread.start();
         LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
@@ -184,6 +186,10 @@ final class Agent implements AutoCloseable {
             b.pgHba(hba);
         }
         return b.build();
+    }
+
+    private static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -30,13 +30,14 @@ final class AgentStatus implements AgentFacade {
     private final LocalTracker tracker;
     private final boolean watchdogFailed;
     private final ConfigWriter configWriter;
+    private final MemberLiveness liveness;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
 
     private record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
 
     AgentStatus(AgentIdentity me, HaLoop loop, ClusterStore store, PgCtlPostgresControl pg, LocalTracker tracker,
-                boolean watchdogFailed) {
+                boolean watchdogFailed, MemberLiveness liveness) {
         this.me = me;
         this.loop = loop;
         this.store = store;
@@ -44,6 +45,7 @@ final class AgentStatus implements AgentFacade {
         this.tracker = tracker;
         this.watchdogFailed = watchdogFailed;
         this.configWriter = new ConfigWriter(me, store);
+        this.liveness = liveness;
     }
 
     @Override
@@ -67,7 +69,7 @@ final class AgentStatus implements AgentFacade {
         return new StatusSnapshot(me.scope(), me.name(), me.version(), local, raft, state, primary,
                 local.stateText(), x.replication(), me.tags(), watchdogFailed, x.postmasterStart(),
                 raftLastSeenMillis, cycle == null ? 0 : cycle.atEpochMillis(), state.paused(), me.apiUrl(), me.pgHost(),
-                me.pgPort());
+                me.pgPort(), liveness.silent(state, System.nanoTime() / 1_000_000));
     }
 
     private boolean holdsKey(ClusterState state, RaftView raft) {

@@ -35,13 +35,14 @@ final class HaLoop implements Runnable {
     private final MemberPublisher publisher;
     private final LocalTracker tracker;
     private final LongSupplier monotonicMillis;
+    private final MemberLiveness liveness;
     private final Semaphore wakeups = new Semaphore(0);
     private volatile boolean running = true;
     private volatile Cycle last;
     private volatile String fatal;
 
     HaLoop(AgentIdentity me, ClusterStore store, PostgresControl pg, HaDecider decider, ActionExecutor executor,
-           MemberPublisher publisher, LocalTracker tracker, LongSupplier monotonicMillis) {
+           MemberPublisher publisher, LocalTracker tracker, LongSupplier monotonicMillis, MemberLiveness liveness) {
         this.me = me;
         this.store = store;
         this.pg = pg;
@@ -50,6 +51,7 @@ final class HaLoop implements Runnable {
         this.publisher = publisher;
         this.tracker = tracker;
         this.monotonicMillis = monotonicMillis;
+        this.liveness = liveness;
     }
 
     void wake() {
@@ -108,7 +110,7 @@ final class HaLoop implements Runnable {
             return 0;
         }
         publisher.maybePublish(local, raft, now);
-        Decision decision = decider.decide(new ClusterView(state, raft), local, now);
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, now);
         LOG.info("[{} term={}] {}", me.name(), raft.term(), decision.summary());
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, System.currentTimeMillis());

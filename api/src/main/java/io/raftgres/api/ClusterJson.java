@@ -27,13 +27,22 @@ final class ClusterJson {
     private ClusterJson() {
     }
 
-    /** {@code {members: [...sorted by name], scope, pause?}}. */
-    static Map<String, Object> cluster(ClusterState cluster, boolean paused) {
+    /**
+     * {@code {members: [...sorted by name], scope, pause?}}. A member in {@code silent} (its agent
+     * has not reported within the member TTL) shows {@code state: unknown} and
+     * {@code last_report} (its last publication time): its record may describe a dead host.
+     */
+    static Map<String, Object> cluster(ClusterState cluster, boolean paused, java.util.Set<String> silent) {
         Optional<Lsn> leaderPosition = WalPositions.leaderPosition(cluster);
         String leaderName = cluster.leaderRecord().map(LeaderRecord::member).orElse(null);
         List<Map<String, Object>> members = new ArrayList<>();
         for (MemberRecord m : cluster.members().values()) {
-            members.add(member(m, m.name().equals(leaderName), leaderPosition));
+            Map<String, Object> row = member(m, m.name().equals(leaderName), leaderPosition);
+            if (silent.contains(m.name())) {
+                row.put("state", "unknown");
+                row.put("last_report", TimeText.iso(m.updatedAtMillis()));
+            }
+            members.add(row);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("members", members);

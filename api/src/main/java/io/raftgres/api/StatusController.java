@@ -36,7 +36,7 @@ final class StatusController {
     @Get("/cluster")
     Map<String, Object> cluster() {
         StatusSnapshot snapshot = facade.snapshot();
-        return ClusterJson.cluster(snapshot.cluster(), snapshot.paused());
+        return ClusterJson.cluster(snapshot.cluster(), snapshot.paused(), snapshot.silentMembers());
     }
 
     /** Timeline switches, oldest first. */

@@ -79,7 +79,7 @@ public final class HaDecider {
                     + "; remove it to let this member clone again");
         }
         if (raft.isLeaderWithLease()) {
-            return primary.decide(state, raft, local, nowMillis);
+            return primary.decide(state, raft, local, nowMillis, view.silentMembers());
         }
         if (raft.role() == RaftRole.LEADER) {
             return Decision.of(Reason.WAITING_FOR_RAFT,
