@@ -109,6 +109,18 @@ class DynamicConfigClusterTest {
         await(after.name() + " to run with max_connections 40 and nothing pending", Duration.ofSeconds(20),
                 () -> "40".equals(show(cluster, after, "max_connections"))
                         && !cluster.body(after, "/patroni").contains("pending_restart"));
+
+        // The REST password (also the PostgreSQL one here) is in no log, document or error.
+        for (var m : cluster.members()) {
+            String log = java.nio.file.Files.readString(m.log());
+            assertTrue(log.contains("PostgreSQL parameters changed"), "the agent log was read: " + m.log());
+            assertFalse(log.contains(LocalAgentCluster.PASSWORD), "a password in " + m.log());
+        }
+        for (String path : List.of("/config", "/patroni", "/cluster")) {
+            assertFalse(cluster.body(after, path).contains(LocalAgentCluster.PASSWORD), path);
+        }
+        assertFalse(cluster.write(after, "PATCH", "/config", "{\"ttl\": 1}", true).body()
+                .contains(LocalAgentCluster.PASSWORD));
     }
 
     private static String show(LocalAgentCluster cluster, LocalAgentCluster.Member m, String parameter) {
