@@ -49,9 +49,15 @@ final class StatusController {
      * OPTIONS on a document path: 405, so that an OPTIONS health check pointed at the wrong path
      * fails instead of passing on Micronaut's generic OPTIONS reply (a 200).
      */
-    @Options(uris = {"/patroni", "/status", "/cluster", "/history", "/config"})
+    @Options(uris = {"/patroni", "/status", "/cluster", "/history"})
     MutableHttpResponse<?> options() {
         return HttpResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, HEAD");
+    }
+
+    /** As {@link #options()}, for the one document that can also be written. */
+    @Options("/config")
+    MutableHttpResponse<?> configOptions() {
+        return HttpResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, HEAD, PATCH, PUT");
     }
 
     /** The dynamic configuration; 503 until the cluster is initialized. */

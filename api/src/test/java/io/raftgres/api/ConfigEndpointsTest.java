@@ -189,6 +189,13 @@ class ConfigEndpointsTest {
     }
 
     @Test
+    void optionsOnConfigNamesTheWriteMethods() {
+        HttpResponse<String> r = client.send("OPTIONS", "/config");
+        assertEquals(405, r.statusCode());
+        assertEquals("GET, HEAD, PATCH, PUT", r.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
     void uninitializedClusterGives503() {
         facade.set(Snapshots.uninitialized().build());
         assertRefused(503, "not initialized", "PATCH", AUTH, "{\"pause\": true}");
