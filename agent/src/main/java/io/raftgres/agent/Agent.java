@@ -1,5 +1,15 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ActionExecutor;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.HaLoop;
+import io.raftgres.ha.Clock;
+import io.raftgres.ha.Scheduler;
+import io.raftgres.ha.LeaseGuard;
+import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberLiveness;
+import io.raftgres.ha.MemberPublisher;
 import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
@@ -12,6 +22,7 @@ import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.pgcontrol.LeaseGate;
 import io.raftgres.pgcontrol.PgControlConfig;
 import io.raftgres.pgcontrol.PgCredentials;
 import io.raftgres.pgcontrol.PgCtlPostgresControl;
@@ -43,10 +54,13 @@ final class Agent implements AutoCloseable {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final HaLoop loop;
-    private final Thread loopThread;
+    private final ScheduledExecutorService loopThread;
     private final ScheduledExecutorService guardTimer;
     private final ExecutorService background;
+    private final ExecutorService statusRefresher;
+    private final ExecutorService fenceVip;
     private final RestServer rest;
+    private final LeaseGate gate;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
           Duration watchdogTakeover) {
@@ -59,39 +73,54 @@ final class Agent implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
-                new ParameterReloader(me.name(), background), Agent::monotonicMillis);
-        LocalTracker tracker = new LocalTracker();
+                new ParameterReloader(background), Clock.SYSTEM::monotonicMillis);
+        LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
+        java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         MemberLiveness liveness = new MemberLiveness(config.raft().electionTimeoutMax().toMillis());
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
-                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()));
+                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
+                Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()));
+                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogFailed, pg::pendingRestart), tracker, Agent::monotonicMillis,
-                liveness);
+                new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
+                Scheduler.of(loopThread), liveness);
         loopRef[0] = loop;
+        if (!config.log().deduplicateHeartbeatLogs()) {
+            loop.logEveryCycle();
+        }
         store.addListener(loop::wake);
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused());
+        this.fenceVip = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-fence-vip"));
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
+                Clock.SYSTEM, fenceVip, config.raft().safety(), this::stopFatal);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
-        long every = config.raft().leaseCheckInterval().toMillis();
+        long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
+        // The gate asks, for every reply, the same question the executor asks before a promotion.
+        this.gate = config.postgresql().leaseGate()
+                ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
+        if (gate != null) {
+            gate.start();
+        }
         if (vip.isPresent()) {
-            LOG.info("[{}] removing a VIP left on this host: this member is not primary yet", me.name());
+            LOG.info("removing a VIP left on this host: this member is not primary yet");
             vip.remove();
         }
+        this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop, store, pg.current(), tracker, watchdogFailed, liveness), writeAuthentication(config));
-        this.loopThread = new Thread(loop, "raftgres-ha-loop");
-        loopThread.start();
-        LOG.info("[{}] raftgres {} started: REST on {}, Raft on {}", me.name(), VERSION, listen,
+                new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
+                        watchdogNowFailed, liveness), writeAuthentication(config));
+        loop.start();
+        LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
     }
 
-    /** Basic auth from restapi.authentication; open writes only with the explicit consent the loader checked. */
+    /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */
     static WriteAuthentication writeAuthentication(RaftgresConfig c) {
         var auth = c.restapi().authentication();
         if (auth != null) {
@@ -101,9 +130,14 @@ final class Agent implements AutoCloseable {
             throw new IllegalStateException("restapi.authentication is missing and allow_unauthenticated_writes is "
                     + "not true: refusing to open write endpoints without authentication");
         }
-        LOG.warn("[{}] REST write endpoints accept requests WITHOUT authentication "
-                + "(restapi.allow_unauthenticated_writes: true)", c.name());
+        LOG.warn("REST write endpoints accept requests WITHOUT authentication "
+                + "(restapi.allow_unauthenticated_writes: true)");
         return WriteAuthentication.unauthenticatedWrites();
+    }
+
+    /** Ends the HA loop with {@code reason}; {@link #awaitFatal} then returns it and the agent exits. */
+    private void stopFatal(String reason) {
+        loop.stopFatal(reason);
     }
 
     private boolean holdsPrimaryRole(String me) {
@@ -114,33 +148,40 @@ final class Agent implements AutoCloseable {
 
     /** Waits until the HA loop stops on its own (a fatal condition) or the thread is interrupted. */
     String awaitFatal() throws InterruptedException {
-        loopThread.join();
-        return loop.fatalReason();
+        return loop.awaitStopped();
     }
 
     @Override
     public void close() {
         // Each step is logged: a shutdown that hangs must say where.
-        LOG.info("[{}] shutting down: stopping the HA loop and the lease guard", config.name());
+        LOG.info("shutting down: stopping the HA loop and the lease guard");
         loop.stop();
+        loopThread.shutdown();
         guardTimer.shutdownNow();
         background.shutdownNow();
+        fenceVip.shutdown();
         vip.remove();
-        LOG.info("[{}] shutting down: stopping PostgreSQL (fast)", config.name());
+        if (gate != null) {
+            // Commits now wait until the stop ends them with an error, and the gate cannot hold up the
+            // fast stop's shutdown checkpoint (its walsender waits for a connected standby's confirmation).
+            gate.close();
+        }
+        LOG.info("shutting down: stopping PostgreSQL (fast)");
         try {
             pg.stop(StopMode.FAST);
         } catch (RuntimeException e) {
             LOG.warn("stopping PostgreSQL at shutdown failed: {}", e.getMessage());
         }
         watchdog.disarm();
-        LOG.info("[{}] shutting down: closing the REST API and Raft", config.name());
+        LOG.info("shutting down: closing the REST API and Raft");
         rest.close();
+        statusRefresher.shutdownNow();
         try {
             storeHandle.close();
         } catch (Exception e) {
             LOG.warn("closing Raft failed: {}", e.getMessage());
         }
-        LOG.info("[{}] raftgres stopped", config.name());
+        LOG.info("raftgres stopped");
     }
 
     static AgentIdentity identity(RaftgresConfig c) {
@@ -181,15 +222,16 @@ final class Agent implements AutoCloseable {
                 .pgCtlTimeout(Duration.ofSeconds(60))
                 .toolTimeout(Duration.ofMinutes(30))
                 // The fence must end within the fence budget: SIGQUIT gets half, SIGKILL and reaping the rest.
-                .immediateStopGrace(c.raft().fenceBudget().dividedBy(2));
+                .immediateStopGrace(c.raft().safety().fenceBudget().dividedBy(2))
+                .postBootstrap(c.bootstrap() == null ? List.of() : c.bootstrap().postBootstrap())
+                .leaseGate(p.leaseGate());
+        if (p.pgpass() != null) {
+            b.passfile(p.pgpass());
+        }
         if (!hba.isEmpty()) {
             b.pgHba(hba);
         }
         return b.build();
-    }
-
-    private static long monotonicMillis() {
-        return System.nanoTime() / 1_000_000;
     }
 
     private static Thread daemon(Runnable r, String name) {

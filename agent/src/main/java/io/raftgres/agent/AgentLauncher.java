@@ -1,8 +1,10 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ActionExecutor;
 import io.raftgres.agent.config.ConfigException;
 import io.raftgres.agent.config.ConfigLoader;
 import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.agent.logging.LogSetup;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
 import io.raftgres.vip.IpVipControl;
@@ -31,13 +33,19 @@ final class AgentLauncher {
     static int launch(Path file, Map<String, String> env, PrintStream err) {
         RaftgresConfig config;
         try {
-            config = ConfigLoader.load(file, env);
+            config = ConfigLoader.loadForThisHost(file, env);
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p.toLine()));
             err.println("raftgres: not started: " + e.problems().size() + " configuration problem(s)");
             return 1;
         }
-        LOG.info("[{}] configuration {}: {}", config.name(), file, config.toDisplayMap());
+        try {
+            LogSetup.apply(config.name(), config.log());
+        } catch (IllegalArgumentException e) {
+            err.println("raftgres: not started: " + e.getMessage());
+            return 1;
+        }
+        LOG.info("configuration {}: {}", file, config.toDisplayMap());
         if (config.restapi().authentication() == null && !config.restapi().allowUnauthenticatedWrites()) {
             err.println("restapi.authentication: missing: the REST write endpoints (PATCH /config, ...) need a "
                     + "username and password; set restapi.allow_unauthenticated_writes: true to accept writes "
@@ -122,8 +130,8 @@ final class AgentLauncher {
                 failed = !policy.arm();
                 policy.disarm();
                 if (failed) {
-                    LOG.error("[{}] watchdog.mode is required but the watchdog cannot be armed ({}): this member "
-                            + "will never become primary", config.name(), policy.lastError().orElse("unknown reason"));
+                    LOG.error("watchdog.mode is required but the watchdog cannot be armed ({}): this member "
+                            + "will never become primary", policy.lastError().orElse("unknown reason"));
                 }
             }
             return new PlatformSafety(vip, policy, failed, watchdogTakeover(config, settings));
@@ -142,7 +150,7 @@ final class AgentLauncher {
             }
             try {
                 int seconds = settings.timeoutSeconds(config.raft().lease(), config.raft().electionTimeoutMin());
-                return config.raft().lease().plusSeconds(seconds).plusMillis(100);
+                return config.raft().safety().takeoverDelayWithWatchdog(seconds);
             } catch (IllegalArgumentException e) {
                 return java.time.Duration.ZERO;
             }

@@ -1,5 +1,10 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
+import io.raftgres.ha.HaLoop;
+import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberLiveness;
 import io.raftgres.api.AgentFacade;
 import io.raftgres.api.ConfigWrite;
 import io.raftgres.api.StatusSnapshot;
@@ -10,38 +15,68 @@ import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.pgcontrol.PgCtlPostgresControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The agent side of the REST API. Built from the HA loop's last cycle, except the lease,
  * which is read live (cheap) so that /primary turns 503 the moment the lease lapses, not a
- * cycle later. The PostgreSQL extras (wal senders, postmaster start) cost a query and are
- * cached for a second, so frequent load-balancer polls do not load the database.
+ * cycle later.
+ *
+ * <p>{@link #snapshot} runs on Netty event-loop threads and never touches PostgreSQL: the
+ * extras that cost a query (wal senders, postmaster start) are served from the last value a
+ * background refresh fetched, and a stale value only starts the next refresh (at most one in
+ * flight). A hung PostgreSQL therefore delays those two fields, never a health check.
  */
 final class AgentStatus implements AgentFacade {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentStatus.class);
     private static final long EXTRAS_TTL_MILLIS = 1000;
 
     private final AgentIdentity me;
-    private final HaLoop loop;
+    private final Supplier<HaLoop.Cycle> lastCycle;
     private final ClusterStore store;
-    private final PgCtlPostgresControl pg;
+    private final Function<LocalPgState, Extras> extrasQuery;
+    private final Executor refresher;
     private final LocalTracker tracker;
-    private final boolean watchdogFailed;
+    private final BooleanSupplier watchdogFailed;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private final ConfigWriter configWriter;
     private final MemberLiveness liveness;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
 
-    private record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
+    /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
+    record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
 
-    AgentStatus(AgentIdentity me, HaLoop loop, ClusterStore store, PgCtlPostgresControl pg, LocalTracker tracker,
-                boolean watchdogFailed, MemberLiveness liveness) {
+    /** As below, with every member counted as reporting (no liveness tracking). */
+    AgentStatus(AgentIdentity me, Supplier<HaLoop.Cycle> lastCycle, ClusterStore store,
+                Function<LocalPgState, Extras> extrasQuery, Executor refresher, LocalTracker tracker,
+                BooleanSupplier watchdogFailed) {
+        this(me, lastCycle, store, extrasQuery, refresher, tracker, watchdogFailed, null);
+    }
+
+    /**
+     * @param extrasQuery queries PostgreSQL for the extras given the cycle's local state; may block
+     * @param refresher   runs {@code extrasQuery}, never on the caller's thread
+     * @param liveness    which members went silent (shown in /cluster); null: none
+     */
+    AgentStatus(AgentIdentity me, Supplier<HaLoop.Cycle> lastCycle, ClusterStore store,
+                Function<LocalPgState, Extras> extrasQuery, Executor refresher, LocalTracker tracker,
+                BooleanSupplier watchdogFailed, MemberLiveness liveness) {
         this.me = me;
-        this.loop = loop;
+        this.lastCycle = lastCycle;
         this.store = store;
-        this.pg = pg;
+        this.extrasQuery = extrasQuery;
+        this.refresher = refresher;
         this.tracker = tracker;
         this.watchdogFailed = watchdogFailed;
         this.configWriter = new ConfigWriter(me, store);
@@ -53,9 +88,22 @@ final class AgentStatus implements AgentFacade {
         return configWriter.write(next, expectedVersion);
     }
 
+    /** The production query over {@code pg} (current control, re-read at each refresh). */
+    static Function<LocalPgState, Extras> query(Supplier<PgCtlPostgresControl> pg) {
+        return local -> {
+            PgCtlPostgresControl control = pg.get();
+            List<WalSenderInfo> senders = !local.isWritablePrimary() ? List.of() : control.walSenders().stream()
+                    .map(w -> new WalSenderInfo(w.usename(), w.applicationName(), w.clientAddr(), w.state(),
+                            w.syncState(), w.syncPriority()))
+                    .toList();
+            Long start = local.running() ? control.postmasterStartMillis().orElse(null) : null;
+            return new Extras(senders, start, System.currentTimeMillis());
+        };
+    }
+
     @Override
     public StatusSnapshot snapshot() {
-        HaLoop.Cycle cycle = loop.lastCycle();
+        HaLoop.Cycle cycle = lastCycle.get();
         RaftView raft = store.view();
         ClusterState state = store.state();
         long now = System.currentTimeMillis();
@@ -65,11 +113,15 @@ final class AgentStatus implements AgentFacade {
         LocalPgState local = cycle == null ? LocalPgState.empty() : cycle.local();
         boolean primary = raft.isLeaderWithLease() && holdsKey(state, raft) && local.isWritablePrimary()
                 && tracker.mayBeWritable();
-        Extras x = extras(local);
+        Extras x = extras;
+        if (now - x.at() >= EXTRAS_TTL_MILLIS) {
+            refresh(local);
+        }
         return new StatusSnapshot(me.scope(), me.name(), me.version(), local, raft, state, primary,
-                local.stateText(), x.replication(), me.tags(), watchdogFailed, x.postmasterStart(),
+                local.stateText(), x.replication(), me.tags(), watchdogFailed.getAsBoolean(), x.postmasterStart(),
                 raftLastSeenMillis, cycle == null ? 0 : cycle.atEpochMillis(), state.paused(), me.apiUrl(), me.pgHost(),
-                me.pgPort(), liveness.silent(state, System.nanoTime() / 1_000_000));
+                me.pgPort(), liveness == null ? Set.of()
+                : liveness.silent(state, System.nanoTime() / 1_000_000));
     }
 
     private boolean holdsKey(ClusterState state, RaftView raft) {
@@ -77,18 +129,23 @@ final class AgentStatus implements AgentFacade {
         return leader != null && leader.member().equals(me.name()) && leader.term() == raft.term();
     }
 
-    private Extras extras(LocalPgState local) {
-        Extras current = extras;
-        long now = System.currentTimeMillis();
-        if (now - current.at() < EXTRAS_TTL_MILLIS) {
-            return current;
+    /** Starts one background refresh unless one is in flight; a failed one keeps the last value. */
+    private void refresh(LocalPgState local) {
+        if (!refreshing.compareAndSet(false, true)) {
+            return;
         }
-        List<WalSenderInfo> senders = !local.isWritablePrimary() ? List.of() : pg.walSenders().stream()
-                .map(w -> new WalSenderInfo(w.usename(), w.applicationName(), w.clientAddr(), w.state(), w.syncState(),
-                        w.syncPriority()))
-                .toList();
-        Extras next = new Extras(senders, local.running() ? pg.postmasterStartMillis().orElse(null) : null, now);
-        extras = next;
-        return next;
+        try {
+            refresher.execute(() -> {
+                try {
+                    extras = extrasQuery.apply(local);
+                } catch (RuntimeException e) {
+                    LOG.debug("reading wal senders and postmaster start failed: {}", e.getMessage());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            refreshing.set(false); // executor shut down: the agent is stopping
+        }
     }
 }

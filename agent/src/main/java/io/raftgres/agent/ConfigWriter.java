@@ -1,6 +1,8 @@
 package io.raftgres.agent;
 
 import io.raftgres.api.ConfigWrite;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.ClusterStore;
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.statemachine.Command;
 import org.slf4j.Logger;
@@ -41,18 +43,18 @@ final class ConfigWriter {
                     if (error != null) {
                         String why = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
                                 ? error.getCause().toString() : error.toString();
-                        LOG.warn("[{}] dynamic config change not committed: {}", me.name(), why);
+                        LOG.warn("dynamic config change not committed: {}", why);
                         return ConfigWrite.unavailable("not committed: " + why);
                     }
                     if (!result.accepted()) {
-                        LOG.info("[{}] dynamic config change refused: {}", me.name(), result.rejection());
+                        LOG.info("dynamic config change refused: {}", result.rejection());
                         return result.rejection().startsWith("config version is")
                                 ? ConfigWrite.conflict(result.rejection() + ": it changed since it was read; "
                                 + "GET /config and try again")
                                 : ConfigWrite.unavailable("refused: " + result.rejection());
                     }
                     DynamicConfig applied = result.state().config();
-                    LOG.info("[{}] dynamic config version {} committed through the REST API; changed: {}", me.name(),
+                    LOG.info("dynamic config version {} committed through the REST API; changed: {}",
                             applied.version(), changedKeys(before, applied));
                     return ConfigWrite.applied(applied);
                 });

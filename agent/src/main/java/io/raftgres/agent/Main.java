@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * <pre>
  *   raftgres -c FILE                 run one agent with this configuration
  *   raftgres --validate-config FILE  check a configuration, print every problem, exit non-zero if any
+ *   raftgres --migrate-config FILE   print the raftgres.yml equivalent to a patroni.yml, then validate it
  *   raftgres --version | --help
  * </pre>
  * Exit codes: 0 clean shutdown or valid config, 1 invalid config or fatal condition, 2 usage.
@@ -18,7 +19,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        configureLogging();
+        io.raftgres.agent.logging.LogSetup.initial();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -34,6 +35,9 @@ public final class Main {
         if (args.length == 2 && args[0].equals("--validate-config")) {
             return io.raftgres.agent.config.ValidateConfigCommand.run(Path.of(args[1]), System.getenv(), out, err);
         }
+        if (args.length == 2 && args[0].equals("--migrate-config")) {
+            return io.raftgres.agent.config.MigrateConfigCommand.run(Path.of(args[1]), out, err);
+        }
         if (args.length == 2 && (args[0].equals("-c") || args[0].equals("--config"))) {
             return AgentLauncher.launch(Path.of(args[1]), System.getenv(), err);
         }
@@ -46,31 +50,7 @@ public final class Main {
         return """
                 usage: raftgres -c FILE                 run one agent
                        raftgres --validate-config FILE  check a configuration and list every problem
+                       raftgres --migrate-config PATRONI_YML  print the equivalent raftgres.yml, each change commented
                        raftgres --version""";
-    }
-
-    /** One line per event, time first: "12:00:01.123 INFO [n1 term=3] sentence". */
-    private static void configureLogging() {
-        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-        setDefault("org.slf4j.simpleLogger.showLogName", "false");
-        setDefault("org.slf4j.simpleLogger.showShortLogName", "false");
-        setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
-        setDefault("org.slf4j.simpleLogger.logFile", "System.out");
-        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        // Ratis logs a WARN/ERROR line per reconnect attempt while a peer is down (and an ERROR about
-        // JMX names at start); the HA loop's own line already says what matters.
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "error");
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.util.LifeCycle", "off");
-        setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.metrics", "off");
-        setDefault("org.slf4j.simpleLogger.log.io.micronaut", "warn");
-        setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
-    }
-
-    private static void setDefault(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
     }
 }

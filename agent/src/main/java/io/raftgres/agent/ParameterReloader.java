@@ -25,14 +25,12 @@ final class ParameterReloader {
     /** pg_ctl reload only signals; the postmaster re-reads the files shortly after. */
     private static final long SETTLE_MILLIS = 300;
 
-    private final String member;
     private final ExecutorService executor;
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile Map<String, PendingChange> pending = Map.of();
     private volatile long lastCheckMillis = Long.MIN_VALUE / 2;
 
-    ParameterReloader(String member, ExecutorService executor) {
-        this.member = member;
+    ParameterReloader(ExecutorService executor) {
         this.executor = executor;
     }
 
@@ -50,7 +48,7 @@ final class ParameterReloader {
             } catch (RuntimeException e) {
                 outcome = "reload failed: " + e.getMessage();
             }
-            LOG.info("[{}] PostgreSQL parameters changed by the dynamic configuration: {}", member, outcome);
+            LOG.info("PostgreSQL parameters changed by the dynamic configuration: {}", outcome);
             sleepQuietly(SETTLE_MILLIS);
             check(control, parameters);
         });
@@ -80,7 +78,7 @@ final class ParameterReloader {
         Map<String, PendingChange> next = new TreeMap<>();
         control.pendingRestart().forEach((name, now) -> next.put(name, new PendingChange(now, parameters.get(name))));
         if (!next.equals(pending)) {
-            LOG.info("[{}] parameters waiting for a PostgreSQL restart: {}", member,
+            LOG.info("parameters waiting for a PostgreSQL restart: {}",
                     next.isEmpty() ? "none" : next.keySet());
         }
         pending = Map.copyOf(next);
@@ -90,7 +88,7 @@ final class ParameterReloader {
         try {
             executor.execute(work);
         } catch (RejectedExecutionException e) {
-            LOG.debug("[{}] not reloading parameters: shutting down", member);
+            LOG.debug("not reloading parameters: shutting down");
         }
     }
 

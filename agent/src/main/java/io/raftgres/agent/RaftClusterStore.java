@@ -1,5 +1,6 @@
 package io.raftgres.agent;
 
+import io.raftgres.ha.ClusterStore;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.RaftSettings;
 import io.raftgres.agent.config.RaftgresConfig;
@@ -26,11 +27,7 @@ final class RaftClusterStore implements ClusterStore, AutoCloseable {
     }
 
     static RaftClusterStore start(RaftgresConfig config) {
-        RaftSettings r = config.raft();
-        List<String> peers = r.allAddrs().stream().map(HostPort::toString).toList();
-        RaftNodeConfig nodeConfig = new RaftNodeConfig(config.name(), r.selfAddr().toString(), peers, config.scope(),
-                r.dataDir(), r.electionTimeoutMin(), r.electionTimeoutMax(), r.heartbeatInterval(), r.lease());
-        RaftNode node = new RaftNode(nodeConfig);
+        RaftNode node = new RaftNode(nodeConfig(config));
         try {
             node.start();
         } catch (IOException e) {
@@ -38,6 +35,14 @@ final class RaftClusterStore implements ClusterStore, AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new RaftClusterStore(node);
+    }
+
+    /** The Raft node's configuration: the validated config's addresses and its one {@code SafetyTiming}. */
+    static RaftNodeConfig nodeConfig(RaftgresConfig config) {
+        RaftSettings r = config.raft();
+        List<String> peers = r.allAddrs().stream().map(HostPort::toString).toList();
+        return new RaftNodeConfig(config.name(), r.selfAddr().toString(), peers, config.scope(), r.dataDir(),
+                r.safety());
     }
 
     /** How long a new leader waits before taking over another member's primary (see RaftLease). */

@@ -24,6 +24,8 @@ import java.util.function.BooleanSupplier;
  */
 final class LocalAgentCluster implements AutoCloseable {
     static final String PASSWORD = "it-secret-1";
+    /** postgresql.lease_gate of every member; {@code -Dit.lease_gate=false} shows what the gate prevents. */
+    static final boolean LEASE_GATE = Boolean.parseBoolean(System.getProperty("it.lease_gate", "true"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     record Member(String name, int pgPort, int restPort, int raftPort, Path dir) {
@@ -36,8 +38,26 @@ final class LocalAgentCluster implements AutoCloseable {
     private final List<Member> members = new ArrayList<>();
     private final Process[] processes = new Process[3];
 
+    private final String extraDcsParameters;
+
     LocalAgentCluster(Path root) throws IOException {
+        this(root, "", m -> "");
+    }
+
+    /** {@code extraYaml} adds top-level sections to a member's configuration (e.g. {@code log:}). */
+    LocalAgentCluster(Path root, java.util.function.Function<Member, String> extraYaml) throws IOException {
+        this(root, "", extraYaml);
+    }
+
+    /** @param extraDcsParameters more bootstrap.dcs parameters in YAML flow style, e.g. {@code ", a: b"} */
+    LocalAgentCluster(Path root, String extraDcsParameters) throws IOException {
+        this(root, extraDcsParameters, m -> "");
+    }
+
+    private LocalAgentCluster(Path root, String extraDcsParameters,
+                              java.util.function.Function<Member, String> extraYaml) throws IOException {
         this.root = root;
+        this.extraDcsParameters = extraDcsParameters;
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
         for (int i = 0; i < 3; i++) {
@@ -45,7 +65,7 @@ final class LocalAgentCluster implements AutoCloseable {
             members.add(new Member("n" + (i + 1), ports[i], ports[3 + i], ports[6 + i], dir));
         }
         for (Member m : members) {
-            Files.writeString(m.config(), config(m));
+            Files.writeString(m.config(), config(m) + extraYaml.apply(m));
         }
     }
 
@@ -73,15 +93,16 @@ final class LocalAgentCluster implements AutoCloseable {
                   partner_addrs: [%s]
                   data_dir: %s
                 bootstrap:
-                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB}}}
+                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
                 postgresql:
                   listen: "127.0.0.1:%d"
                   data_dir: %s
                   authentication:
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
-                """.formatted(m.name(), m.restPort(), PASSWORD, m.raftPort(), partners, m.dir().resolve("raft"), m.pgPort(),
-                m.dataDir(), PASSWORD, PASSWORD);
+                  lease_gate: %s
+                """.formatted(m.name(), m.restPort(), PASSWORD, m.raftPort(), partners, m.dir().resolve("raft"),
+                extraDcsParameters, m.pgPort(), m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
     }
 
     void start(Member m) throws IOException {
@@ -102,6 +123,22 @@ final class LocalAgentCluster implements AutoCloseable {
             waitFor(p);
         }
         postmaster(m).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGKILL of the agent alone: its PostgreSQL keeps running, orphaned. */
+    void killAgent(Member m) {
+        Process p = processes[members.indexOf(m)];
+        p.destroyForcibly();
+        waitFor(p);
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the agent's process: STOP freezes it as a stopped VM would. */
+    void signalAgent(Member m, String signal) throws IOException, InterruptedException {
+        long pid = processes[members.indexOf(m)].pid();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " failed");
+        }
     }
 
     /** SIGTERM: the agent stops PostgreSQL and leaves the group cleanly. */
@@ -204,6 +241,21 @@ final class LocalAgentCluster implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+    }
+
+    /** A test body that drives a cluster. */
+    @FunctionalInterface
+    interface Scenario {
+        void run(LocalAgentCluster cluster) throws Exception;
+    }
+
+    /** Runs {@code scenario}; a failure carries the tail of every member's logs. */
+    void runShowingLogs(Scenario scenario) throws Exception {
+        try {
+            scenario.run(this);
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError(e.getMessage() + "\n" + logs(), e);
+        }
     }
 
     String logs() throws IOException {

@@ -10,7 +10,9 @@ package io.raftgres.api;
  *   <li>{@link #snapshot()} is cheap and non-blocking: it returns a reference to an immutable
  *       value the HA loop published (for example through a volatile field or an
  *       {@code AtomicReference}). It must not query PostgreSQL, wait for a Raft round trip,
- *       take a lock held across I/O, or throw.</li>
+ *       take a lock held across I/O, or throw. Values that cost a query are fetched off the
+ *       request thread and served as last fetched, so a hung PostgreSQL never stalls a health
+ *       check.</li>
  *   <li>It is called concurrently from Netty event-loop threads, once or more per request.
  *       Each call may return a different snapshot; the API reads one per request and uses
  *       only that one, so every answer is internally consistent.</li>

@@ -15,6 +15,7 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.FeatureLevel;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,6 +75,13 @@ final class ConfigController {
             expected = merge || wanted != null ? current.version() : -1;
         } catch (InvalidConfigException e) {
             return done(text(HttpStatus.BAD_REQUEST, e.getMessage()));
+        }
+        int level = snapshot.cluster().featureLevel();
+        if (next.pause() && level < FeatureLevel.DYNAMIC_CONFIG) {
+            // Members on an older build would not pause: every member must run a build with level 3 first.
+            return done(text(HttpStatus.CONFLICT, "pause: the cluster runs feature level " + level + "; pause needs "
+                    + FeatureLevel.DYNAMIC_CONFIG + ", which the Raft leader sets once every member runs a build "
+                    + "that supports it"));
         }
         return facade.writeConfig(next, expected).thenApply(result -> switch (result.outcome()) {
             case APPLIED -> HttpResponse.ok(ClusterJson.config(result.config()))

@@ -1,6 +1,7 @@
 package io.raftgres.api;
 
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.FeatureLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -193,6 +194,15 @@ class ConfigEndpointsTest {
         HttpResponse<String> r = client.send("OPTIONS", "/config");
         assertEquals(405, r.statusCode());
         assertEquals("GET, HEAD, PATCH, PUT", r.headers().firstValue("Allow").orElseThrow());
+    }
+
+    /** A cluster below feature level 3 may hold members that would ignore pause: refused. */
+    @Test
+    void pauseBeforeFeatureLevel3Gives409() {
+        StatusSnapshot s = Snapshots.primary().build();
+        facade.set(Snapshots.primary().cluster(s.cluster().withFeatureLevel(FeatureLevel.STRICT_APPLY)).build());
+        assertRefused(409, "feature level 2", "PATCH", AUTH, "{\"pause\": true}");
+        assertEquals(200, patch("{\"loop_wait\": 3}").statusCode(), "other keys are accepted at level 2");
     }
 
     @Test

@@ -98,7 +98,7 @@ class StatusEndpointsTest {
                 probed.running(), probed.inRecovery(), probed.timeline(), probed.writeLsn(), probed.replayLsn(),
                 probed.streaming(), probed.upstream(), probed.timelineStartLsn(), probed.activity(),
                 probed.lastFailure(), probed.failedActivity(), probed.downSinceMillis(), probed.serverVersion(),
-                probed.probeError(), Snapshots.PROMOTED_AT, probed.timelineStartReason());
+                probed.probeError(), Snapshots.PROMOTED_AT, probed.timelineStartReason(), false, null);
         facade.set(Snapshots.replica().local(withReplay).build());
         assertEquals("2026-01-01 00:01:00.500000+00:00",
                 client.json("/patroni").get("xlog").get("replayed_timestamp").asString());

@@ -38,12 +38,13 @@ final class ConfigFiles {
     }
 
     Path passfile() {
-        return config.runDir().resolve(PASSFILE);
+        return config.passfile();
     }
 
     /** Creates the run directory (socket, log, pgpass) and writes the pgpass file. */
     void prepareRunDirectory() {
         files.ensureDirectory(config.runDir());
+        files.ensureDirectory(passfile().getParent());
         files.write(passfile(), renderer.pgpass());
     }
 

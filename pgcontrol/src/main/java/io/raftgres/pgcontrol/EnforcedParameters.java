@@ -14,6 +14,8 @@ import java.util.Set;
  *   <li>Floors: max_wal_senders and max_replication_slots are at least 10.</li>
  *   <li>wal_level is replica unless logical is configured; minimal is rejected.</li>
  *   <li>Defaults a configuration may change: wal_keep_size 128MB, hot_standby_feedback on.</li>
+ *   <li>With the lease gate: synchronous_standby_names names the gate ({@link #gateStandbyNames}), on
+ *       replicas too, where PostgreSQL ignores it until a promotion, when it must already be in place.</li>
  * </ul>
  */
 final class EnforcedParameters {
@@ -28,26 +30,51 @@ final class EnforcedParameters {
 
     /** Rejects parameter names or values that cannot be rendered safely or that break replication. */
     static void validate(Map<String, String> parameters) {
+        refused(parameters).entrySet().stream().findFirst().ifPresent(e -> {
+            throw new IllegalArgumentException("parameter " + e.getKey() + " " + e.getValue());
+        });
+    }
+
+    /** Per parameter raftgres cannot use, why ("must be ..."); empty when it can use them all. */
+    static Map<String, String> refused(Map<String, String> parameters) {
+        Map<String, String> refused = new LinkedHashMap<>();
         parameters.forEach((name, value) -> {
             if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
-                throw new IllegalArgumentException("not a PostgreSQL parameter name: '" + name + "'");
-            }
-            if (value == null || value.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0)) {
-                throw new IllegalArgumentException("parameter " + name + " needs a one-line value");
+                refused.put(String.valueOf(name), "is not a PostgreSQL parameter name");
+            } else if (value == null || value.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0)) {
+                refused.put(name, "needs a one-line value");
             }
         });
         String walLevel = parameters.get("wal_level");
         if (walLevel != null && !walLevel.equals("replica") && !walLevel.equals("logical")
                 && !walLevel.equals("hot_standby")) {
-            throw new IllegalArgumentException("wal_level must be replica or logical for streaming replication, got "
-                    + walLevel);
+            refused.putIfAbsent("wal_level", "must be replica or logical for streaming replication, got " + walLevel);
         }
         for (String name : new String[] {"max_wal_senders", "max_replication_slots"}) {
             String value = parameters.get(name);
             if (value != null && !value.trim().matches("\\d{1,6}")) {
-                throw new IllegalArgumentException(name + " must be a non-negative integer, got '" + value + "'");
+                refused.putIfAbsent(name, "must be a non-negative integer, got '" + value + "'");
             }
         }
+        return refused;
+    }
+
+    /** Refuses parameters the lease gate cannot work with: see {@link LeaseGate#conflict}. */
+    static void validateForGate(Map<String, String> parameters) {
+        LeaseGate.conflict(parameters).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
+    }
+
+    /**
+     * synchronous_standby_names with the lease gate in asynchronous mode: the gate alone, so every commit
+     * (at the configured synchronous_commit) waits until the gate acknowledged it under a valid lease.
+     * Hook for the synchronous modes: a synchronous replica must be added as {@code FIRST 2 (gate, rX)}
+     * with exactly the required names listed. {@code FIRST 2 (gate, r2, r3)} would not do: while the gate
+     * is disconnected (its agent died) PostgreSQL would pick r2 and r3 and acknowledge without it.
+     */
+    static String gateStandbyNames() {
+        return "FIRST 1 (" + LeaseGate.APPLICATION_NAME + ")";
     }
 
     /** The settings for postgresql.conf in render order: enforced first, then the configured rest. */
@@ -68,6 +95,9 @@ final class EnforcedParameters {
         // A replica whose upstream died retries every wal_retrieve_retry_interval (5 s by default);
         // after a failover it should reach the new primary within a cycle, not five seconds.
         out.put("wal_retrieve_retry_interval", configured.getOrDefault("wal_retrieve_retry_interval", "500ms"));
+        if (config.leaseGate()) {
+            out.put("synchronous_standby_names", gateStandbyNames());
+        }
         configured.forEach((name, value) -> {
             if (!OWNED.contains(name) && !out.containsKey(name)) {
                 out.put(name, value);

@@ -41,13 +41,22 @@ import java.util.TreeMap;
  * @param toolTimeout  how long initdb, pg_basebackup and pg_rewind may run
  * @param immediateStopGrace how long an immediate stop (the fence) waits for the postmaster to exit on
  *                    SIGQUIT before it SIGKILLs it and its children; the agent passes half its fence budget
+ * @param passfile    the pgpass file raftgres writes for its clients (Patroni's {@code postgresql.pgpass});
+ *                    default {@code runDir/pgpass}
+ * @param postBootstrap command run once after initdb on the bootstrapping member, with the superuser's
+ *                    connection URL as its last argument and {@code PGPASSFILE} set (Patroni's
+ *                    {@code bootstrap.post_bootstrap}); empty for none. Its failure fails the bootstrap.
+ * @param leaseGate   whether the agent's {@link LeaseGate} is this server's synchronous standby: renders
+ *                    {@code synchronous_standby_names} itself (see {@link EnforcedParameters#gateStandbyNames}),
+ *                    so a configured one is refused, as is a {@code synchronous_commit} that waits for no standby
  */
 public record PgControlConfig(String memberName, String scope, Path dataDir, Path binDir, Path runDir,
                               String listenHost, int port, String connectHost, int connectPort,
                               PgCredentials superuser, PgCredentials replication, PgCredentials rewind,
                               String osUser, Map<String, String> parameters, List<String> pgHba,
                               List<String> initdbOptions, boolean removeDataDirectoryOnRewindFailure,
-                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace) {
+                              Duration pgCtlTimeout, Duration toolTimeout, Duration immediateStopGrace,
+                              Path passfile, List<String> postBootstrap, boolean leaseGate) {
 
     public PgControlConfig {
         requireText(memberName, "memberName");
@@ -76,7 +85,15 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         requirePositive(pgCtlTimeout, "pgCtlTimeout");
         requirePositive(toolTimeout, "toolTimeout");
         requirePositive(immediateStopGrace, "immediateStopGrace");
+        requireAbsolute(passfile, "passfile");
+        if (passfile.normalize().startsWith(dataDir.normalize())) {
+            throw new IllegalArgumentException("passfile " + passfile + " must be outside dataDir " + dataDir);
+        }
+        postBootstrap = List.copyOf(Objects.requireNonNull(postBootstrap, "postBootstrap"));
         EnforcedParameters.validate(parameters);
+        if (leaseGate) {
+            EnforcedParameters.validateForGate(parameters);
+        }
     }
 
     /** Whether pg_rewind logs in with its own role rather than the superuser. */
@@ -160,7 +177,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
      * Fills in defaults: binDir discovered ({@link PgBinaries#discover()}), runDir = sibling
      * {@code <dataDir>.run}, listen 127.0.0.1:5432, connect address = listen address, osUser
      * {@code postgres}, pg_ctl timeout 60 s, tool timeout 1 h, immediate stop grace 250 ms (half the
-     * default fence budget), pg_hba from {@link #defaultPgHba}.
+     * default fence budget), pg_hba from {@link #defaultPgHba}, no lease gate.
      * Not thread-safe; used once at startup.
      */
     public static final class Builder {
@@ -168,6 +185,8 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         private final String scope;
         private final Path dataDir;
         private Path binDir;
+        private Path passfile;
+        private List<String> postBootstrap = List.of();
         private Path runDir;
         private String listenHost = "127.0.0.1";
         private int port = 5432;
@@ -185,6 +204,7 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         private Duration pgCtlTimeout = Duration.ofSeconds(60);
         private Duration toolTimeout = Duration.ofHours(1);
         private Duration immediateStopGrace = Duration.ofMillis(250);
+        private boolean leaseGate;
 
         private Builder(String memberName, String scope, Path dataDir) {
             this.memberName = memberName;
@@ -212,6 +232,9 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
         public Builder pgCtlTimeout(Duration value) { pgCtlTimeout = value; return this; }
         public Builder toolTimeout(Duration value) { toolTimeout = value; return this; }
         public Builder immediateStopGrace(Duration value) { immediateStopGrace = value; return this; }
+        public Builder passfile(Path value) { passfile = value; return this; }
+        public Builder postBootstrap(List<String> value) { postBootstrap = value; return this; }
+        public Builder leaseGate(boolean value) { leaseGate = value; return this; }
 
         public PgControlConfig build() {
             Objects.requireNonNull(dataDir, "dataDir");
@@ -225,7 +248,9 @@ public record PgControlConfig(String memberName, String scope, Path dataDir, Pat
                     : defaultPgHba(superuser, replication, rewind, clusterHosts);
             return new PgControlConfig(memberName, scope, dataDir, bin, run, listenHost, port, cHost, cPort,
                     superuser, replication, rewind, osUser, parameters, hba, initdbOptions,
-                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace);
+                    removeDataDirectoryOnRewindFailure, pgCtlTimeout, toolTimeout, immediateStopGrace,
+                    passfile != null ? passfile : run.resolve(ConfigFiles.PASSFILE), postBootstrap,
+                    leaseGate);
         }
     }
 }

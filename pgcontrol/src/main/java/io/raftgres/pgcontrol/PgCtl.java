@@ -24,6 +24,7 @@ final class PgCtl {
     /** pg_ctl status: 0 = running, 3 = not running, 4 = no accessible data directory. */
     private static final int STATUS_RUNNING = 0;
     private static final int LOG_TAIL_LINES = 20;
+    private static final int LOG_TAIL_BYTES = 16 * 1024;
     private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(10);
 
     private final PgControlConfig config;
@@ -44,11 +45,13 @@ final class PgCtl {
 
     /** Starts the server and waits until it accepts connections (for a standby: until it is consistent). */
     void start() {
-        ToolRunner.ToolResult r = run(List.of("start", "-l", config.runDir().resolve(LOG_FILE).toString(),
-                "-w", "-t", timeoutSeconds()), toolTimeout());
+        Path log = config.runDir().resolve(LOG_FILE);
+        long logSizeBefore = sizeOf(log);
+        ToolRunner.ToolResult r = run(List.of("start", "-l", log.toString(), "-w", "-t", timeoutSeconds()),
+                toolTimeout());
         if (!r.succeeded()) {
             throw new PostgresControlException("cannot start PostgreSQL in " + config.dataDir() + ": " + r.describe()
-                    + serverLogTail());
+                    + serverLogSince(log, logSizeBefore));
         }
     }
 
@@ -110,14 +113,39 @@ final class PgCtl {
         return config.pgCtlTimeout().plusSeconds(15);
     }
 
-    private String serverLogTail() {
-        Path log = config.runDir().resolve(LOG_FILE);
+    /**
+     * The tail of what the server wrote to {@code log} from byte {@code offset} on, i.e. during this start
+     * (pg_ctl appends): an older attempt's lines would point the operator at the wrong cause.
+     */
+    static String serverLogSince(Path log, long offset) {
         try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            long size = sizeOf(log);
+            long from = size < offset ? 0 : offset; // a shorter file was replaced: all of it is new
+            if (size == from) {
+                return "\n(the server wrote nothing to " + log + " during this attempt)";
+            }
+            byte[] written;
+            try (var channel = Files.newByteChannel(log)) {
+                var buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - from, LOG_TAIL_BYTES));
+                channel.position(size - buffer.capacity());
+                while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                    // read what this attempt wrote, at most LOG_TAIL_BYTES from its end
+                }
+                written = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            }
+            List<String> lines = new String(written, StandardCharsets.UTF_8).strip().lines().toList();
             List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-            return tail.isEmpty() ? "" : "\nserver log (" + log + "):\n" + String.join("\n", tail);
+            return "\nserver log of this attempt (" + log + "):\n" + String.join("\n", tail);
         } catch (IOException e) {
             return "\n(server log " + log + " unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 }

@@ -146,11 +146,13 @@ public final class PgCtlPostgresControl implements PostgresControl {
                 try (Connection c = sessions.local(SQL_TIMEOUT)) {
                     RoleSetup.createRoles(c, config);
                 }
+                runPostBootstrap();
             } catch (RuntimeException | SQLException e) {
                 discardFailedBootstrap(started, e);
                 throw e;
             }
-            return "initdb, started as primary, roles created";
+            return config.postBootstrap().isEmpty() ? "initdb, started as primary, roles created"
+                    : "initdb, started as primary, roles created, post_bootstrap succeeded";
         });
     }
 
@@ -338,6 +340,27 @@ public final class PgCtlPostgresControl implements PostgresControl {
         }
         throw new PostgresControlException("still in recovery " + config.pgCtlTimeout().toSeconds()
                 + " s after pg_ctl promote");
+    }
+
+    /**
+     * Patroni's {@code post_bootstrap}: the command with the superuser's connection URL (no password:
+     * that comes from {@code PGPASSFILE}) as its last argument, as the PostgreSQL OS user. A failure
+     * fails the bootstrap, whose data directory is then discarded.
+     */
+    private void runPostBootstrap() {
+        List<String> command = config.postBootstrap();
+        if (command.isEmpty()) {
+            return;
+        }
+        String url = "postgresql://" + java.net.URLEncoder.encode(config.superuser().username(),
+                java.nio.charset.StandardCharsets.UTF_8) + "@" + EnforcedParameters.localConnectHost(config.listenHost())
+                + ":" + config.port() + "/postgres";
+        List<String> args = new java.util.ArrayList<>(command.subList(1, command.size()));
+        args.add(url);
+        ToolRunner.ToolResult r = tools.run(command.getFirst(), args, clientEnvironment(), config.toolTimeout());
+        if (!r.succeeded()) {
+            throw new PostgresControlException("post_bootstrap failed: " + r.describe());
+        }
     }
 
     private void discardFailedBootstrap(boolean started, Exception cause) {

@@ -53,6 +53,11 @@ final class ToolRunner {
      * is terminated and reported as timed out. Failures to start the process throw UncheckedIOException.
      */
     ToolResult run(String tool, List<String> args, Map<String, String> env, Duration timeout) {
+        return run(tool, args, env, timeout, OUTPUT_TAIL_CHARS);
+    }
+
+    /** {@link #run(String, List, Map, Duration)} keeping the last {@code outputChars} characters of output. */
+    ToolResult run(String tool, List<String> args, Map<String, String> env, Duration timeout, int outputChars) {
         List<String> command = new ArrayList<>();
         if (switchUser) {
             command.addAll(List.of(RUNUSER, "-u", osUser, "--"));
@@ -63,7 +68,7 @@ final class ToolRunner {
         Path out = null;
         Process process = null;
         try {
-            out = Files.createTempFile("raftgres-" + tool + "-", ".out");
+            out = Files.createTempFile("raftgres-" + Path.of(tool).getFileName() + "-", ".out");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(new File("/"))
                     .redirectErrorStream(true)
@@ -79,7 +84,7 @@ final class ToolRunner {
                 }
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
-            String output = tail(Files.readString(out, StandardCharsets.UTF_8));
+            String output = tail(Files.readString(out, StandardCharsets.UTF_8), outputChars);
             ToolResult result = new ToolResult(tool, finished ? process.exitValue() : -1, output, millis, !finished);
             log.debug("{} {} -> {} in {} ms", tool, args, result.exitCode(), millis);
             return result;
@@ -104,10 +109,9 @@ final class ToolRunner {
         environment.putAll(env);
     }
 
-    private static String tail(String text) {
+    private static String tail(String text, int chars) {
         String trimmed = text.strip();
-        return trimmed.length() <= OUTPUT_TAIL_CHARS ? trimmed
-                : "..." + trimmed.substring(trimmed.length() - OUTPUT_TAIL_CHARS);
+        return trimmed.length() <= chars ? trimmed : "..." + trimmed.substring(trimmed.length() - chars);
     }
 
     private static void deleteQuietly(Path file) {

@@ -25,6 +25,20 @@ class PgConfigRendererTest {
     }
 
     @Test
+    void theLeaseGateIsTheOnlySynchronousStandbyOnPrimaryAndReplicaAlike() {
+        PgControlConfig gated = PgControlConfig.builder("node-1", "demo", Path.of("/srv/pg/data"))
+                .binDir(Path.of("/usr/lib/postgresql/15/bin")).superuser(new PgCredentials("postgres", "su"))
+                .replication(new PgCredentials("replicator", "rep")).leaseGate(true).build();
+        PgConfigRenderer renderer = new PgConfigRenderer(gated);
+        String line = "synchronous_standby_names = 'FIRST 1 (raftgres_gate)'\n";
+        assertTrue(renderer.postgresqlConf(null, "/p").contains(line));
+        assertTrue(renderer.postgresqlConf(new PgConfigRenderer.ReplicaTarget(
+                new Upstream("node-2", "10.0.0.6", 5432), "node_1"), "/p").contains(line));
+        assertFalse(new PgConfigRenderer(config(Map.of())).postgresqlConf(null, "/p")
+                .contains("synchronous_standby_names"));
+    }
+
+    @Test
     void primaryConfIncludesBaseAndEnforcesReplicationSettings() {
         String conf = new PgConfigRenderer(config(Map.of("shared_buffers", "256MB"))).postgresqlConf(null, "/p");
         assertTrue(conf.startsWith(PgConfigRenderer.HEADER));

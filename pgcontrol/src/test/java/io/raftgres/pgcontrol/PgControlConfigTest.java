@@ -71,6 +71,12 @@ class PgControlConfigTest {
         assertThrows(IllegalArgumentException.class, () -> builder().listen("127.0.0.1", 0).build());
         assertThrows(IllegalArgumentException.class, () -> new PgCredentials("repl", ""));
         assertThrows(IllegalArgumentException.class, () -> builder().immediateStopGrace(Duration.ZERO).build());
+        assertThrows(IllegalArgumentException.class, () -> builder().leaseGate(true)
+                .parameters(Map.of("synchronous_standby_names", "ANY 1 (n2, n3)")).build(), "the gate owns it");
+        assertThrows(IllegalArgumentException.class, () -> builder().leaseGate(true)
+                .parameters(Map.of("synchronous_commit", "local")).build(), "no commit would wait for the gate");
+        builder().leaseGate(true).parameters(Map.of("synchronous_commit", "remote_write")).build();
+        builder().parameters(Map.of("synchronous_standby_names", "ANY 1 (n2, n3)")).build();
     }
 
     @Test

@@ -55,12 +55,42 @@ final class PgFixture implements AutoCloseable {
 
     /** A control for member {@code name} on a free port; stopped at {@link #close()}. */
     PgCtlPostgresControl member(String name) {
-        PgCtlPostgresControl control = new PgCtlPostgresControl(config(name, freePort()));
+        return member(name, b -> b);
+    }
+
+    /** As {@link #member(String)}, with {@code tweak} applied to the configuration first. */
+    PgCtlPostgresControl member(String name, java.util.function.UnaryOperator<PgControlConfig.Builder> tweak) {
+        PgCtlPostgresControl control = new PgCtlPostgresControl(tweak.apply(builder(name, freePort())).build());
+        members.add(control);
+        return control;
+    }
+
+    /** A control for member {@code name} whose PostgreSQL waits for the {@link LeaseGate}; stopped at {@link #close()}. */
+    PgCtlPostgresControl gatedMember(String name) {
+        PgCtlPostgresControl control = new PgCtlPostgresControl(builder(name, freePort()).leaseGate(true).build());
+        members.add(control);
+        return control;
+    }
+
+    /** A member whose configuration adds {@code extra} to the fixture's parameters. */
+    PgCtlPostgresControl member(String name, Map<String, String> extra) {
+        Map<String, String> parameters = new java.util.HashMap<>(config(name, 1).parameters());
+        parameters.putAll(extra);
+        PgCtlPostgresControl control = new PgCtlPostgresControl(PgControlConfig.builder(name, "raftgres-test",
+                        root.resolve(name).resolve("data"))
+                .runDir(root.resolve(name).resolve("run")).listen("127.0.0.1", freePort())
+                .superuser(SUPERUSER).replication(REPLICATION).rewind(REWIND).parameters(parameters)
+                .initdbOptions(List.of("encoding=UTF8", "no-sync"))
+                .pgCtlTimeout(Duration.ofSeconds(30)).toolTimeout(Duration.ofMinutes(2)).build());
         members.add(control);
         return control;
     }
 
     PgControlConfig config(String name, int port) {
+        return builder(name, port).build();
+    }
+
+    PgControlConfig.Builder builder(String name, int port) {
         return PgControlConfig.builder(name, "raftgres-test", root.resolve(name).resolve("data"))
                 .runDir(root.resolve(name).resolve("run"))
                 .listen("127.0.0.1", port)
@@ -71,8 +101,7 @@ final class PgFixture implements AutoCloseable {
                         "log_min_messages", "warning"))
                 .initdbOptions(List.of("encoding=UTF8", "no-sync"))
                 .pgCtlTimeout(Duration.ofSeconds(30))
-                .toolTimeout(Duration.ofMinutes(2))
-                .build();
+                .toolTimeout(Duration.ofMinutes(2));
     }
 
     static Upstream upstream(PgCtlPostgresControl control) {

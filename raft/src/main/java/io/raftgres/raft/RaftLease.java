@@ -1,5 +1,8 @@
 package io.raftgres.raft;
 
+import io.raftgres.core.timing.LeaseGrant;
+import io.raftgres.core.timing.SafetyTiming;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,13 +34,13 @@ import org.slf4j.LoggerFactory;
  * on, grants a pre-vote to anyone before {@code s + ET_min} (a voter refuses pre-votes while
  * it heard from its leader within ET_min). Any new leader needs a majority, which includes at
  * least one of those members, so no other leader can exist before {@code s + ET_min}. Our
- * lease ends at {@code s + L}. The agent checks the lease every {@link #CHECK_INTERVAL} and
- * then fences (VIP off, PostgreSQL stopped immediately) within {@link #FENCE_BUDGET}, so the
+ * lease ends at {@code s + L}. The agent checks the lease every {@code lease_check_interval} and
+ * then fences (VIP off, PostgreSQL stopped immediately) within {@code fence_budget}, so the
  * old primary stops accepting writes by {@code s + L + check + fence} at the latest. Clock
- * rates differ between hosts: with a rate error of at most {@link #DRIFT_PERCENT}% the
- * followers' ET_min may look shorter by {@code drift = ET_min × 1%} on the leader's clock.
- * Hence the rule, enforced by {@link RaftNodeConfig}:
- * {@code L + check + fence + drift < ET_min}; with the defaults
+ * rates differ between hosts: with a rate error of at most {@link SafetyTiming#DRIFT_PERCENT}%
+ * the followers' ET_min may look shorter by {@code drift = ET_min × 1%} on the leader's clock.
+ * Hence the rule, {@link SafetyTiming}'s and enforced by {@link RaftNodeConfig} with the
+ * configured values: {@code L + check + fence + drift < ET_min}; with the defaults
  * {@code 1000 + 100 + 500 + 20 = 1620 < 2000 ms}. Wall-clock jumps do not matter: only
  * {@code System.nanoTime()} is used.
  *
@@ -67,12 +70,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftLease {
 
-    /** How often the agent checks the lease (part of the safety rule). */
-    public static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
-    /** How long the agent may take to fence after it sees the lease lapse (part of the safety rule). */
-    public static final Duration FENCE_BUDGET = Duration.ofMillis(500);
-    /** Assumed bound on the clock-rate difference between two hosts, in percent. */
-    public static final int DRIFT_PERCENT = 1;
     /** Heartbeats allowed in flight at once: a stuck commit must not pile up entries. */
     static final int MAX_IN_FLIGHT = 4;
 
@@ -93,24 +90,22 @@ public final class RaftLease {
         CompletableFuture<Boolean> commitHeartbeat(long term);
     }
 
-    /** Lease of one term; {@code granted} false until a heartbeat of that term committed. */
-    private record Grant(long term, boolean granted, long expiryNanos) {
-    }
 
     private final long heartbeatNanos;
     private final long leaseNanos;
-    private final Duration electionTimeoutMin;
+    private final SafetyTiming timing;
     private final LeaderStatus status;
     private final HeartbeatCommitter committer;
     private final LongSupplier nanoTime;
-    private final AtomicReference<Grant> grant = new AtomicReference<>(new Grant(-1, false, 0));
+    /** Lease of one term, in nanoseconds ({@link LeaseGrant}: the arithmetic the simulation uses too). */
+    private final AtomicReference<LeaseGrant> grant = new AtomicReference<>(LeaseGrant.none(-1));
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean reportedValid;
     private ScheduledFuture<?> task;
     private ScheduledExecutorService scheduler;
 
     /**
-     * @param config    supplies H, L and ET_min (already checked against the safety rule)
+     * @param config    supplies the {@link SafetyTiming} (already checked against the safety rule)
      * @param status    the local server's leadership
      * @param committer commits heartbeats through the local server
      * @param nanoTime  the monotonic clock ({@code System::nanoTime} in production)
@@ -119,16 +114,10 @@ public final class RaftLease {
                      LongSupplier nanoTime) {
         this.heartbeatNanos = config.heartbeatInterval().toNanos();
         this.leaseNanos = config.leaseDuration().toNanos();
-        this.electionTimeoutMin = config.electionTimeoutMin();
+        this.timing = config.timing();
         this.status = status;
         this.committer = committer;
         this.nanoTime = nanoTime;
-    }
-
-    /** Sum of the lease and the agent's budgets, which must stay below {@code electionTimeoutMin}. */
-    static long safetyBudgetMillis(Duration lease, Duration electionTimeoutMin) {
-        return lease.toMillis() + CHECK_INTERVAL.toMillis() + FENCE_BUDGET.toMillis()
-                + electionTimeoutMin.toMillis() * DRIFT_PERCENT / 100;
     }
 
     /**
@@ -136,7 +125,7 @@ public final class RaftLease {
      * lease acknowledged before its election has ended and the old primary has fenced by then.
      */
     public Duration takeoverDelay() {
-        return Duration.ofMillis(safetyBudgetMillis(Duration.ofNanos(leaseNanos), electionTimeoutMin));
+        return timing.takeoverDelay();
     }
 
     /** Starts sending heartbeats every H on {@code scheduler}. */
@@ -164,20 +153,18 @@ public final class RaftLease {
             task.cancel(false);
             task = null;
         }
-        grant.set(new Grant(-1, false, 0));
+        grant.set(LeaseGrant.none(-1));
     }
 
     /** True while the local server is leader in the lease's term and the lease has not expired. */
     public boolean isValid() {
-        Grant g = grant.get();
-        return g.granted() && status.isLeader() && status.term() == g.term()
-                && nanoTime.getAsLong() - g.expiryNanos() < 0;
+        return grant.get().validAt(nanoTime.getAsLong(), status.term(), status.isLeader());
     }
 
     /** Nanoseconds left on the lease, or 0 when it is not valid. */
     public long remainingNanos() {
-        Grant g = grant.get();
-        return isValid() ? g.expiryNanos() - nanoTime.getAsLong() : 0;
+        LeaseGrant g = grant.get();
+        return isValid() ? g.expiry() - nanoTime.getAsLong() : 0;
     }
 
     private void tickSafely() {
@@ -192,9 +179,9 @@ public final class RaftLease {
     void tick() {
         long term = status.term();
         boolean leader = status.isLeader();
-        Grant current = grant.get();
+        LeaseGrant current = grant.get();
         if (!leader || current.term() != term) {
-            grant.compareAndSet(current, new Grant(leader ? term : -1, false, 0));
+            grant.compareAndSet(current, LeaseGrant.none(leader ? term : -1));
         }
         logTransitions();
         if (!leader || !status.isLeaderReady()) {
@@ -226,14 +213,7 @@ public final class RaftLease {
         if (!status.isLeader() || status.term() != term) {
             return;
         }
-        long expiry = sentNanos + leaseNanos;
-        grant.updateAndGet(g -> {
-            if (g.term() != term) {
-                return g;
-            }
-            long next = g.granted() && g.expiryNanos() - expiry > 0 ? g.expiryNanos() : expiry;
-            return new Grant(term, true, next);
-        });
+        grant.updateAndGet(g -> g.committed(term, sentNanos, leaseNanos));
     }
 
     private void logTransitions() {

@@ -1,5 +1,7 @@
 package io.raftgres.raft;
 
+import io.raftgres.core.timing.SafetyTiming;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -11,28 +13,19 @@ import java.util.List;
  * is also its Raft peer id, so every member must spell every address the same way.
  *
  * <p>The constructor validates everything and throws {@link IllegalArgumentException} naming
- * the field and the reason, including the lease safety rule of {@link RaftLease}:
- * {@code leaseDuration + RaftLease.CHECK_INTERVAL + RaftLease.FENCE_BUDGET + drift < electionTimeoutMin}
- * with drift = {@link RaftLease#DRIFT_PERCENT}% of {@code electionTimeoutMin}.
+ * the field and the reason; the timing must satisfy {@link SafetyTiming#problems()}, the same rule
+ * {@code --validate-config} applies, so a configuration the agent accepts always starts Raft.
  *
- * @param memberName         this member's name (as in its published member record)
- * @param selfAddress        this member's Raft address; the Netty server listens on it
- * @param peerAddresses      every voting member's Raft address, this member's included
- * @param scope              cluster name; the Raft group id is derived from it
- * @param storageDir         directory for the Raft log, metadata and snapshots
- * @param electionTimeoutMin Ratis {@code raft.server.rpc.timeout.min} (ET_min)
- * @param electionTimeoutMax Ratis {@code raft.server.rpc.timeout.max}
- * @param heartbeatInterval  H: how often the leader commits a lease heartbeat
- * @param leaseDuration      L: how long after a heartbeat's send time the lease lasts once it commits
+ * @param memberName    this member's name (as in its published member record)
+ * @param selfAddress   this member's Raft address; the Netty server listens on it
+ * @param peerAddresses every voting member's Raft address, this member's included
+ * @param scope         cluster name; the Raft group id is derived from it
+ * @param storageDir    directory for the Raft log, metadata and snapshots
+ * @param timing        ET_min/ET_max (Ratis' rpc timeouts), H and L of the lease, and the agent's
+ *                      check interval and fence budget that the takeover delay adds up
  */
 public record RaftNodeConfig(String memberName, String selfAddress, List<String> peerAddresses, String scope,
-                             Path storageDir, Duration electionTimeoutMin, Duration electionTimeoutMax,
-                             Duration heartbeatInterval, Duration leaseDuration) {
-
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(2000);
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2500);
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
-    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMillis(1000);
+                             Path storageDir, SafetyTiming timing) {
 
     public RaftNodeConfig {
         requireText(memberName, "memberName");
@@ -57,34 +50,32 @@ public record RaftNodeConfig(String memberName, String selfAddress, List<String>
         if (storageDir == null) {
             throw new IllegalArgumentException("storageDir: missing");
         }
-        requirePositive(electionTimeoutMin, "electionTimeoutMin");
-        requirePositive(electionTimeoutMax, "electionTimeoutMax");
-        requirePositive(heartbeatInterval, "heartbeatInterval");
-        requirePositive(leaseDuration, "leaseDuration");
-        if (electionTimeoutMax.compareTo(electionTimeoutMin) < 0) {
-            throw new IllegalArgumentException("electionTimeoutMax (" + electionTimeoutMax.toMillis()
-                    + " ms) must not be below electionTimeoutMin (" + electionTimeoutMin.toMillis() + " ms)");
+        if (timing == null) {
+            throw new IllegalArgumentException("timing: missing");
         }
-        if (heartbeatInterval.multipliedBy(2).compareTo(leaseDuration) > 0) {
-            throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval.toMillis()
-                    + " ms) must be at most half of leaseDuration (" + leaseDuration.toMillis()
-                    + " ms) so that one late heartbeat does not drop the lease");
-        }
-        long budget = RaftLease.safetyBudgetMillis(leaseDuration, electionTimeoutMin);
-        if (budget >= electionTimeoutMin.toMillis()) {
-            throw new IllegalArgumentException("leaseDuration (" + leaseDuration.toMillis() + " ms) is unsafe: "
-                    + "lease + check interval " + RaftLease.CHECK_INTERVAL.toMillis() + " ms + fence budget "
-                    + RaftLease.FENCE_BUDGET.toMillis() + " ms + clock drift = " + budget
-                    + " ms must stay below electionTimeoutMin (" + electionTimeoutMin.toMillis() + " ms)");
-        }
+        timing.requireSafe();
     }
 
-    /** A configuration with the default timing (ET 2000/2500 ms, H 250 ms, L 1000 ms). */
+    public Duration electionTimeoutMin() {
+        return timing.electionTimeoutMin();
+    }
+
+    public Duration electionTimeoutMax() {
+        return timing.electionTimeoutMax();
+    }
+
+    public Duration heartbeatInterval() {
+        return timing.heartbeatInterval();
+    }
+
+    public Duration leaseDuration() {
+        return timing.lease();
+    }
+
+    /** A configuration with {@link SafetyTiming#DEFAULT} (ET 2000/2500 ms, H 250 ms, L 1000 ms). */
     public static RaftNodeConfig withDefaults(String memberName, String selfAddress, List<String> peerAddresses,
                                               String scope, Path storageDir) {
-        return new RaftNodeConfig(memberName, selfAddress, peerAddresses, scope, storageDir,
-                DEFAULT_ELECTION_TIMEOUT_MIN, DEFAULT_ELECTION_TIMEOUT_MAX, DEFAULT_HEARTBEAT_INTERVAL,
-                DEFAULT_LEASE_DURATION);
+        return new RaftNodeConfig(memberName, selfAddress, peerAddresses, scope, storageDir, SafetyTiming.DEFAULT);
     }
 
     /** The host part of {@code selfAddress} (brackets of an IPv6 literal removed). */
@@ -100,12 +91,6 @@ public record RaftNodeConfig(String memberName, String selfAddress, List<String>
     private static void requireText(String value, String field) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + ": missing");
-        }
-    }
-
-    private static void requirePositive(Duration value, String field) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + ": must be a positive duration, not " + value);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftgres.core.timing.SafetyTiming;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,6 +182,19 @@ class RaftLeaseTest {
     @Test
     void takeoverDelayCoversLeaseCheckFenceAndDrift() {
         assertEquals(Duration.ofMillis(1620), lease.takeoverDelay());
+    }
+
+    /**
+     * The takeover delay adds the configured check interval and fence budget: before SafetyTiming
+     * it added fixed 100 and 500 ms, so this gave 3000 + 100 + 500 + 40 = 3640 ms while the guard
+     * fenced within 3000 + 400 + 800 + 40 ms.
+     */
+    @Test
+    void takeoverDelayUsesTheConfiguredCheckIntervalAndFenceBudget() {
+        RaftNodeConfig config = new RaftNodeConfig("n1", "127.0.0.1:5010", List.of("127.0.0.1:5010"), "demo",
+                Path.of("/tmp/unused"), SafetyTiming.ofMillis(4000, 5000, 500, 3000, 50, 800));
+        RaftLease custom = new RaftLease(config, status, committer, clock);
+        assertEquals(Duration.ofMillis(3000 + 50 + 800 + 40), custom.takeoverDelay());
     }
 
     @Test

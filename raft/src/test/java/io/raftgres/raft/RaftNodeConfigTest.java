@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftgres.core.timing.SafetyTiming;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,7 @@ class RaftNodeConfigTest {
     private static final Path DIR = Path.of("/var/lib/raftgres/raft");
 
     private static RaftNodeConfig config(String self, List<String> peers, long etMin, long etMax, long h, long l) {
-        return new RaftNodeConfig("n1", self, peers, "demo", DIR, Duration.ofMillis(etMin), Duration.ofMillis(etMax),
-                Duration.ofMillis(h), Duration.ofMillis(l));
+        return new RaftNodeConfig("n1", self, peers, "demo", DIR, SafetyTiming.ofMillis(etMin, etMax, h, l, 100, 500));
     }
 
     private static String rejection(Runnable build) {
@@ -27,7 +27,7 @@ class RaftNodeConfigTest {
     @Test
     void defaultsSatisfyTheSafetyRule() {
         RaftNodeConfig c = RaftNodeConfig.withDefaults("n1", "10.0.0.1:5010", PEERS, "demo", DIR);
-        assertEquals(1620, RaftLease.safetyBudgetMillis(c.leaseDuration(), c.electionTimeoutMin()));
+        assertEquals(Duration.ofMillis(1620), c.timing().takeoverDelay());
         assertEquals("10.0.0.1", c.selfHost());
         assertEquals(5010, c.selfPort());
     }
@@ -35,7 +35,7 @@ class RaftNodeConfigTest {
     @Test
     void rejectsALeaseThatCouldOutliveElectionTimeout() {
         String why = rejection(() -> config("10.0.0.1:5010", PEERS, 2000, 3000, 250, 1400));
-        assertTrue(why.contains("leaseDuration (1400 ms) is unsafe") && why.contains("2020 ms"), why);
+        assertTrue(why.contains("raft.lease: lease (1400ms)") && why.contains("= 2020ms"), why);
         assertDoesNotThrow(() -> config("10.0.0.1:5010", PEERS, 2000, 3000, 250, 1370));
     }
 
@@ -60,20 +60,32 @@ class RaftNodeConfigTest {
     @Test
     void rejectsInconsistentTimings() {
         assertTrue(rejection(() -> config("10.0.0.1:5010", PEERS, 2000, 1500, 250, 1000))
-                .contains("electionTimeoutMax"));
+                .contains("raft.election_timeout_max"));
         assertTrue(rejection(() -> config("10.0.0.1:5010", PEERS, 2000, 3000, 600, 1000))
-                .contains("heartbeatInterval"));
+                .contains("raft.heartbeat_interval"));
         assertTrue(rejection(() -> config("10.0.0.1:5010", PEERS, 2000, 3000, 0, 1000))
-                .contains("heartbeatInterval: must be a positive duration"));
+                .contains("raft.heartbeat_interval: must be a positive duration"));
+    }
+
+    /**
+     * The node applies the configuration's rule, not one of its own: before SafetyTiming it
+     * accepted a heartbeat of 400 ms with a 1000 ms lease (its rule was L/2, the config's L/3) and
+     * refused a lease of 1500 ms with a 200 ms fence budget (it added a fixed 500 ms fence).
+     */
+    @Test
+    void appliesTheSameRuleAsTheConfigurationWithTheConfiguredBudgets() {
+        assertTrue(rejection(() -> config("10.0.0.1:5010", PEERS, 2000, 3000, 400, 1000))
+                .contains("raft.heartbeat_interval: must be at most a third of lease"));
+        RaftNodeConfig c = new RaftNodeConfig("n1", "10.0.0.1:5010", PEERS, "demo", DIR,
+                SafetyTiming.ofMillis(2000, 2500, 250, 1500, 100, 200));
+        assertEquals(Duration.ofMillis(1500 + 100 + 200 + 20), c.timing().takeoverDelay());
     }
 
     @Test
     void rejectsMissingNames() {
         assertTrue(rejection(() -> new RaftNodeConfig(" ", "10.0.0.1:5010", PEERS, "demo", DIR,
-                Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofSeconds(1)))
-                .contains("memberName"));
+                SafetyTiming.DEFAULT)).contains("memberName"));
         assertTrue(rejection(() -> new RaftNodeConfig("n1", "10.0.0.1:5010", PEERS, null, DIR,
-                Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofSeconds(1)))
-                .contains("scope"));
+                SafetyTiming.DEFAULT)).contains("scope"));
     }
 }

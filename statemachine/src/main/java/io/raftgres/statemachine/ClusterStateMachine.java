@@ -1,7 +1,9 @@
 package io.raftgres.statemachine;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.TimelineSwitch;
 import io.raftgres.statemachine.Command.AbortInitialize;
 import io.raftgres.statemachine.Command.ClaimInitialize;
@@ -13,6 +15,8 @@ import io.raftgres.statemachine.Command.RecordTimelineSwitch;
 import io.raftgres.statemachine.Command.RemoveMember;
 import io.raftgres.statemachine.Command.SeedConfig;
 import io.raftgres.statemachine.Command.SetConfig;
+import io.raftgres.statemachine.Command.SetFeatureLevel;
+import io.raftgres.core.model.FeatureLevel;
 
 /**
  * Deterministic, total application of committed commands. No clock, no I/O, no randomness:
@@ -43,8 +47,7 @@ public final class ClusterStateMachine {
             case ClaimInitialize c -> claimInitialize(state, c);
             case CompleteInitialize c -> completeInitialize(state, c);
             case AbortInitialize c -> abortInitialize(state, c);
-            case ClaimLeader c -> ApplyResult.accepted(
-                    state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())));
+            case ClaimLeader c -> claimLeader(state, c);
             case LeaseHeartbeat ignored -> ApplyResult.accepted(state);
             case RecordTimelineSwitch c -> recordTimelineSwitch(state, c);
             case PublishMember c -> publishMember(state, c, entryTerm);
@@ -52,6 +55,7 @@ public final class ClusterStateMachine {
                     ? ApplyResult.accepted(state.withoutMember(c.name()))
                     : ApplyResult.rejected(state, "no member named " + c.name());
             case SetConfig c -> setConfig(state, c);
+            case SetFeatureLevel c -> setFeatureLevel(state, c);
             case SeedConfig c -> state.config().version() == 0
                     ? ApplyResult.accepted(state.withConfig(c.config().withVersion(1)))
                     : ApplyResult.rejected(state, "dynamic config already seeded (version "
@@ -79,7 +83,41 @@ public final class ClusterStateMachine {
         if (c.systemId() == null || c.systemId().isBlank()) {
             return ApplyResult.rejected(state, "empty system identifier");
         }
-        return ApplyResult.accepted(state.withSystemId(c.systemId()));
+        ClusterState initialized = state.withSystemId(c.systemId());
+        // Below level 2 a build applies the rule of builds before feature levels: the claim ends here.
+        return ApplyResult.accepted(state.featureLevel() >= FeatureLevel.STRICT_APPLY ? initialized
+                : initialized.withInitializer(null, 0));
+    }
+
+    /**
+     * Raises the feature level, never lowers it, and only to a level every member record
+     * advertises: a member on an older build would reject the commands the new level allows
+     * (unknown to its decoder) while the others applied them.
+     */
+    private static ApplyResult setFeatureLevel(ClusterState state, SetFeatureLevel c) {
+        if (c.level() <= state.featureLevel()) {
+            return ApplyResult.rejected(state, "feature level is already " + state.featureLevel());
+        }
+        for (var m : state.members().values()) {
+            if (m.maxFeatureLevel() < c.level()) {
+                return ApplyResult.rejected(state, m.name() + " supports feature level " + m.maxFeatureLevel()
+                        + " only, not " + c.level() + ": upgrade it first");
+            }
+        }
+        return ApplyResult.accepted(state.withFeatureLevel(c.level()));
+    }
+
+    /**
+     * The first leader key of a new cluster belongs to its initializer: its primary is the only
+     * copy of the data, and it keeps running between publishing the system identifier and this
+     * claim (the two are separate log entries, and the claim may fail and be retried).
+     */
+    private static ApplyResult claimLeader(ClusterState state, ClaimLeader c) {
+        if (state.awaitsFirstLeader() && !c.member().equals(state.initializer())) {
+            return ApplyResult.rejected(state, c.member() + " may not take the first leader key: "
+                    + state.initializer() + " initialized the cluster and runs its primary");
+        }
+        return ApplyResult.accepted(state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())));
     }
 
     private static ApplyResult abortInitialize(ClusterState state, AbortInitialize c) {
@@ -104,12 +142,26 @@ public final class ClusterStateMachine {
                 new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(), c.atMillis(), c.member(), ended)));
     }
 
+    /**
+     * The record is stamped with the entry's term, and a new Raft leader trusts records stamped
+     * with its own term as read after the election (CandidateSelector). A record gathered in an
+     * older term but appended in a newer one would pass for fresh with a stale WAL position, so
+     * the command's term must be the entry's; the member republishes in the new term anyway.
+     * From feature level 2 on: builds before it accepted such a record.
+     */
     private static ApplyResult publishMember(ClusterState state, PublishMember c, long entryTerm) {
+        if (c.term() != entryTerm && state.featureLevel() >= FeatureLevel.STRICT_APPLY) {
+            return ApplyResult.rejected(state, c.member() + "'s record was gathered in term " + c.term()
+                    + " but appended in term " + entryTerm + ": it may be stale; republish");
+        }
         if (!c.member().equals(c.record().name())) {
             return ApplyResult.rejected(state, c.member() + " may only publish its own record, not "
                     + c.record().name() + "'s");
         }
-        return ApplyResult.accepted(state.withMember(c.record().withTerm(entryTerm)));
+        // Below feature level 3 a build before it drops the unknown pendingRestart: so does this one.
+        MemberRecord record = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.record()
+                : c.record().withPendingRestart(java.util.Map.of());
+        return ApplyResult.accepted(state.withMember(record.withTerm(entryTerm)));
     }
 
     private static ApplyResult setConfig(ClusterState state, SetConfig c) {
@@ -117,6 +169,8 @@ public final class ClusterStateMachine {
         if (c.expectedVersion() >= 0 && c.expectedVersion() != current) {
             return ApplyResult.rejected(state, "config version is " + current + ", not " + c.expectedVersion());
         }
-        return ApplyResult.accepted(state.withConfig(c.config().withVersion(current + 1)));
+        // Below feature level 3 a build before it ignores the unknown pause key: so does this one.
+        DynamicConfig next = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.config() : c.config().withPause(false);
+        return ApplyResult.accepted(state.withConfig(next.withVersion(current + 1)));
     }
 }

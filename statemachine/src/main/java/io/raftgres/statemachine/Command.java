@@ -64,6 +64,12 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Raises the cluster's feature level (see {@link io.raftgres.core.model.FeatureLevel}); the
+     * leader issues it once every member advertises {@code level}. Level 2 and later only.
+     */
+    record SetFeatureLevel(String member, long term, int level) implements Command { }
+
     /** Seeds the cluster: scope check and dynamic config from bootstrap.dcs, once. */
     record SeedConfig(String member, long term, DynamicConfig config) implements Command { }
 }

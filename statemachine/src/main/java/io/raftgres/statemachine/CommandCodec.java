@@ -10,6 +10,7 @@ import io.raftgres.statemachine.Command.RecordTimelineSwitch;
 import io.raftgres.statemachine.Command.RemoveMember;
 import io.raftgres.statemachine.Command.SeedConfig;
 import io.raftgres.statemachine.Command.SetConfig;
+import io.raftgres.statemachine.Command.SetFeatureLevel;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,8 +26,12 @@ import tools.jackson.databind.node.ObjectNode;
  * in declaration order, WAL positions are PostgreSQL's {@code X/Y} text. Never Java
  * serialization: every replica and every future version must be able to read the log.
  *
- * <p>{@link #decode} is strict: an unknown version or type, a missing field or a wrong value
- * type throws {@link IllegalArgumentException} naming it. Stateless; safe from any thread.
+ * <p>{@link #decode} is strict about what it needs: an unknown version or type, a missing
+ * required field or a wrong value type throws {@link IllegalArgumentException} naming it (the
+ * Ratis adapter then rejects the entry). Fields it does not know are ignored, and fields added
+ * later are optional with the old meaning as default. A new command type is rejected by older
+ * builds, so it is submitted only once the replicated feature level says every member knows it
+ * ({@link io.raftgres.core.model.FeatureLevel}). Stateless; safe from any thread.
  */
 public final class CommandCodec {
 
@@ -83,6 +88,7 @@ public final class CommandCodec {
                 n.put("expectedVersion", c.expectedVersion());
             }
             case SeedConfig c -> n.set("config", ModelJson.config(c.config()));
+            case SetFeatureLevel c -> n.put("level", c.level());
         }
         return MAPPER.writeValueAsBytes(n);
     }
@@ -115,6 +121,7 @@ public final class CommandCodec {
             case "SetConfig" -> new SetConfig(member, term, ModelJson.config(c.object("config")),
                     c.longValue("expectedVersion"));
             case "SeedConfig" -> new SeedConfig(member, term, ModelJson.config(c.object("config")));
+            case "SetFeatureLevel" -> new SetFeatureLevel(member, term, c.intValue("level"));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
     }

@@ -71,6 +71,12 @@ final class JsonFields {
         return value.intValue();
     }
 
+    /** An optional integer field (added in a later format): {@code absent} when missing or null. */
+    int optInt(String field, int absent) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? absent : intValue(field);
+    }
+
     boolean bool(String field) {
         JsonNode value = present(field);
         if (!value.isBoolean()) {

@@ -2,6 +2,7 @@ package io.raftgres.statemachine;
 
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.MemberTags;
@@ -67,6 +68,7 @@ final class ModelJson {
         n.put("version", m.version());
         n.put("term", m.term());
         n.put("updatedAtMillis", m.updatedAtMillis());
+        n.put("maxFeatureLevel", m.maxFeatureLevel());
         if (!m.pendingRestart().isEmpty()) {
             ObjectNode pending = n.putObject("pendingRestart");
             m.pendingRestart().forEach((name, change) -> {
@@ -97,7 +99,8 @@ final class ModelJson {
                 f.optString("pgHost"), f.intValue("pgPort"), f.optEnum("role", PgRole.class), f.optString("state"),
                 f.longValue("timeline"), f.optLsn("receiveLsn"), f.optLsn("replayLsn"), f.bool("streaming"),
                 tags == null ? null : tags(tags), f.bool("canBootstrap"), f.bool("watchdogFailed"),
-                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"), pendingRestart(f));
+                f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"),
+                f.optInt("maxFeatureLevel", FeatureLevel.BASELINE), pendingRestart(f));
     }
 
     static ObjectNode tags(MemberTags t) {
@@ -123,7 +126,9 @@ final class ModelJson {
         n.put("usePgRewind", c.usePgRewind());
         n.put("useSlots", c.useSlots());
         putStringMap(n, "parameters", c.parameters());
-        n.put("pause", c.pause());
+        if (c.pause()) { // absent when false: the format of builds before feature level 3
+            n.put("pause", true);
+        }
         n.put("version", c.version());
         return n;
     }

@@ -2,6 +2,7 @@ package io.raftgres.statemachine;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.TimelineSwitch;
@@ -18,6 +19,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Output is deterministic: fields in a fixed order, members sorted by name, maps sorted by
  * key, so identical states taken at the same position always give identical bytes (replicas
  * can compare snapshots byte for byte).
+ *
+ * <p>Fields added after version 1 are optional with the old meaning as default
+ * ({@code featureLevel}: 1), and unknown fields are ignored, so a snapshot stays readable across
+ * builds; what a build may apply is governed by the replicated feature level.
  *
  * <p>{@link #decode} throws {@link IllegalArgumentException} naming an unknown version or the
  * missing or malformed field. Stateless; safe from any thread.
@@ -55,6 +60,7 @@ public final class StateCodec {
         ArrayNode history = s.putArray("history");
         state.history().forEach(h -> history.add(ModelJson.timelineSwitch(h)));
         s.put("paused", state.paused());
+        s.put("featureLevel", state.featureLevel());
         return CommandCodec.MAPPER.writeValueAsBytes(root);
     }
 
@@ -82,7 +88,8 @@ public final class StateCodec {
         DynamicConfig config = ModelJson.config(s.object("config"));
         // "paused" is written for readers of the snapshot; the config's pause key is the source of truth.
         ClusterState state = new ClusterState(s.string("scope"), s.optString("systemId"), s.optString("initializer"),
-                s.longValue("initTerm"), leader, members, config, history, config.pause());
+                s.longValue("initTerm"), leader, members, config, history, config.pause(),
+                s.optInt("featureLevel", FeatureLevel.BASELINE));
         return new Snapshot(state, root.longValue("term"), root.longValue("index"));
     }
 }

@@ -28,6 +28,24 @@ class CommandCodecTest {
         }
     }
 
+    /**
+     * Readers take fields added later as optional with the old meaning, and ignore fields they
+     * do not know: a record written before feature levels reads as level 1, a record from a
+     * newer build with an extra field reads fine.
+     */
+    @Test
+    void laterFieldsAreOptionalAndUnknownFieldsAreIgnored() {
+        String old = new String(CommandCodec.encode(new Command.PublishMember("n2", 3,
+                CommandSamples.member("n2", 1, Lsn.ZERO, 2))), StandardCharsets.UTF_8)
+                .replace(",\"maxFeatureLevel\":2", "");
+        assertTrue(!old.contains("maxFeatureLevel"), old);
+        Command.PublishMember decoded = (Command.PublishMember) CommandCodec.decode(old.getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, decoded.record().maxFeatureLevel());
+
+        String newer = old.replace("\"term\":3", "\"term\":3,\"futureField\":{\"x\":1}");
+        assertEquals(decoded, CommandCodec.decode(newer.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
     void nullOptionalFieldsRoundTrip() {
         MemberRecord bare = new MemberRecord("n2", null, null, null, 0, null, null, 0, null, null, false, null,

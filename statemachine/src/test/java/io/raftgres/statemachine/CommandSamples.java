@@ -24,6 +24,11 @@ final class CommandSamples {
                 "0.1.0", 0, 1_700_000_000_000L);
     }
 
+    /** A record from a build that supports feature levels up to {@code maxLevel}. */
+    static MemberRecord member(String name, long timeline, Lsn lsn, int maxLevel) {
+        return member(name, timeline, lsn).withMaxFeatureLevel(maxLevel);
+    }
+
     static DynamicConfig config(long loopWait) {
         return new DynamicConfig(loopWait, 1 << 20, 300_000, true, false,
                 Map.of("max_connections", "100", "wal_level", "replica"), 0);
@@ -41,7 +46,8 @@ final class CommandSamples {
                 new Command.PublishMember("n2", 3, member("n2", 2, Lsn.parse("A/B"))),
                 new Command.RemoveMember("n2", 3, "n3"),
                 new Command.SetConfig("n2", 3, config(2000), 4),
-                new Command.SeedConfig("n1", 1, config(1000)));
+                new Command.SeedConfig("n1", 1, config(1000)),
+                new Command.SetFeatureLevel("n1", 3, 2));
     }
 
     /**
@@ -52,7 +58,7 @@ final class CommandSamples {
         String member = MEMBERS.get(rnd.nextInt(MEMBERS.size()));
         long term = 1 + rnd.nextInt(4);
         Lsn lsn = new Lsn(rnd.nextInt(1 << 20) * 8L);
-        return switch (rnd.nextInt(10)) {
+        return switch (rnd.nextInt(11)) {
             case 0 -> new Command.ClaimInitialize(member, term);
             case 1 -> new Command.CompleteInitialize(member, term, rnd.nextBoolean() ? "sys-" + term : " ");
             case 2 -> new Command.AbortInitialize(member, term);
@@ -60,7 +66,8 @@ final class CommandSamples {
             case 4 -> new Command.LeaseHeartbeat(member, term);
             case 5 -> new Command.RecordTimelineSwitch(member, term, 1 + rnd.nextInt(5), lsn, "promote", rnd.nextLong());
             case 6 -> new Command.PublishMember(member, term,
-                    member(rnd.nextInt(5) == 0 ? "n9" : member, rnd.nextInt(4), lsn));
+                    member(rnd.nextInt(5) == 0 ? "n9" : member, rnd.nextInt(4), lsn, 1 + rnd.nextInt(2)));
+            case 9 -> new Command.SetFeatureLevel(member, term, 1 + rnd.nextInt(3));
             case 7 -> new Command.RemoveMember(member, term, MEMBERS.get(rnd.nextInt(MEMBERS.size())));
             case 8 -> new Command.SetConfig(member, term, config(500 + rnd.nextInt(5) * 100), rnd.nextInt(4) - 1);
             default -> new Command.SeedConfig(member, term, config(1000));

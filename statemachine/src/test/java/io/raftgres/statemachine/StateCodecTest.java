@@ -27,7 +27,17 @@ class StateCodecTest {
                 .withConfig(CommandSamples.config(1500).withVersion(3))
                 .withHistory(new TimelineSwitch(2, Lsn.parse("0/3000060"), "failover", 1_700_000_000_000L, "n2"))
                 .withHistory(new TimelineSwitch(4, Lsn.parse("0/4000000"), "switchover", 1_700_000_100_000L, "n1", 2))
-                .withPaused(true);
+                .withPaused(true)
+                .withFeatureLevel(2);
+    }
+
+    /** A snapshot written before feature levels reads as level 1. */
+    @Test
+    void aSnapshotWithoutAFeatureLevelReadsAsLevelOne() {
+        String json = new String(StateCodec.encode(richState(), 4, 1042), StandardCharsets.UTF_8);
+        String old = json.replace(",\"featureLevel\":2", "");
+        assertTrue(!old.contains("featureLevel"), old);
+        assertEquals(1, StateCodec.decode(old.getBytes(StandardCharsets.UTF_8)).state().featureLevel());
     }
 
     @Test

@@ -5,38 +5,37 @@ package io.raftgres.testkit;
  *
  * @param loopWaitMillis      HA loop period (woken early by state changes)
  * @param minRecheckMillis    floor for a decision's {@code recheckIn}, so "look again at once" cannot spin
- * @param leaseCheckMillis    period of the lease watcher that fences a primary without a lease
  * @param commandTimeoutMillis how long the executor waits for a Raft command to commit
  * @param initdbMillis        initdb plus the first start
  * @param startMillis         pg_ctl start (primary or standby)
  * @param promoteMillis       pg_ctl promote until writable
  * @param stopFastMillis      pg_ctl stop -m fast
- * @param fenceMinMillis      shortest stop -m immediate when fencing
- * @param fenceMaxMillis      longest stop -m immediate when fencing (the timing rule's fence budget)
+ * @param fenceMinMillis      shortest stop -m immediate when fencing; the longest is the fence budget
+ *                            ({@link RaftTiming#fenceBudgetMillis()}), which the agent's escalation to
+ *                            SIGKILL bounds
+ * @param vipRemoveTypicalMillis longest {@code ip addr del} when no add or renewal is in flight
+ * @param vipRemoveMaxMillis  longest {@code ip addr del}, waiting for an add or renewal in flight
+ *                            included: up to the VIP's {@code command_timeout_ms} (2 s); the fence
+ *                            bounds its own removal by the fence budget
  * @param cloneMillis         pg_basebackup
  * @param rewindMillis        pg_rewind
  * @param removeDataMillis    deleting the data directory
  */
-public record AgentTiming(long loopWaitMillis, long minRecheckMillis, long leaseCheckMillis, long commandTimeoutMillis,
+public record AgentTiming(long loopWaitMillis, long minRecheckMillis, long commandTimeoutMillis,
                           long initdbMillis, long startMillis, long promoteMillis, long stopFastMillis,
-                          long fenceMinMillis, long fenceMaxMillis, long cloneMillis, long rewindMillis,
-                          long removeDataMillis) {
+                          long fenceMinMillis, long cloneMillis, long rewindMillis, long removeDataMillis,
+                          long vipRemoveTypicalMillis, long vipRemoveMaxMillis) {
 
     public static final AgentTiming DEFAULT =
-            new AgentTiming(1000, 10, 100, 2000, 500, 300, 200, 50, 20, 500, 800, 400, 100);
+            new AgentTiming(1000, 10, 2000, 500, 300, 200, 50, 20, 800, 400, 100, 20, 2000);
 
     public AgentTiming {
-        if (loopWaitMillis <= 0 || leaseCheckMillis <= 0 || minRecheckMillis <= 0) {
-            throw new IllegalArgumentException("loop wait " + loopWaitMillis + ", lease check " + leaseCheckMillis
-                    + " and minimum recheck " + minRecheckMillis + " must be positive");
+        if (loopWaitMillis <= 0 || minRecheckMillis <= 0 || fenceMinMillis < 0
+                || vipRemoveTypicalMillis < 0 || vipRemoveMaxMillis < vipRemoveTypicalMillis) {
+            throw new IllegalArgumentException("loop wait " + loopWaitMillis + " and minimum recheck "
+                    + minRecheckMillis + " must be positive, fence minimum " + fenceMinMillis
+                    + " not negative, VIP removal range [" + vipRemoveTypicalMillis + ", " + vipRemoveMaxMillis
+                    + "] not empty");
         }
-        if (fenceMinMillis > fenceMaxMillis) {
-            throw new IllegalArgumentException("fence range [" + fenceMinMillis + ", " + fenceMaxMillis + "] is empty");
-        }
-    }
-
-    /** The longest a writable primary may run without a lease: one check interval plus the fence. */
-    public long fenceBudgetMillis() {
-        return leaseCheckMillis + fenceMaxMillis;
     }
 }

@@ -86,24 +86,60 @@ public final class ClusterSimulation {
         SplittableRandom agentRandom = random.split();
         for (String node : nodes) {
             boolean bootstrap = options.bootstrapMembers().contains(node);
+            SimulationOptions.WatchdogSetup watchdog = options.watchdog();
+            boolean noDevice = watchdog.unavailable().contains(node);
             DeciderConfig config = new DeciderConfig(node, bootstrap, MemberTags.DEFAULT,
-                    options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(), false,
-                    options.freshnessWaitMillis(), options.takeoverDelayMillis());
-            agents.put(node, new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
-                    postgres.get(node), options.agent(), agentRandom.split(), this::milestone));
+                    options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(),
+                    watchdog.required() && noDevice, options.freshnessWaitMillis(), takeoverDelay(options, noDevice),
+                    nodes.size());
+            SimAgent agent = new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
+                    postgres.get(node), options.agent(), agentRandom.split(), this::milestone);
+            agent.watchdog().setAutomatic(!watchdog.required());
+            agent.watchdog().setUnavailable(noDevice);
+            agents.put(node, agent);
         }
+        long watchdogTimeout = watchdogTimeoutMillis(options);
         this.invariants = new Invariants(options.seed(), nodes, postgres, agents, raft, scheduler,
-                fenceBudget(options), this::describe);
+                fenceBudget(options), watchdogTimeout, this::watchdogReset, options.watchdog().required(),
+                this::describe);
         postgres.values().forEach(pg -> pg.onPromotion(invariants::promoted));
         this.traffic = new PostgresTraffic(scheduler, network, random.split(), postgres);
         postgres.values().forEach(pg -> pg.onShutdownFlush(traffic::flushOnShutdown));
         scheduler.afterEachEvent(invariants::check);
     }
 
-    /** One lease check interval on the slowest allowed clock, plus the longest fence. */
+    /**
+     * The decider's takeover delay as the agent computes it: with a usable watchdog, long enough
+     * for a frozen old primary's watchdog to reset it ({@code SafetyTiming.takeoverDelayWithWatchdog});
+     * 0 stays 0 (tests that turn the decider's waits off).
+     */
+    private static long takeoverDelay(SimulationOptions options, boolean noDevice) {
+        long configured = options.takeoverDelayMillis();
+        long timeout = watchdogTimeoutMillis(options);
+        if (configured == 0 || noDevice || timeout >= Long.MAX_VALUE / 2) {
+            return configured;
+        }
+        return Math.max(configured,
+                options.raft().safety().takeoverDelayWithWatchdog((int) (timeout / 1000)).toMillis());
+    }
+
+    /**
+     * The watchdog timeout the agent would arm for this Raft timing; with none safe (only tests
+     * that break the timing rule on purpose) the agent runs without a watchdog, so none is checked.
+     */
+    private static long watchdogTimeoutMillis(SimulationOptions options) {
+        try {
+            return options.raft().safety().watchdogTimeoutSeconds(java.time.Duration.ZERO) * 1000L;
+        } catch (IllegalArgumentException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /** One lease check interval on the slowest allowed clock, plus the fence budget. */
     private static long fenceBudget(SimulationOptions options) {
-        AgentTiming agent = options.agent();
-        return (long) Math.ceil(agent.leaseCheckMillis() / (1 - options.maxClockRateError())) + agent.fenceMaxMillis();
+        RaftTiming timing = options.raft();
+        return (long) Math.ceil(timing.leaseCheckMillis() / (1 - options.maxClockRateError()))
+                + timing.fenceBudgetMillis();
     }
 
     /** The randomized run: bootstrap, faults, heal, calm; returns the liveness verdict. */
@@ -162,6 +198,12 @@ public final class ClusterSimulation {
         milestone(new Milestone(now(), node, Milestone.Kind.RECONNECTED, ""));
     }
 
+    /** The watchdog resets the host: as a crash. */
+    private void watchdogReset(String node) {
+        milestone(new Milestone(now(), node, Milestone.Kind.WATCHDOG_RESET, ""));
+        killNode(node);
+    }
+
     /** Host crash: agent, Raft server and PostgreSQL die; the data directory survives. */
     public void killNode(String node) {
         agents.get(node).kill();
@@ -196,6 +238,22 @@ public final class ClusterSimulation {
                 milestone(new Milestone(now(), node, Milestone.Kind.NODE_RESTARTED, ""));
             }
         });
+    }
+
+    /**
+     * Makes every agent fence as before issue 9 item 8: the stop waits until the VIP removal
+     * ended. Only for the test that shows {@link Invariants.Rule#FENCED_WITHIN_BUDGET} can fail.
+     */
+    public void fenceWaitingForTheVip() {
+        agents.values().forEach(a -> a.fenceWaitsForVip = true);
+    }
+
+    /**
+     * Makes every agent fence without disarming the watchdog (guard and HA loop). Only for the test
+     * that shows {@link Invariants.Rule#WATCHDOG_FED} can fail.
+     */
+    public void breakWatchdogDisarm() {
+        agents.values().forEach(a -> a.disarmBroken = true);
     }
 
     /** Whether {@code node} is down and not already coming back. */

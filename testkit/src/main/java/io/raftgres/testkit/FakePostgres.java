@@ -388,7 +388,10 @@ public final class FakePostgres implements PostgresControl {
                     + (from == null ? "an unnamed source" : from.member()));
         }
         if (!source.running) {
-            throw new PostgresControlException(what + " on " + name + ": source " + from.member() + " is not running");
+            // As pg_rewind and pg_basebackup say it: the agent tells this "never started" failure
+            // from one that touched the data directory by these words.
+            throw new PostgresControlException(what + " on " + name + ": could not connect to server: source "
+                    + from.member() + " is not running (Connection refused)");
         }
         return source;
     }

@@ -6,7 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A watchdog that records what the agent did to it. {@link #setUnavailable} makes arming fail
- * (no device). {@link #hasExpired} says whether, had it been real, it would have reset the host:
+ * (no device), or, in automatic mode ({@link #setAutomatic}), succeed without arming anything, as
+ * the agent's watchdog policy does then. {@link #hasExpired} says whether, had it been real, it would have reset the host:
  * armed, and not fed within {@code timeoutMillis} of {@code nowMillis}.
  *
  * <p>Threading: single-threaded.
@@ -16,6 +17,7 @@ public final class FakeWatchdog implements WatchdogControl {
     private final LongSupplier clock;
     private boolean armed;
     private boolean unavailable;
+    private boolean automatic;
     private long lastFedMillis;
 
     public FakeWatchdog(LongSupplier clock) {
@@ -25,7 +27,7 @@ public final class FakeWatchdog implements WatchdogControl {
     @Override
     public boolean arm() {
         if (unavailable) {
-            return false;
+            return automatic;
         }
         if (!armed) {
             armed = true;
@@ -49,8 +51,16 @@ public final class FakeWatchdog implements WatchdogControl {
         return armed;
     }
 
+    public void setAutomatic(boolean automatic) {
+        this.automatic = automatic;
+    }
+
     public void setUnavailable(boolean unavailable) {
         this.unavailable = unavailable;
+    }
+
+    public long lastFedMillis() {
+        return lastFedMillis;
     }
 
     public boolean hasExpired(long timeoutMillis) {

@@ -26,7 +26,20 @@ import java.util.function.Supplier;
  *     starts a new data directory);</li>
  * <li>{@link Rule#FENCED_WITHIN_BUDGET}: a writable primary without a valid lease is stopped within
  *     one lease check plus the fence budget (what the timing rule assumes);</li>
- * <li>{@link Rule#ONE_RAFT_LEADER_PER_TERM}: the Raft model elects at most one leader per term.</li>
+ * <li>{@link Rule#ONE_RAFT_LEADER_PER_TERM}: the Raft model elects at most one leader per term;</li>
+ * <li>{@link Rule#WATCHDOG_FED}: on every live member, an armed watchdog is fed or disarmed within its
+ *     timeout (the watchdog module's whole-second timeout for the Raft timing, 1 s by default). No
+ *     simulated agent freezes, so an expiry means the agent left the watchdog armed and unfed; a
+ *     real host would be reset then, and the simulation resets it (kills the node, milestone
+ *     {@code WATCHDOG_RESET}) before it reports the violation. Shown to fail once by leaving the
+ *     watchdog armed after the fence (no disarm by the guard or the HA loop):
+ *     {@code ClusterSimulationTest#detectsAWatchdogLeftArmedAndUnfed} does that through a test switch;</li>
+ * <li>{@link Rule#REQUIRED_WATCHDOG_ARMED}: with {@code watchdog.mode: required}, a member running the
+ *     primary (writable, leader with lease holding the leader key, no stop of PostgreSQL under way:
+ *     a stop has signalled the postmaster already, so a freeze of the agent cannot keep it up;
+ *     the model only counts it writable until the stop ends) has its watchdog armed. Shown to
+ *     fail by {@code ClusterSimulationTest#detectsARequiredWatchdogThatIsNotArmed} (a device that
+ *     silently arms nothing).</li>
  * </ol>
  *
  * <p>Threading: single-threaded; called by the scheduler after each event and by the Raft and
@@ -36,7 +49,8 @@ public final class Invariants {
 
     public enum Rule {
         ONE_WRITABLE_PRIMARY, ONE_VIP_HOLDER, TERMS_NEVER_DECREASE, PROMOTION_WITHIN_LAG, TIMELINES_NEVER_DECREASE,
-        FENCED_WITHIN_BUDGET, ONE_RAFT_LEADER_PER_TERM
+        FENCED_WITHIN_BUDGET, ONE_RAFT_LEADER_PER_TERM, WATCHDOG_FED,
+        REQUIRED_WATCHDOG_ARMED
     }
 
     private record Claim(long term, Lsn knownPosition, long maxLag) { }
@@ -48,6 +62,9 @@ public final class Invariants {
     private final SimulatedRaft raft;
     private final EventScheduler scheduler;
     private final long fenceBudgetMillis;
+    private final long watchdogTimeoutMillis;
+    private final java.util.function.Consumer<String> watchdogReset;
+    private final boolean watchdogRequired;
     private final Supplier<String> context;
     private final long[] lastTerm;
     private final long[] generation;
@@ -60,7 +77,9 @@ public final class Invariants {
     private long longestUnsafeMillis;
 
     Invariants(long seed, List<String> nodes, Map<String, FakePostgres> postgres, Map<String, SimAgent> agents,
-               SimulatedRaft raft, EventScheduler scheduler, long fenceBudgetMillis, Supplier<String> context) {
+               SimulatedRaft raft, EventScheduler scheduler, long fenceBudgetMillis, long watchdogTimeoutMillis,
+               java.util.function.Consumer<String> watchdogReset, boolean watchdogRequired,
+               Supplier<String> context) {
         this.seed = seed;
         this.nodes = List.copyOf(nodes);
         this.postgres = postgres;
@@ -68,6 +87,9 @@ public final class Invariants {
         this.raft = raft;
         this.scheduler = scheduler;
         this.fenceBudgetMillis = fenceBudgetMillis;
+        this.watchdogTimeoutMillis = watchdogTimeoutMillis;
+        this.watchdogReset = watchdogReset;
+        this.watchdogRequired = watchdogRequired;
         this.context = context;
         this.lastTerm = new long[nodes.size()];
         this.generation = new long[nodes.size()];
@@ -93,6 +115,8 @@ public final class Invariants {
             checkTerm(i, node);
             checkTimeline(i, node, pg);
             checkFence(i, node, pg, now);
+            checkWatchdog(node);
+            checkRequiredWatchdog(node, pg);
         }
         count(Rule.ONE_WRITABLE_PRIMARY);
         if (writable.size() > 1) {
@@ -153,6 +177,30 @@ public final class Invariants {
         if (unsafeFor > fenceBudgetMillis) {
             fail(Rule.FENCED_WITHIN_BUDGET, node + " has been writable without a valid lease for " + unsafeFor
                     + " ms (since t=" + unsafeSince[i] + "), budget " + fenceBudgetMillis + " ms");
+        }
+    }
+
+    private void checkWatchdog(String node) {
+        count(Rule.WATCHDOG_FED);
+        SimAgent agent = agents.get(node);
+        if (agent.isAlive() && agent.watchdog().hasExpired(watchdogTimeoutMillis)) {
+            long lastFed = agent.watchdog().lastFedMillis();
+            watchdogReset.accept(node);
+            fail(Rule.WATCHDOG_FED, node + "'s watchdog was armed and last fed at t=" + lastFed + ", more than its "
+                    + watchdogTimeoutMillis + " ms timeout ago: its host is reset");
+        }
+    }
+
+    private void checkRequiredWatchdog(String node, FakePostgres pg) {
+        if (!watchdogRequired) {
+            return;
+        }
+        count(Rule.REQUIRED_WATCHDOG_ARMED);
+        SimAgent agent = agents.get(node);
+        if (agent.isAlive() && pg.isWritable() && agent.holdsPrimaryRole() && !agent.isStopping()
+                && !agent.watchdog().isArmed()) {
+            fail(Rule.REQUIRED_WATCHDOG_ARMED, node + " runs the primary with watchdog.mode required but its"
+                    + " watchdog is not armed");
         }
     }
 

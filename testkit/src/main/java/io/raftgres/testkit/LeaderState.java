@@ -1,6 +1,7 @@
 package io.raftgres.testkit;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.timing.LeaseGrant;
 import io.raftgres.statemachine.ApplyResult;
 import io.raftgres.statemachine.ClusterStateMachine;
 import io.raftgres.statemachine.Command.LeaseHeartbeat;
@@ -42,7 +43,8 @@ final class LeaderState {
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final long epoch;
     private int firstIndex;
-    private long leaseUntilMillis = Long.MIN_VALUE;
+    /** The raft module's lease arithmetic, on this group's true milliseconds. */
+    private LeaseGrant lease;
     private boolean active = true;
     private boolean transferring;
     private String transferTarget;
@@ -58,6 +60,7 @@ final class LeaderState {
         this.lastResponseMillis = new long[members.size()];
         Arrays.fill(lastResponseMillis, sinceMillis);
         this.epoch = node.epoch;
+        this.lease = LeaseGrant.none(node.term);
     }
 
     void begin() {
@@ -73,11 +76,11 @@ final class LeaderState {
     }
 
     boolean isLeaseValid() {
-        return node.now() < leaseUntilMillis;
+        return lease.validAt(node.now(), lease.term(), true);
     }
 
     long leaseUntilMillis() {
-        return leaseUntilMillis;
+        return lease.granted() ? lease.expiry() : Long.MIN_VALUE;
     }
 
     /** Appends a client command; refuses leader-only commands of other members and writes during a transfer. */
@@ -135,8 +138,8 @@ final class LeaderState {
         for (int i = node.commitIndex + 1; i <= majorityIndex; i++) {
             RaftLog.Entry entry = node.log.entry(i);
             if (entry.command() instanceof LeaseHeartbeat && entry.term() == node.term) {
-                leaseUntilMillis = Math.max(leaseUntilMillis,
-                        entry.appendedAtMillis() + node.trueMillis(node.group.timing.leaseMillis()));
+                lease = lease.committed(entry.term(), entry.appendedAtMillis(),
+                        node.trueMillis(node.group.timing.leaseMillis()));
             }
             Pending p = pending.remove(i);
             if (p != null) {

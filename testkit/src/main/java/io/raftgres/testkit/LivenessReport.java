@@ -17,7 +17,8 @@ import java.util.Set;
  */
 public record LivenessReport(String primary, List<String> problems, boolean legitimatelyStuck) {
 
-    private static final Set<Reason> LEGITIMATELY_STUCK = Set.of(Reason.DIVERGED_STUCK, Reason.FOREIGN_DATA_DIRECTORY);
+    private static final Set<Reason> LEGITIMATELY_STUCK = Set.of(Reason.DIVERGED_STUCK, Reason.REWIND_FAILED_STUCK,
+            Reason.FOREIGN_DATA_DIRECTORY);
 
     public LivenessReport {
         problems = List.copyOf(problems);

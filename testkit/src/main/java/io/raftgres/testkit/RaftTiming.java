@@ -1,37 +1,72 @@
 package io.raftgres.testkit;
 
+import io.raftgres.core.timing.SafetyTiming;
+
 /**
- * Timing of the simulated Raft group and its lease, in milliseconds. The defaults are the
- * project's (ARCHITECTURE §3): election timeout 2000..3000, lease heartbeat every 250, lease
- * 1000 past the send time of the newest committed heartbeat, pre-vote on, and Ratis'
+ * Timing of the simulated Raft group, its lease and the agents' lease guard, in milliseconds.
+ * The safety timings (ET_min, ET_max, H, L, the guard's check interval and fence budget) are a
+ * {@link SafetyTiming}, the same value and sums the agent, the raft module and the configuration
+ * check use; the defaults are {@link SafetyTiming#DEFAULT}. Pre-vote on, and Ratis'
  * {@code leader.step-down.wait-time} of 10 s after a leader lost its majority.
  *
- * @param electionTimeoutMin  ET_min: also how long a voter refuses pre-votes after hearing its leader
- * @param electionTimeoutMax  ET_max: also how long a leader goes without a majority before stepping down
- * @param heartbeatMillis     H: the leader appends a lease heartbeat and sends AppendEntries this often
- * @param leaseMillis         L: lease length past the heartbeat's send time
+ * @param safety              ET_min is also how long a voter refuses pre-votes after hearing its
+ *                            leader; ET_max how long a leader goes without a majority before stepping down
  * @param stepDownWaitMillis  no elections by a leader that stepped down for lost heartbeats, this long
  * @param transferTimeoutMillis a leadership transfer gives up (and re-enables the lease) after this
  * @param preVote             pre-vote on; the lease argument needs it (only tests turn it off)
  */
-public record RaftTiming(long electionTimeoutMin, long electionTimeoutMax, long heartbeatMillis, long leaseMillis,
-                         long stepDownWaitMillis, long transferTimeoutMillis, boolean preVote) {
+public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long transferTimeoutMillis, boolean preVote) {
 
-    public static final RaftTiming DEFAULT = new RaftTiming(2000, 3000, 250, 1000, 10_000, 5000, true);
+    /**
+     * {@link SafetyTiming#DEFAULT}, with ET_max widened from 2500 to 3000 ms: a wider range of
+     * election timeouts explores more interleavings, and no safety sum involves ET_max.
+     */
+    public static final RaftTiming DEFAULT = new RaftTiming(new SafetyTiming(SafetyTiming.DEFAULT.electionTimeoutMin(),
+            java.time.Duration.ofMillis(3000), SafetyTiming.DEFAULT.heartbeatInterval(), SafetyTiming.DEFAULT.lease(),
+            SafetyTiming.DEFAULT.leaseCheckInterval(), SafetyTiming.DEFAULT.fenceBudget()), 10_000, 5000, true);
 
     public RaftTiming {
-        if (electionTimeoutMin <= 0 || electionTimeoutMax < electionTimeoutMin) {
-            throw new IllegalArgumentException("election timeout range [" + electionTimeoutMin + ", "
-                    + electionTimeoutMax + "] is not a positive range");
-        }
-        if (heartbeatMillis <= 0 || leaseMillis <= 0) {
-            throw new IllegalArgumentException("heartbeat " + heartbeatMillis + " and lease " + leaseMillis
-                    + " must be positive");
+        if (safety.electionTimeoutMin().isNegative() || safety.electionTimeoutMin().isZero()
+                || safety.electionTimeoutMax().compareTo(safety.electionTimeoutMin()) < 0) {
+            throw new IllegalArgumentException("election timeout range [" + safety.electionTimeoutMin().toMillis() + ", "
+                    + safety.electionTimeoutMax().toMillis() + "] is not a positive range");
         }
     }
 
+    public long electionTimeoutMin() {
+        return safety.electionTimeoutMin().toMillis();
+    }
+
+    public long electionTimeoutMax() {
+        return safety.electionTimeoutMax().toMillis();
+    }
+
+    public long heartbeatMillis() {
+        return safety.heartbeatInterval().toMillis();
+    }
+
+    public long leaseMillis() {
+        return safety.lease().toMillis();
+    }
+
+    public long leaseCheckMillis() {
+        return safety.leaseCheckInterval().toMillis();
+    }
+
+    public long fenceBudgetMillis() {
+        return safety.fenceBudget().toMillis();
+    }
+
+    /** The same timing with another lease (tests that break the safety rule on purpose). */
     public RaftTiming withLeaseMillis(long lease) {
-        return new RaftTiming(electionTimeoutMin, electionTimeoutMax, heartbeatMillis, lease, stepDownWaitMillis,
+        SafetyTiming s = safety;
+        return new RaftTiming(new SafetyTiming(s.electionTimeoutMin(), s.electionTimeoutMax(), s.heartbeatInterval(),
+                java.time.Duration.ofMillis(lease), s.leaseCheckInterval(), s.fenceBudget()), stepDownWaitMillis,
                 transferTimeoutMillis, preVote);
+    }
+
+    /** The same timing with another safety timing (non-default configurations). */
+    public RaftTiming withSafety(SafetyTiming timing) {
+        return new RaftTiming(timing, stepDownWaitMillis, transferTimeoutMillis, preVote);
     }
 }

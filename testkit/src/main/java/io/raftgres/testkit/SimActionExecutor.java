@@ -24,6 +24,7 @@ import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.spi.PostgresControlException;
 import io.raftgres.core.spi.StopMode;
+import io.raftgres.ha.LocalTracker;
 import io.raftgres.statemachine.Command;
 
 import java.util.List;
@@ -84,7 +85,7 @@ final class SimActionExecutor {
         switch (action) {
             case ClaimInitialize a -> submit(new Command.ClaimInitialize(me, a.term()), next);
             case Bootstrap a -> background(Activity.INITDB, t.initdbMillis(), Milestone.Kind.BOOTSTRAPPED,
-                    () -> agent.mayBeWritable = true, pg::bootstrap, next);
+                    () -> agent.tracker.markMayBeWritable(true), pg::bootstrap, next);
             case CompleteInitialize a -> seedConfig(a.term(), ok -> {
                 if (ok) {
                     submit(new Command.CompleteInitialize(me, a.term(), a.systemId()), next);
@@ -105,10 +106,16 @@ final class SimActionExecutor {
             case Clone a -> background(Activity.CLONING, t.cloneMillis(), Milestone.Kind.CLONED, () -> { },
                     () -> pg.cloneFrom(a.from()), next);
             case StartPrimary a -> background(Activity.STARTING, t.startMillis(), Milestone.Kind.STARTED_PRIMARY,
-                    () -> primaryRoleStart("start PostgreSQL as primary"), pg::startPrimary, next);
+                    () -> primaryRoleStart("start PostgreSQL as primary"), () -> {
+                        pg.startPrimary();
+                        rearmIfPrimary();
+                    }, next);
             case Follow a -> follow(a, next);
             case Promote a -> background(Activity.PROMOTING, t.promoteMillis(), Milestone.Kind.PROMOTED,
-                    () -> primaryRoleStart("promote"), pg::promote, next);
+                    () -> primaryRoleStart("promote"), () -> {
+                        pg.promote();
+                        rearmIfPrimary();
+                    }, next);
             case Stop a -> stop(a.mode(), next);
             case Rewind a -> background(Activity.REWINDING, t.rewindMillis(), Milestone.Kind.REWOUND, () -> { },
                     () -> pg.rewind(a.from()), next);
@@ -131,9 +138,13 @@ final class SimActionExecutor {
             }
             case ArmWatchdog a -> next.accept(agent.watchdog.isArmed() || agent.watchdog.arm());
             case DisarmWatchdog a -> {
-                agent.watchdog.disarm();
+                if (!agent.disarmBroken) {
+                    agent.watchdog.disarm();
+                }
                 next.accept(true);
             }
+            case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(me, a.term(), a.level()),
+                    ok -> next.accept(true));
         }
     }
 
@@ -156,20 +167,16 @@ final class SimActionExecutor {
     private void stop(StopMode mode, Consumer<Boolean> next) {
         if (mode == StopMode.IMMEDIATE) {
             agent.stopPostgres(mode, () -> {
-                agent.mayBeWritable = false;
+                agent.tracker.markMayBeWritable(false);
                 next.accept(true);
             });
             return;
         }
-        agent.activity = Activity.STOPPING;
-        agent.failedActivity = Activity.NONE;
-        agent.lastFailure = null;
-        long token = ++agent.backgroundToken;
+        LocalTracker tracker = agent.tracker;
+        tracker.begin(Activity.STOPPING);
         agent.stopPostgres(mode, () -> {
-            if (token == agent.backgroundToken) {
-                agent.activity = Activity.NONE;
-            }
-            agent.mayBeWritable = false;
+            tracker.markMayBeWritable(false);
+            tracker.succeed();
         });
         next.accept(false);
     }
@@ -234,10 +241,8 @@ final class SimActionExecutor {
      */
     private void background(Activity activity, long durationMillis, Milestone.Kind done, Runnable begin,
                             Runnable operation, Consumer<Boolean> next) {
-        agent.activity = activity;
-        agent.failedActivity = Activity.NONE;
-        agent.lastFailure = null;
-        long token = ++agent.backgroundToken;
+        LocalTracker tracker = agent.tracker;
+        tracker.begin(activity);
         try {
             begin.run();
         } catch (IllegalStateException e) {
@@ -247,12 +252,12 @@ final class SimActionExecutor {
         }
         long epoch = agent.epoch;
         agent.scheduler.schedule(durationMillis, new RaftNode.Note(agent.name, activity + " completes"), () -> {
-            if (epoch != agent.epoch || token != agent.backgroundToken) {
+            if (epoch != agent.epoch) {
                 return;
             }
             try {
                 operation.run();
-                agent.activity = Activity.NONE;
+                tracker.succeed();
                 milestone(done, "");
             } catch (PostgresControlException e) {
                 finishBackground(activity, e.getMessage());
@@ -263,10 +268,15 @@ final class SimActionExecutor {
     }
 
     private void finishBackground(Activity activity, String failure) {
-        agent.activity = Activity.NONE;
-        agent.failedActivity = activity;
-        agent.lastFailure = failure;
+        agent.tracker.fail(activity, failure);
         milestone(Milestone.Kind.OPERATION_FAILED, activity + ": " + failure);
+    }
+
+    /** As the agent's executor: a fence during the operation disarmed the watchdog; arm it again. */
+    private void rearmIfPrimary() {
+        if (agent.holdsPrimaryRole() && !agent.watchdog.isArmed()) {
+            agent.watchdog.arm();
+        }
     }
 
     /** Re-checked when a primary start or promotion begins: the decision may be stale by then. */
@@ -274,7 +284,7 @@ final class SimActionExecutor {
         if (!agent.holdsPrimaryRole()) {
             throw new IllegalStateException("refusing to " + what + ": no longer the leader with a lease");
         }
-        agent.mayBeWritable = true;
+        agent.tracker.markMayBeWritable(true);
     }
 
     private void failed(String what, PostgresControlException e) {

@@ -3,7 +3,6 @@ package io.raftgres.testkit;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaDecider;
-import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.DynamicConfig;
@@ -11,23 +10,32 @@ import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.PostgresControl;
+import io.raftgres.core.spi.Upstream;
+import io.raftgres.core.spi.VipControl;
+import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.ha.AgentIdentity;
+import io.raftgres.ha.LeaseGuard;
+import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberPublisher;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * One simulated raftgres agent: the real {@link HaDecider}, driven the way the agent module's
- * {@code HaLoop}, {@code LocalTracker}, {@code LeaseGuard} and {@code MemberPublisher} drive it.
+ * One simulated raftgres agent: the real {@link HaDecider}, and the agent's own {@link LocalTracker},
+ * {@link MemberPublisher} and {@link LeaseGuard} (module {@code ha}) over this host's fakes, a
+ * {@link SimClusterStore} and a {@link SimClock}. The HA loop and the action executor
+ * ({@link SimActionExecutor}) are still copies of the agent's: the agent's executor blocks its thread
+ * on Raft commits and PostgreSQL operations, which this single-threaded simulation cannot run.
  * Every loop_wait (sooner when Raft leadership, the lease or the replicated state change, or a
  * background operation ends) it observes its {@link FakePostgres}, publishes its member record,
- * decides and hands the decision to its {@link SimActionExecutor}. Independently, the lease
- * guard runs every {@code leaseCheckMillis}: while PostgreSQL may be writable here (a sticky
- * flag, set when a primary start or promotion begins and cleared by a stop or a replica probe)
- * but this member is not the leader with a valid lease holding the leader key, it removes the
- * VIP and stops PostgreSQL immediately.
+ * decides and hands the decision to the executor. Independently, the lease guard runs every
+ * {@code lease_check_interval} on this host's clock.
  *
  * <p>Threading: single-threaded; all work happens in scheduler events, guarded by {@code epoch}
  * so nothing of a killed incarnation runs after a restart.
@@ -69,17 +77,23 @@ public final class SimAgent {
     final Consumer<Milestone> milestones;
     private final HaDecider decider;
     private final SimActionExecutor executor;
-    private final SimMemberPublisher publisher;
+    private final SimClusterStore store;
+    private final SimClock clock;
+    private final AgentIdentity identity;
+    /** The agent's own tracker and publisher; a restart (a new process) gets new ones. */
+    LocalTracker tracker = new LocalTracker();
+    private MemberPublisher publisher;
 
     boolean alive;
     long epoch;
-    Activity activity = Activity.NONE;
-    Activity failedActivity = Activity.NONE;
-    String lastFailure;
-    boolean mayBeWritable;
-    long backgroundToken;
-    private long downSinceMillis = -1;
+    /** Test switch: fence as the agent did before issue 9 item 8 (stop only after the VIP is gone). */
+    boolean fenceWaitsForVip;
+    /** Test switch: the agent never disarms its watchdog, fence or decision (shows WATCHDOG_FED can fail). */
+    boolean disarmBroken;
     private List<Runnable> stopWaiters;
+    /** Non-null while a VIP removal is under way: what waits for it to end. */
+    private List<Runnable> vipRemoval;
+    private LeaseGuard guard;
 
     private boolean cycleRunning;
     private boolean wakeRequested;
@@ -111,7 +125,12 @@ public final class SimAgent {
         this.watchdog = new FakeWatchdog(scheduler.clock());
         this.decider = new HaDecider(config);
         this.executor = new SimActionExecutor(this);
-        this.publisher = new SimMemberPublisher(this);
+        this.store = new SimClusterStore(name, raft, scheduler);
+        this.clock = new SimClock(scheduler.clock());
+        this.identity = new AgentIdentity("sim", name, "http://" + name + ":8008", name + ":5010", name, 5432,
+                config.tags(), bootstrapConfig, "sim");
+        this.publisher = new MemberPublisher(identity, store, config::watchdogFailed, clock);
+        this.guard = newGuard();
     }
 
     /** Starts the loop and the lease guard after {@code delayMillis}. */
@@ -120,7 +139,7 @@ public final class SimAgent {
         epoch++;
         vip.remove(); // a VIP left on this host: not primary yet
         scheduleCycle(delayMillis);
-        scheduleLeaseCheck(delayMillis + random.nextLong(timing.leaseCheckMillis()));
+        scheduleLeaseCheck(delayMillis + random.nextLong(raft.timing.leaseCheckMillis()));
     }
 
     /** The host dies: agent, PostgreSQL (killed, data kept) and the VIP with it. */
@@ -130,13 +149,13 @@ public final class SimAgent {
         vip.remove();
         watchdog.disarm();
         pg.crash();
+        vipRemoval = null;
         if (nextCycle != null) {
             nextCycle.cancel();
         }
         nextCycle = null;
         cycleRunning = false;
         stopWaiters = null;
-        activity = Activity.NONE;
     }
 
     /**
@@ -152,7 +171,6 @@ public final class SimAgent {
         nextCycle = null;
         cycleRunning = false;
         stopWaiters = null;
-        activity = Activity.NONE;
         removeVip();
         long myEpoch = epoch;
         stopPostgres(StopMode.FAST, () -> {
@@ -165,13 +183,10 @@ public final class SimAgent {
 
     /** A fresh agent process on the same host and data directory. */
     public void restart() {
-        activity = Activity.NONE;
-        failedActivity = Activity.NONE;
-        lastFailure = null;
-        downSinceMillis = -1;
-        mayBeWritable = false;
+        tracker = new LocalTracker();
+        publisher = new MemberPublisher(identity, store, config::watchdogFailed, clock);
+        guard = newGuard();
         lastKey = null;
-        publisher.reset();
         start(0);
     }
 
@@ -185,6 +200,15 @@ public final class SimAgent {
 
     public FakeVip vip() {
         return vip;
+    }
+
+    /** Whether a stop of PostgreSQL is under way (signalled, not yet ended). */
+    boolean isStopping() {
+        return stopWaiters != null;
+    }
+
+    public FakeWatchdog watchdog() {
+        return watchdog;
     }
 
     public Decision lastDecision() {
@@ -247,7 +271,7 @@ public final class SimAgent {
         ClusterState state = raft.committedState(name);
         RaftView view = raft.view(name);
         lastKey = WakeKey.of(state, view);
-        publisher.maybePublish(local, view, state);
+        publisher.maybePublish(local, view, now);
         Decision decision = decider.decide(new ClusterView(state, view), local, now);
         lastDecision = decision;
         if (!decision.summary().equals(lastLoggedSummary)) {
@@ -281,20 +305,9 @@ public final class SimAgent {
         maxCyclesPerSecond = Math.max(maxCyclesPerSecond, ++cyclesInWindow);
     }
 
-    /** The probe merged with what only the agent knows, as the agent's LocalTracker does. */
+    /** The probe merged with what only the agent knows, by the agent's own {@link LocalTracker}. */
     LocalPgState observe() {
-        LocalPgState probe = pg.observe();
-        if (probe.running()) {
-            downSinceMillis = -1;
-        } else if (downSinceMillis < 0) {
-            downSinceMillis = scheduler.nowMillis();
-        }
-        if (probe.isWritablePrimary()) {
-            mayBeWritable = true;
-        } else if (probe.isRunningReplica()) {
-            mayBeWritable = false;
-        }
-        return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis);
+        return tracker.merge(pg.observe(), scheduler.nowMillis());
     }
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */
@@ -310,33 +323,98 @@ public final class SimAgent {
             if (myEpoch != epoch) {
                 return;
             }
-            if (holdsPrimaryRole()) {
-                if (watchdog.isArmed()) {
-                    watchdog.keepalive();
+            guard.check();
+            scheduleLeaseCheck(Math.round(raft.timing.leaseCheckMillis() / raft.clockRate(name)));
+        });
+    }
+
+    /**
+     * The agent's own {@link LeaseGuard} over this host's fakes. Its fence calls
+     * {@code vip.remove()} (on the fence's VIP executor, here inline) and {@code pg.stop(IMMEDIATE)};
+     * both return at once here and take simulated time: the VIP stays until its removal ends
+     * ({@link #removeVip()}), PostgreSQL stays writable until the stop ends ({@link #stopPostgres}),
+     * at most the fence budget later (the agent's escalation to SIGKILL). With
+     * {@link #fenceWaitsForVip} (the fence before issue 9 item 8) the stop starts only once the VIP
+     * removal ended.
+     */
+    private LeaseGuard newGuard() {
+        PostgresControl fencePg = new PostgresControl() {
+            @Override public void stop(StopMode mode) {
+                milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.FENCE_STARTED,
+                        "lease guard: not the leader with a valid lease holding the leader key (term "
+                                + raft.term(name) + ")"));
+                Runnable stop = () -> stopPostgres(mode, () -> { });
+                if (fenceWaitsForVip && vipRemoval != null) {
+                    vipRemoval.add(stop);
+                } else {
+                    stop.run();
                 }
-            } else if (mayBeWritable && stopWaiters == null && !raft.committedState(name).paused()) {
-                fence("lease guard: not the leader with a valid lease holding the leader key (term "
-                        + raft.term(name) + ")");
             }
-            scheduleLeaseCheck(Math.round(timing.leaseCheckMillis() / raft.clockRate(name)));
-        });
+            @Override public LocalPgState observe() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void bootstrap() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void cloneFrom(Upstream from) { throw new UnsupportedOperationException("guard"); }
+            @Override public void startPrimary() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void follow(Upstream up, String slot) { throw new UnsupportedOperationException("guard"); }
+            @Override public void promote() { throw new UnsupportedOperationException("guard: stop only"); }
+            @Override public void rewind(Upstream from) { throw new UnsupportedOperationException("guard"); }
+            @Override public void removeDataDirectory() { throw new UnsupportedOperationException("guard"); }
+            @Override public void ensureSlots(Set<String> slots) { throw new UnsupportedOperationException("guard"); }
+        };
+        VipControl fenceVip = new VipControl() {
+            @Override public boolean isPresent() { return vip.isPresent(); }
+            @Override public boolean add() { throw new UnsupportedOperationException("the guard never adds the VIP"); }
+            @Override public boolean remove() {
+                removeVip();
+                return true;
+            }
+            @Override public boolean refresh(java.util.function.BooleanSupplier stillHolds) { return vip.refresh(stillHolds); }
+        };
+        WatchdogControl guardWatchdog = new WatchdogControl() {
+            @Override public boolean arm() { return watchdog.arm(); }
+            @Override public void keepalive() { watchdog.keepalive(); }
+            @Override public boolean isArmed() { return watchdog.isArmed(); }
+            @Override public void disarm() {
+                // The agent disarms once its blocking stop returned: after the stop, here too.
+                Runnable disarm = () -> {
+                    if (!disarmBroken) {
+                        watchdog.disarm();
+                    }
+                };
+                if (stopWaiters != null) {
+                    stopWaiters.add(disarm);
+                } else {
+                    disarm.run();
+                }
+            }
+        };
+        return new LeaseGuard(name, store, fencePg, fenceVip, guardWatchdog, tracker,
+                () -> raft.committedState(name).paused(), clock, Runnable::run, raft.timing.safety(),
+                reason -> { throw new IllegalStateException(name + ": the lease guard failed: " + reason); });
     }
 
-    /** VIP off first, then stop -m immediate; PostgreSQL is writable until the stop completes. */
-    private void fence(String why) {
-        milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.FENCE_STARTED, why));
-        removeVip();
-        stopPostgres(StopMode.IMMEDIATE, () -> {
-            mayBeWritable = false;
-            watchdog.disarm();
-        });
-    }
-
+    /**
+     * Removes the VIP (joining a removal under way); it stays on this host until the removal
+     * ends. Most removals take up to {@link AgentTiming#vipRemoveTypicalMillis()}; one in ten waits
+     * for an add or renewal in flight ({@code ip} holding the VIP lock), up to
+     * {@link AgentTiming#vipRemoveMaxMillis()}.
+     */
     void removeVip() {
-        if (vip.isPresent()) {
-            vip.remove();
-            milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.VIP_REMOVED, ""));
+        if (!vip.isPresent() || vipRemoval != null) {
+            return;
         }
+        List<Runnable> waiters = new ArrayList<>();
+        vipRemoval = waiters;
+        long slowest = random.nextInt(10) == 0 ? timing.vipRemoveMaxMillis() : timing.vipRemoveTypicalMillis();
+        scheduler.schedule(random.nextLong(slowest + 1), new RaftNode.Note(name, "VIP removal completes"), () -> {
+            if (vip.isPresent()) {
+                vip.remove();
+                milestones.accept(new Milestone(scheduler.nowMillis(), name, Milestone.Kind.VIP_REMOVED, ""));
+            }
+            if (vipRemoval == waiters) {
+                vipRemoval = null;
+            }
+            waiters.forEach(Runnable::run);
+        });
     }
 
     /** Stops PostgreSQL (joining a stop already under way); {@code then} runs once it is down. */
@@ -345,20 +423,16 @@ public final class SimAgent {
             stopWaiters.add(then);
             return;
         }
-        if (activity == Activity.STARTING || activity == Activity.PROMOTING || activity == Activity.INITDB) {
-            // pg_ctl stop kills the postmaster that was starting or promoting: that operation fails.
-            backgroundToken++;
-            failedActivity = activity;
-            lastFailure = "interrupted: PostgreSQL was stopped";
-            activity = Activity.NONE;
-        }
+        // A start, promotion or initdb in flight is not cancelled, as in the agent: it may bring
+        // PostgreSQL up after this stop, and the lease guard keeps fencing until it is over.
         if (!pg.isRunning()) {
             then.run();
             return;
         }
         stopWaiters = new ArrayList<>(List.of(then));
         long duration = mode == StopMode.IMMEDIATE
-                ? random.nextLong(timing.fenceMinMillis(), timing.fenceMaxMillis() + 1) : timing.stopFastMillis();
+                ? random.nextLong(timing.fenceMinMillis(), raft.timing.fenceBudgetMillis() + 1)
+                : timing.stopFastMillis();
         long myEpoch = epoch;
         scheduler.schedule(duration, new RaftNode.Note(name, "stop " + mode + " completes"), () -> {
             if (myEpoch != epoch) {

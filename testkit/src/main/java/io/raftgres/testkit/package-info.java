@@ -6,8 +6,9 @@
  * {@link io.raftgres.testkit.FakeWatchdog}.
  *
  * <p>The simulator ({@link io.raftgres.testkit.ClusterSimulation}) runs the real {@code HaDecider}
- * in three {@link io.raftgres.testkit.SimAgent}s that mirror the agent module's loop, executor,
- * lease guard and member publisher, on a {@link io.raftgres.testkit.SimulatedRaft} group (terms,
+ * and the agent's own {@code LeaseGuard}, {@code LocalTracker} and {@code MemberPublisher} (module
+ * {@code ha}) in three {@link io.raftgres.testkit.SimAgent}s, whose HA loop and action executor are
+ * still copies of the agent's, on a {@link io.raftgres.testkit.SimulatedRaft} group (terms,
  * pre-vote, log, commit, heartbeat lease, step-down, transfer, restart quarantine) over a
  * {@link io.raftgres.testkit.SimulatedNetwork}, all driven by one
  * {@link io.raftgres.testkit.EventScheduler} and one seed. {@link io.raftgres.testkit.Invariants}

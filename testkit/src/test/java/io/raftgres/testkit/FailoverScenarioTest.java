@@ -33,7 +33,7 @@ class FailoverScenarioTest {
         Milestone promoted = first(sim, Milestone.Kind.PROMOTED, sim.writablePrimary(), isolatedAt);
         assertNotNull(stopped, "the isolated primary was never stopped\n" + sim.describe());
         assertTrue(stopped.atMillis() < promoted.atMillis(), "fenced at " + stopped + " but promoted at " + promoted);
-        assertTrue(stopped.atMillis() - isolatedAt <= 1_000 + sim.options().agent().fenceBudgetMillis() + 10,
+        assertTrue(stopped.atMillis() - isolatedAt <= 1_000 + sim.options().raft().leaseCheckMillis() + sim.options().raft().fenceBudgetMillis() + 10,
                 "fence took " + (stopped.atMillis() - isolatedAt) + " ms after the isolation");
     }
 
@@ -149,7 +149,8 @@ class FailoverScenarioTest {
         SimulationOptions all = new SimulationOptions(SEED, RaftTiming.DEFAULT, AgentTiming.DEFAULT,
                 SimulatedNetwork.DelayModel.DEFAULT, java.util.Set.copyOf(SimulationOptions.NODES),
                 io.raftgres.core.model.DynamicConfig.DEFAULT, false, false, 1500,
-                SimulationOptions.takeoverDelay(RaftTiming.DEFAULT), 0, 5_000, 0, 0);
+                SimulationOptions.takeoverDelay(RaftTiming.DEFAULT), 0, 5_000, 0, 0,
+                SimulationOptions.WatchdogSetup.AUTOMATIC);
         ClusterSimulation sim = new ClusterSimulation(all);
         sim.start();
         String[] claimer = {null};
@@ -162,6 +163,19 @@ class FailoverScenarioTest {
                 claimer[0] + " keeps re-claiming the initialize key although its initdb keeps failing\n"
                         + sim.describe());
         assertNotEquals(claimer[0], sim.writablePrimary());
+    }
+
+    /**
+     * Issue 9 item 11: with every member on this build, the leader raises a new cluster to the
+     * latest feature level, on every replica alike.
+     */
+    @Test
+    void aNewClusterRunsTheLatestFeatureLevelEverywhere() {
+        ClusterSimulation sim = healthyCluster(SEED);
+        for (String node : SimulationOptions.NODES) {
+            assertEquals(io.raftgres.core.model.FeatureLevel.LATEST, sim.raft().committedState(node).featureLevel(),
+                    node + "\n" + sim.describe());
+        }
     }
 
     /** Bootstrapped, replicas streaming, and a few seconds of steady state. */

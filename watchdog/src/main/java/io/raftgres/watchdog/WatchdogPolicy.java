@@ -131,6 +131,7 @@ public final class WatchdogPolicy implements WatchdogControl {
     }
 
     /** Whether this member may stand as primary as far as the watchdog is concerned. */
+    @Override
     public synchronized boolean canBecomePrimary() {
         if (mode != WatchdogMode.REQUIRED || isArmed()) {
             return true;
@@ -140,6 +141,7 @@ public final class WatchdogPolicy implements WatchdogControl {
     }
 
     /** {@code watchdog_failed} for {@code /patroni}: REQUIRED mode and no watchdog to be had. */
+    @Override
     public synchronized boolean watchdogFailed() {
         return mode == WatchdogMode.REQUIRED && !isArmed() && (armFailed || !watchdog.isAvailable());
     }

@@ -92,21 +92,6 @@ public record WatchdogSettings(WatchdogMode mode, Path device, Duration safetyMa
      * @throws IllegalArgumentException when not even 1 s fits, with the numbers and the fix
      */
     public static int requiredTimeoutSeconds(Duration lease, Duration electionTimeoutMin, Duration margin) {
-        if (lease.isNegative() || lease.isZero() || electionTimeoutMin.isNegative() || margin.isNegative()) {
-            throw new IllegalArgumentException("lease (" + lease.toMillis() + " ms) must be positive, election"
-                    + " timeout (" + electionTimeoutMin.toMillis() + " ms) and safety margin ("
-                    + margin.toMillis() + " ms) not negative");
-        }
-        long budgetMillis = electionTimeoutMin.toMillis() - lease.toMillis() - margin.toMillis();
-        long seconds = Math.min(MAX_TIMEOUT_SECONDS, Math.floorDiv(budgetMillis, 1000));
-        if (seconds < MIN_TIMEOUT_SECONDS) {
-            throw new IllegalArgumentException("no watchdog timeout is safe: lease " + lease.toMillis()
-                    + " ms + shortest watchdog timeout 1000 ms + safety margin " + margin.toMillis() + " ms = "
-                    + (lease.toMillis() + 1000 + margin.toMillis()) + " ms exceeds the minimum election timeout "
-                    + electionTimeoutMin.toMillis() + " ms, so a frozen primary could still be up when a new"
-                    + " leader appears; raise election_timeout_min to at least "
-                    + (lease.toMillis() + 1000 + margin.toMillis()) + " ms, or shorten the lease or the margin");
-        }
-        return (int) seconds;
+        return io.raftgres.core.timing.SafetyTiming.watchdogTimeoutSeconds(lease, electionTimeoutMin, margin);
     }
 }

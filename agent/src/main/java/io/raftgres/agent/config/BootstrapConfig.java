@@ -18,16 +18,14 @@ import java.util.regex.Pattern;
  * @param dcs    the dynamic configuration to seed, times in milliseconds, version 0
  * @param initdb extra initdb options, each {@code name} or {@code name=value} (passed as {@code --name[=value]})
  * @param pgHba  pg_hba.conf lines written right after initdb
+ * @param postBootstrap command (absolute path, then arguments) run once after initdb with the superuser's
+ *               connection URL as its last argument, as Patroni's {@code post_bootstrap}; empty for none
  */
-public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<String> pgHba) {
-    static final List<String> KEYS = List.of("dcs", "initdb", "pg_hba");
+public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<String> pgHba, List<String> postBootstrap) {
+    static final List<String> KEYS = List.of("dcs", "initdb", "pg_hba", "post_bootstrap", "post_init");
     static final List<String> DCS_KEYS = List.of("loop_wait", "maximum_lag_on_failover", "primary_start_timeout",
             "master_start_timeout", "postgresql");
     static final List<String> DCS_POSTGRESQL_KEYS = List.of("use_pg_rewind", "use_slots", "parameters");
-    private static final Map<String, String> DCS_NOT_USED = Map.of(
-            "ttl", "not used by raftgres: failure detection comes from raft.election_timeout_min/max and raft.lease",
-            "retry_timeout", "not used by raftgres: failure detection comes from raft.election_timeout_min/max and"
-                    + " raft.lease");
     /** initdb options raftgres sets itself or that make no usable cluster (Patroni refuses the same). */
     private static final Map<String, String> INITDB_FORBIDDEN = Map.of(
             "pgdata", "raftgres passes postgresql.data_dir itself",
@@ -41,20 +39,47 @@ public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<Strin
         Objects.requireNonNull(dcs, "dcs");
         initdb = List.copyOf(initdb);
         pgHba = List.copyOf(pgHba);
+        postBootstrap = List.copyOf(postBootstrap);
     }
 
     static BootstrapConfig read(YamlSection s) {
         int before = s.problems().count();
-        s.rejectUnknownKeys(KEYS);
+        s.rejectUnknownKeys(KEYS, PatroniKeys.BOOTSTRAP);
         DynamicConfig dcs = readDcs(s.sectionOrEmpty("dcs"));
         List<String> initdb = readInitdb(s);
         List<String> pgHba = PgEntries.hbaLines(s, "pg_hba");
-        return s.problems().count() == before ? new BootstrapConfig(dcs, initdb, pgHba) : null;
+        List<String> postBootstrap = readPostBootstrap(s);
+        return s.problems().count() == before ? new BootstrapConfig(dcs, initdb, pgHba, postBootstrap) : null;
+    }
+
+    /**
+     * Patroni's {@code post_bootstrap} (or its older name {@code post_init}): a command line split at
+     * white space, whose first word must be an absolute path (the agent's working directory and PATH
+     * are no stable anchor).
+     */
+    private static List<String> readPostBootstrap(YamlSection s) {
+        String key = "post_bootstrap";
+        if (s.has("post_init")) {
+            if (s.has("post_bootstrap")) {
+                s.problem("post_init", "is the old name of post_bootstrap; give only one of them");
+                return List.of();
+            }
+            key = "post_init";
+        }
+        String command = s.has(key) ? s.string(key, null) : null;
+        if (command == null) {
+            return List.of();
+        }
+        List<String> words = List.of(command.strip().split("\\s+"));
+        if (!words.getFirst().startsWith("/")) {
+            s.problem(key, "must start with the absolute path of the script, found '" + words.getFirst() + "'");
+        }
+        return words;
     }
 
     private static DynamicConfig readDcs(YamlSection s) {
         DynamicConfig d = DynamicConfig.DEFAULT;
-        s.rejectUnknownKeys(DCS_KEYS, DCS_NOT_USED);
+        s.rejectUnknownKeys(DCS_KEYS, PatroniKeys.DCS_KEYS);
         Long loopWait = s.secondsAsMillis("loop_wait", d.loopWaitMillis(), new BigDecimal("0.1"),
                 BigDecimal.valueOf(3600));
         Long lag = s.integer("maximum_lag_on_failover", d.maximumLagOnFailover(), 0, Long.MAX_VALUE);
@@ -69,7 +94,7 @@ public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<Strin
         Long startTimeout = s.secondsAsMillis(startKey, d.primaryStartTimeoutMillis(), BigDecimal.ZERO,
                 BigDecimal.valueOf(86_400));
         YamlSection pg = s.sectionOrEmpty("postgresql");
-        pg.rejectUnknownKeys(DCS_POSTGRESQL_KEYS);
+        pg.rejectUnknownKeys(DCS_POSTGRESQL_KEYS, PatroniKeys.DCS_POSTGRESQL);
         Boolean rewind = pg.bool("use_pg_rewind", d.usePgRewind());
         Boolean slots = pg.bool("use_slots", d.useSlots());
         Map<String, String> parameters = PgEntries.parameters(pg, "parameters");

@@ -40,7 +40,22 @@ final class ConfigDisplay {
                     "arp_count", c.vip().arpCount(), "arp_interval_ms", c.vip().arpInterval().toMillis(),
                     "lifetime_s", c.vip().lifetime().toSeconds()));
         }
-        m.put("log", ordered("level", c.log().level()));
+        m.put("log", log(c.log()));
+        return m;
+    }
+
+    private static Map<String, Object> log(LogSettings l) {
+        Map<String, Object> m = ordered("level", l.level(), "type", l.json() ? "json" : "plain");
+        if (l.dir() != null) {
+            m.putAll(ordered("dir", l.dir().toString(), "file_size", l.fileSize(), "file_num", l.fileNum()));
+        }
+        if (!l.loggers().isEmpty()) {
+            m.put("loggers", new java.util.TreeMap<>(l.loggers()));
+        }
+        if (!l.staticFields().isEmpty()) {
+            m.put("static_fields", new java.util.TreeMap<>(l.staticFields()));
+        }
+        m.put("deduplicate_heartbeat_logs", l.deduplicateHeartbeatLogs());
         return m;
     }
 
@@ -62,8 +77,12 @@ final class ConfigDisplay {
         m.put("authentication", auth);
         m.put("parameters", maskedParameters(p.parameters()));
         m.put("pg_hba", p.pgHba());
+        if (p.pgpass() != null) {
+            m.put("pgpass", p.pgpass().toString());
+        }
         m.put("remove_data_directory_on_rewind_failure", p.removeDataDirectoryOnRewindFailure());
         m.put("remove_data_directory_on_diverged_timelines", p.removeDataDirectoryOnDivergedTimelines());
+        m.put("lease_gate", p.leaseGate());
         return m;
     }
 
@@ -118,6 +137,10 @@ final class ConfigDisplay {
         m.put("dcs", dcs);
         m.put("initdb", b.initdb());
         m.put("pg_hba", b.pgHba());
+        if (!b.postBootstrap().isEmpty()) {
+            // the script only: its arguments might hold a secret
+            m.put("post_bootstrap", b.postBootstrap().getFirst() + (b.postBootstrap().size() > 1 ? " ******" : ""));
+        }
         return m;
     }
 

@@ -25,16 +25,12 @@ import java.util.Map;
  * listing every problem found; an unreadable file or one that is not a YAML mapping is
  * such a problem, never a stack trace.
  *
- * <p>Called once at start-up by {@code main} and by {@code --validate-config}. Stateless
- * and thread-safe.
+ * <p>Start-up and {@code --validate-config} call {@link #loadForThisHost}, which also checks the
+ * PostgreSQL binaries and parameters on this host; {@link #load(Path, Map)} checks the file alone.
+ * Stateless and thread-safe.
  */
 public final class ConfigLoader {
     private ConfigLoader() {
-    }
-
-    /** Loads {@code file} with overrides from this process's environment. */
-    public static RaftgresConfig load(Path file) throws ConfigException {
-        return load(file, System.getenv());
     }
 
     /**
@@ -43,13 +39,27 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem when the configuration cannot be used
      */
     public static RaftgresConfig load(Path file, Map<String, String> env) throws ConfigException {
+        return load(file, env, HostCheck.NONE);
+    }
+
+    /**
+     * {@link #load(Path, Map)} plus the checks against this host's PostgreSQL ({@link InstalledPostgresCheck}):
+     * what {@code --validate-config} and every start use.
+     *
+     * @throws ConfigException listing every problem when the configuration cannot be used here
+     */
+    public static RaftgresConfig loadForThisHost(Path file, Map<String, String> env) throws ConfigException {
+        return load(file, env, new InstalledPostgresCheck());
+    }
+
+    private static RaftgresConfig load(Path file, Map<String, String> env, HostCheck host) throws ConfigException {
         ConfigProblems problems = new ConfigProblems(file.toString());
         Map<String, Object> root = readMapping(file, problems);
         if (root == null) {
             throw new ConfigException(problems.all());
         }
         EnvOverrides.apply(root, env, problems);
-        RaftgresConfig config = RaftgresConfig.read(new YamlSection("", root, problems));
+        RaftgresConfig config = RaftgresConfig.read(new YamlSection("", root, problems), host);
         if (problems.count() > 0 || config == null) {
             throw new ConfigException(problems.all());
         }

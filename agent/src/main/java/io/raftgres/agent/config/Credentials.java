@@ -29,7 +29,7 @@ public record Credentials(String username, String password) {
 
     /** Reads a section where both keys are required. */
     static Credentials readRequired(YamlSection s) {
-        s.rejectUnknownKeys(KEYS);
+        s.rejectUnknownKeys(KEYS, PatroniKeys.CREDENTIALS);
         return readPair(s);
     }
 
@@ -44,7 +44,7 @@ public record Credentials(String username, String password) {
      * the other is refused: half a login is a typo, not a decision to disable authentication.
      */
     static Credentials readBothOrNeither(YamlSection s) {
-        s.rejectUnknownKeys(KEYS);
+        s.rejectUnknownKeys(KEYS, PatroniKeys.CREDENTIALS);
         if (!s.has("username") && !s.has("password")) {
             return null;
         }

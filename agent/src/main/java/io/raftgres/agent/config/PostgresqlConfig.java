@@ -1,5 +1,7 @@
 package io.raftgres.agent.config;
 
+import io.raftgres.pgcontrol.LeaseGate;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +24,22 @@ import java.util.TreeMap;
  * @param pgHba                                   pg_hba.conf lines
  * @param removeDataDirectoryOnRewindFailure      re-clone when pg_rewind fails
  * @param removeDataDirectoryOnDivergedTimelines  re-clone when timelines diverged and rewind is not possible
+ * @param pgpass                                  the pgpass file raftgres writes (Patroni's key); null for the
+ *                                                default beside the data directory
+ * @param leaseGate                               {@code lease_gate}: the agent is its primary's synchronous
+ *                                                standby and acknowledges commits only while its lease holds
+ *                                                (default {@value #DEFAULT_LEASE_GATE}; see the README)
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Path binDir, String osUser,
                                Credentials superuser, Credentials replication, Credentials rewind,
                                Map<String, String> parameters, List<String> pgHba,
                                boolean removeDataDirectoryOnRewindFailure,
-                               boolean removeDataDirectoryOnDivergedTimelines) {
+                               boolean removeDataDirectoryOnDivergedTimelines, Path pgpass, boolean leaseGate) {
     static final String DEFAULT_OS_USER = "postgres";
+    static final boolean DEFAULT_LEASE_GATE = true;
     static final List<String> KEYS = List.of("listen", "connect_address", "data_dir", "bin_dir", "os_user",
-            "authentication", "parameters", "pg_hba", "remove_data_directory_on_rewind_failure",
-            "remove_data_directory_on_diverged_timelines");
+            "authentication", "parameters", "pg_hba", "pgpass", "remove_data_directory_on_rewind_failure",
+            "remove_data_directory_on_diverged_timelines", "lease_gate");
     static final List<String> AUTHENTICATION_KEYS = List.of("superuser", "replication", "rewind");
 
     public PostgresqlConfig {
@@ -57,7 +65,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
 
     static PostgresqlConfig read(YamlSection s) {
         int before = s.problems().count();
-        s.rejectUnknownKeys(KEYS);
+        s.rejectUnknownKeys(KEYS, PatroniKeys.POSTGRESQL);
         HostPort listen = s.hostPort("listen", null);
         HostPort connect = RestApiConfig.readConnectAddress(s, listen);
         Path dataDir = s.absolutePath("data_dir", null);
@@ -79,10 +87,19 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         List<String> pgHba = PgEntries.hbaLines(s, "pg_hba");
         Boolean removeOnRewindFailure = s.bool("remove_data_directory_on_rewind_failure", false);
         Boolean removeOnDiverged = s.bool("remove_data_directory_on_diverged_timelines", false);
+        Path pgpass = s.has("pgpass") ? s.absolutePath("pgpass", null) : null;
+        if (pgpass != null && dataDir != null && pgpass.normalize().startsWith(dataDir.normalize())) {
+            s.problem("pgpass", "must be outside data_dir (" + dataDir + "): pg_basebackup and pg_rewind replace"
+                    + " the data directory's contents");
+        }
+        Boolean leaseGate = s.bool("lease_gate", DEFAULT_LEASE_GATE);
+        if (Boolean.TRUE.equals(leaseGate)) {
+            LeaseGate.conflict(parameters).ifPresent(why -> s.problem("lease_gate", why + " (postgresql.parameters)"));
+        }
         if (s.problems().count() != before) {
             return null;
         }
         return new PostgresqlConfig(listen, connect, dataDir, binDir, osUser, superuser, replication, rewind,
-                parameters, pgHba, removeOnRewindFailure, removeOnDiverged);
+                parameters, pgHba, removeOnRewindFailure, removeOnDiverged, pgpass, leaseGate);
     }
 }

@@ -1,5 +1,7 @@
 package io.raftgres.agent.config;
 
+import io.raftgres.core.timing.SafetyTiming;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +33,12 @@ public record RaftSettings(HostPort selfAddr, List<HostPort> partnerAddrs, Path 
                            boolean allowUnsafeGroupSize, Duration electionTimeoutMin, Duration electionTimeoutMax,
                            Duration heartbeatInterval, Duration lease, Duration leaseCheckInterval,
                            Duration fenceBudget) {
-    static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(2000);
-    static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2500);
-    static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
-    static final Duration DEFAULT_LEASE = Duration.ofMillis(1000);
-    static final Duration DEFAULT_LEASE_CHECK_INTERVAL = Duration.ofMillis(100);
-    static final Duration DEFAULT_FENCE_BUDGET = Duration.ofMillis(500);
+    static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = SafetyTiming.DEFAULT.electionTimeoutMin();
+    static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = SafetyTiming.DEFAULT.electionTimeoutMax();
+    static final Duration DEFAULT_HEARTBEAT_INTERVAL = SafetyTiming.DEFAULT.heartbeatInterval();
+    static final Duration DEFAULT_LEASE = SafetyTiming.DEFAULT.lease();
+    static final Duration DEFAULT_LEASE_CHECK_INTERVAL = SafetyTiming.DEFAULT.leaseCheckInterval();
+    static final Duration DEFAULT_FENCE_BUDGET = SafetyTiming.DEFAULT.fenceBudget();
     static final List<String> KEYS = List.of("self_addr", "partner_addrs", "data_dir", "allow_unsafe_group_size",
             "election_timeout_min", "election_timeout_max", "heartbeat_interval", "lease", "lease_check_interval",
             "fence_budget");
@@ -51,6 +53,12 @@ public record RaftSettings(HostPort selfAddr, List<HostPort> partnerAddrs, Path 
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
         Objects.requireNonNull(fenceBudget, "fenceBudget");
+    }
+
+    /** The timings the safety rule rests on, as every component that uses them takes them. */
+    public SafetyTiming safety() {
+        return new SafetyTiming(electionTimeoutMin, electionTimeoutMax, heartbeatInterval, lease, leaseCheckInterval,
+                fenceBudget);
     }
 
     /** Number of voting members: this one plus its partners. */
@@ -86,7 +94,7 @@ public record RaftSettings(HostPort selfAddr, List<HostPort> partnerAddrs, Path 
         Duration check = s.duration("lease_check_interval", DEFAULT_LEASE_CHECK_INTERVAL);
         Duration fence = s.duration("fence_budget", DEFAULT_FENCE_BUDGET);
         if (etMin != null && etMax != null && heartbeat != null && lease != null && check != null && fence != null) {
-            TimingRule.check(s, etMin, etMax, heartbeat, lease, check, fence);
+            TimingRule.check(s, new SafetyTiming(etMin, etMax, heartbeat, lease, check, fence));
         }
         return s.problems().count() == before
                 ? new RaftSettings(self, partners, dataDir, allowUnsafe, etMin, etMax, heartbeat, lease, check, fence)

@@ -1,6 +1,7 @@
 package io.raftgres.agent.config;
 
 import io.raftgres.core.model.MemberTags;
+import io.raftgres.pgcontrol.LeaseGate;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -61,9 +62,10 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
         return "RaftgresConfig" + toDisplayMap();
     }
 
-    static RaftgresConfig read(YamlSection root) {
+    /** Reads and validates the file's settings; {@code host} then checks what depends on this host. */
+    static RaftgresConfig read(YamlSection root, HostCheck host) {
         int before = root.problems().count();
-        root.rejectUnknownKeys(KEYS);
+        root.rejectUnknownKeys(KEYS, PatroniKeys.TOP);
         String scope = identifier(root, "scope", Integer.MAX_VALUE);
         String name = identifier(root, "name", MAX_NAME_LENGTH);
         RestApiConfig restapi = RestApiConfig.read(root.sectionOrEmpty("restapi"));
@@ -77,8 +79,15 @@ public record RaftgresConfig(String scope, String name, RestApiConfig restapi, R
                 .orElse(WatchdogSettings.DEFAULT);
         VipSettings vip = root.section("vip").map(VipSettings::read).orElse(null);
         LogSettings log = root.section("log").map(LogSettings::read).orElse(LogSettings.DEFAULT);
+        if (postgresql != null && (bootstrap != null || !root.entries().containsKey("bootstrap"))) {
+            host.check(postgresql, bootstrap, root.problems());
+        }
         if (restapi != null && raft != null && postgresql != null) {
             checkAcrossSections(root, restapi, raft, postgresql);
+        }
+        if (postgresql != null && postgresql.leaseGate() && bootstrap != null) {
+            LeaseGate.conflict(bootstrap.dcs().parameters()).ifPresent(why -> root.problems().add(
+                    "postgresql.lease_gate", why + " (bootstrap.dcs.postgresql.parameters)"));
         }
         if (vip != null && raft != null) {
             TimingRule.checkVipLifetime(root.problems(), raft, vip.lifetime());

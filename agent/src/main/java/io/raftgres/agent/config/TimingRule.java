@@ -1,39 +1,22 @@
 package io.raftgres.agent.config;
 
+import io.raftgres.core.timing.SafetyTiming;
+
 import java.time.Duration;
 
 /**
- * The timing rule of ARCHITECTURE §3, checked on the {@code raft} section. With pre-vote
- * on, no new leader can exist before {@code send_time + election_timeout_min}; the old
- * leader's lease must therefore lapse, be noticed and be acted on before then:
- * {@code lease + lease_check_interval + fence_budget + drift < election_timeout_min}, with
- * drift allowed as 1% of {@code election_timeout_min} for clock-rate differences between hosts.
+ * The configuration's timing checks on the {@code raft} section. The safety rule itself
+ * ({@code lease + lease_check_interval + fence_budget + drift < election_timeout_min}, ET_min &lt;
+ * ET_max, heartbeat at most a third of the lease) is {@link SafetyTiming}'s, the same object the
+ * raft module, the lease guard and the simulation use; this class reports its problems under the
+ * config keys and adds the checks that involve other sections (VIP lifetime, watchdog timeout).
  */
 final class TimingRule {
     private TimingRule() {
     }
 
-    static void check(YamlSection s, Duration etMin, Duration etMax, Duration heartbeat, Duration lease,
-                      Duration check, Duration fence) {
-        Duration drift = etMin.dividedBy(100);
-        Duration worstCase = fenceDeadline(lease, check, fence, etMin);
-        if (worstCase.compareTo(etMin) >= 0) {
-            s.problem("lease", "lease (" + ms(lease) + ") + lease_check_interval (" + ms(check) + ") + fence_budget ("
-                    + ms(fence) + ") + clock drift allowance (1% of election_timeout_min = " + ms(drift) + ") = "
-                    + ms(worstCase) + " must be less than election_timeout_min (" + ms(etMin) + "): otherwise a new"
-                    + " leader may be elected while the old primary still believes it holds the lease");
-        }
-        if (etMin.compareTo(etMax) >= 0) {
-            s.problem("election_timeout_max", "must be greater than election_timeout_min (" + ms(etMin) + "), found "
-                    + ms(etMax) + ": Ratis picks each election timeout at random between the two, which keeps"
-                    + " candidates from splitting the vote");
-        }
-        Duration third = lease.dividedBy(3);
-        if (heartbeat.compareTo(third) > 0) {
-            s.problem("heartbeat_interval", "must be at most a third of lease (" + ms(third) + "), found "
-                    + ms(heartbeat) + ": a healthy leader must be able to lose two heartbeats in a row and still"
-                    + " renew its lease before it lapses");
-        }
+    static void check(YamlSection s, SafetyTiming timing) {
+        timing.problems().forEach(p -> s.problem(p.key(), p.reason()));
     }
 
     /**
@@ -48,8 +31,7 @@ final class TimingRule {
         if (lifetime.isZero()) {
             return;
         }
-        Duration takeover = fenceDeadline(raft.lease(), raft.leaseCheckInterval(), raft.fenceBudget(),
-                raft.electionTimeoutMin());
+        Duration takeover = raft.safety().takeoverDelay();
         Duration gone = lifetime.plusSeconds(1).plus(raft.heartbeatInterval());
         Duration earliestNewVip = raft.electionTimeoutMin().plus(takeover);
         if (gone.compareTo(earliestNewVip) >= 0) {
@@ -74,15 +56,6 @@ final class TimingRule {
         } catch (IllegalArgumentException e) {
             problems.add("watchdog.mode", "is required, but " + e.getMessage());
         }
-    }
-
-    /**
-     * How long after its last acknowledged heartbeat an old primary may still be writable:
-     * lease + lease_check_interval + fence_budget + drift (1% of election_timeout_min). Also
-     * the takeover delay a new leader waits.
-     */
-    private static Duration fenceDeadline(Duration lease, Duration check, Duration fence, Duration etMin) {
-        return lease.plus(check).plus(fence).plus(etMin.dividedBy(100));
     }
 
     static String ms(Duration d) {

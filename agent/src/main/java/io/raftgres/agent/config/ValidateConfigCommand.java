@@ -26,7 +26,7 @@ public final class ValidateConfigCommand {
      */
     public static int run(Path file, Map<String, String> env, PrintStream out, PrintStream err) {
         try {
-            ConfigLoader.load(file, env);
+            ConfigLoader.loadForThisHost(file, env);
             out.println(file + ": configuration is valid");
             return VALID;
         } catch (ConfigException e) {

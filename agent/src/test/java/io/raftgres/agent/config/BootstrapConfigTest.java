@@ -74,7 +74,7 @@ class BootstrapConfigTest {
         ConfigException e = ConfigFixture.valid().set("bootstrap.dcs.ttl", 30).set("bootstrap.dcs.synchronus_mode",
                 true).failure(dir);
 
-        assertProblem(e, "bootstrap.dcs.ttl", "not used by raftgres: failure detection comes from"
+        assertProblem(e, "bootstrap.dcs.ttl", "remove it: raftgres detects failure with"
                 + " raft.election_timeout_min/max and raft.lease");
         assertProblem(e, "bootstrap.dcs.synchronus_mode", "unknown key; known keys here: loop_wait");
     }
@@ -143,5 +143,22 @@ class BootstrapConfigTest {
                 .failure(dir);
 
         assertOnlyProblem(e, "bootstrap.dcs.postgresql.parameters.port", "is set from postgresql.listen");
+    }
+
+    @Test
+    void readsPostBootstrapOrItsOldNamePostInitAsACommandLine() throws ConfigException {
+        assertEquals(List.of("/usr/local/bin/create-users.sh", "--app", "orders"), ConfigFixture.valid()
+                .set("bootstrap.post_bootstrap", "/usr/local/bin/create-users.sh --app  orders").load(dir)
+                .bootstrap().postBootstrap());
+        assertEquals(List.of("/opt/init.sh"), ConfigFixture.valid().set("bootstrap.post_init", "/opt/init.sh")
+                .load(dir).bootstrap().postBootstrap());
+    }
+
+    @Test
+    void refusesARelativePostBootstrapScriptAndBothNames() {
+        assertOnlyProblem(ConfigFixture.valid().set("bootstrap.post_bootstrap", "create-users.sh").failure(dir),
+                "bootstrap.post_bootstrap", "must start with the absolute path of the script, found 'create-users.sh'");
+        assertOnlyProblem(ConfigFixture.valid().set("bootstrap.post_bootstrap", "/a.sh").set("bootstrap.post_init",
+                "/b.sh").failure(dir), "bootstrap.post_init", "is the old name of post_bootstrap");
     }
 }

@@ -281,10 +281,12 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void reportsUnknownTopLevelSection() {
-        ConfigException e = ConfigFixture.valid().set("etcd3", Map.of("hosts", "a:2379")).failure(dir);
+    void reportsUnknownTopLevelSectionAndPatronisDcsWithWhatToDo() {
+        ConfigException e = ConfigFixture.valid().set("etcd3", Map.of("hosts", "a:2379")).set("zookeper", 1)
+                .failure(dir);
 
-        assertOnlyProblem(e, "etcd3", "unknown key; known keys here: scope, name, restapi, raft");
+        assertProblem(e, "etcd3", "remove it: raftgres needs no DCS, its agents form their own Raft group");
+        assertProblem(e, "zookeper", "unknown key; known keys here: scope, name, restapi, raft");
     }
 
     @Test

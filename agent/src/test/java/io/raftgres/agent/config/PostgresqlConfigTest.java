@@ -38,6 +38,26 @@ class PostgresqlConfigTest {
     }
 
     @Test
+    void leaseGateIsOnByDefaultAndCanBeTurnedOff() throws Exception {
+        assertEquals(true, ConfigFixture.valid().load(dir).postgresql().leaseGate());
+        assertEquals(false, ConfigFixture.valid().set("postgresql.lease_gate", false).load(dir).postgresql().leaseGate());
+    }
+
+    @Test
+    void leaseGateRefusesItsOwnSynchronousStandbyNamesAndACommitLevelThatWaitsForNoStandby() throws Exception {
+        ConfigException local = ConfigFixture.valid()
+                .set("postgresql.parameters", Map.of("synchronous_standby_names", "ANY 1 (n2, n3)")).failure(dir);
+        assertOnlyProblem(local, "postgresql.lease_gate", "synchronous_standby_names is set by the lease gate");
+
+        ConfigException dcs = ConfigFixture.valid()
+                .set("bootstrap.dcs.postgresql.parameters", Map.of("synchronous_commit", "local")).failure(dir);
+        assertOnlyProblem(dcs, "postgresql.lease_gate", "synchronous_commit local waits for no standby");
+
+        ConfigFixture.valid().set("postgresql.lease_gate", false)
+                .set("postgresql.parameters", Map.of("synchronous_standby_names", "ANY 1 (n2, n3)")).load(dir);
+    }
+
+    @Test
     void refusesHalfConfiguredRewindUser() {
         ConfigException e = ConfigFixture.valid().set("postgresql.authentication.rewind.username", "rw").failure(dir);
 
@@ -189,5 +209,13 @@ class PostgresqlConfigTest {
         assertProblem(e, "restapi.listen", "uses the same port as raft.self_addr (127.0.0.1:5010)");
         assertProblem(e, "postgresql.listen", "uses the same port as restapi.listen (0.0.0.0:5010)");
         assertProblem(e, "postgresql.listen", "uses the same port as raft.self_addr (127.0.0.1:5010)");
+    }
+
+    @Test
+    void readsPgpassAndRefusesOneInsideTheDataDirectory() throws ConfigException {
+        assertEquals(Path.of("/var/lib/postgresql/.pgpass"), ConfigFixture.valid()
+                .set("postgresql.pgpass", "/var/lib/postgresql/.pgpass").load(dir).postgresql().pgpass());
+        assertOnlyProblem(ConfigFixture.valid().set("postgresql.pgpass", "/var/lib/raftgres/pg/pgpass")
+                .failure(dir), "postgresql.pgpass", "must be outside data_dir");
     }
 }

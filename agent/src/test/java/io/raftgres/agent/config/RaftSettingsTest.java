@@ -198,4 +198,20 @@ class RaftSettingsTest {
 
         assertEquals(Duration.ofMillis(500), c.raft().lease());
     }
+
+    /**
+     * A timing the configuration accepts starts Raft, and the node's takeover delay adds the
+     * configured check interval and fence budget. Before SafetyTiming the raft module applied a
+     * rule of its own with a fixed 500 ms fence: it refused this config (1500 + 100 + 500 + 20 =
+     * 2120 ms), so a config that {@code --validate-config} passed could not start.
+     */
+    @Test
+    void aValidatedNonDefaultTimingIsTheOneRaftUses() throws ConfigException {
+        RaftgresConfig c = ConfigFixture.valid().set("raft.lease", "1500ms").set("raft.fence_budget", "200ms")
+                .load(dir);
+
+        io.raftgres.raft.RaftNodeConfig node = new io.raftgres.raft.RaftNodeConfig("n1", "127.0.0.1:5010",
+                List.of("127.0.0.1:5010"), "demo", Path.of("/tmp/unused"), c.raft().safety());
+        assertEquals(Duration.ofMillis(1500 + 100 + 200 + 20), node.timing().takeoverDelay());
+    }
 }

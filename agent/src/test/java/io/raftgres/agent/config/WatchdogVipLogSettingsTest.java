@@ -146,9 +146,42 @@ class WatchdogVipLogSettingsTest {
 
     @Test
     void refusesUnknownLogLevelAndKeys() {
-        ConfigException e = ConfigFixture.valid().set("log.level", "chatty").set("log.format", "json").failure(dir);
+        ConfigException e = ConfigFixture.valid().set("log.level", "chatty").set("log.handlers", "json").failure(dir);
 
         assertProblem(e, "log.level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, found 'chatty'");
-        assertProblem(e, "log.format", "unknown key; known keys here: level");
+        assertProblem(e, "log.handlers", "unknown key; known keys here: level, type, format, dir");
+    }
+
+    @Test
+    void readsPatronisLogSection() throws ConfigException {
+        LogSettings log = ConfigFixture.valid().set("log.level", "CRITICAL").set("log.type", "json")
+                .set("log.dir", "/var/log/raftgres").set("log.file_size", 50_000_000).set("log.file_num", 10)
+                .set("log.loggers", Map.of("org.apache.ratis", "WARNING")).set("log.static_fields", Map.of("dc", 3))
+                .set("log.deduplicate_heartbeat_logs", false).load(dir).log();
+
+        assertEquals(new LogSettings("ERROR", true, Path.of("/var/log/raftgres"), 50_000_000, 10,
+                Map.of("org.apache.ratis", "WARN"), Map.of("dc", "3"), false), log);
+        assertEquals(Path.of("/var/log/raftgres/raftgres.log"), log.file());
+    }
+
+    @Test
+    void takesFormatPlainOrJsonAndDefaultsToPlainStdoutWithPatronisFileLimits() throws ConfigException {
+        assertEquals(true, ConfigFixture.valid().set("log.format", "json").load(dir).log().json());
+        LogSettings log = ConfigFixture.valid().load(dir).log();
+        assertEquals(new LogSettings("INFO", false, null, 25_000_000, 4, Map.of(), Map.of(), true), log);
+    }
+
+    @Test
+    void refusesPatroniLogKeysItCannotHonourSayingWhatToDo() {
+        ConfigException e = ConfigFixture.valid().set("log.format", "%(asctime)s %(levelname)s: %(message)s")
+                .set("log.dateformat", "%Y-%m-%d").set("log.mode", 0640).set("log.file_num", 50)
+                .set("log.loggers", Map.of("patroni.postmaster", "LOUD")).failure(dir);
+
+        assertProblem(e, "log.format", "must be plain or json, found '%(asctime)s %(levelname)s: %(message)s';"
+                + " raftgres has a fixed line layout (time level [member] message): remove it, or set log.type: json");
+        assertProblem(e, "log.dateformat", "remove it: raftgres prints HH:mm:ss.SSS");
+        assertProblem(e, "log.mode", "remove it: log files are created with the process umask");
+        assertProblem(e, "log.file_num", "must be between 1 and 20, found 50");
+        assertProblem(e, "log.loggers.patroni.postmaster", "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
 }

@@ -103,7 +103,7 @@ final class CandidateSelector {
             .thenComparing(Candidate::name);
 
     private Candidate selfCandidate(LocalPgState local, LeaderRecord leader) {
-        if (!config.tags().canFailover() || config.watchdogFailed()) {
+        if (!config.tags().canFailover() || config.watchdogFailed() || local.watchdogUnusable()) {
             return null;
         }
         boolean formerPrimary = leader != null && leader.member().equals(config.memberName());
@@ -118,8 +118,8 @@ final class CandidateSelector {
         if (!config.tags().canFailover()) {
             return "nofailover";
         }
-        if (config.watchdogFailed()) {
-            return "watchdog failed";
+        if (config.watchdogFailed() || local.watchdogUnusable()) {
+            return "watchdog required but cannot be armed";
         }
         return local.running() ? "not a replica" : "PostgreSQL not running";
     }

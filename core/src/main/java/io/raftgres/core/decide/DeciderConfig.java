@@ -20,9 +20,20 @@ import io.raftgres.core.model.MemberTags;
  *                                          the old leader's lease plus its check interval, fence
  *                                          time and clock drift (raft module's RaftLease), which
  *                                          covers a vote granted while the old lease still ran
+ * @param memberCount                       the Raft group's size; the leader raises the feature
+ *                                          level only when this many member records support it
+ *                                          (0: never raises it)
  */
 public record DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
                             boolean removeDataDirectoryOnRewindFailure,
                             boolean removeDataDirectoryOnDivergedTimelines, boolean watchdogFailed,
-                            long freshnessWaitMillis, long takeoverDelayMillis) {
+                            long freshnessWaitMillis, long takeoverDelayMillis, int memberCount) {
+
+    /** A config that never raises the feature level (memberCount 0). */
+    public DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
+                         boolean removeDataDirectoryOnRewindFailure, boolean removeDataDirectoryOnDivergedTimelines,
+                         boolean watchdogFailed, long freshnessWaitMillis, long takeoverDelayMillis) {
+        this(memberName, canBootstrap, tags, removeDataDirectoryOnRewindFailure, removeDataDirectoryOnDivergedTimelines,
+                watchdogFailed, freshnessWaitMillis, takeoverDelayMillis, 0);
+    }
 }

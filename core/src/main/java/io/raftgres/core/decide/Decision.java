@@ -16,6 +16,14 @@ public record Decision(List<HaAction> actions, Reason reason, String summary, lo
         return new Decision(List.of(actions), reason, summary, -1);
     }
 
+    /** This decision preceded by {@code action}, with {@code why} added to the sentence. */
+    public Decision startingWith(HaAction action, String why) {
+        List<HaAction> more = new java.util.ArrayList<>();
+        more.add(action);
+        more.addAll(actions);
+        return new Decision(more, reason, summary + "; " + why, recheckInMillis);
+    }
+
     public boolean has(Class<? extends HaAction> type) {
         return actions.stream().anyMatch(type::isInstance);
     }

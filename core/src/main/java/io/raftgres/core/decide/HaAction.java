@@ -76,4 +76,7 @@ public sealed interface HaAction {
     record ArmWatchdog() implements HaAction { }
 
     record DisarmWatchdog() implements HaAction { }
+
+    /** Raise the replicated feature level to {@code level} (every member supports it); never blocks the rest. */
+    record RaiseFeatureLevel(long term, int level) implements HaAction { }
 }

@@ -1,10 +1,12 @@
 package io.raftgres.core.decide;
 
 import io.raftgres.core.decide.HaAction.DisarmWatchdog;
+import io.raftgres.core.decide.HaAction.RaiseFeatureLevel;
 import io.raftgres.core.decide.HaAction.RemoveVip;
 import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ClusterView;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftRole;
@@ -27,9 +29,12 @@ import io.raftgres.core.spi.StopMode;
  * no Raft leader known                                   nothing (WAITING_FOR_RAFT)
  * cluster not initialized                                {@link BootstrapRules}
  * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
+ * initialized, but no first leader key yet               {@link BootstrapRules}
  * Raft leader with a valid lease                         {@link PrimaryRules}
  * Raft leader without lease yet                          nothing (WAITING_FOR_RAFT)
  * otherwise                                              {@link ReplicaRules}
+ * a rule's decision re-runs the operation that failed    nothing until its back-off passed (BACKOFF),
+ *   last                                                   see {@link RetryPolicy}
  * </pre>
  * Safety: a writable primary exists only where the Raft leader holds a lease and the leader
  * key for its term (or an earlier term, when no one else claimed since). The fence rule comes
@@ -50,6 +55,11 @@ public final class HaDecider {
     }
 
     public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
+        return RetryPolicy.backOff(rules(view, local, nowMillis), local, nowMillis,
+                view.state().config().primaryStartTimeoutMillis());
+    }
+
+    private Decision rules(ClusterView view, LocalPgState local, long nowMillis) {
         ClusterState state = view.state();
         RaftView raft = view.raft();
         String me = config.memberName();
@@ -71,21 +81,44 @@ public final class HaDecider {
             return Decision.of(Reason.WAITING_FOR_RAFT, "no action: waiting for a Raft leader to be elected");
         }
         if (!state.isInitialized()) {
-            return bootstrap.decide(state, raft, local);
+            return raiseFeatureLevelIfDue(bootstrap.decide(state, raft, local), state, raft);
         }
         if (local.systemId() != null && !local.systemId().equals(state.systemId())) {
             return Decision.of(Reason.FOREIGN_DATA_DIRECTORY, "stays stopped: the data directory belongs to system "
                     + local.systemId() + ", the cluster is " + state.systemId()
                     + "; remove it to let this member clone again");
         }
+        if (state.awaitsFirstLeader()) {
+            return raiseFeatureLevelIfDue(bootstrap.decide(state, raft, local), state, raft);
+        }
         if (raft.isLeaderWithLease()) {
-            return primary.decide(state, raft, local, nowMillis, view.silentMembers());
+            return raiseFeatureLevelIfDue(primary.decide(state, raft, local, nowMillis, view.silentMembers()), state,
+                    raft);
         }
         if (raft.role() == RaftRole.LEADER) {
-            return Decision.of(Reason.WAITING_FOR_RAFT,
+            return Decision.of(Reason.WAITING_FOR_LEASE,
                     "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease");
         }
         return replica.decide(state, raft, local);
+    }
+
+    /**
+     * The Raft leader with a lease raises the cluster's feature level to this build's latest once
+     * every member of the group has published, in this term (so from the build it runs now), a
+     * record that supports it. Put first in the cycle's decision, so that the cycle's other
+     * commands (such as a CompleteInitialize) already apply at the new level; the executor goes on
+     * with the rest whatever the raise's outcome.
+     */
+    private Decision raiseFeatureLevelIfDue(Decision decision, ClusterState state, RaftView raft) {
+        int target = FeatureLevel.LATEST;
+        if (!raft.isLeaderWithLease() || state.featureLevel() >= target || config.memberCount() <= 0
+                || state.members().size() < config.memberCount()) {
+            return decision;
+        }
+        boolean allCurrent = state.members().values().stream()
+                .allMatch(m -> m.term() == raft.term() && m.maxFeatureLevel() >= target);
+        return allCurrent ? decision.startingWith(new RaiseFeatureLevel(raft.term(), target), "raising the cluster's feature "
+                + "level from " + state.featureLevel() + " to " + target + ": every member supports it") : decision;
     }
 
     /** Leader with lease, and the leader key names this member (or is being taken over by it). */

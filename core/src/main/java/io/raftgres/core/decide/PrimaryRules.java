@@ -47,8 +47,10 @@ final class PrimaryRules {
             if (leader.term() == term) {
                 return asPrimary(state, raft, local, nowMillis, silent);
             }
-            if (local.isWritablePrimary() || local.hasDataDirectory() && !local.running()
-                    && local.controlState().lastRanAsPrimary()) {
+            boolean stoppedPrimary = local.hasDataDirectory() && !local.running()
+                    && local.controlState().lastRanAsPrimary();
+            // A stopped primary that could not arm a required watchdog must not restart: choose anew.
+            if (local.isWritablePrimary() || stoppedPrimary && !local.watchdogUnusable()) {
                 // Re-elected while still holding the key: no one promoted since, keep the timeline.
                 return claim(term, local, "I am the Raft leader again and still hold the leader key of term "
                         + leader.term());
@@ -87,6 +89,12 @@ final class PrimaryRules {
     private Decision asPrimary(ClusterState state, RaftView raft, LocalPgState local, long nowMillis,
                                Set<String> silent) {
         String me = config.memberName();
+        if (local.watchdogUnusable()) {
+            Decision release = releaseForWatchdog(state, raft, local, nowMillis);
+            if (release != null) {
+                return release;
+            }
+        }
         if (local.isWritablePrimary()) {
             List<HaAction> actions = new ArrayList<>();
             actions.add(new ArmWatchdog());
@@ -108,13 +116,13 @@ final class PrimaryRules {
                     new ArmWatchdog(), new Promote());
         }
         if (!local.hasDataDirectory()) {
-            return Decision.of(Reason.NO_CANDIDATE_READONLY,
+            return Decision.of(Reason.LEADER_KEY_WITHOUT_DATA,
                     "read-only: I hold the leader key but have no data directory");
         }
         if (!local.controlState().lastRanAsPrimary()) {
             // A replica's data directory started without standby.signal would become writable on
             // the same timeline as WAL other replicas may hold: start it as a standby, promote next.
-            return Decision.of(Reason.PROMOTE, "starting PostgreSQL as a standby so I can promote it",
+            return Decision.of(Reason.START_STANDBY_TO_PROMOTE, "starting PostgreSQL as a standby so I can promote it",
                     new HaAction.Follow(null));
         }
         long down = local.downSinceMillis() < 0 ? 0 : nowMillis - local.downSinceMillis();
@@ -129,6 +137,28 @@ final class PrimaryRules {
         }
         return Decision.of(Reason.RESTART_PRIMARY, "restarting PostgreSQL as primary in place (down for "
                 + down / 1000 + " s, primary_start_timeout " + timeout / 1000 + " s)", new ArmWatchdog(), new StartPrimary());
+    }
+
+    /**
+     * The watchdog is required but cannot be armed here (WatchdogPolicy says so until its next
+     * retry is due): hand Raft leadership to the best other candidate, which takes the leader
+     * key. A member not yet writable never promotes or starts a primary meanwhile, so it does not
+     * retry every cycle while holding the key. A writable primary with no other candidate keeps
+     * running (returns null): stopping it would leave the cluster without any primary, and its
+     * watchdog is retried each cycle (ArmWatchdog).
+     */
+    private Decision releaseForWatchdog(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+        CandidateSelector.Choice choice = selector.choose(state.withLeader(null), raft, local, nowMillis);
+        if (choice.winner().isPresent() && !choice.winner().get().equals(config.memberName())) {
+            return Decision.of(Reason.WATCHDOG_UNUSABLE, "handing Raft leadership to " + choice.winner().get()
+                    + ": the watchdog is required but cannot be armed here", new TransferLeadership(choice.winner().get()));
+        }
+        if (local.isWritablePrimary()) {
+            return null;
+        }
+        return Decision.of(Reason.WATCHDOG_UNUSABLE, "read-only: I hold the leader key for term " + raft.term()
+                + " but the watchdog is required and cannot be armed; " + (choice.why().isEmpty()
+                ? "no other candidate qualifies" : choice.why()));
     }
 
     /** One physical slot per other member, named by member (the adapter sanitizes names). */

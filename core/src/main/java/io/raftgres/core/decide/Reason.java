@@ -1,32 +1,80 @@
 package io.raftgres.core.decide;
 
-/** Why the decider chose what it chose; one per cycle, logged and exposed for tests. */
+/**
+ * Why the decider chose what it chose; one per cycle, logged and exposed for tests. Each value
+ * names exactly one branch of the decider, so a reason identifies the rule that fired.
+ */
 public enum Reason {
     BUSY,
+    /** No Raft leader known. */
     WAITING_FOR_RAFT,
+    /** Raft leader whose lease is not valid yet. */
+    WAITING_FOR_LEASE,
     BOOTSTRAP_CLAIM,
-    BOOTSTRAP_RUNNING,
+    /** Holds the initialize claim but is not the Raft leader with a lease. */
+    BOOTSTRAP_CLAIM_WITHOUT_LEASE,
+    /** initdb on the initializer. */
+    BOOTSTRAP_INITDB,
+    /** The initializer starts the new cluster's primary. */
+    BOOTSTRAP_START_PRIMARY,
     BOOTSTRAP_COMPLETE,
+    BOOTSTRAP_FIRST_LEADER,
+    BOOTSTRAP_DATA_LOST,
     BOOTSTRAP_FAILED,
+    /** The initializer removes what a failed bootstrap left in its data directory before trying again. */
+    BOOTSTRAP_LEFTOVER,
+    /** A member that gave up bootstrapping hands Raft leadership to one that still can. */
+    BOOTSTRAP_GAVE_UP_HANDOFF,
+    /** Not the Raft leader: waits for the leader to initialize. */
     BOOTSTRAP_WAIT,
+    /** Raft leader, but another member's claim of this term is current. */
+    BOOTSTRAP_WAIT_FOR_CLAIM,
+    /** Raft leader without a bootstrap section, and no member with one has published yet. */
+    BOOTSTRAP_NO_CANDIDATE,
     BOOTSTRAP_HANDOFF,
+    BOOTSTRAP_GAVE_UP,
+    BACKOFF,
     CLONE,
     LEADER_WITH_LEASE,
     CLAIM_LEADER,
+    /** Holds the leader key as a running replica: promotes. */
     PROMOTE,
+    /** Holds the leader key with a stopped replica's data directory: starts it as a standby first. */
+    START_STANDBY_TO_PROMOTE,
     RESTART_PRIMARY,
     PRIMARY_START_TIMEOUT,
+    WATCHDOG_UNUSABLE,
     HANDOFF_TO_BETTER_CANDIDATE,
+    /** No member qualifies as the new primary. */
     NO_CANDIDATE_READONLY,
+    /** Holds the leader key but has no data directory. */
+    LEADER_KEY_WITHOUT_DATA,
     WAITING_FOR_FRESH_STATE,
     TAKEOVER_WAIT,
     FENCE_LEASE_LOST,
+    /** A running replica re-points at the new primary. */
     FOLLOW_LEADER,
+    /** A stopped replica starts following the primary. */
+    START_REPLICA,
     REPLICA_FOLLOWING,
+    /** A stopped member on a diverged timeline is rewound. */
     REWIND,
+    /** A running replica whose WAL went past the fork stops, to be rewound. */
+    STOP_DIVERGED_REPLICA,
+    /** A diverged member without pg_rewind removes its data directory to clone again. */
     RECLONE,
+    /** pg_rewind failed and removal is allowed: removes the data directory to clone again. */
+    RECLONE_AFTER_REWIND_FAILURE,
+    /** A diverged member without pg_rewind and without removal allowed stays stopped. */
     DIVERGED_STUCK,
-    NO_LEADER_WAIT,
+    /** pg_rewind failed and removal is not allowed: stays stopped. */
+    REWIND_FAILED_STUCK,
+    /** No member holds the leader key. */
+    NO_LEADER_KEY,
+    /** The leader key names this member but another member leads Raft. */
+    LEADER_KEY_NAMES_ME,
+    /** The leader key's member has not published its address. */
+    LEADER_ADDRESS_UNKNOWN,
     FOREIGN_DATA_DIRECTORY,
     PAUSED
 }

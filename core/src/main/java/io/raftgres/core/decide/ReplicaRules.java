@@ -37,15 +37,15 @@ final class ReplicaRules {
         String me = config.memberName();
         LeaderRecord leader = state.leader();
         if (leader == null) {
-            return Decision.of(Reason.NO_LEADER_WAIT, "no action: no member holds the leader key yet");
+            return Decision.of(Reason.NO_LEADER_KEY, "no action: no member holds the leader key yet");
         }
         if (leader.member().equals(me)) {
-            return Decision.of(Reason.NO_LEADER_WAIT, "no action: the leader key of term " + leader.term()
+            return Decision.of(Reason.LEADER_KEY_NAMES_ME, "no action: the leader key of term " + leader.term()
                     + " names me, but " + raft.leaderId() + " leads Raft; waiting for it to choose a primary");
         }
         MemberRecord primary = state.members().get(leader.member());
         if (primary == null) {
-            return Decision.of(Reason.NO_LEADER_WAIT, "no action: " + leader.member() + " has not published its address");
+            return Decision.of(Reason.LEADER_ADDRESS_UNKNOWN, "no action: " + leader.member() + " has not published its address");
         }
         Upstream upstream = new Upstream(primary.name(), primary.pgHost(), primary.pgPort());
         if (!local.hasDataDirectory()) {
@@ -58,7 +58,7 @@ final class ReplicaRules {
             }
             if (!local.streaming()
                     && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
-                return Decision.of(Reason.REWIND, "stopping: my WAL on timeline " + local.timeline()
+                return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
             return Decision.of(Reason.REPLICA_FOLLOWING, "no action: I am " + me + ", a replica following "
@@ -73,7 +73,7 @@ final class ReplicaRules {
         if (diverged) {
             return divergedDecision(upstream, local, leaderTimeline, state.config().usePgRewind());
         }
-        return Decision.of(Reason.FOLLOW_LEADER, "starting as a replica of " + primary.name(), new Follow(upstream));
+        return Decision.of(Reason.START_REPLICA, "starting as a replica of " + primary.name(), new Follow(upstream));
     }
 
     private Decision divergedDecision(Upstream upstream, LocalPgState local, long leaderTimeline, boolean usePgRewind) {
@@ -91,10 +91,10 @@ final class ReplicaRules {
 
     private Decision afterRewindFailure(LocalPgState local) {
         if (config.removeDataDirectoryOnRewindFailure() || config.removeDataDirectoryOnDivergedTimelines()) {
-            return Decision.of(Reason.RECLONE, "removing the data directory to clone again: pg_rewind failed ("
+            return Decision.of(Reason.RECLONE_AFTER_REWIND_FAILURE, "removing the data directory to clone again: pg_rewind failed ("
                     + local.lastFailure() + ")", new RemoveDataDirectory());
         }
-        return Decision.of(Reason.DIVERGED_STUCK, "stays stopped: pg_rewind failed (" + local.lastFailure()
+        return Decision.of(Reason.REWIND_FAILED_STUCK, "stays stopped: pg_rewind failed (" + local.lastFailure()
                 + "); set remove_data_directory_on_rewind_failure or reinitialize this member");
     }
 

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  *
  * @param scope       cluster name
  * @param systemId    PostgreSQL system identifier once initialized, else null
- * @param initializer member that won the initialize race and is running initdb, else null
+ * @param initializer member that won the initialize race; kept after the system identifier is
+ *                    published until a leader key exists, so the new primary is never without an
+ *                    owner (the fence rules accept the initializer while there is no leader key)
  * @param initTerm    Raft term of the initializer's claim (a newer leader may take over a stale claim)
  * @param leader      the leader key, else null
  * @param members     member records by name
@@ -21,14 +23,23 @@ import java.util.TreeMap;
  * @param history     timeline switches, oldest first
  * @param paused      maintenance mode: agents observe and publish but change nothing; always
  *                    {@code config.pause()} (the dynamic config is the one place it is set)
+ * @param featureLevel the replicated feature level ({@link FeatureLevel}); 1 for a log or snapshot
+ *                    written before feature levels existed
  */
 public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
                            SortedMap<String, MemberRecord> members, DynamicConfig config,
-                           List<TimelineSwitch> history, boolean paused) {
+                           List<TimelineSwitch> history, boolean paused, int featureLevel) {
 
     public ClusterState {
         members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
         history = List.copyOf(history);
+    }
+
+    /** A state at {@link FeatureLevel#BASELINE}. */
+    public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
+                        SortedMap<String, MemberRecord> members, DynamicConfig config, List<TimelineSwitch> history,
+                        boolean paused) {
+        this(scope, systemId, initializer, initTerm, leader, members, config, history, paused, FeatureLevel.BASELINE);
     }
 
     public static ClusterState empty(String scope) {
@@ -47,39 +58,61 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return Optional.ofNullable(members.get(name));
     }
 
+    /** Publishes the system identifier; the initializer stays until a leader key exists. */
     public ClusterState withSystemId(String id) {
-        return new ClusterState(scope, id, null, 0, leader, members, config, history, paused);
+        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel);
+    }
+
+    /**
+     * True between the initializer publishing the system identifier and the first leader key:
+     * the initializer's primary runs, and only it may take the leader key.
+     */
+    public boolean awaitsFirstLeader() {
+        return systemId != null && leader == null && initializer != null;
     }
 
     public ClusterState withInitializer(String member, long term) {
-        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused);
+        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel);
     }
 
+    /** Sets the leader key; the first one on an initialized cluster ends the initializer's role. */
     public ClusterState withLeader(LeaderRecord record) {
-        return new ClusterState(scope, systemId, initializer, initTerm, record, members, config, history, paused);
+        boolean initDone = systemId != null && record != null;
+        return new ClusterState(scope, systemId, initDone ? null : initializer, initDone ? 0 : initTerm, record,
+                members, config, history, paused, featureLevel);
     }
 
     public ClusterState withMember(MemberRecord record) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.put(record.name(), record);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
     }
 
     public ClusterState withoutMember(String name) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.remove(name);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
     }
 
     /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause());
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause(),
+                featureLevel);
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
         List<TimelineSwitch> next = new ArrayList<>(history);
         next.add(entry);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel);
+    }
+
+    public ClusterState withFeatureLevel(int level) {
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level);
+    }
+
+    /** Every member record advertises at least {@code level}. */
+    public boolean allMembersSupport(int level) {
+        return members.values().stream().allMatch(m -> m.maxFeatureLevel() >= level);
     }
 
     /** Sets the dynamic config's {@code pause} key, keeping its version. */

@@ -27,16 +27,24 @@ package io.raftgres.core.model;
  *                           replayed since it started, on a primary, or unknown
  * @param timelineStartReason why the current timeline began, as PostgreSQL wrote it into the
  *                           timeline's .history file ("no recovery target specified"), else null
+ * @param watchdogUnusable   agent fact: the watchdog is required but cannot be armed now, so
+ *                           this member must not become or stay a primary it is not yet running
+ * @param failures           background operations that failed in a row (agent fact), for back-off
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
                            String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
                            long downSinceMillis, int serverVersion, String probeError, Long replayTimestampMillis,
-                           String timelineStartReason) {
+                           String timelineStartReason, boolean watchdogUnusable, Failures failures) {
+
+    public LocalPgState {
+        failures = failures == null ? Failures.NONE : failures;
+    }
 
     /**
-     * A state without a replay timestamp or timeline reason: for observers that do not read them
-     * (simulation, decider tests).
+     * A probe's view without a replay timestamp or timeline reason, before the agent adds its
+     * watchdog fact (usable) and failure counts: for observers that do not read them (simulation,
+     * decider tests).
      */
     public LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                         boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
@@ -44,7 +52,7 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
                         Activity failedActivity, long downSinceMillis, int serverVersion, String probeError) {
         this(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn, replayLsn, streaming,
                 upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis, serverVersion,
-                probeError, null, null);
+                probeError, null, null, false, Failures.NONE);
     }
 
     /** Running and not in recovery: accepts writes. */
@@ -60,7 +68,22 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
     public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
-                probeError, replayTimestampMillis, timelineStartReason);
+                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures);
+    }
+
+    /** This state with the agent's watchdog fact (see {@code watchdogUnusable}). */
+    public LocalPgState withWatchdogUnusable(boolean unusable) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis,
+                serverVersion, probeError, replayTimestampMillis, timelineStartReason, unusable, failures);
+    }
+
+    /** This state with the agent's failure counts. */
+    public LocalPgState withFailures(Failures counts) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity,
+                downSinceMillis, serverVersion, probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable,
+                counts);
     }
 
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */

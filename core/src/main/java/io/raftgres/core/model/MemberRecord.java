@@ -22,12 +22,15 @@ package io.raftgres.core.model;
  * @param version       raftgres version
  * @param term          Raft term the record was committed in
  * @param updatedAtMillis publisher's wall clock at publication, for display only
+ * @param maxFeatureLevel the highest {@link FeatureLevel} the member's build supports (1 when
+ *                      its build predates feature levels)
  * @param pendingRestart parameters waiting for a restart of this member's PostgreSQL, by name
  */
 public record MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role, String state,
                            long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                            boolean canBootstrap, boolean watchdogFailed, String version, long term,
-                           long updatedAtMillis, java.util.SortedMap<String, PendingChange> pendingRestart) {
+                           long updatedAtMillis, int maxFeatureLevel,
+                           java.util.SortedMap<String, PendingChange> pendingRestart) {
 
     public MemberRecord {
         pendingRestart = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(pendingRestart));
@@ -36,19 +39,34 @@ public record MemberRecord(String name, String apiUrl, String raftAddress, Strin
     /** A record with nothing pending a restart. */
     public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
                         String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
+                        boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis,
+                        int maxFeatureLevel) {
+        this(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn, streaming, tags,
+                canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel, new java.util.TreeMap<>());
+    }
+
+    /** A record of a build at {@link FeatureLevel#BASELINE}, with nothing pending a restart. */
+    public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
+                        String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                         boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis) {
         this(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn, streaming, tags,
-                canBootstrap, watchdogFailed, version, term, updatedAtMillis, new java.util.TreeMap<>());
+                canBootstrap, watchdogFailed, version, term, updatedAtMillis, FeatureLevel.BASELINE);
+    }
+
+    public MemberRecord withMaxFeatureLevel(int level) {
+        return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, level, pendingRestart);
     }
 
     public MemberRecord withTerm(long newTerm) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, pendingRestart);
+                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, maxFeatureLevel,
+                pendingRestart);
     }
 
     public MemberRecord withPendingRestart(java.util.Map<String, PendingChange> pending) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis,
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel,
                 new java.util.TreeMap<>(pending));
     }
 }

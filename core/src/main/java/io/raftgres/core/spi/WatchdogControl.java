@@ -15,6 +15,20 @@ public interface WatchdogControl {
 
     boolean isArmed();
 
+    /**
+     * Whether this member may try to become primary now as far as the watchdog is concerned: false
+     * in {@code required} mode while the watchdog cannot be armed (until a retry is due). The
+     * decider hands the leader key on instead of retrying promotion every cycle.
+     */
+    default boolean canBecomePrimary() {
+        return true;
+    }
+
+    /** Published as {@code watchdog_failed}: required but unusable, so peers never choose this member. */
+    default boolean watchdogFailed() {
+        return false;
+    }
+
     WatchdogControl NONE = new WatchdogControl() {
         @Override public boolean arm() { return true; }
         @Override public void keepalive() { }

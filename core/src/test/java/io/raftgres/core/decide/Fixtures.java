@@ -118,6 +118,10 @@ final class Fixtures {
                 streaming, upstream, null, Activity.NONE, null, Activity.NONE, running ? -1 : NOW - 1_000, 150000, null);
     }
 
+    static LocalPgState watchdogUnusable(LocalPgState s) {
+        return s.withWatchdogUnusable(true);
+    }
+
     static LocalPgState withActivity(LocalPgState s, Activity activity) {
         return new LocalPgState(s.hasDataDirectory(), s.systemId(), s.controlState(), s.running(), s.inRecovery(),
                 s.timeline(), s.writeLsn(), s.replayLsn(), s.streaming(), s.upstream(), s.timelineStartLsn(), activity,
@@ -140,5 +144,28 @@ final class Fixtures {
         return new LocalPgState(s.hasDataDirectory(), id, s.controlState(), s.running(), s.inRecovery(),
                 s.timeline(), s.writeLsn(), s.replayLsn(), s.streaming(), s.upstream(), s.timelineStartLsn(),
                 s.activity(), s.lastFailure(), s.failedActivity(), s.downSinceMillis(), s.serverVersion(), s.probeError());
+    }
+
+    /** {@code s} after {@code activity} failed {@code count} times in a row, the last at {@code atMillis}. */
+    static LocalPgState failedTimes(LocalPgState s, Activity activity, int count, long atMillis) {
+        io.raftgres.core.model.Failures f = io.raftgres.core.model.Failures.NONE;
+        for (int i = 0; i < count; i++) {
+            f = f.failed(activity, atMillis, "cannot start PostgreSQL: pg_ctl exited 1\nserver log of this attempt:"
+                    + "\n2026-12-04 FATAL:  could not access file \"no_such_lib\"");
+        }
+        return withFailure(s, activity, "the last attempt's message").withFailures(f);
+    }
+
+    /** {@code m} as published by a member that gave up bootstrapping. */
+    static MemberRecord cannotBootstrap(MemberRecord m) {
+        return new MemberRecord(m.name(), m.apiUrl(), m.raftAddress(), m.pgHost(), m.pgPort(), m.role(), m.state(),
+                m.timeline(), m.receiveLsn(), m.replayLsn(), m.streaming(), m.tags(), false, m.watchdogFailed(),
+                m.version(), m.term(), m.updatedAtMillis());
+    }
+
+    static ClusterState withStartTimeout(ClusterState state, long primaryStartTimeoutMillis) {
+        DynamicConfig c = state.config();
+        return state.withConfig(new DynamicConfig(c.loopWaitMillis(), c.maximumLagOnFailover(),
+                primaryStartTimeoutMillis, c.usePgRewind(), c.useSlots(), c.parameters(), c.version()));
     }
 }

@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.MemberTags;
@@ -16,10 +16,10 @@ import io.raftgres.core.model.MemberTags;
  * @param bootstrapDcs dynamic config to seed from bootstrap.dcs, or null without a bootstrap section
  * @param version      raftgres version
  */
-record AgentIdentity(String scope, String name, String apiUrl, String raftAddress, String pgHost, int pgPort,
+public record AgentIdentity(String scope, String name, String apiUrl, String raftAddress, String pgHost, int pgPort,
                      MemberTags tags, DynamicConfig bootstrapDcs, String version) {
 
-    boolean canBootstrap() {
+    public boolean canBootstrap() {
         return bootstrapDcs != null;
     }
 }

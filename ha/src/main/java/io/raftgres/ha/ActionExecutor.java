@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaAction;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * <p>VIP rule: a decision that does not ask for the VIP gets it removed if present, so a member
  * that is not the primary never keeps it, whatever happened before.
  */
-final class ActionExecutor {
+public final class ActionExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
     private static final Duration RAFT_WAIT = Duration.ofSeconds(3);
 
@@ -39,7 +39,8 @@ final class ActionExecutor {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
-    private final ExecutorService background;
+    private final Executor background;
+    private final Clock clock;
     private final Runnable wake;
     private final UnaryOperator<String> slotName;
     private final BooleanSupplier stillPrimary;
@@ -48,9 +49,9 @@ final class ActionExecutor {
      * @param stillPrimary checked right before a promotion or a primary start runs, since the
      *                     decision may be stale by then: leader with lease holding the leader key
      */
-    ActionExecutor(AgentIdentity me, ClusterStore store, PostgresControl pg, VipControl vip, WatchdogControl watchdog,
-                   LocalTracker tracker, ExecutorService background, Runnable wake, UnaryOperator<String> slotName,
-                   BooleanSupplier stillPrimary) {
+    public ActionExecutor(AgentIdentity me, ClusterStore store, PostgresControl pg, VipControl vip,
+                          WatchdogControl watchdog, LocalTracker tracker, Executor background, Runnable wake,
+                          UnaryOperator<String> slotName, BooleanSupplier stillPrimary, Clock clock) {
         this.me = me;
         this.store = store;
         this.pg = pg;
@@ -61,9 +62,10 @@ final class ActionExecutor {
         this.wake = wake;
         this.slotName = slotName;
         this.stillPrimary = stillPrimary;
+        this.clock = clock;
     }
 
-    void execute(Decision decision) {
+    public void execute(Decision decision) {
         for (HaAction action : decision.actions()) {
             if (!run(action)) {
                 break;
@@ -88,18 +90,20 @@ final class ActionExecutor {
             case HaAction.AbortInitialize a -> submit(new Command.AbortInitialize(name, a.term()));
             case HaAction.ClaimLeader a -> submit(new Command.ClaimLeader(name, a.term(), a.timeline(), a.optime()));
             case HaAction.RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(name, a.term(),
-                    a.timeline(), a.switchLsn(), a.reason(), System.currentTimeMillis()));
+                    a.timeline(), a.switchLsn(), a.reason(), clock.wallMillis()));
             case HaAction.Clone a -> inBackground(Activity.CLONING, () -> pg.cloneFrom(a.from()));
             case HaAction.StartPrimary a -> inBackground(Activity.STARTING, () -> {
                 requirePrimaryRole("start PostgreSQL as primary");
                 tracker.markMayBeWritable(true);
                 pg.startPrimary();
+                rearmIfPrimary();
             });
             case HaAction.Follow a -> follow(a);
             case HaAction.Promote a -> inBackground(Activity.PROMOTING, () -> {
                 requirePrimaryRole("promote");
                 tracker.markMayBeWritable(true);
                 pg.promote();
+                rearmIfPrimary();
             });
             case HaAction.Stop a -> stop(a.mode());
             case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> pg.rewind(a.from()));
@@ -108,10 +112,7 @@ final class ActionExecutor {
             case HaAction.EnsureSlots a -> quietly("ensure replication slots", () -> pg.ensureSlots(
                     a.slotNames().stream().map(slotName).collect(Collectors.toSet())));
             case HaAction.AddVip a -> {
-                // A failed add is logged by the adapter and retried next cycle; it blocks nothing.
-                if (!vip.isPresent()) {
-                    vip.add();
-                }
+                addVip();
                 yield true;
             }
             case HaAction.RemoveVip a -> {
@@ -120,11 +121,33 @@ final class ActionExecutor {
                 yield true;
             }
             case HaAction.ArmWatchdog a -> watchdog.isArmed() || watchdog.arm();
+            case HaAction.RaiseFeatureLevel a -> {
+                // Logged if rejected; the cycle's other actions do not depend on it.
+                submit(new Command.SetFeatureLevel(name, a.term(), a.level()));
+                yield true;
+            }
             case HaAction.DisarmWatchdog a -> {
                 watchdog.disarm();
                 yield true;
             }
         };
+    }
+
+    /**
+     * The decision is one cycle old: add the VIP only while this member still is the leader with
+     * a lease holding the key, and check again after the add (the lease may lapse during it, and
+     * a fence that removed the VIP meanwhile must not be undone). A failed add is logged by the
+     * adapter and retried next cycle; it blocks nothing.
+     */
+    private void addVip() {
+        if (vip.isPresent() || !stillPrimary.getAsBoolean()) {
+            return;
+        }
+        vip.add();
+        if (!stillPrimary.getAsBoolean()) {
+            LOG.warn("removing the VIP just added: the lease lapsed meanwhile");
+            vip.remove();
+        }
     }
 
     private boolean follow(HaAction.Follow a) {
@@ -137,16 +160,26 @@ final class ActionExecutor {
 
     private boolean stop(StopMode mode) {
         if (mode == StopMode.IMMEDIATE) {
-            boolean ok = quietly("stop PostgreSQL immediately", () -> pg.stop(StopMode.IMMEDIATE));
-            if (ok) {
-                tracker.markMayBeWritable(false);
-            }
-            return ok;
+            // Same path and bookkeeping as the lease guard's fence: serialized with it, and the
+            // flag stays set while a start or promotion may still bring PostgreSQL up.
+            return quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> pg.stop(StopMode.IMMEDIATE)));
         }
         return inBackground(Activity.STOPPING, () -> {
             pg.stop(StopMode.FAST);
             tracker.markMayBeWritable(false);
         });
+    }
+
+    /**
+     * A fence while the start or promotion ran disarmed the watchdog (the lease had lapsed); if the
+     * lease is back, this member now runs a primary that the HA loop would re-arm only on its next
+     * cycle. Arm it now, so a freeze in between is still covered (found by the simulation's
+     * REQUIRED_WATCHDOG_ARMED invariant).
+     */
+    private void rearmIfPrimary() {
+        if (stillPrimary.getAsBoolean() && !watchdog.isArmed()) {
+            watchdog.arm();
+        }
     }
 
     private void requirePrimaryRole(String what) {
@@ -197,11 +230,11 @@ final class ActionExecutor {
     private boolean inBackground(Activity activity, Runnable work) {
         tracker.begin(activity);
         background.execute(() -> {
-            long start = System.nanoTime();
+            long start = clock.monotonicMillis();
             try {
                 work.run();
                 tracker.succeed();
-                LOG.info("{} finished in {} ms", activity.name().toLowerCase(), (System.nanoTime() - start) / 1_000_000);
+                LOG.info("{} finished in {} ms", activity.name().toLowerCase(), clock.monotonicMillis() - start);
             } catch (RuntimeException e) {
                 tracker.fail(activity, rootMessage(e));
                 LOG.warn("{} failed: {}", activity.name().toLowerCase(), rootMessage(e));
@@ -222,7 +255,7 @@ final class ActionExecutor {
         }
     }
 
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

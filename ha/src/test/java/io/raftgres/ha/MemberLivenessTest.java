@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.Lsn;

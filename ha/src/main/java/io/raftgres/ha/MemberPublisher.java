@@ -1,5 +1,7 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
+import io.raftgres.core.decide.RetryPolicy;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.PendingChange;
@@ -17,30 +19,40 @@ import java.util.function.Supplier;
  * Publishes this member's record through Raft: when it changed, when the Raft term changed
  * (a new leader chooses among records published in its own term, so every member republishes
  * right after an election), and at least every {@link #REFRESH_MILLIS}. Publication is
- * asynchronous and never blocks the HA loop; a failed one is retried next cycle.
+ * asynchronous and never blocks the HA loop; a failed one is retried next cycle. A member that gave
+ * up bootstrapping ({@link RetryPolicy}) publishes that it can no longer bootstrap.
  */
-final class MemberPublisher {
+public final class MemberPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
     static final long REFRESH_MILLIS = 10_000;
 
     private final AgentIdentity me;
     private final ClusterStore store;
-    private final boolean watchdogFailed;
+    private final java.util.function.BooleanSupplier watchdogFailed;
+    private final Clock clock;
     private final Supplier<Map<String, PendingChange>> pendingRestart;
     private MemberRecord lastSent;
     private long lastSentAt = Long.MIN_VALUE / 2;
     private volatile boolean inFlight;
 
-    MemberPublisher(AgentIdentity me, ClusterStore store, boolean watchdogFailed,
-                    Supplier<Map<String, PendingChange>> pendingRestart) {
+    /** @param watchdogFailed read at each publication: required watchdog unusable (peers skip this member) */
+    public MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed,
+                           Clock clock) {
+        this(me, store, watchdogFailed, clock, Map::of);
+    }
+
+    /** @param pendingRestart parameters waiting for a PostgreSQL restart here, read at each publication */
+    public MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed,
+                           Clock clock, Supplier<Map<String, PendingChange>> pendingRestart) {
         this.me = me;
         this.store = store;
         this.watchdogFailed = watchdogFailed;
+        this.clock = clock;
         this.pendingRestart = pendingRestart;
     }
 
     /** Called from the HA loop thread only. */
-    void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
+    public void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
         if (inFlight || raft.leaderId() == null && !raft.isLeaderWithLease()) {
             return;
         }
@@ -63,13 +75,14 @@ final class MemberPublisher {
         });
     }
 
-    MemberRecord record(LocalPgState local) {
+    public MemberRecord record(LocalPgState local) {
         PgRole role = !local.hasDataDirectory() ? PgRole.UNINITIALIZED
                 : local.isWritablePrimary() ? PgRole.PRIMARY
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
-                me.canBootstrap(), watchdogFailed, me.version(), 0, System.currentTimeMillis())
+                me.canBootstrap() && !RetryPolicy.bootstrapGivenUp(local.failures()), watchdogFailed.getAsBoolean(),
+                me.version(), 0, clock.wallMillis(), FeatureLevel.LATEST)
                 .withPendingRestart(pendingRestart.get());
     }
 
@@ -78,6 +91,8 @@ final class MemberPublisher {
         return a.role() == b.role() && Objects.equals(a.state(), b.state()) && a.timeline() == b.timeline()
                 && a.receiveLsn().equals(b.receiveLsn()) && a.replayLsn().equals(b.replayLsn())
                 && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
+                && a.watchdogFailed() == b.watchdogFailed()
+                && a.canBootstrap() == b.canBootstrap()
                 && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl())
                 && a.pendingRestart().equals(b.pendingRestart());
     }

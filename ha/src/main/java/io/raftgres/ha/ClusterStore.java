@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.RaftView;
@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * (role, term, lease), command submission and leadership transfer. Implemented over Ratis by
  * {@code RaftClusterStore}. {@link #state} and {@link #view} never block.
  */
-interface ClusterStore {
+public interface ClusterStore {
     ClusterState state();
 
     RaftView view();

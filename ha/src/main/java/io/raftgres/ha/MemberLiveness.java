@@ -1,4 +1,4 @@
-package io.raftgres.agent;
+package io.raftgres.ha;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.MemberRecord;
@@ -18,24 +18,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * starts, every record counts as fresh for one TTL. Thread-safe: the HA loop and REST threads
  * both ask.
  */
-final class MemberLiveness {
+public final class MemberLiveness {
 
     private record Seen(long term, long updatedAtMillis, long sinceMonotonicMillis) { }
 
     private final long electionTimeoutMaxMillis;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
-    MemberLiveness(long electionTimeoutMaxMillis) {
+    public MemberLiveness(long electionTimeoutMaxMillis) {
         this.electionTimeoutMaxMillis = electionTimeoutMaxMillis;
     }
 
     /** The member TTL for the given loop_wait, in milliseconds. */
-    long ttlMillis(long loopWaitMillis) {
+    public long ttlMillis(long loopWaitMillis) {
         return MemberPublisher.REFRESH_MILLIS + 3 * loopWaitMillis + electionTimeoutMaxMillis;
     }
 
     /** Names of members in {@code state} whose record did not change within the TTL, as of {@code nowMillis}. */
-    Set<String> silent(ClusterState state, long nowMillis) {
+    public Set<String> silent(ClusterState state, long nowMillis) {
         long ttl = ttlMillis(state.config().loopWaitMillis());
         Set<String> out = new TreeSet<>();
         seen.keySet().retainAll(state.members().keySet());

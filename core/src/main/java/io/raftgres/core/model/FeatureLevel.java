@@ -1,0 +1,41 @@
+package io.raftgres.core.model;
+
+/**
+ * The replicated feature level (the model is Kafka KRaft's {@code metadata.version}): which
+ * commands and which apply rules the whole cluster uses. Every member publishes the highest
+ * level its build supports ({@link MemberRecord#maxFeatureLevel}); the Raft leader raises the
+ * cluster's level ({@link ClusterState#featureLevel}) with a {@code SetFeatureLevel} command
+ * only once every member supports it, and the state machine refuses that command otherwise. A
+ * build applies a new command, or a changed apply rule, only at the level that introduced it,
+ * so while any member runs an older build every member computes the same state from the same
+ * log.
+ *
+ * <pre>
+ * level  introduced
+ * 1      the format before feature levels (what an absent field means)
+ * 2      SetFeatureLevel; PublishMember must carry its entry's term; the initializer keeps its
+ *        role until the first leader key exists, and only it may take that key
+ * 3      dynamic config through REST: SetConfig's {@code pause} key (maintenance mode) and
+ *        PublishMember's {@code pendingRestart}; below 3 both are dropped at apply (a build
+ *        before 3 does not know them) and the API refuses {@code pause: true}
+ * </pre>
+ * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
+ * only once the cluster runs that level, and is applied the old way below it.
+ */
+public final class FeatureLevel {
+
+    /** The level of a cluster or member that never published one. */
+    public static final int BASELINE = 1;
+
+    /** From this level on: PublishMember term check, initializer kept until the first leader key. */
+    public static final int STRICT_APPLY = 2;
+
+    /** From this level on: SetConfig carries pause, PublishMember carries pendingRestart. */
+    public static final int DYNAMIC_CONFIG = 3;
+
+    /** The highest level this build supports. */
+    public static final int LATEST = 3;
+
+    private FeatureLevel() {
+    }
+}

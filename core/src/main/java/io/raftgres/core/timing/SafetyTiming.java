@@ -1,0 +1,171 @@
+package io.raftgres.core.timing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The timings the "never two writable primaries" argument rests on (ARCHITECTURE §3), and the
+ * one place their sums are computed. Built once from the configuration and passed to everything
+ * that uses them: {@code --validate-config}, the raft module's lease and node configuration, the
+ * lease guard and fence, and the simulation.
+ *
+ * <p>The rule: with pre-vote on, no new leader exists before {@code send_time + election_timeout_min}
+ * of the last heartbeat a majority acknowledged; the old leader's lease ends at
+ * {@code send_time + lease}, is noticed within {@code lease_check_interval} and acted on within
+ * {@code fence_budget}; host clocks may run {@link #DRIFT_PERCENT}% apart. Hence
+ * {@link #fenceDeadline()} {@code = lease + lease_check_interval + fence_budget + drift} must stay
+ * below {@code election_timeout_min}, and a new leader waits {@link #takeoverDelay()} (the same sum)
+ * after its election before it takes over another member's primary.
+ *
+ * @param electionTimeoutMin ET_min: Ratis' minimum election timeout
+ * @param electionTimeoutMax ET_max: Ratis' maximum election timeout
+ * @param heartbeatInterval  H: how often the leader commits a lease heartbeat
+ * @param lease              L: how long past a committed heartbeat's send time the lease lasts
+ * @param leaseCheckInterval how often the lease guard checks the lease
+ * @param fenceBudget        how long the guard's fence (VIP off, PostgreSQL stopped) may take
+ */
+public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeoutMax, Duration heartbeatInterval,
+                           Duration lease, Duration leaseCheckInterval, Duration fenceBudget) {
+
+    /** Assumed bound on the clock-rate difference between two hosts, in percent of ET_min. */
+    public static final int DRIFT_PERCENT = 1;
+
+    /** The project defaults: ET 2000..2500, H 250, L 1000, check 100, fence 500 (ms). */
+    public static final SafetyTiming DEFAULT = ofMillis(2000, 2500, 250, 1000, 100, 500);
+
+    /** A problem with one timing, named by its configuration key under {@code raft}. */
+    public record Problem(String key, String reason) { }
+
+    public SafetyTiming {
+        Objects.requireNonNull(electionTimeoutMin, "electionTimeoutMin");
+        Objects.requireNonNull(electionTimeoutMax, "electionTimeoutMax");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
+        Objects.requireNonNull(fenceBudget, "fenceBudget");
+    }
+
+    public static SafetyTiming ofMillis(long etMin, long etMax, long heartbeat, long lease, long check, long fence) {
+        return new SafetyTiming(Duration.ofMillis(etMin), Duration.ofMillis(etMax), Duration.ofMillis(heartbeat),
+                Duration.ofMillis(lease), Duration.ofMillis(check), Duration.ofMillis(fence));
+    }
+
+    /** Clock-rate allowance: {@link #DRIFT_PERCENT}% of ET_min. */
+    public Duration drift() {
+        return electionTimeoutMin.multipliedBy(DRIFT_PERCENT).dividedBy(100);
+    }
+
+    /**
+     * How long after the send time of its last acknowledged heartbeat an old primary may still
+     * be writable: lease + lease_check_interval + fence_budget + drift.
+     */
+    public Duration fenceDeadline() {
+        return lease.plus(leaseCheckInterval).plus(fenceBudget).plus(drift());
+    }
+
+    /**
+     * How long a new Raft leader waits after its election before it takes over another member's
+     * primary: every lease granted before the election has ended and its holder fenced by then.
+     */
+    public Duration takeoverDelay() {
+        return fenceDeadline();
+    }
+
+    /**
+     * The largest whole-second watchdog timeout {@code T} with {@code lease + T + margin <= ET_min}:
+     * a frozen primary's host is reset before any new leader can exist (the watchdog module's
+     * {@code WatchdogSettings} explains the derivation). Linux timeouts are whole seconds, 1..65534.
+     *
+     * @throws IllegalArgumentException when not even 1 s fits, with the numbers and the fix
+     */
+    public static int watchdogTimeoutSeconds(Duration lease, Duration electionTimeoutMin, Duration margin) {
+        if (lease.isNegative() || lease.isZero() || electionTimeoutMin.isNegative() || margin.isNegative()) {
+            throw new IllegalArgumentException("lease (" + lease.toMillis() + " ms) must be positive, election"
+                    + " timeout (" + electionTimeoutMin.toMillis() + " ms) and safety margin ("
+                    + margin.toMillis() + " ms) not negative");
+        }
+        long budgetMillis = electionTimeoutMin.toMillis() - lease.toMillis() - margin.toMillis();
+        long seconds = Math.min(65534, Math.floorDiv(budgetMillis, 1000));
+        if (seconds < 1) {
+            throw new IllegalArgumentException("no watchdog timeout is safe: lease " + lease.toMillis()
+                    + " ms + shortest watchdog timeout 1000 ms + safety margin " + margin.toMillis() + " ms = "
+                    + (lease.toMillis() + 1000 + margin.toMillis()) + " ms exceeds the minimum election timeout "
+                    + electionTimeoutMin.toMillis() + " ms, so a frozen primary could still be up when a new"
+                    + " leader appears; raise election_timeout_min to at least "
+                    + (lease.toMillis() + 1000 + margin.toMillis()) + " ms, or shorten the lease or the margin");
+        }
+        return (int) seconds;
+    }
+
+    /**
+     * With a watchdog of {@code timeoutSeconds} in use, how long a new leader waits before taking
+     * over: a frozen old primary is stopped only by its watchdog, at most lease + timeout after the
+     * last heartbeat a majority acknowledged (plus 100 ms for the reset itself), and a new leader
+     * can be elected right after that heartbeat. The larger of this and {@link #takeoverDelay()}.
+     */
+    public Duration takeoverDelayWithWatchdog(int timeoutSeconds) {
+        Duration reset = lease.plusSeconds(timeoutSeconds).plusMillis(100);
+        return reset.compareTo(takeoverDelay()) > 0 ? reset : takeoverDelay();
+    }
+
+    /** {@link #watchdogTimeoutSeconds(Duration, Duration, Duration)} for this timing. */
+    public int watchdogTimeoutSeconds(Duration margin) {
+        return watchdogTimeoutSeconds(lease, electionTimeoutMin, margin);
+    }
+
+    /** Every rule this timing breaks, each naming its key and why; empty when it is safe. */
+    public List<Problem> problems() {
+        List<Problem> problems = new ArrayList<>();
+        positive(problems, "election_timeout_min", electionTimeoutMin);
+        positive(problems, "election_timeout_max", electionTimeoutMax);
+        positive(problems, "heartbeat_interval", heartbeatInterval);
+        positive(problems, "lease", lease);
+        positive(problems, "lease_check_interval", leaseCheckInterval);
+        positive(problems, "fence_budget", fenceBudget);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        if (fenceDeadline().compareTo(electionTimeoutMin) >= 0) {
+            problems.add(new Problem("lease", "lease (" + ms(lease) + ") + lease_check_interval ("
+                    + ms(leaseCheckInterval) + ") + fence_budget (" + ms(fenceBudget) + ") + clock drift allowance ("
+                    + DRIFT_PERCENT + "% of election_timeout_min = " + ms(drift()) + ") = " + ms(fenceDeadline())
+                    + " must be less than election_timeout_min (" + ms(electionTimeoutMin) + "): otherwise a new"
+                    + " leader may be elected while the old primary still believes it holds the lease"));
+        }
+        if (electionTimeoutMin.compareTo(electionTimeoutMax) >= 0) {
+            problems.add(new Problem("election_timeout_max", "must be greater than election_timeout_min ("
+                    + ms(electionTimeoutMin) + "), found " + ms(electionTimeoutMax) + ": Ratis picks each election"
+                    + " timeout at random between the two, which keeps candidates from splitting the vote"));
+        }
+        Duration third = lease.dividedBy(3);
+        if (heartbeatInterval.compareTo(third) > 0) {
+            problems.add(new Problem("heartbeat_interval", "must be at most a third of lease (" + ms(third)
+                    + "), found " + ms(heartbeatInterval) + ": a healthy leader must be able to lose two heartbeats"
+                    + " in a row and still renew its lease before it lapses"));
+        }
+        return problems;
+    }
+
+    /** This timing, or an {@link IllegalArgumentException} naming every problem. */
+    public SafetyTiming requireSafe() {
+        List<Problem> problems = problems();
+        if (!problems.isEmpty()) {
+            StringBuilder text = new StringBuilder("unsafe Raft timing:");
+            problems.forEach(p -> text.append(" raft.").append(p.key()).append(": ").append(p.reason()).append(';'));
+            throw new IllegalArgumentException(text.substring(0, text.length() - 1));
+        }
+        return this;
+    }
+
+    private static void positive(List<Problem> problems, String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            problems.add(new Problem(key, "must be a positive duration, found " + ms(value)));
+        }
+    }
+
+    public static String ms(Duration d) {
+        return d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,185 @@
+package io.raftgres.ha;
+
+import io.raftgres.core.decide.Decision;
+import io.raftgres.core.decide.HaDecider;
+import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.ClusterView;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.PostgresControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The HA loop (ARCHITECTURE §5): gather (local PostgreSQL, Raft view, replicated state),
+ * decide (pure, in core), execute, and log the cycle's sentence through {@link DecisionLogger}
+ * (every change at once, an unchanged decision as a once-a-minute heartbeat); the cycle keeps the
+ * term in the MDC under {@link #MDC_TERM}, so each of its lines reads {@code [member term=N] ...}. Runs on its own {@link Scheduler} (one thread in the agent,
+ * the event scheduler in the simulation) every loop_wait, woken early by state changes,
+ * finished background jobs and committed claims; at least {@link #MIN_GAP_MILLIS} apart.
+ *
+ * <p>Threading: cycles run on the scheduler only; {@link #wake()} and {@link #stop()} may be
+ * called from any thread and hand their work to the scheduler.
+ */
+public final class HaLoop {
+    private static final Logger LOG = LoggerFactory.getLogger("raftgres.ha");
+    /** The MDC key of the Raft term on the loop's lines (the agent's log pattern prints it). */
+    public static final String MDC_TERM = "term";
+
+    /** Sleeps at least this long between cycles so a burst of wake-ups cannot spin the loop. */
+    static final long MIN_GAP_MILLIS = 50;
+
+    /** What the last cycle saw and decided, for the REST API. */
+    public record Cycle(ClusterState state, RaftView raft, LocalPgState local, Decision decision,
+                        long atEpochMillis) { }
+
+    private final AgentIdentity me;
+    private final ClusterStore store;
+    private final PostgresControl pg;
+    private final HaDecider decider;
+    private final ActionExecutor executor;
+    private final MemberPublisher publisher;
+    private final LocalTracker tracker;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final MemberLiveness liveness;
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private volatile Cycle last;
+    private volatile String fatal;
+    private DecisionLogger decisions = new DecisionLogger(LOG, true);
+    // Confined to the scheduler.
+    private Scheduler.Cancellable next;
+    private long nextAtMillis = Long.MAX_VALUE;
+    private long lastEndMillis = Long.MIN_VALUE / 2;
+
+    public HaLoop(AgentIdentity me, ClusterStore store, PostgresControl pg, HaDecider decider,
+                  ActionExecutor executor, MemberPublisher publisher, LocalTracker tracker, Clock clock,
+                  Scheduler scheduler, MemberLiveness liveness) {
+        this.me = me;
+        this.store = store;
+        this.pg = pg;
+        this.decider = decider;
+        this.executor = executor;
+        this.publisher = publisher;
+        this.tracker = tracker;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.liveness = liveness;
+    }
+
+    /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before {@link #start()}. */
+    public void logEveryCycle() {
+        decisions = new DecisionLogger(LOG, false);
+    }
+
+    /** Ends the loop for good with {@code reason}: another part of the agent found continuing unsafe. */
+    public void stopFatal(String reason) {
+        fatal = reason;
+        running = false;
+        stopped.complete(reason);
+        scheduler.execute(() -> {
+            if (next != null) {
+                next.cancel();
+            }
+        });
+    }
+
+    /** Runs the first cycle now. */
+    public void start() {
+        scheduler.execute(() -> scheduleAt(clock.monotonicMillis()));
+    }
+
+    /** Asks for a cycle as soon as the minimum gap allows. */
+    public void wake() {
+        scheduler.execute(() -> scheduleAt(Math.max(clock.monotonicMillis(), lastEndMillis + MIN_GAP_MILLIS)));
+    }
+
+    public void stop() {
+        running = false;
+        stopped.complete(null);
+        scheduler.execute(() -> {
+            if (next != null) {
+                next.cancel();
+            }
+        });
+    }
+
+    public Cycle lastCycle() {
+        return last;
+    }
+
+    /** Non-null when the loop stopped because continuing would be unsafe. */
+    public String fatalReason() {
+        return fatal;
+    }
+
+    /** Waits until the loop stops: the fatal reason, or null after {@link #stop()}. */
+    public String awaitStopped() throws InterruptedException {
+        try {
+            return stopped.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void scheduleAt(long atMillis) {
+        if (!running || atMillis >= nextAtMillis) {
+            return;
+        }
+        if (next != null) {
+            next.cancel();
+        }
+        nextAtMillis = atMillis;
+        next = scheduler.schedule(Math.max(0, atMillis - clock.monotonicMillis()), this::runCycle);
+    }
+
+    private void runCycle() {
+        next = null;
+        nextAtMillis = Long.MAX_VALUE;
+        if (!running) {
+            return;
+        }
+        long waitMillis;
+        try {
+            waitMillis = cycle();
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error in the HA cycle, will try again: {}", e.toString(), e);
+            waitMillis = 1000;
+        }
+        if (fatal != null) {
+            running = false;
+            stopped.complete(fatal);
+            return;
+        }
+        lastEndMillis = clock.monotonicMillis();
+        scheduleAt(lastEndMillis + Math.max(0, waitMillis));
+    }
+
+    /** One gather-decide-execute round; returns how long to sleep. */
+    long cycle() {
+        long now = clock.monotonicMillis();
+        LocalPgState local = tracker.merge(pg.observe(), now);
+        ClusterState state = store.state();
+        RaftView raft = store.view();
+        MDC.put(MDC_TERM, Long.toString(raft.term()));
+        MemberRecord namesake = state.members().get(me.name());
+        if (namesake != null && !me.raftAddress().equals(namesake.raftAddress())) {
+            fatal = "the member name " + me.name() + " is already used by the member at " + namesake.raftAddress()
+                    + "; every member needs its own name";
+            LOG.error("refusing to continue: {}", fatal);
+            return 0;
+        }
+        publisher.maybePublish(local, raft, now);
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, now);
+        decisions.log(raft.term(), decision, now);
+        executor.execute(decision);
+        last = new Cycle(state, raft, local, decision, clock.wallMillis());
+        long loopWait = Math.max(100, state.config().loopWaitMillis());
+        return decision.recheckInMillis() >= 0 ? Math.min(loopWait, decision.recheckInMillis()) : loopWait;
+    }
+}
