@@ -20,6 +20,16 @@ if [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ] && ! command -v pg_config >/dev/nu
   fi
 fi
 
+# promtool (Debian package prometheus) checks /metrics; without it those tests report SKIPPED with the reason.
+if ! command -v promtool >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing promtool (package prometheus)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    echo "test.sh: promtool is missing and cannot be installed here; the metrics format checks will be SKIPPED"
+  fi
+fi
+
 skip_reason=""
 prepare() {  # runs a preparation script; its exit 3 means "no engine/image here": skip with the reason
   local rc=0 log; log=$(mktemp)

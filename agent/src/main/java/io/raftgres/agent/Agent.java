@@ -14,6 +14,8 @@ import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
 import io.raftgres.agent.config.RaftgresConfig;
+import io.raftgres.api.LiveReadings;
+import io.raftgres.api.RaftgresMetrics;
 import io.raftgres.api.RestServer;
 import io.raftgres.api.WriteAuthentication;
 import io.raftgres.core.decide.DeciderConfig;
@@ -67,9 +69,12 @@ final class Agent implements AutoCloseable {
         this.config = config;
         this.store = raft;
         this.storeHandle = raft;
-        this.vip = vip;
+        ObservedVip observedVip = new ObservedVip(vip);
+        this.vip = observedVip;
         this.watchdog = watchdog;
         AgentIdentity me = identity(config);
+        RaftgresMetrics metrics = new RaftgresMetrics(config.scope(), config.name(), () -> new LiveReadings(
+                raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
@@ -78,7 +83,7 @@ final class Agent implements AutoCloseable {
         java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         MemberLiveness liveness = new MemberLiveness(config.raft().electionTimeoutMax().toMillis());
         HaLoop[] loopRef = new HaLoop[1];
-        ActionExecutor executor = new ActionExecutor(me, store, pg, vip, watchdog, tracker, background,
+        ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker, background,
                 () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
                 Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
@@ -90,13 +95,17 @@ final class Agent implements AutoCloseable {
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
                 Scheduler.of(loopThread), liveness);
         loopRef[0] = loop;
+        executor.reportTo(metrics);
+        loop.reportTo(metrics);
+        store.addListener(() -> metrics.observeRaft(store.view()));
         if (!config.log().deduplicateHeartbeatLogs()) {
             loop.logEveryCycle();
         }
         store.addListener(loop::wake);
         this.fenceVip = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-fence-vip"));
-        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, vip, watchdog, tracker, () -> store.state().paused(),
-                Clock.SYSTEM, fenceVip, config.raft().safety(), this::stopFatal);
+        LeaseGuard guard = new LeaseGuard(me.name(), store, pg, this.vip, watchdog, tracker, Clock.SYSTEM, fenceVip,
+                config.raft().safety(), this::stopFatal);
+        guard.reportTo(metrics);
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
@@ -106,15 +115,11 @@ final class Agent implements AutoCloseable {
         if (gate != null) {
             gate.start();
         }
-        if (vip.isPresent()) {
-            LOG.info("removing a VIP left on this host: this member is not primary yet");
-            vip.remove();
-        }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed, liveness), writeAuthentication(config));
+                        watchdogNowFailed, liveness), metrics, writeAuthentication(config));
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());

@@ -7,6 +7,7 @@ import io.raftgres.agent.config.RaftgresConfig;
 import io.raftgres.agent.logging.LogSetup;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.pgcontrol.PgCtlPostgresControl;
 import io.raftgres.vip.IpVipControl;
 import io.raftgres.vip.VipSettings;
 import io.raftgres.watchdog.WatchdogMode;
@@ -20,9 +21,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Loads and validates the configuration, starts Raft and the agent, installs the shutdown hook
- * (SIGTERM/SIGINT stop the agent in the safe order) and waits. A configuration with problems
- * starts nothing and prints every problem as {@code FILE: key: reason}.
+ * Loads and validates the configuration, runs the {@link StartupFence} (no PostgreSQL left
+ * writable by an earlier run of this agent survives into Raft), starts Raft and the agent,
+ * installs the shutdown hook (SIGTERM/SIGINT stop the agent in the safe order) and waits. A
+ * configuration with problems starts nothing and prints every problem as {@code FILE: key: reason}.
  */
 final class AgentLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLauncher.class);
@@ -58,6 +60,14 @@ final class AgentLauncher {
             safety = PlatformSafety.from(config);
         } catch (IllegalArgumentException e) {
             err.println("raftgres: not started: " + e.getMessage());
+            return 1;
+        }
+        try {
+            StartupFence.run(config.name(), new PgCtlPostgresControl(Agent.pgConfig(config,
+                    config.postgresql().parameters())), safety.vip());
+        } catch (RuntimeException e) {
+            err.println("raftgres: not started: the start-up fence failed, and this member must not join Raft beside"
+                    + " a PostgreSQL it could not stop: " + ActionExecutor.rootMessage(e));
             return 1;
         }
         RaftClusterStore raft;

@@ -50,6 +50,11 @@ final class RaftClusterStore implements ClusterStore, AutoCloseable {
         return node.lease().takeoverDelay();
     }
 
+    /** Milliseconds left on this member's leader lease, 0 without a valid one; a field read. */
+    long leaseRemainingMillis() {
+        return node.lease().remainingNanos() / 1_000_000;
+    }
+
     @Override public ClusterState state() { return node.state(); }
     @Override public RaftView view() { return node.view(); }
     @Override public CompletableFuture<ApplyResult> submit(Command command) { return node.submit(command); }

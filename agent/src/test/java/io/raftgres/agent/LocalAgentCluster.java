@@ -115,6 +115,12 @@ final class LocalAgentCluster implements AutoCloseable {
         processes[members.indexOf(m)] = pb.start();
     }
 
+    /** The running agent process of {@code m} (to signal it), else empty. */
+    Optional<ProcessHandle> agent(Member m) {
+        Process p = processes[members.indexOf(m)];
+        return p != null && p.isAlive() ? Optional.of(p.toHandle()) : Optional.empty();
+    }
+
     /** SIGKILL of the agent and of its postmaster: the host died. */
     void kill(Member m) throws IOException {
         Process p = processes[members.indexOf(m)];

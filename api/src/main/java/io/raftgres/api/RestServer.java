@@ -49,6 +49,18 @@ public final class RestServer implements AutoCloseable {
      *                                  the cause says why; nothing is left running
      */
     public static RestServer start(String host, int port, AgentFacade facade, WriteAuthentication writes) {
+        StatusSnapshot first = Objects.requireNonNull(facade, "facade").snapshot();
+        return start(host, port, facade, new RaftgresMetrics(first.scope(), first.memberName(), () -> LiveReadings.NONE),
+                writes);
+    }
+
+    /**
+     * As {@link #start(String, int, AgentFacade, WriteAuthentication)}, with the agent's metrics
+     * served on {@code /metrics} (its event counters are fed by the agent, its gauges read per scrape).
+     */
+    public static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics,
+                                   WriteAuthentication writes) {
+        Objects.requireNonNull(metrics, "metrics");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("REST listen host must not be blank");
         }
@@ -66,6 +78,7 @@ public final class RestServer implements AutoCloseable {
                 .build();
         context.registerSingleton(AgentFacade.class, facade);
         context.registerSingleton(WriteAuthentication.class, writes);
+        context.registerSingleton(RaftgresMetrics.class, metrics);
         try {
             context.start();
             EmbeddedServer server = context.getBean(EmbeddedServer.class);

@@ -30,8 +30,7 @@ final class StatusJson {
         if (systemId != null) {
             json.put("database_system_identifier", systemId);
         }
-        // As Patroni: unlocked when there is no leader key or the store is unreachable (a stale key proves nothing).
-        json.put("cluster_unlocked", s.cluster().leader() == null || !s.raft().quorumReachable());
+        json.put("cluster_unlocked", clusterUnlocked(s));
         json.put("dcs_last_seen", s.raftLastSeenMillis() / 1000);
         Map<String, Object> tags = TagViews.forJson(s.tags());
         if (!tags.isEmpty()) {
@@ -46,6 +45,14 @@ final class StatusJson {
         ClusterJson.putPendingRestart(json, s.cluster().members().get(s.memberName()));
         json.put("patroni", patroniInfo(s));
         return json;
+    }
+
+    /**
+     * As Patroni: unlocked when there is no leader key or the store is unreachable (a stale key
+     * proves nothing). Shared by {@code /patroni} and {@code patroni_cluster_unlocked}.
+     */
+    static boolean clusterUnlocked(StatusSnapshot s) {
+        return s.cluster().leader() == null || !s.raft().quorumReachable();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.spi.HaEvents;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
@@ -44,6 +45,7 @@ public final class ActionExecutor {
     private final Runnable wake;
     private final UnaryOperator<String> slotName;
     private final BooleanSupplier stillPrimary;
+    private volatile HaEvents events = HaEvents.NONE;
 
     /**
      * @param stillPrimary checked right before a promotion or a primary start runs, since the
@@ -63,6 +65,11 @@ public final class ActionExecutor {
         this.slotName = slotName;
         this.stillPrimary = stillPrimary;
         this.clock = clock;
+    }
+
+    /** Reports fences and promotions to {@code events}. Call before the first decision. */
+    public void reportTo(HaEvents events) {
+        this.events = events;
     }
 
     public void execute(Decision decision) {
@@ -104,6 +111,7 @@ public final class ActionExecutor {
                 tracker.markMayBeWritable(true);
                 pg.promote();
                 rearmIfPrimary();
+                events.promoted();
             });
             case HaAction.Stop a -> stop(a.mode());
             case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> pg.rewind(a.from()));
@@ -162,6 +170,7 @@ public final class ActionExecutor {
         if (mode == StopMode.IMMEDIATE) {
             // Same path and bookkeeping as the lease guard's fence: serialized with it, and the
             // flag stays set while a start or promotion may still bring PostgreSQL up.
+            events.fenced(HaEvents.FenceReason.HA_DECISION);
             return quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> pg.stop(StopMode.IMMEDIATE)));
         }
         return inBackground(Activity.STOPPING, () -> {

@@ -7,6 +7,7 @@ import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.HaEvents;
 import io.raftgres.core.spi.PostgresControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class HaLoop {
     private volatile Cycle last;
     private volatile String fatal;
     private DecisionLogger decisions = new DecisionLogger(LOG, true);
+    private volatile HaEvents events = HaEvents.NONE;
     // Confined to the scheduler.
     private Scheduler.Cancellable next;
     private long nextAtMillis = Long.MAX_VALUE;
@@ -75,6 +77,11 @@ public final class HaLoop {
     /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before {@link #start()}. */
     public void logEveryCycle() {
         decisions = new DecisionLogger(LOG, false);
+    }
+
+    /** Reports each cycle's duration to {@code events}. Call before {@link #start()}. */
+    public void reportTo(HaEvents events) {
+        this.events = events;
     }
 
     /** Ends the loop for good with {@code reason}: another part of the agent found continuing unsafe. */
@@ -146,7 +153,9 @@ public final class HaLoop {
         }
         long waitMillis;
         try {
+            long started = clock.monotonicMillis();
             waitMillis = cycle();
+            events.cycleCompleted((clock.monotonicMillis() - started) * 1_000_000);
         } catch (RuntimeException e) {
             LOG.error("unexpected error in the HA cycle, will try again: {}", e.toString(), e);
             waitMillis = 1000;

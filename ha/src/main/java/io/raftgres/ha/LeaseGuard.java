@@ -1,6 +1,8 @@
 package io.raftgres.ha;
 
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.HaEvents;
+import io.raftgres.core.spi.HaEvents.FenceReason;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
@@ -14,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,12 @@ import java.util.function.Consumer;
  * the removal only for what is left of the fence budget, so the whole fence stays within it. While the lease is valid it feeds the watchdog and renews the VIP's
  * kernel lifetime; when it is not, it does neither, so a frozen agent is reset by the watchdog
  * and loses the VIP by kernel expiry rather than being trusted.
+ *
+ * <p>Maintenance mode (pause) does not stop this guard: pause suppresses promotions, restarts
+ * and kills, but a member whose lease lapsed must never acknowledge writes while another member
+ * could be promoted, and the paused flag this member sees may be stale (a partitioned primary
+ * does not learn that the majority resumed and promoted another member). A lapsed lease fences
+ * in pause as outside it.
  *
  * <p>The timing rule this guard is part of (lease + check interval + fence budget + drift &lt;
  * minimum election timeout) is {@link SafetyTiming}'s; the guard takes its fence budget from it.
@@ -44,11 +51,11 @@ public final class LeaseGuard {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
-    private final BooleanSupplier paused;
     private final Clock clock;
     private final Executor vipRemoval;
     private final SafetyTiming timing;
     private final Consumer<String> fatal;
+    private volatile HaEvents events = HaEvents.NONE;
 
     /**
      * @param vipRemoval runs the fence's VIP removal beside the stop (its own thread in the agent)
@@ -57,7 +64,7 @@ public final class LeaseGuard {
      *                   when this guard can no longer be trusted to run
      */
     public LeaseGuard(String member, ClusterStore store, PostgresControl pg, VipControl vip,
-                      WatchdogControl watchdog, LocalTracker tracker, BooleanSupplier paused, Clock clock,
+                      WatchdogControl watchdog, LocalTracker tracker, Clock clock,
                       Executor vipRemoval, SafetyTiming timing, Consumer<String> fatal) {
         this.fatal = fatal;
         this.member = member;
@@ -66,10 +73,14 @@ public final class LeaseGuard {
         this.vip = vip;
         this.watchdog = watchdog;
         this.tracker = tracker;
-        this.paused = paused;
         this.clock = clock;
         this.vipRemoval = vipRemoval;
         this.timing = timing;
+    }
+
+    /** Reports each fence to {@code events}. */
+    public void reportTo(HaEvents events) {
+        this.events = events;
     }
 
     public void check() {
@@ -84,8 +95,8 @@ public final class LeaseGuard {
                 vip.refresh(() -> leaseHolds(store.view()));
                 return;
             }
-            if (tracker.mayBeWritable() && !paused.getAsBoolean()) {
-                fence(view);
+            if (tracker.mayBeWritable()) {
+                fence(view, FenceReason.LEASE_LOST);
             } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
                 // Armed for a promotion or start that never ran (the lease lapsed in between, so it
                 // failed before PostgreSQL could become writable): nothing here needs the watchdog,
@@ -99,7 +110,7 @@ public final class LeaseGuard {
             // The scheduler would cancel this task silently, leaving a primary without its guard.
             LOG.error("the lease guard failed ({}); fencing and stopping the agent", e, e);
             try {
-                fence(store.view());
+                fence(store.view(), FenceReason.GUARD_FAILED);
             } catch (Throwable t) {
                 LOG.error("fencing after the lease guard failure failed too: {}", t.toString());
             }
@@ -119,8 +130,9 @@ public final class LeaseGuard {
         return leader == null ? member.equals(state.initializer()) : member.equals(leader.member());
     }
 
-    private void fence(RaftView view) {
+    private void fence(RaftView view, FenceReason reason) {
         long start = clock.monotonicMillis();
+        events.fenced(reason);
         CompletableFuture<Boolean> vipGone = CompletableFuture.supplyAsync(vip::remove, vipRemoval);
         tracker.fence(() -> pg.stop(StopMode.IMMEDIATE));
         watchdog.disarm();

@@ -33,6 +33,7 @@ import java.util.Set;
  * tools read them from a 0600 pgpass file in the run directory.
  */
 public final class PgCtlPostgresControl implements PostgresControl {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgCtlPostgresControl.class);
 
     private static final Logger log = LoggerFactory.getLogger(PgCtlPostgresControl.class);
     /** Socket timeout for role setup, slots and the source checkpoint before a rewind. */
@@ -160,18 +161,27 @@ public final class PgCtlPostgresControl implements PostgresControl {
     public void cloneFrom(Upstream from) {
         Objects.requireNonNull(from, "upstream");
         timed("clone from " + describe(from), () -> {
+            CloneMarker marker = new CloneMarker(config.runDir(), files);
+            if (marker.present()) {
+                LOG.warn("removing the partial copy an interrupted clone left in {}", config.dataDir());
+                files.deleteContents(config.dataDir());
+                marker.clear();
+            }
             requireEmptyDataDirectory("clone");
             configFiles.prepareRunDirectory();
             files.ensureDirectory(config.dataDir());
+            marker.set(describe(from));
             ToolRunner.ToolResult r = tools.run("pg_basebackup", List.of("-D", config.dataDir().toString(),
                             "-h", from.host(), "-p", Integer.toString(from.port()),
                             "-U", config.replication().username(), "-X", "stream", "-c", "fast", "-w"),
                     clientEnvironment(), config.toolTimeout());
             if (!r.succeeded()) {
                 files.deleteContents(config.dataDir());
+                marker.clear();
                 throw new PostgresControlException(r.describe() + " (partial data directory removed)");
             }
             configFiles.writeReplica(from, null);
+            marker.clear();
             return "stopped, configured as replica";
         });
     }

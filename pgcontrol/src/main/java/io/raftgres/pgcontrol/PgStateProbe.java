@@ -72,7 +72,9 @@ final class PgStateProbe {
 
     private LocalPgState probe() {
         Path dataDir = config.dataDir();
-        if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
+        if (!Files.exists(dataDir.resolve("PG_VERSION")) || CloneMarker.presentIn(config.runDir())) {
+            // No data directory, or only the partial copy of a clone cut short (see CloneMarker):
+            // nothing to start; the next clone removes it.
             return LocalPgState.empty();
         }
         List<String> errors = new ArrayList<>();

@@ -110,11 +110,40 @@ class ReplicationLifecycleTest {
         assertFalse(conf.contains(PgFixture.REPLICATION.password()), "password in postgresql.conf");
     }
 
+    /**
+     * What an agent killed in the middle of {@code pg_basebackup} leaves: the clone marker and some
+     * of the copied files. Before the marker, the next clone refused the non-empty directory every
+     * cycle and the member never became a replica (seen when the demo was stopped during a clone
+     * and started again); without it this test's clone fails with "needs an empty data directory".
+     */
+    private static void leaveAnInterruptedClone(PgCtlPostgresControl member) {
+        try {
+            Path data = Files.createDirectories(member.config().dataDir());
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectories(member.config().runDir());
+            Files.writeString(data.resolve("PG_VERSION"), "15\n");
+            Files.createDirectories(data.resolve("base"));
+            Files.writeString(member.config().runDir().resolve("clone-in-progress"), "test\n");
+            if (ToolRunner.runningAsRoot()) {
+                var postgres = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+                Path run = member.config().runDir();
+                for (Path p : List.of(data, data.resolve("PG_VERSION"), data.resolve("base"), run,
+                        run.resolve("clone-in-progress"))) {
+                    Files.setOwner(p, postgres);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     @Order(3)
     void clonesReplicaThatStreamsThroughItsSlot() {
         String slot = PgCtlPostgresControl.slotName("beta");
         alpha.ensureSlots(Set.of(slot));
+        leaveAnInterruptedClone(beta);
+        assertFalse(beta.observe().hasDataDirectory(), "a cut-short copy is no data directory");
         timed("clone", () -> beta.cloneFrom(PgFixture.upstream(alpha)));
         LocalPgState cloned = beta.observe();
         assertTrue(cloned.hasDataDirectory());

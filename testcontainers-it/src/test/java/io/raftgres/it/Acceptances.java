@@ -96,6 +96,18 @@ public record Acceptances(List<Accepted> records) {
         return changes;
     }
 
+    /** When {@code member}'s first accepted write was acknowledged, or -1 when none was. */
+    public long firstAckMillis(String member) {
+        return records.stream().filter(r -> r.member().equals(member)).mapToLong(Accepted::ackedMillis).min()
+                .orElse(-1);
+    }
+
+    /** When {@code member}'s last accepted write was acknowledged, or -1 when none was. */
+    public long lastAckMillis(String member) {
+        return records.stream().filter(r -> r.member().equals(member)).mapToLong(Accepted::ackedMillis).max()
+                .orElse(-1);
+    }
+
     /** Members that accepted at least one write, in name order. */
     public List<String> acceptingMembers() {
         return List.copyOf(new TreeSet<>(records.stream().map(Accepted::member).toList()));

@@ -37,6 +37,12 @@ public final class AgentConfig {
      * @param members every member, including {@code self}
      */
     public static Map<String, Object> forMember(String scope, NodeSpec self, List<NodeSpec> members) {
+        return forMember(scope, self, members, Replication.QUORUM);
+    }
+
+    /** As {@link #forMember(String, NodeSpec, List)}, replicating as {@code replication} says. */
+    public static Map<String, Object> forMember(String scope, NodeSpec self, List<NodeSpec> members,
+                                                Replication replication) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scope", scope);
         root.put("name", self.name());
@@ -56,15 +62,7 @@ public final class AgentConfig {
                         "postgresql", map(
                                 "use_pg_rewind", true,
                                 "use_slots", true,
-                                // Quorum commit: a commit is acknowledged only once another member has
-                                // it, so an old primary that thaws or is cut off cannot acknowledge
-                                // writes (its replicas follow the new primary) and failover to the
-                                // furthest member loses none. A member's own name in the list is inert.
-                                "parameters", map("wal_log_hints", "on", "max_wal_senders", 10,
-                                        "max_replication_slots", 10, "hot_standby", "on",
-                                        "synchronous_commit", "on",
-                                        "synchronous_standby_names", "ANY 1 (" + String.join(", ",
-                                                members.stream().map(m -> m.name()).toList()) + ")"))),
+                                "parameters", parameters(replication, members))),
                 "initdb", List.of("encoding=UTF8", "data-checksums"),
                 "pg_hba", hba()));
         root.put("postgresql", map(
@@ -84,6 +82,22 @@ public final class AgentConfig {
                 "pg_hba", hba()));
         root.put("vip", map("address", VIP + "/24", "interface", "eth0"));
         return root;
+    }
+
+    /**
+     * PostgreSQL parameters of the cluster. Quorum commit only protects the writer's sessions: the
+     * split-brain detector commits with {@code synchronous_commit = local}, so its checks test
+     * raftgres' fencing in both modes (see {@link SplitBrainDetector}).
+     */
+    private static Map<String, Object> parameters(Replication replication, List<NodeSpec> members) {
+        Map<String, Object> p = map("wal_log_hints", "on", "max_wal_senders", 10, "max_replication_slots", 10,
+                "hot_standby", "on");
+        if (replication == Replication.QUORUM) {
+            p.put("synchronous_commit", "on");
+            p.put("synchronous_standby_names", "ANY 1 (" + String.join(", ",
+                    members.stream().map(NodeSpec::name).toList()) + ")");
+        }
+        return p;
     }
 
     /** Renders a configuration map as block-style YAML. */

@@ -1,6 +1,7 @@
 package io.raftgres.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -23,6 +24,22 @@ class AgentConfigTest {
         assertEquals("172.30.77.12:5432", pg.get("connect_address"));
         assertEquals("172.30.77.12:8008", ((Map<?, ?>) parsed.get("restapi")).get("connect_address"));
         assertTrue(yaml.contains("host replication replicator 172.30.77.0/24 scram-sha-256"), yaml);
+    }
+
+    @Test
+    void quorumCommitByDefaultAndNoSynchronousStandbyWhenAsynchronous() {
+        List<NodeSpec> members = NodeSpec.first(3);
+        assertEquals("ANY 1 (n1, n2, n3)", parameters(AgentConfig.forMember("it", members.get(0), members))
+                .get("synchronous_standby_names"));
+        Map<?, ?> async = parameters(AgentConfig.forMember("it", members.get(0), members, Replication.ASYNC));
+        assertFalse(async.containsKey("synchronous_standby_names"), async.toString());
+        assertFalse(async.containsKey("synchronous_commit"), async.toString());
+    }
+
+    private static Map<?, ?> parameters(Map<String, Object> config) {
+        Map<?, ?> parsed = new Yaml().load(AgentConfig.render(config));
+        Map<?, ?> dcs = (Map<?, ?>) ((Map<?, ?>) parsed.get("bootstrap")).get("dcs");
+        return (Map<?, ?>) ((Map<?, ?>) dcs.get("postgresql")).get("parameters");
     }
 
     @Test

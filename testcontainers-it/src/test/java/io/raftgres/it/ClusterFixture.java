@@ -143,7 +143,7 @@ public final class ClusterFixture implements AutoCloseable {
 
     /**
      * Configures a fixture. Defaults: three members, the node image from {@link NodeImage},
-     * the image's command (the agent), the generated agent configuration.
+     * the image's command (the agent), the generated agent configuration with quorum commit.
      */
     public static final class Builder {
         private int members = 3;
@@ -151,6 +151,7 @@ public final class ClusterFixture implements AutoCloseable {
         private String scope = "raftgres-it";
         private String label = "cluster";
         private Function<NodeSpec, List<String>> command;
+        private Replication replication = Replication.QUORUM;
         private BiConsumer<NodeSpec, Map<String, Object>> configCustomizer = (spec, config) -> { };
         private final Map<String, String> env = new LinkedHashMap<>();
 
@@ -181,6 +182,12 @@ public final class ClusterFixture implements AutoCloseable {
         /** Replaces the image's command (the agent), e.g. to run PostgreSQL alone. */
         public Builder command(Function<NodeSpec, List<String>> perNode) {
             this.command = perNode;
+            return this;
+        }
+
+        /** How the cluster replicates (default: quorum commit). */
+        public Builder replication(Replication mode) {
+            this.replication = mode;
             return this;
         }
 
@@ -215,7 +222,7 @@ public final class ClusterFixture implements AutoCloseable {
             List<Node> nodes = new ArrayList<>();
             List<GenericContainer<?>> containers = new ArrayList<>();
             for (NodeSpec spec : specs) {
-                Map<String, Object> config = AgentConfig.forMember(scope, spec, specs);
+                Map<String, Object> config = AgentConfig.forMember(scope, spec, specs, replication);
                 configCustomizer.accept(spec, config);
                 GenericContainer<?> container = container(tag, spec, AgentConfig.render(config));
                 containers.add(container);

@@ -37,6 +37,12 @@ public final class Faults {
         node.kill();
     }
 
+    /** SIGKILL to the agent of a node run under {@link AgentSupervisor}; its PostgreSQL keeps running. */
+    public void killAgent(Node node) {
+        record("kill agent of " + node.name());
+        AgentSupervisor.killAgent(node);
+    }
+
     public void start(Node node) {
         record("start " + node.name());
         node.start();

@@ -35,9 +35,22 @@ public final class ScenarioRun implements AutoCloseable {
      * @param log          the writer's attempts
      * @param result       the report row (already recorded)
      * @param vip          what the VIP observer saw
+     * @param accepted     what the split-brain detector saw accepted
      */
     public record Outcome(Node finalPrimary, CheckResult check, WriteLog log, ScenarioResult result,
-                          VipTimeline vip) {
+                          VipTimeline vip, Acceptances accepted) {
+
+        /** When {@code member} last acknowledged a write of the writer or of the detector, or -1. */
+        public long lastAckMillis(String member) {
+            return Math.max(log.lastAckMillisFrom(member), accepted.lastAckMillis(member));
+        }
+
+        /** When {@code member} first acknowledged a write of the writer or of the detector, or -1. */
+        public long firstAckMillis(String member) {
+            long w = log.firstAckMillisFrom(member);
+            long d = accepted.firstAckMillis(member);
+            return w < 0 ? d : d < 0 ? w : Math.min(w, d);
+        }
     }
 
     private final String name;
@@ -51,11 +64,11 @@ public final class ScenarioRun implements AutoCloseable {
     private final String initialPrimary;
     private boolean stopped;
 
-    private ScenarioRun(String name, ClusterFixture cluster, Node primary) {
+    private ScenarioRun(String name, ClusterFixture cluster, Node primary, PgTarget writerTarget) {
         this.name = name;
         this.cluster = cluster;
         this.initialPrimary = primary.name();
-        this.writer = new Writer(name, PgTarget.direct(new HostPort(AgentConfig.VIP, NodeSpec.PG_PORT)), clock);
+        this.writer = new Writer(name, writerTarget, clock);
         Map<String, HostPort> members = new LinkedHashMap<>();
         cluster.nodes().forEach(n -> members.put(n.name(), n.postgres()));
         this.detector = new SplitBrainDetector(members, clock);
@@ -69,8 +82,14 @@ public final class ScenarioRun implements AutoCloseable {
      * writer and the detector.
      */
     public static ScenarioRun start(String name, ClusterFixture cluster, Node primary) throws Exception {
+        return start(name, cluster, primary, PgTarget.direct(new HostPort(AgentConfig.VIP, NodeSpec.PG_PORT)));
+    }
+
+    /** As {@link #start(String, ClusterFixture, Node)}, with the writer writing to {@code writerTarget}. */
+    public static ScenarioRun start(String name, ClusterFixture cluster, Node primary, PgTarget writerTarget)
+            throws Exception {
         Schema.create(PgTarget.direct(primary.postgres()));
-        ScenarioRun run = new ScenarioRun(name, cluster, primary);
+        ScenarioRun run = new ScenarioRun(name, cluster, primary, writerTarget);
         run.observer.start(MAX);
         run.vip.start(MAX);
         try {
@@ -135,20 +154,42 @@ public final class ScenarioRun implements AutoCloseable {
      * the final primary and records the report row. Safety is asserted by the caller.
      */
     public Outcome finish(String notes) throws Exception {
+        return finish(notes, null);
+    }
+
+    /**
+     * As {@link #finish(String)}; when {@code deposed} is given (the primary the fault hit), the
+     * report also says when it last acknowledged a write and when the final primary first did,
+     * counting the writer and the detector, on the scenario's time axis from the first fault.
+     */
+    public Outcome finish(String notes, Node deposed) throws Exception {
         Node primary = ClusterHealth.awaitHealthy(cluster, HEALTH_TIMEOUT);
         long end = clock.millis();
         stopLoad();
         WriteLog log = writer.log();
-        CheckResult check = Checker.check(name, log, PgTarget.direct(primary.postgres()), detector.acceptances());
+        Acceptances accepted = detector.acceptances();
+        CheckResult check = Checker.check(name, log, PgTarget.direct(primary.postgres()), accepted);
         long firstAck = log.attempts().stream().filter(WriteLog.Attempt::acknowledged)
                 .mapToLong(WriteLog.Attempt::endMillis).findFirst().orElse(0);
         VipTimeline vipSeen = vip.timeline();
         ScenarioResult result = new ScenarioResult(name, log.longestAckGapMillis(firstAck, end) / 1000.0,
                 check.acknowledged(), check.lostCount(), check.splitBrain(), observer.leaderChanges(), maxAgentRssMb(),
                 vipMovedSeconds(vipSeen, primary), vipSeen.longestAbsenceMillis(0) / 1000.0,
-                !vipSeen.onSeveralHosts().isEmpty(), describe(notes, check, vipSeen, primary.name()));
+                !vipSeen.onSeveralHosts().isEmpty(), describe(notes, check, vipSeen, primary.name())
+                + acknowledgements(deposed, primary, new Outcome(primary, check, log, null, vipSeen, accepted)));
         FailoverReport.record(result);
-        return new Outcome(primary, check, log, result, vipSeen);
+        return new Outcome(primary, check, log, result, vipSeen, accepted);
+    }
+
+    /** When the deposed primary last and the final primary first acknowledged, from the first fault. */
+    private String acknowledgements(Node deposed, Node finalPrimary, Outcome seen) {
+        if (deposed == null || deposed.name().equals(finalPrimary.name()) || faults.events().isEmpty()) {
+            return "";
+        }
+        long fault = faults.events().getFirst().atMillis();
+        return String.format(Locale.ROOT, "; %s last acknowledged %+.2f s after the fault, %s first %+.2f s",
+                deposed.name(), (seen.lastAckMillis(deposed.name()) - fault) / 1000.0, finalPrimary.name(),
+                (seen.firstAckMillis(finalPrimary.name()) - fault) / 1000.0);
     }
 
     /** From the first fault until the new primary alone held the VIP; null when the primary stayed. */

@@ -3,6 +3,7 @@ package io.raftgres.it;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any routing, and records which members accepted writes when. A replica refuses (read-only),
  * a fenced primary refuses or does not answer; two members accepting in overlapping windows is
  * split brain (see {@link Acceptances}).
+ *
+ * <p>Its sessions commit with {@code synchronous_commit = local}: a commit is acknowledged once
+ * the member flushed it, whatever the cluster's synchronous standbys do. Without that, under
+ * quorum commit a deposed primary whose replicas follow the new primary could never acknowledge,
+ * and the detector would test PostgreSQL's synchronous replication instead of raftgres' fencing.
+ * With it, an old primary that was not fenced <em>would</em> acknowledge. Shown once (4 Dec 2026)
+ * on a deliberately broken build, a local hack never committed: the lease guard's check returned
+ * at once and the decider's FENCE_LEASE_LOST rule was skipped. partition-primary then failed its
+ * split-brain assertion in both modes: with quorum commit, "n2 and n3 both accepted writes between
+ * 14369 ms and 45817 ms", the cut-off n2 acknowledging the detector's writes until 40 s after the
+ * fault, the new primary n3 from 8.7 s on, while the writer (quorum commit) lost nothing and the
+ * old checks passed; asynchronous, the same overlap and 96 acknowledged writes lost.
  *
  * <p>One thread per member, so a frozen member (connect or read timeout) does not delay the
  * probes of the others. Started and stopped by the test thread; bounded by the duration given
@@ -87,6 +100,9 @@ public final class SplitBrainDetector implements AutoCloseable {
             try {
                 if (connection == null) {
                     connection = target.connect("raftgres-it-probe");
+                    try (Statement local = connection.createStatement()) {
+                        local.execute("SET synchronous_commit = local");
+                    }
                     insert = connection.prepareStatement("INSERT INTO " + Schema.PROBES + " (member, seq) VALUES (?, ?)");
                 }
                 int currentPhase = phase.get();

@@ -388,7 +388,7 @@ public final class SimAgent {
             }
         };
         return new LeaseGuard(name, store, fencePg, fenceVip, guardWatchdog, tracker,
-                () -> raft.committedState(name).paused(), clock, Runnable::run, raft.timing.safety(),
+                clock, Runnable::run, raft.timing.safety(),
                 reason -> { throw new IllegalStateException(name + ": the lease guard failed: " + reason); });
     }
 

@@ -22,7 +22,7 @@ import io.raftgres.core.spi.StopMode;
  * condition                                              decision (reason)
  * ------------------------------------------------------ -------------------------------------
  * PostgreSQL writable here, but this member may not run   RemoveVip, Stop IMMEDIATE, DisarmWatchdog
- *   a primary (not Raft leader with lease, or the leader   (FENCE_LEASE_LOST)
+ *   a primary (not Raft leader with lease, or the leader   (FENCE_LEASE_LOST), in maintenance mode too
  *   key names another member)
  * a background operation is running                      nothing (BUSY)
  * maintenance mode                                       nothing (PAUSED)
@@ -63,7 +63,10 @@ public final class HaDecider {
         ClusterState state = view.state();
         RaftView raft = view.raft();
         String me = config.memberName();
-        if (local.isWritablePrimary() && !state.paused() && !mayRunPrimary(state, raft)) {
+        // Pause suppresses promotions, restarts and kills, never this fence: a member whose lease
+        // lapsed must not acknowledge writes while another member could be promoted, and a paused
+        // flag this member holds may be stale (the majority may have resumed and promoted since).
+        if (local.isWritablePrimary() && !mayRunPrimary(state, raft)) {
             return Decision.of(Reason.FENCE_LEASE_LOST, "fencing: " + fenceWhy(state, raft)
                             + "; removing the VIP and stopping PostgreSQL immediately",
                     new RemoveVip(), new Stop(StopMode.IMMEDIATE), new DisarmWatchdog());
