@@ -75,7 +75,10 @@ print_members
 cat <<TXT
 
   Connect:     PGPASSWORD=\$(. $DATA/.secrets && echo "\$SU_PASSWORD") psql "host=127.0.0.1 port=$(pg_port "$p") user=postgres dbname=postgres"
-  Status:      curl -s http://127.0.0.1:8008/cluster | jq     (also /patroni, /primary, /replica)
+  Status:      curl -s http://127.0.0.1:8008/cluster | jq     (also /patroni, /primary, /replica, /config)
+  Change:      curl -s -u admin:\$(. $DATA/.secrets && echo "\$REST_PASSWORD") -X PATCH -H 'Content-Type: application/json' \\
+                 -d '{"postgresql": {"parameters": {"work_mem": "8MB"}}}' http://127.0.0.1:8008/config
+  Pause:       same with -d '{"pause": true}' (resume: '{"pause": false}')
   Kill the primary's host (agent and PostgreSQL, SIGKILL):
                kill -9 \$(cat $DATA/$p/agent.pid) \$(head -1 $DATA/$p/pg/postmaster.pid)
   Restart it (in another terminal; it logs to $DATA/$p/raftgres.log, shown below):

@@ -53,9 +53,13 @@ write_configs() {
     printf 'SU_PASSWORD=%s\nREP_PASSWORD=%s\n' "$su" "$rep" > "$DATA/.secrets"; chmod 600 "$DATA/.secrets"
     . "$DATA/.secrets"
   fi
+  # REST write endpoints need basic auth (user admin); demo data from before this key gains it here.
+  if [ -z "${REST_PASSWORD:-}" ]; then
+    printf 'REST_PASSWORD=%s\n' "$(random_secret)" >> "$DATA/.secrets"; . "$DATA/.secrets"
+  fi
   for m in "${MEMBERS[@]}"; do
     mkdir -p "$DATA/$m"; chmod 755 "$DATA/$m"
-    [ -f "$DATA/$m/raftgres.yml" ] && continue
+    [ -f "$DATA/$m/raftgres.yml" ] && grep -q '^  authentication: {username: admin' "$DATA/$m/raftgres.yml" && continue
     partners=""
     for p in "${MEMBERS[@]}"; do [ "$p" = "$m" ] || partners="$partners, 127.0.0.1:$(raft_port "$p")"; done
     cat > "$DATA/$m/raftgres.yml" <<YML
@@ -64,6 +68,7 @@ scope: demo
 name: $m
 restapi:
   listen: 127.0.0.1:$(rest_port "$m")
+  authentication: {username: admin, password: $REST_PASSWORD}
 raft:
   self_addr: 127.0.0.1:$(raft_port "$m")
   partner_addrs: [${partners#, }]

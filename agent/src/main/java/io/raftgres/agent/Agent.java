@@ -8,6 +8,7 @@ import io.raftgres.ha.Clock;
 import io.raftgres.ha.Scheduler;
 import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberLiveness;
 import io.raftgres.ha.MemberPublisher;
 import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
@@ -16,6 +17,7 @@ import io.raftgres.agent.config.RaftgresConfig;
 import io.raftgres.api.LiveReadings;
 import io.raftgres.api.RaftgresMetrics;
 import io.raftgres.api.RestServer;
+import io.raftgres.api.WriteAuthentication;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.HaDecider;
 import io.raftgres.core.model.DynamicConfig;
@@ -73,11 +75,13 @@ final class Agent implements AutoCloseable {
         AgentIdentity me = identity(config);
         RaftgresMetrics metrics = new RaftgresMetrics(config.scope(), config.name(), () -> new LiveReadings(
                 raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()));
+        this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
-                parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)));
+                parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
+                new ParameterReloader(background), Clock.SYSTEM::monotonicMillis);
         LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
         java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
-        this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
+        MemberLiveness liveness = new MemberLiveness(config.raft().electionTimeoutMax().toMillis());
         HaLoop[] loopRef = new HaLoop[1];
         ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker, background,
                 () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
@@ -88,8 +92,8 @@ final class Agent implements AutoCloseable {
                 Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
         this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
-                new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM), tracker, Clock.SYSTEM,
-                Scheduler.of(loopThread));
+                new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
+                Scheduler.of(loopThread), liveness);
         loopRef[0] = loop;
         executor.reportTo(metrics);
         loop.reportTo(metrics);
@@ -115,10 +119,25 @@ final class Agent implements AutoCloseable {
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed), metrics);
+                        watchdogNowFailed, liveness), metrics, writeAuthentication(config));
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
+    }
+
+    /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */
+    static WriteAuthentication writeAuthentication(RaftgresConfig c) {
+        var auth = c.restapi().authentication();
+        if (auth != null) {
+            return WriteAuthentication.basic(auth.username(), auth.password());
+        }
+        if (!c.restapi().allowUnauthenticatedWrites()) {
+            throw new IllegalStateException("restapi.authentication is missing and allow_unauthenticated_writes is "
+                    + "not true: refusing to open write endpoints without authentication");
+        }
+        LOG.warn("REST write endpoints accept requests WITHOUT authentication "
+                + "(restapi.allow_unauthenticated_writes: true)");
+        return WriteAuthentication.unauthenticatedWrites();
     }
 
     /** Ends the HA loop with {@code reason}; {@link #awaitFatal} then returns it and the agent exits. */

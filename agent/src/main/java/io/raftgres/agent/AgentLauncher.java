@@ -48,6 +48,13 @@ final class AgentLauncher {
             return 1;
         }
         LOG.info("configuration {}: {}", file, config.toDisplayMap());
+        if (config.restapi().authentication() == null && !config.restapi().allowUnauthenticatedWrites()) {
+            err.println("restapi.authentication: missing: the REST write endpoints (PATCH /config, ...) need a "
+                    + "username and password; set restapi.allow_unauthenticated_writes: true to accept writes "
+                    + "from anyone who reaches the port");
+            err.println("raftgres: not started: write endpoints without authentication");
+            return 1;
+        }
         PlatformSafety safety;
         try {
             safety = PlatformSafety.from(config);

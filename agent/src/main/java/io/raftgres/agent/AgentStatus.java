@@ -4,10 +4,13 @@ import io.raftgres.ha.AgentIdentity;
 import io.raftgres.ha.ClusterStore;
 import io.raftgres.ha.HaLoop;
 import io.raftgres.ha.LocalTracker;
+import io.raftgres.ha.MemberLiveness;
 import io.raftgres.api.AgentFacade;
+import io.raftgres.api.ConfigWrite;
 import io.raftgres.api.StatusSnapshot;
 import io.raftgres.api.WalSenderInfo;
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.RaftView;
@@ -16,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -44,19 +49,29 @@ final class AgentStatus implements AgentFacade {
     private final LocalTracker tracker;
     private final BooleanSupplier watchdogFailed;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final ConfigWriter configWriter;
+    private final MemberLiveness liveness;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
 
     /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
     record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
 
-    /**
-     * @param extrasQuery queries PostgreSQL for the extras given the cycle's local state; may block
-     * @param refresher   runs {@code extrasQuery}, never on the caller's thread
-     */
+    /** As below, with every member counted as reporting (no liveness tracking). */
     AgentStatus(AgentIdentity me, Supplier<HaLoop.Cycle> lastCycle, ClusterStore store,
                 Function<LocalPgState, Extras> extrasQuery, Executor refresher, LocalTracker tracker,
                 BooleanSupplier watchdogFailed) {
+        this(me, lastCycle, store, extrasQuery, refresher, tracker, watchdogFailed, null);
+    }
+
+    /**
+     * @param extrasQuery queries PostgreSQL for the extras given the cycle's local state; may block
+     * @param refresher   runs {@code extrasQuery}, never on the caller's thread
+     * @param liveness    which members went silent (shown in /cluster); null: none
+     */
+    AgentStatus(AgentIdentity me, Supplier<HaLoop.Cycle> lastCycle, ClusterStore store,
+                Function<LocalPgState, Extras> extrasQuery, Executor refresher, LocalTracker tracker,
+                BooleanSupplier watchdogFailed, MemberLiveness liveness) {
         this.me = me;
         this.lastCycle = lastCycle;
         this.store = store;
@@ -64,6 +79,13 @@ final class AgentStatus implements AgentFacade {
         this.refresher = refresher;
         this.tracker = tracker;
         this.watchdogFailed = watchdogFailed;
+        this.configWriter = new ConfigWriter(me, store);
+        this.liveness = liveness;
+    }
+
+    @Override
+    public CompletableFuture<ConfigWrite> writeConfig(DynamicConfig next, long expectedVersion) {
+        return configWriter.write(next, expectedVersion);
     }
 
     /** The production query over {@code pg} (current control, re-read at each refresh). */
@@ -98,7 +120,8 @@ final class AgentStatus implements AgentFacade {
         return new StatusSnapshot(me.scope(), me.name(), me.version(), local, raft, state, primary,
                 local.stateText(), x.replication(), me.tags(), watchdogFailed.getAsBoolean(), x.postmasterStart(),
                 raftLastSeenMillis, cycle == null ? 0 : cycle.atEpochMillis(), state.paused(), me.apiUrl(), me.pgHost(),
-                me.pgPort());
+                me.pgPort(), liveness == null ? Set.of()
+                : liveness.silent(state, System.nanoTime() / 1_000_000));
     }
 
     private boolean holdsKey(ClusterState state, RaftView raft) {

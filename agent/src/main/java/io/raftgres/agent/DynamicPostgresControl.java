@@ -1,6 +1,7 @@
 package io.raftgres.agent;
 
 import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.PendingChange;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -17,35 +19,63 @@ import java.util.function.Supplier;
  * the cluster-wide {@code postgresql.parameters} merged under the member's local ones. The
  * underlying control is rebuilt when the merged parameters change, so the next start or reload
  * renders them (every member uses the same values, which PostgreSQL requires for settings
- * like max_connections on standbys).
+ * like max_connections on standbys). A change while PostgreSQL runs is rendered and reloaded
+ * by the {@link ParameterReloader} within the cycle that first observes it; parameters needing
+ * a restart are then reported by it.
  */
 final class DynamicPostgresControl implements PostgresControl {
 
     private final Supplier<Map<String, String>> clusterParameters;
     private final Map<String, String> localParameters;
     private final Function<Map<String, String>, PgCtlPostgresControl> factory;
+    private final ParameterReloader reloader;
+    private final LongSupplier monotonicMillis;
     private Map<String, String> current;
     private PgCtlPostgresControl delegate;
 
     DynamicPostgresControl(Supplier<Map<String, String>> clusterParameters, Map<String, String> localParameters,
-                           Function<Map<String, String>, PgCtlPostgresControl> factory) {
+                           Function<Map<String, String>, PgCtlPostgresControl> factory, ParameterReloader reloader,
+                           LongSupplier monotonicMillis) {
         this.clusterParameters = clusterParameters;
         this.localParameters = Map.copyOf(localParameters);
         this.factory = factory;
+        this.reloader = reloader;
+        this.monotonicMillis = monotonicMillis;
     }
 
-    /** The control for the current parameters; thread-safe. */
+    /** The control for the current parameters; thread-safe. A change queues a reload. */
     synchronized PgCtlPostgresControl current() {
         Map<String, String> merged = new TreeMap<>(clusterParameters.get());
         merged.putAll(localParameters);
         if (delegate == null || !merged.equals(current)) {
+            PgCtlPostgresControl previous = delegate;
             current = merged;
             delegate = factory.apply(merged);
+            if (previous != null) {
+                delegate.inheritRenderedRole(previous);
+                reloader.reload(delegate, merged);
+            }
         }
         return delegate;
     }
 
-    @Override public LocalPgState observe() { return current().observe(); }
+    /** Parameters waiting for a PostgreSQL restart here, with old and new value. */
+    Map<String, PendingChange> pendingRestart() {
+        return reloader.pending();
+    }
+
+    @Override
+    public LocalPgState observe() {
+        PgCtlPostgresControl control = current();
+        LocalPgState local = control.observe();
+        Map<String, String> parameters;
+        synchronized (this) {
+            parameters = current;
+        }
+        reloader.maybeRefresh(control, parameters, local.running(), monotonicMillis.getAsLong());
+        return local;
+    }
+
     @Override public void bootstrap() { current().bootstrap(); }
     @Override public void cloneFrom(Upstream from) { current().cloneFrom(from); }
     @Override public void startPrimary() { current().startPrimary(); }

@@ -87,7 +87,7 @@ final class LocalAgentCluster implements AutoCloseable {
         return """
                 scope: it
                 name: %s
-                restapi: {listen: "127.0.0.1:%d"}
+                restapi: {listen: "127.0.0.1:%d", authentication: {username: admin, password: "%s"}}
                 raft:
                   self_addr: "127.0.0.1:%d"
                   partner_addrs: [%s]
@@ -101,7 +101,7 @@ final class LocalAgentCluster implements AutoCloseable {
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
                   lease_gate: %s
-                """.formatted(m.name(), m.restPort(), m.raftPort(), partners, m.dir().resolve("raft"),
+                """.formatted(m.name(), m.restPort(), PASSWORD, m.raftPort(), partners, m.dir().resolve("raft"),
                 extraDcsParameters, m.pgPort(), m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
     }
 
@@ -201,6 +201,22 @@ final class LocalAgentCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /**
+     * A write request to {@code m}'s REST API with a JSON body, with the cluster's REST
+     * credentials when {@code authenticated}; the status code and body, or -1 when unreachable.
+     */
+    HttpResponse<String> write(Member m, String method, String path, String json, boolean authenticated)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
+        if (authenticated) {
+            req.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    ("admin:" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     boolean isStreaming(Member m) {

@@ -2,7 +2,7 @@ package io.raftgres.api;
 
 /**
  * What the REST API may ask of the agent: one read of the state the agent's last HA cycle
- * gathered. The API never reaches PostgreSQL or Raft itself, so a health probe can neither
+ * gathered, and a dynamic-config write through Raft. The API never reaches PostgreSQL or Raft itself, so a health probe can neither
  * stall nor add load to the database or the consensus group.
  *
  * <p>Contract for implementations (the agent):
@@ -24,4 +24,16 @@ public interface AgentFacade {
 
     /** The state from the agent's most recent HA cycle; never null, never blocks. */
     StatusSnapshot snapshot();
+
+    /**
+     * Submits a new dynamic configuration through Raft (forwarded to the Raft leader when this
+     * member is a follower). Must not block: the future completes when the command is applied,
+     * refused, or after a bounded wait (then {@link ConfigWrite.Outcome#UNAVAILABLE}); it never
+     * completes exceptionally.
+     *
+     * @param next            the validated configuration (its version is ignored)
+     * @param expectedVersion the version it replaces; -1 to replace whatever is there
+     */
+    java.util.concurrent.CompletableFuture<ConfigWrite> writeConfig(io.raftgres.core.model.DynamicConfig next,
+                                                                   long expectedVersion);
 }

@@ -27,13 +27,22 @@ final class ClusterJson {
     private ClusterJson() {
     }
 
-    /** {@code {members: [...sorted by name], scope, pause?}}. */
-    static Map<String, Object> cluster(ClusterState cluster, boolean paused) {
+    /**
+     * {@code {members: [...sorted by name], scope, pause?}}. A member in {@code silent} (its agent
+     * has not reported within the member TTL) shows {@code state: unknown} and
+     * {@code last_report} (its last publication time): its record may describe a dead host.
+     */
+    static Map<String, Object> cluster(ClusterState cluster, boolean paused, java.util.Set<String> silent) {
         Optional<Lsn> leaderPosition = WalPositions.leaderPosition(cluster);
         String leaderName = cluster.leaderRecord().map(LeaderRecord::member).orElse(null);
         List<Map<String, Object>> members = new ArrayList<>();
         for (MemberRecord m : cluster.members().values()) {
-            members.add(member(m, m.name().equals(leaderName), leaderPosition));
+            Map<String, Object> row = member(m, m.name().equals(leaderName), leaderPosition);
+            if (silent.contains(m.name())) {
+                row.put("state", "unknown");
+                row.put("last_report", TimeText.iso(m.updatedAtMillis()));
+            }
+            members.add(row);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("members", members);
@@ -71,6 +80,9 @@ final class ClusterJson {
         json.put("maximum_lag_on_failover", config.maximumLagOnFailover());
         json.put("primary_start_timeout", seconds(config.primaryStartTimeoutMillis()));
         json.put("postgresql", postgresql);
+        if (config.pause()) {
+            json.put("pause", true);
+        }
         return json;
     }
 
@@ -92,7 +104,27 @@ final class ClusterJson {
         if (!tags.isEmpty()) {
             json.put("tags", tags);
         }
+        putPendingRestart(json, m);
         return json;
+    }
+
+    /**
+     * Patroni's {@code pending_restart: true} and {@code pending_restart_reason} ({@code {name:
+     * {old_value, new_value}}}) when the member reported parameters waiting for a restart.
+     */
+    static void putPendingRestart(Map<String, Object> json, MemberRecord m) {
+        if (m == null || m.pendingRestart().isEmpty()) {
+            return;
+        }
+        Map<String, Object> reasons = new LinkedHashMap<>();
+        m.pendingRestart().forEach((name, change) -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("old_value", change.oldValue());
+            values.put("new_value", change.newValue());
+            reasons.put(name, values);
+        });
+        json.put("pending_restart", true);
+        json.put("pending_restart_reason", reasons);
     }
 
     /** Patroni shows a running replica's replication state in place of "running". */

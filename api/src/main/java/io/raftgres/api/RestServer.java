@@ -25,6 +25,8 @@ public final class RestServer implements AutoCloseable {
      * 64 KiB: what the most generous load balancers forward (AWS ALB 64 KB, nginx 4 x 8 KB).
      */
     static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Largest request body accepted, in bytes; above it 413. A dynamic config is a few KiB. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final ApplicationContext context;
     private final EmbeddedServer server;
@@ -40,21 +42,24 @@ public final class RestServer implements AutoCloseable {
      * @param host   address to bind, e.g. "127.0.0.1" or "0.0.0.0"
      * @param port   TCP port, 0 for a free one (see {@link #port()})
      * @param facade the agent's view; called on every request
+     * @param writes who may call write endpoints
      * @throws IllegalArgumentException for a blank host or a port outside 0..65535
      * @throws NullPointerException     for a null facade
      * @throws IllegalStateException    when the server cannot start (port in use, unknown host);
      *                                  the cause says why; nothing is left running
      */
-    public static RestServer start(String host, int port, AgentFacade facade) {
+    public static RestServer start(String host, int port, AgentFacade facade, WriteAuthentication writes) {
         StatusSnapshot first = Objects.requireNonNull(facade, "facade").snapshot();
-        return start(host, port, facade, new RaftgresMetrics(first.scope(), first.memberName(), () -> LiveReadings.NONE));
+        return start(host, port, facade, new RaftgresMetrics(first.scope(), first.memberName(), () -> LiveReadings.NONE),
+                writes);
     }
 
     /**
-     * As {@link #start(String, int, AgentFacade)}, with the agent's metrics served on
-     * {@code /metrics} (its event counters are fed by the agent, its gauges read per scrape).
+     * As {@link #start(String, int, AgentFacade, WriteAuthentication)}, with the agent's metrics
+     * served on {@code /metrics} (its event counters are fed by the agent, its gauges read per scrape).
      */
-    public static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics) {
+    public static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics,
+                                   WriteAuthentication writes) {
         Objects.requireNonNull(metrics, "metrics");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("REST listen host must not be blank");
@@ -63,6 +68,7 @@ public final class RestServer implements AutoCloseable {
             throw new IllegalArgumentException("REST listen port must be within 0..65535, got " + port);
         }
         Objects.requireNonNull(facade, "facade");
+        Objects.requireNonNull(writes, "writes");
         ApplicationContext context = ApplicationContext.builder()
                 .banner(false)
                 .deduceEnvironment(false)
@@ -71,6 +77,7 @@ public final class RestServer implements AutoCloseable {
                 .properties(properties(host, port))
                 .build();
         context.registerSingleton(AgentFacade.class, facade);
+        context.registerSingleton(WriteAuthentication.class, writes);
         context.registerSingleton(RaftgresMetrics.class, metrics);
         try {
             context.start();
@@ -110,6 +117,7 @@ public final class RestServer implements AutoCloseable {
         p.put("micronaut.server.cors.enabled", false);
         // Netty's decoder limit covers all header lines together; see OversizedRequestController for the 431.
         p.put("micronaut.server.netty.max-header-size", MAX_HEADER_BYTES);
+        p.put("micronaut.server.max-request-size", MAX_BODY_BYTES);
         // A health API needs few threads. Netty's default 2 s quiet period would keep the port
         // listening and the threads alive after close(); without it close() returns with both gone.
         p.put("micronaut.netty.event-loops.default.num-threads", 2);

@@ -36,7 +36,7 @@ final class StatusController {
     @Get("/cluster")
     Map<String, Object> cluster() {
         StatusSnapshot snapshot = facade.snapshot();
-        return ClusterJson.cluster(snapshot.cluster(), snapshot.paused());
+        return ClusterJson.cluster(snapshot.cluster(), snapshot.paused(), snapshot.silentMembers());
     }
 
     /** Timeline switches, oldest first. */
@@ -49,9 +49,15 @@ final class StatusController {
      * OPTIONS on a document path: 405, so that an OPTIONS health check pointed at the wrong path
      * fails instead of passing on Micronaut's generic OPTIONS reply (a 200).
      */
-    @Options(uris = {"/patroni", "/status", "/cluster", "/history", "/config"})
+    @Options(uris = {"/patroni", "/status", "/cluster", "/history"})
     MutableHttpResponse<?> options() {
         return HttpResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, HEAD");
+    }
+
+    /** As {@link #options()}, for the one document that can also be written. */
+    @Options("/config")
+    MutableHttpResponse<?> configOptions() {
+        return HttpResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, HEAD, PATCH, PUT");
     }
 
     /** The dynamic configuration; 503 until the cluster is initialized. */
@@ -63,6 +69,7 @@ final class StatusController {
                     .body("cluster is not initialized: no dynamic configuration yet")
                     .contentType(MediaType.TEXT_PLAIN_TYPE);
         }
-        return HttpResponse.ok(ClusterJson.config(snapshot.cluster().config()));
+        return HttpResponse.ok(ClusterJson.config(snapshot.cluster().config()))
+                .header(HttpHeaders.ETAG, ConfigController.etag(snapshot.cluster().config()));
     }
 }

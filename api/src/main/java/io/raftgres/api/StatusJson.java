@@ -42,6 +42,7 @@ final class StatusJson {
         if (s.paused()) {
             json.put("pause", true);
         }
+        ClusterJson.putPendingRestart(json, s.cluster().members().get(s.memberName()));
         json.put("patroni", patroniInfo(s));
         return json;
     }

@@ -36,12 +36,25 @@ import java.util.Objects;
  * @param apiUrl                this member's advertised REST URL
  * @param pgHost                this member's advertised PostgreSQL host
  * @param pgPort                this member's advertised PostgreSQL port
+ * @param silentMembers         members whose agent has not reported within the member TTL
  */
 public record StatusSnapshot(String scope, String memberName, String version, LocalPgState local, RaftView raft,
                              ClusterState cluster, boolean leaderWithLease, String pgState,
                              List<WalSenderInfo> replication, MemberTags tags, boolean watchdogFailed,
                              Long postmasterStartMillis, long raftLastSeenMillis, long lastLoopMillis,
-                             boolean paused, String apiUrl, String pgHost, int pgPort) {
+                             boolean paused, String apiUrl, String pgHost, int pgPort,
+                             java.util.Set<String> silentMembers) {
+
+    /** A snapshot in which every member counts as reporting. */
+    public StatusSnapshot(String scope, String memberName, String version, LocalPgState local, RaftView raft,
+                          ClusterState cluster, boolean leaderWithLease, String pgState,
+                          List<WalSenderInfo> replication, MemberTags tags, boolean watchdogFailed,
+                          Long postmasterStartMillis, long raftLastSeenMillis, long lastLoopMillis,
+                          boolean paused, String apiUrl, String pgHost, int pgPort) {
+        this(scope, memberName, version, local, raft, cluster, leaderWithLease, pgState, replication, tags,
+                watchdogFailed, postmasterStartMillis, raftLastSeenMillis, lastLoopMillis, paused, apiUrl, pgHost, pgPort,
+                java.util.Set.of());
+    }
 
     /** Rejects a snapshot with a missing part, naming the part, so a broken agent fails loudly. */
     public StatusSnapshot {
@@ -54,5 +67,6 @@ public record StatusSnapshot(String scope, String memberName, String version, Lo
         Objects.requireNonNull(pgState, "pgState");
         Objects.requireNonNull(tags, "tags");
         replication = List.copyOf(replication);
+        silentMembers = java.util.Set.copyOf(silentMembers);
     }
 }

@@ -33,9 +33,18 @@ final class ApiClient {
     }
 
     HttpResponse<String> send(String method, String pathAndQuery, Map<String, String> headers) {
+        return send(method, pathAndQuery, headers, null);
+    }
+
+    /** Sends {@code body} (as application/json unless the headers say otherwise) when not null. */
+    HttpResponse<String> send(String method, String pathAndQuery, Map<String, String> headers, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .timeout(Duration.ofSeconds(5))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
+            request.header("Content-Type", "application/json");
+        }
         headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,8 @@
 package io.raftgres.api;
 
+import io.raftgres.core.model.DynamicConfig;
+
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,6 +13,8 @@ final class FakeAgentFacade implements AgentFacade {
 
     private volatile StatusSnapshot snapshot;
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger writes = new AtomicInteger();
+    private volatile ConfigWrite nextWriteOutcome;
 
     FakeAgentFacade(StatusSnapshot initial) {
         this.snapshot = initial;
@@ -28,5 +33,40 @@ final class FakeAgentFacade implements AgentFacade {
     public StatusSnapshot snapshot() {
         calls.incrementAndGet();
         return snapshot;
+    }
+
+    /** How many config writes reached the agent. */
+    int writes() {
+        return writes.get();
+    }
+
+    /** Makes the next write end with {@code outcome} instead of being applied. */
+    void failNextWrite(ConfigWrite outcome) {
+        this.nextWriteOutcome = outcome;
+    }
+
+    /**
+     * Applies like the state machine: compare-and-set on the version, then the snapshot's cluster
+     * state carries the new config (version + 1).
+     */
+    @Override
+    public synchronized CompletableFuture<ConfigWrite> writeConfig(DynamicConfig next, long expectedVersion) {
+        writes.incrementAndGet();
+        ConfigWrite forced = nextWriteOutcome;
+        if (forced != null) {
+            nextWriteOutcome = null;
+            return CompletableFuture.completedFuture(forced);
+        }
+        StatusSnapshot s = snapshot;
+        long current = s.cluster().config().version();
+        if (expectedVersion >= 0 && expectedVersion != current) {
+            return CompletableFuture.completedFuture(ConfigWrite.conflict("config version is " + current));
+        }
+        DynamicConfig applied = next.withVersion(current + 1);
+        snapshot = new StatusSnapshot(s.scope(), s.memberName(), s.version(), s.local(), s.raft(),
+                s.cluster().withConfig(applied), s.leaderWithLease(), s.pgState(), s.replication(), s.tags(),
+                s.watchdogFailed(), s.postmasterStartMillis(), s.raftLastSeenMillis(), s.lastLoopMillis(),
+                applied.pause(), s.apiUrl(), s.pgHost(), s.pgPort());
+        return CompletableFuture.completedFuture(ConfigWrite.applied(applied));
     }
 }

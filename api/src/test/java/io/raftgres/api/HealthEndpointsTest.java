@@ -40,7 +40,7 @@ class HealthEndpointsTest {
     @BeforeAll
     static void startServer() {
         facade = new FakeAgentFacade(Snapshots.primary().build());
-        server = RestServer.start("127.0.0.1", 0, facade);
+        server = RestServer.start("127.0.0.1", 0, facade, WriteAuthentication.unauthenticatedWrites());
         client = new ApiClient(server.port());
     }
 

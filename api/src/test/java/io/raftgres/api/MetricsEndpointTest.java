@@ -32,7 +32,7 @@ class MetricsEndpointTest {
 
     @BeforeAll
     static void start() {
-        server = RestServer.start("127.0.0.1", 0, FACADE);
+        server = RestServer.start("127.0.0.1", 0, FACADE, WriteAuthentication.unauthenticatedWrites());
     }
 
     @AfterAll

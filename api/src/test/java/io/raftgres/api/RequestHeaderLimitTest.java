@@ -27,7 +27,8 @@ class RequestHeaderLimitTest {
 
     @BeforeAll
     static void startServer() {
-        server = RestServer.start("127.0.0.1", 0, new FakeAgentFacade(Snapshots.primary().build()));
+        server = RestServer.start("127.0.0.1", 0, new FakeAgentFacade(Snapshots.primary().build()),
+                WriteAuthentication.unauthenticatedWrites());
     }
 
     @AfterAll

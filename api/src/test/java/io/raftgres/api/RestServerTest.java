@@ -21,7 +21,7 @@ class RestServerTest {
         FakeAgentFacade facade = new FakeAgentFacade(Snapshots.primary().build());
         long before = usedHeapAfterGc();
         long started = System.nanoTime();
-        RestServer server = RestServer.start("127.0.0.1", 0, facade);
+        RestServer server = RestServer.start("127.0.0.1", 0, facade, WriteAuthentication.unauthenticatedWrites());
         long startMillis = (System.nanoTime() - started) / 1_000_000;
         int port = server.port();
         try {
@@ -44,7 +44,7 @@ class RestServerTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             FakeAgentFacade facade = new FakeAgentFacade(Snapshots.primary().build());
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> RestServer.start("127.0.0.1", taken.getLocalPort(), facade));
+                    () -> RestServer.start("127.0.0.1", taken.getLocalPort(), facade, WriteAuthentication.unauthenticatedWrites()));
             assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
         }
     }
@@ -52,11 +52,11 @@ class RestServerTest {
     @Test
     void rejectsBadArgumentsBeforeStartingAnything() {
         FakeAgentFacade facade = new FakeAgentFacade(Snapshots.primary().build());
-        assertThrows(IllegalArgumentException.class, () -> RestServer.start(" ", 0, facade));
+        assertThrows(IllegalArgumentException.class, () -> RestServer.start(" ", 0, facade, WriteAuthentication.unauthenticatedWrites()));
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
-                () -> RestServer.start("127.0.0.1", 70_000, facade));
+                () -> RestServer.start("127.0.0.1", 70_000, facade, WriteAuthentication.unauthenticatedWrites()));
         assertTrue(port.getMessage().contains("70000"), port.getMessage());
-        assertThrows(NullPointerException.class, () -> RestServer.start("127.0.0.1", 0, null));
+        assertThrows(NullPointerException.class, () -> RestServer.start("127.0.0.1", 0, null, WriteAuthentication.unauthenticatedWrites()));
     }
 
     private static long usedHeapAfterGc() {

@@ -4,6 +4,7 @@ import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
@@ -37,6 +38,7 @@ final class Snapshots {
 
     static ClusterState initializedCluster() {
         return ClusterState.empty(SCOPE)
+                .withFeatureLevel(FeatureLevel.LATEST)
                 .withSystemId(SYSTEM_ID)
                 .withConfig(new DynamicConfig(1000, 1_048_576, 300_000, true, true,
                         Map.of("max_connections", "100", "wal_level", "replica"), 3))

@@ -29,7 +29,7 @@ class StatusEndpointsTest {
     @BeforeAll
     static void startServer() {
         facade = new FakeAgentFacade(Snapshots.primary().build());
-        server = RestServer.start("127.0.0.1", 0, facade);
+        server = RestServer.start("127.0.0.1", 0, facade, WriteAuthentication.unauthenticatedWrites());
         client = new ApiClient(server.port());
     }
 
@@ -264,5 +264,27 @@ class StatusEndpointsTest {
         HttpResponse<String> head = client.send("HEAD", "/patroni");
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
+    }
+
+    /** A member whose agent went silent shows as unknown with its last report time, the others unchanged. */
+    @Test
+    void clusterShowsASilentMemberAsUnknownWithItsLastReport() {
+        StatusSnapshot s = Snapshots.primary().build();
+        facade.set(new StatusSnapshot(s.scope(), s.memberName(), s.version(), s.local(), s.raft(), s.cluster(),
+                s.leaderWithLease(), s.pgState(), s.replication(), s.tags(), s.watchdogFailed(),
+                s.postmasterStartMillis(), s.raftLastSeenMillis(), s.lastLoopMillis(), s.paused(), s.apiUrl(),
+                s.pgHost(), s.pgPort(), java.util.Set.of("n2")));
+        try {
+            JsonNode members = client.json("/cluster").get("members");
+            JsonNode n2 = members.get(1);
+            assertEquals("n2", n2.get("name").asString());
+            assertEquals("unknown", n2.get("state").asString());
+            assertEquals(TimeText.iso(s.cluster().members().get("n2").updatedAtMillis()),
+                    n2.get("last_report").asString());
+            assertFalse(members.get(0).has("last_report"));
+            assertEquals("running", members.get(0).get("state").asString());
+        } finally {
+            facade.set(Snapshots.primary().build());
+        }
     }
 }

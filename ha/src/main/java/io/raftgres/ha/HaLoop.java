@@ -47,6 +47,7 @@ public final class HaLoop {
     private final LocalTracker tracker;
     private final Clock clock;
     private final Scheduler scheduler;
+    private final MemberLiveness liveness;
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile Cycle last;
@@ -60,7 +61,7 @@ public final class HaLoop {
 
     public HaLoop(AgentIdentity me, ClusterStore store, PostgresControl pg, HaDecider decider,
                   ActionExecutor executor, MemberPublisher publisher, LocalTracker tracker, Clock clock,
-                  Scheduler scheduler) {
+                  Scheduler scheduler, MemberLiveness liveness) {
         this.me = me;
         this.store = store;
         this.pg = pg;
@@ -70,6 +71,7 @@ public final class HaLoop {
         this.tracker = tracker;
         this.clock = clock;
         this.scheduler = scheduler;
+        this.liveness = liveness;
     }
 
     /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before {@link #start()}. */
@@ -182,7 +184,7 @@ public final class HaLoop {
             return 0;
         }
         publisher.maybePublish(local, raft, now);
-        Decision decision = decider.decide(new ClusterView(state, raft), local, now);
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, now);
         decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());

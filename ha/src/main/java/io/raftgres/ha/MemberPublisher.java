@@ -4,13 +4,16 @@ import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PendingChange;
 import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.statemachine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Publishes this member's record through Raft: when it changed, when the Raft term changed
@@ -27,6 +30,7 @@ public final class MemberPublisher {
     private final ClusterStore store;
     private final java.util.function.BooleanSupplier watchdogFailed;
     private final Clock clock;
+    private final Supplier<Map<String, PendingChange>> pendingRestart;
     private MemberRecord lastSent;
     private long lastSentAt = Long.MIN_VALUE / 2;
     private volatile boolean inFlight;
@@ -34,10 +38,17 @@ public final class MemberPublisher {
     /** @param watchdogFailed read at each publication: required watchdog unusable (peers skip this member) */
     public MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed,
                            Clock clock) {
+        this(me, store, watchdogFailed, clock, Map::of);
+    }
+
+    /** @param pendingRestart parameters waiting for a PostgreSQL restart here, read at each publication */
+    public MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed,
+                           Clock clock, Supplier<Map<String, PendingChange>> pendingRestart) {
         this.me = me;
         this.store = store;
         this.watchdogFailed = watchdogFailed;
         this.clock = clock;
+        this.pendingRestart = pendingRestart;
     }
 
     /** Called from the HA loop thread only. */
@@ -71,7 +82,8 @@ public final class MemberPublisher {
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
                 me.canBootstrap() && !RetryPolicy.bootstrapGivenUp(local.failures()), watchdogFailed.getAsBoolean(),
-                me.version(), 0, clock.wallMillis(), FeatureLevel.LATEST);
+                me.version(), 0, clock.wallMillis(), FeatureLevel.LATEST)
+                .withPendingRestart(pendingRestart.get());
     }
 
     /** Everything but the publication time and term. */
@@ -81,6 +93,7 @@ public final class MemberPublisher {
                 && a.streaming() == b.streaming() && a.tags().equals(b.tags()) && a.pgPort() == b.pgPort()
                 && a.watchdogFailed() == b.watchdogFailed()
                 && a.canBootstrap() == b.canBootstrap()
-                && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl());
+                && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl())
+                && a.pendingRestart().equals(b.pendingRestart());
     }
 }

@@ -20,6 +20,12 @@ final class ConfigFiles {
     private final PgControlConfig config;
     private final OwnedFiles files;
     private final PgConfigRenderer renderer;
+    /** What this process last rendered: null before the first write; see {@link Rendered}. */
+    private volatile Rendered rendered;
+
+    /** A rendered role: primary ({@code replica == null}) or replica of {@code replica}. */
+    record Rendered(PgConfigRenderer.ReplicaTarget replica) {
+    }
 
     ConfigFiles(PgControlConfig config, OwnedFiles files) {
         this.config = config;
@@ -46,12 +52,32 @@ final class ConfigFiles {
     void writePrimary() {
         writeConf(null);
         files.delete(config.dataDir().resolve("standby.signal"));
+        rendered = new Rendered(null);
+    }
+
+    /** The role last rendered by this object or the one it {@link #inherit inherited} from; null if none. */
+    Rendered rendered() {
+        return rendered;
+    }
+
+    /** Takes over what {@code previous} (the same data directory, older parameters) last rendered. */
+    void inherit(ConfigFiles previous) {
+        if (rendered == null) {
+            rendered = previous.rendered;
+        }
+    }
+
+    /** Re-renders postgresql.conf in the role last rendered (with this object's parameters). */
+    void rewrite(Rendered role) {
+        writeConf(role.replica());
     }
 
     /** Configures PGDATA as a standby of {@code upstream}, streaming through {@code slotName} when not null. */
     void writeReplica(Upstream upstream, String slotName) {
-        writeConf(new PgConfigRenderer.ReplicaTarget(upstream, slotName));
+        PgConfigRenderer.ReplicaTarget target = new PgConfigRenderer.ReplicaTarget(upstream, slotName);
+        writeConf(target);
         files.write(config.dataDir().resolve("standby.signal"), "");
+        rendered = new Rendered(target);
     }
 
     private void writeConf(PgConfigRenderer.ReplicaTarget replica) {

@@ -94,6 +94,44 @@ public final class PgCtlPostgresControl implements PostgresControl {
         return probe.postmasterStartMillis();
     }
 
+    /**
+     * Carries over from {@code previous} (a control of the same data directory built with older
+     * parameters) which role's configuration was rendered, so {@link #reloadParameters} can
+     * re-render that role with this control's parameters.
+     */
+    public void inheritRenderedRole(PgCtlPostgresControl previous) {
+        configFiles.inherit(previous.configFiles);
+    }
+
+    /**
+     * Re-renders postgresql.conf with this control's parameters in the role this process last
+     * rendered, and reloads a running server. Does nothing (returns why) when PostgreSQL is not
+     * running (its next start renders them) or no role was rendered yet (the next follow or
+     * start does). Run only where data-directory operations are serialised.
+     */
+    public String reloadParameters() {
+        ConfigFiles.Rendered role = configFiles.rendered();
+        if (role == null) {
+            return "not reloaded: no configuration rendered by this agent yet";
+        }
+        if (!pgCtl.isRunning()) {
+            return "not reloaded: PostgreSQL is not running; its next start uses the new parameters";
+        }
+        long start = System.nanoTime();
+        configFiles.rewrite(role);
+        pgCtl.reload();
+        return "reloaded in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+    }
+
+    /**
+     * Parameters the running server has read but can only apply after a restart (PostgreSQL's
+     * {@code pg_settings.pending_restart}), with their value in effect now. Empty when PostgreSQL
+     * is not running or does not answer within the probe timeout.
+     */
+    public Map<String, String> pendingRestart() {
+        return PendingRestartQuery.run(sessions);
+    }
+
     @Override
     public void bootstrap() {
         timed("bootstrap", () -> {

@@ -1,7 +1,9 @@
 package io.raftgres.statemachine;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.TimelineSwitch;
 import io.raftgres.statemachine.Command.AbortInitialize;
 import io.raftgres.statemachine.Command.ClaimInitialize;
@@ -156,7 +158,10 @@ public final class ClusterStateMachine {
             return ApplyResult.rejected(state, c.member() + " may only publish its own record, not "
                     + c.record().name() + "'s");
         }
-        return ApplyResult.accepted(state.withMember(c.record().withTerm(entryTerm)));
+        // Below feature level 3 a build before it drops the unknown pendingRestart: so does this one.
+        MemberRecord record = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.record()
+                : c.record().withPendingRestart(java.util.Map.of());
+        return ApplyResult.accepted(state.withMember(record.withTerm(entryTerm)));
     }
 
     private static ApplyResult setConfig(ClusterState state, SetConfig c) {
@@ -164,6 +169,8 @@ public final class ClusterStateMachine {
         if (c.expectedVersion() >= 0 && c.expectedVersion() != current) {
             return ApplyResult.rejected(state, "config version is " + current + ", not " + c.expectedVersion());
         }
-        return ApplyResult.accepted(state.withConfig(c.config().withVersion(current + 1)));
+        // Below feature level 3 a build before it ignores the unknown pause key: so does this one.
+        DynamicConfig next = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.config() : c.config().withPause(false);
+        return ApplyResult.accepted(state.withConfig(next.withVersion(current + 1)));
     }
 }

@@ -85,6 +85,12 @@ final class JsonFields {
         return value.booleanValue();
     }
 
+    /** The boolean in {@code field}, or {@code absent} when missing or null (fields added later). */
+    boolean optBool(String field, boolean absent) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? absent : bool(field);
+    }
+
     /** A WAL position written as PostgreSQL's {@code X/Y} text, or null. */
     Lsn optLsn(String field) {
         String text = optString(field);
@@ -137,6 +143,13 @@ final class JsonFields {
             result.add(new JsonFields(value.get(i), context + "." + field + "[" + i + "]"));
         }
         return result;
+    }
+
+    /** The field names of this object, in document order. */
+    List<String> names() {
+        List<String> out = new ArrayList<>();
+        node.propertyNames().forEach(out::add);
+        return out;
     }
 
     /** An object of text values, as a sorted map. */

@@ -6,9 +6,11 @@ import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.MemberTags;
+import io.raftgres.core.model.PendingChange;
 import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.TimelineSwitch;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -67,7 +69,28 @@ final class ModelJson {
         n.put("term", m.term());
         n.put("updatedAtMillis", m.updatedAtMillis());
         n.put("maxFeatureLevel", m.maxFeatureLevel());
+        if (!m.pendingRestart().isEmpty()) {
+            ObjectNode pending = n.putObject("pendingRestart");
+            m.pendingRestart().forEach((name, change) -> {
+                ObjectNode c = pending.putObject(name);
+                c.put("old", change.oldValue());
+                c.put("new", change.newValue());
+            });
+        }
         return n;
+    }
+
+    /** Absent in records written before the field existed, and when nothing is pending. */
+    private static SortedMap<String, PendingChange> pendingRestart(JsonFields f) {
+        SortedMap<String, PendingChange> out = new TreeMap<>();
+        JsonFields pending = f.optObject("pendingRestart");
+        if (pending != null) {
+            for (String name : pending.names()) {
+                JsonFields c = pending.object(name);
+                out.put(name, new PendingChange(c.optString("old"), c.optString("new")));
+            }
+        }
+        return out;
     }
 
     static MemberRecord member(JsonFields f) {
@@ -77,7 +100,7 @@ final class ModelJson {
                 f.longValue("timeline"), f.optLsn("receiveLsn"), f.optLsn("replayLsn"), f.bool("streaming"),
                 tags == null ? null : tags(tags), f.bool("canBootstrap"), f.bool("watchdogFailed"),
                 f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"),
-                f.optInt("maxFeatureLevel", FeatureLevel.BASELINE));
+                f.optInt("maxFeatureLevel", FeatureLevel.BASELINE), pendingRestart(f));
     }
 
     static ObjectNode tags(MemberTags t) {
@@ -103,6 +126,9 @@ final class ModelJson {
         n.put("usePgRewind", c.usePgRewind());
         n.put("useSlots", c.useSlots());
         putStringMap(n, "parameters", c.parameters());
+        if (c.pause()) { // absent when false: the format of builds before feature level 3
+            n.put("pause", true);
+        }
         n.put("version", c.version());
         return n;
     }
@@ -110,7 +136,7 @@ final class ModelJson {
     static DynamicConfig config(JsonFields f) {
         return new DynamicConfig(f.longValue("loopWaitMillis"), f.longValue("maximumLagOnFailover"),
                 f.longValue("primaryStartTimeoutMillis"), f.bool("usePgRewind"), f.bool("useSlots"),
-                f.stringMap("parameters"), f.longValue("version"));
+                f.stringMap("parameters"), f.optBool("pause", false), f.longValue("version"));
     }
 
     static ObjectNode leader(LeaderRecord l) {

@@ -1,6 +1,7 @@
 package io.raftgres.statemachine;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.MemberRecord;
@@ -84,9 +85,11 @@ public final class StateCodec {
         for (JsonFields h : s.objects("history")) {
             history.add(ModelJson.timelineSwitch(h));
         }
+        DynamicConfig config = ModelJson.config(s.object("config"));
+        // "paused" is written for readers of the snapshot; the config's pause key is the source of truth.
         ClusterState state = new ClusterState(s.string("scope"), s.optString("systemId"), s.optString("initializer"),
-                s.longValue("initTerm"), leader, members, ModelJson.config(s.object("config")), history,
-                s.bool("paused"), s.optInt("featureLevel", FeatureLevel.BASELINE));
+                s.longValue("initTerm"), leader, members, config, history, config.pause(),
+                s.optInt("featureLevel", FeatureLevel.BASELINE));
         return new Snapshot(state, root.longValue("term"), root.longValue("index"));
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PendingChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -179,6 +181,40 @@ class ClusterStateMachineTest {
                 .state();
         assertEquals(2, forced.config().version());
         assertEquals(900, forced.config().loopWaitMillis());
+    }
+
+    /** Pause is a dynamic-config key: the committed config's pause is the state's paused flag, both ways. */
+    @Test
+    void pauseFollowsTheCommittedConfig() {
+        ClusterState level3 = EMPTY.withFeatureLevel(FeatureLevel.DYNAMIC_CONFIG);
+        ClusterState paused = ClusterStateMachine.apply(level3,
+                new Command.SetConfig("n2", 1, CommandSamples.config(700).withPause(true), 0), 1).state();
+        assertTrue(paused.paused());
+        assertTrue(paused.config().pause());
+        ClusterState resumed = ClusterStateMachine.apply(paused,
+                new Command.SetConfig("n2", 1, paused.config().withPause(false), 1), 1).state();
+        assertFalse(resumed.paused());
+        assertTrue(StateCodec.decode(StateCodec.encode(paused, 1, 1)).state().paused());
+    }
+
+    /**
+     * Below feature level 3 a build before it ignores pause and pendingRestart (unknown fields),
+     * so this build drops them too and every replica computes the same state.
+     */
+    @Test
+    void belowLevel3PauseAndPendingRestartAreDroppedAtApply() {
+        ClusterState level2 = EMPTY.withFeatureLevel(FeatureLevel.STRICT_APPLY);
+        ClusterState s = ClusterStateMachine.apply(level2,
+                new Command.SetConfig("n2", 1, CommandSamples.config(700).withPause(true), 0), 1).state();
+        assertFalse(s.paused());
+        assertFalse(s.config().pause());
+        MemberRecord record = CommandSamples.member("n2", 1, Lsn.ZERO)
+                .withPendingRestart(java.util.Map.of("max_connections", new PendingChange("100", "200")));
+        ClusterState published = ClusterStateMachine.apply(level2, new Command.PublishMember("n2", 1, record), 1).state();
+        assertTrue(published.members().get("n2").pendingRestart().isEmpty());
+        ClusterState at3 = ClusterStateMachine.apply(level2.withFeatureLevel(FeatureLevel.DYNAMIC_CONFIG),
+                new Command.PublishMember("n2", 1, record), 1).state();
+        assertEquals("200", at3.members().get("n2").pendingRestart().get("max_connections").newValue());
     }
 
     @Test

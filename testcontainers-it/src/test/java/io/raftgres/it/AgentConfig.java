@@ -48,7 +48,8 @@ public final class AgentConfig {
         root.put("name", self.name());
         root.put("restapi", map(
                 "listen", "0.0.0.0:" + NodeSpec.REST_PORT,
-                "connect_address", self.ip() + ":" + NodeSpec.REST_PORT));
+                "connect_address", self.ip() + ":" + NodeSpec.REST_PORT,
+                "authentication", map("username", ItCredentials.REST_USER, "password", ItCredentials.REST_PASSWORD)));
         root.put("raft", map(
                 "self_addr", self.ip() + ":" + NodeSpec.RAFT_PORT,
                 "partner_addrs", members.stream().filter(m -> !m.name().equals(self.name()))

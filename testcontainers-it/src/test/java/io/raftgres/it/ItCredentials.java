@@ -11,6 +11,9 @@ public final class ItCredentials {
     public static final String SUPERUSER_PASSWORD = "it-superuser-pw";
     public static final String REPLICATION_USER = "replicator";
     public static final String REPLICATION_PASSWORD = "it-replication-pw";
+    /** Basic-auth user of the REST write endpoints. */
+    public static final String REST_USER = "admin";
+    public static final String REST_PASSWORD = "it-rest-pw";
     public static final String DATABASE = "postgres";
 
     private ItCredentials() {

@@ -104,6 +104,9 @@ final class ConfigDisplay {
         if (r.authentication() != null) {
             m.put("authentication", credentials(r.authentication()));
         }
+        if (r.allowUnauthenticatedWrites()) {
+            m.put("allow_unauthenticated_writes", true);
+        }
         return m;
     }
 

@@ -11,10 +11,20 @@ import java.util.Objects;
  * @param connectAddress address advertised to others; defaults to {@code listen}, and must be
  *                       given when {@code listen} is a wildcard
  * @param authentication basic-auth user for write endpoints, or null when none is configured
+ * @param allowUnauthenticatedWrites {@code allow_unauthenticated_writes}: the operator's explicit
+ *                       consent to write endpoints without authentication; without it (and
+ *                       without {@code authentication}) the agent refuses to start
  */
-public record RestApiConfig(HostPort listen, HostPort connectAddress, Credentials authentication) {
+public record RestApiConfig(HostPort listen, HostPort connectAddress, Credentials authentication,
+                            boolean allowUnauthenticatedWrites) {
     static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8008);
-    static final List<String> KEYS = List.of("listen", "connect_address", "authentication");
+    static final List<String> KEYS = List.of("listen", "connect_address", "authentication",
+            "allow_unauthenticated_writes");
+
+    /** Write endpoints require authentication (no explicit consent to open writes). */
+    public RestApiConfig(HostPort listen, HostPort connectAddress, Credentials authentication) {
+        this(listen, connectAddress, authentication, false);
+    }
 
     public RestApiConfig {
         Objects.requireNonNull(listen, "listen");
@@ -37,7 +47,9 @@ public record RestApiConfig(HostPort listen, HostPort connectAddress, Credential
         HostPort listen = s.hostPort("listen", DEFAULT_LISTEN);
         HostPort connect = readConnectAddress(s, listen);
         Credentials auth = s.section("authentication").map(Credentials::readBothOrNeither).orElse(null);
-        return s.problems().count() == before ? new RestApiConfig(listen, connect, auth) : null;
+        Boolean open = s.bool("allow_unauthenticated_writes", false);
+        return s.problems().count() == before ? new RestApiConfig(listen, connect, auth, Boolean.TRUE.equals(open))
+                : null;
     }
 
     /**

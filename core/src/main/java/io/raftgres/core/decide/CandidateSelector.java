@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Chooses the member that should become primary when the leader key does not name the Raft
@@ -40,6 +41,14 @@ final class CandidateSelector {
     }
 
     Choice choose(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+        return choose(state, raft, local, nowMillis, Set.of());
+    }
+
+    /**
+     * As above, never choosing a member in {@code silent}: its agent has not reported within the
+     * member TTL, so its record (even one from this term) may describe a dead host.
+     */
+    Choice choose(ClusterState state, RaftView raft, LocalPgState local, long nowMillis, Set<String> silent) {
         String me = config.memberName();
         LeaderRecord leader = state.leader();
         Lsn optime = state.lastPrimaryPosition();
@@ -60,6 +69,8 @@ final class CandidateSelector {
             if (m.term() != raft.term()) {
                 someoneStale = true;
                 excluded.add(m.name() + " (no state published in term " + raft.term() + ")");
+            } else if (silent.contains(m.name())) {
+                excluded.add(m.name() + " (no report within the member TTL)");
             } else if (!m.tags().canFailover() || m.watchdogFailed()) {
                 excluded.add(m.name() + (m.watchdogFailed() ? " (watchdog failed)" : " (nofailover)"));
             } else if (isViable(m, leader)) {

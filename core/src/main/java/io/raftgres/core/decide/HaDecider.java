@@ -75,7 +75,10 @@ public final class HaDecider {
             return Decision.of(Reason.BUSY, "no action: " + describe(local.activity()) + " in progress");
         }
         if (state.paused()) {
-            return Decision.of(Reason.PAUSED, "PAUSE: no action: maintenance mode, I am " + me);
+            // Maintenance mode: nothing is started, stopped or promoted, and the watchdog is off so a
+            // stalled agent does not reset the host; the primary re-arms it on the first cycle after resume.
+            return Decision.of(Reason.PAUSED, "PAUSE: no action: maintenance mode, I am " + me,
+                    new DisarmWatchdog());
         }
         if (raft.role() != RaftRole.LEADER && raft.leaderId() == null) {
             return Decision.of(Reason.WAITING_FOR_RAFT, "no action: waiting for a Raft leader to be elected");
@@ -92,7 +95,8 @@ public final class HaDecider {
             return raiseFeatureLevelIfDue(bootstrap.decide(state, raft, local), state, raft);
         }
         if (raft.isLeaderWithLease()) {
-            return raiseFeatureLevelIfDue(primary.decide(state, raft, local, nowMillis), state, raft);
+            return raiseFeatureLevelIfDue(primary.decide(state, raft, local, nowMillis, view.silentMembers()), state,
+                    raft);
         }
         if (raft.role() == RaftRole.LEADER) {
             return Decision.of(Reason.WAITING_FOR_LEASE,

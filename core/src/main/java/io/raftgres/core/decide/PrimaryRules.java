@@ -17,6 +17,7 @@ import io.raftgres.core.model.RaftView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -37,13 +38,14 @@ final class PrimaryRules {
         this.selector = selector;
     }
 
-    Decision decide(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+    /** {@code silent}: members whose agent has not reported within the member TTL (never candidates). */
+    Decision decide(ClusterState state, RaftView raft, LocalPgState local, long nowMillis, Set<String> silent) {
         LeaderRecord leader = state.leader();
         String me = config.memberName();
         long term = raft.term();
         if (leader != null && leader.member().equals(me)) {
             if (leader.term() == term) {
-                return asPrimary(state, raft, local, nowMillis);
+                return asPrimary(state, raft, local, nowMillis, silent);
             }
             boolean stoppedPrimary = local.hasDataDirectory() && !local.running()
                     && local.controlState().lastRanAsPrimary();
@@ -54,7 +56,7 @@ final class PrimaryRules {
                         + leader.term());
             }
         }
-        CandidateSelector.Choice choice = selector.choose(state, raft, local, nowMillis);
+        CandidateSelector.Choice choice = selector.choose(state, raft, local, nowMillis, silent);
         if (choice.waitForFresh()) {
             // Look again soon: the wait ends on a deadline, not on an event that wakes the loop.
             return new Decision(List.of(), Reason.WAITING_FOR_FRESH_STATE, "no action: " + choice.why(), 100);
@@ -84,7 +86,8 @@ final class PrimaryRules {
                 "taking the leader key for term " + term + ": " + why, 0);
     }
 
-    private Decision asPrimary(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
+    private Decision asPrimary(ClusterState state, RaftView raft, LocalPgState local, long nowMillis,
+                               Set<String> silent) {
         String me = config.memberName();
         if (local.watchdogUnusable()) {
             Decision release = releaseForWatchdog(state, raft, local, nowMillis);
@@ -125,7 +128,7 @@ final class PrimaryRules {
         long down = local.downSinceMillis() < 0 ? 0 : nowMillis - local.downSinceMillis();
         long timeout = state.config().primaryStartTimeoutMillis();
         if (down > timeout) {
-            CandidateSelector.Choice choice = selector.choose(state.withLeader(null), raft, local, nowMillis);
+            CandidateSelector.Choice choice = selector.choose(state.withLeader(null), raft, local, nowMillis, silent);
             if (choice.winner().isPresent() && !choice.winner().get().equals(me)) {
                 return Decision.of(Reason.PRIMARY_START_TIMEOUT, "failing over: PostgreSQL did not start within "
                         + timeout / 1000 + " s; handing Raft leadership to " + choice.winner().get(),

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * @param members     member records by name
  * @param config      dynamic configuration
  * @param history     timeline switches, oldest first
- * @param paused      maintenance mode: agents observe and publish but change nothing
+ * @param paused      maintenance mode: agents observe and publish but change nothing; always
+ *                    {@code config.pause()} (the dynamic config is the one place it is set)
  * @param featureLevel the replicated feature level ({@link FeatureLevel}); 1 for a log or snapshot
  *                    written before feature levels existed
  */
@@ -93,8 +94,10 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
     }
 
+    /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause(),
+                featureLevel);
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
@@ -112,8 +115,9 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return members.values().stream().allMatch(m -> m.maxFeatureLevel() >= level);
     }
 
+    /** Sets the dynamic config's {@code pause} key, keeping its version. */
     public ClusterState withPaused(boolean flag) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, flag, featureLevel);
+        return withConfig(config.withPause(flag));
     }
 
     /**

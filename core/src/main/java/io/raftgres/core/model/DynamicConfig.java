@@ -13,13 +13,23 @@ import java.util.TreeMap;
  * @param usePgRewind             rewind a diverged former primary instead of leaving it stopped
  * @param useSlots                one physical replication slot per member on the primary
  * @param parameters              PostgreSQL parameters applied on every member
+ * @param pause                   maintenance mode (Patroni's {@code pause}): agents observe and
+ *                                publish but start, stop, promote, demote, rewind and clone nothing
  * @param version                 compare-and-set version
  */
 public record DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long primaryStartTimeoutMillis,
-                            boolean usePgRewind, boolean useSlots, Map<String, String> parameters, long version) {
+                            boolean usePgRewind, boolean useSlots, Map<String, String> parameters, boolean pause,
+                            long version) {
 
     public static final DynamicConfig DEFAULT =
-            new DynamicConfig(1000, 1_048_576, 300_000, true, true, Map.of(), 0);
+            new DynamicConfig(1000, 1_048_576, 300_000, true, true, Map.of(), false, 0);
+
+    /** A configuration that is not paused. */
+    public DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long primaryStartTimeoutMillis,
+                         boolean usePgRewind, boolean useSlots, Map<String, String> parameters, long version) {
+        this(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind, useSlots, parameters,
+                false, version);
+    }
 
     public DynamicConfig {
         parameters = Map.copyOf(new TreeMap<>(parameters));
@@ -27,6 +37,11 @@ public record DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long
 
     public DynamicConfig withVersion(long newVersion) {
         return new DynamicConfig(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind,
-                useSlots, parameters, newVersion);
+                useSlots, parameters, pause, newVersion);
+    }
+
+    public DynamicConfig withPause(boolean flag) {
+        return new DynamicConfig(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind,
+                useSlots, parameters, flag, version);
     }
 }

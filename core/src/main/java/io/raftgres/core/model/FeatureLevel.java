@@ -15,6 +15,9 @@ package io.raftgres.core.model;
  * 1      the format before feature levels (what an absent field means)
  * 2      SetFeatureLevel; PublishMember must carry its entry's term; the initializer keeps its
  *        role until the first leader key exists, and only it may take that key
+ * 3      dynamic config through REST: SetConfig's {@code pause} key (maintenance mode) and
+ *        PublishMember's {@code pendingRestart}; below 3 both are dropped at apply (a build
+ *        before 3 does not know them) and the API refuses {@code pause: true}
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -27,8 +30,11 @@ public final class FeatureLevel {
     /** From this level on: PublishMember term check, initializer kept until the first leader key. */
     public static final int STRICT_APPLY = 2;
 
+    /** From this level on: SetConfig carries pause, PublishMember carries pendingRestart. */
+    public static final int DYNAMIC_CONFIG = 3;
+
     /** The highest level this build supports. */
-    public static final int LATEST = 2;
+    public static final int LATEST = 3;
 
     private FeatureLevel() {
     }

@@ -24,13 +24,28 @@ package io.raftgres.core.model;
  * @param updatedAtMillis publisher's wall clock at publication, for display only
  * @param maxFeatureLevel the highest {@link FeatureLevel} the member's build supports (1 when
  *                      its build predates feature levels)
+ * @param pendingRestart parameters waiting for a restart of this member's PostgreSQL, by name
  */
 public record MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role, String state,
                            long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                            boolean canBootstrap, boolean watchdogFailed, String version, long term,
-                           long updatedAtMillis, int maxFeatureLevel) {
+                           long updatedAtMillis, int maxFeatureLevel,
+                           java.util.SortedMap<String, PendingChange> pendingRestart) {
 
-    /** A record of a build at {@link FeatureLevel#BASELINE}. */
+    public MemberRecord {
+        pendingRestart = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(pendingRestart));
+    }
+
+    /** A record with nothing pending a restart. */
+    public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
+                        String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
+                        boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis,
+                        int maxFeatureLevel) {
+        this(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn, streaming, tags,
+                canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel, new java.util.TreeMap<>());
+    }
+
+    /** A record of a build at {@link FeatureLevel#BASELINE}, with nothing pending a restart. */
     public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
                         String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                         boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis) {
@@ -40,11 +55,18 @@ public record MemberRecord(String name, String apiUrl, String raftAddress, Strin
 
     public MemberRecord withMaxFeatureLevel(int level) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, level);
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, level, pendingRestart);
     }
 
     public MemberRecord withTerm(long newTerm) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, maxFeatureLevel);
+                streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, maxFeatureLevel,
+                pendingRestart);
+    }
+
+    public MemberRecord withPendingRestart(java.util.Map<String, PendingChange> pending) {
+        return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel,
+                new java.util.TreeMap<>(pending));
     }
 }

@@ -38,6 +38,18 @@ class CandidateSelectionTest {
         assertEquals(new TransferLeadership("n3"), d.actions().getFirst(), d.summary());
     }
 
+    /**
+     * n3 published the best position in this term, then its agent fell silent: it is skipped.
+     * Fails (TransferLeadership to n3) with the silent check removed from CandidateSelector.
+     */
+    @Test
+    void neverChoosesAMemberWhoseAgentWentSilent() {
+        ClusterState state = oldLeader(replicaRecord("n2", 4000), replicaRecord("n3", 4500));
+        Decision d = decider("n2").decide(new io.raftgres.core.model.ClusterView(state, leaderWithLease("n2"),
+                java.util.Set.of("n3")), replica("n1", 1, 4000, false), NOW);
+        assertTrue(d.actions().getFirst() instanceof ClaimLeader, d.summary());
+    }
+
     @Test
     void doesNotPromoteAMemberTaggedNofailover() {
         Decision d = decideOnN2(oldLeader(replicaRecord("n2", 4000),

@@ -41,7 +41,7 @@ class FeatureLevelRaiseTest {
         assertTrue(d.has(HaAction.AddVip.class), "the primary's own actions still run");
         assertEquals(new RaiseFeatureLevel(TERM, FeatureLevel.LATEST), d.actions().getFirst(),
                 "first, so the cycle's other commands apply at the new level");
-        assertTrue(d.summary().contains("raising the cluster's feature level from 1 to 2"), d.summary());
+        assertTrue(d.summary().contains("raising the cluster's feature level from 1 to " + io.raftgres.core.model.FeatureLevel.LATEST), d.summary());
     }
 
     @Test
