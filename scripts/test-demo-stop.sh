@@ -33,11 +33,15 @@ fi
 
 DATA=$(mktemp -d /tmp/raftgres-demo-test.XXXXXX)
 OUT="$DATA.out"
-SOCKET="raftgres-demo-test-$$"
+# One tmux server per case: a new session on the socket of a server that kill-server is still
+# ending fails with "server exited unexpectedly" (seen under load).
+SOCKET_BASE="raftgres-demo-test-$$"
+RUN=0
+SOCKET="$SOCKET_BASE-$RUN"
 T() { tmux -L "$SOCKET" "$@"; }
 BLOCKER=""
 cleanup() {
-  T kill-server 2>/dev/null || true
+  local r; for r in $(seq 0 "$RUN"); do tmux -L "$SOCKET_BASE-$r" kill-server 2>/dev/null || true; done
   [ -z "$BLOCKER" ] || kill "$BLOCKER" 2>/dev/null || true
   # Whatever a failed run left behind: the demo's own clean stops members of this DEMO_DATA only.
   DEMO_DATA="$DATA" "$ROOT/demo.sh" clean >/dev/null 2>&1 || true
@@ -57,6 +61,7 @@ demo_ports_in_use() { ss -Htln 2>/dev/null | awk '{print $4}' | grep -E ':(543[3
 start_demo() {
   : > "$OUT"
   T kill-server 2>/dev/null || true
+  RUN=$((RUN + 1)); SOCKET="$SOCKET_BASE-$RUN"
   T new-session -d -s demo -x 200 -y 50 "bash --norc --noprofile"
   T pipe-pane -t demo "cat >> '$OUT'"
   T send-keys -t demo "cd '$ROOT' && DEMO_DATA='$DATA' $1 ./demo.sh; echo \"demo-exit\"\"=\$?\"" Enter
@@ -125,9 +130,9 @@ else
 fi
 
 say "case 2: Ctrl-C while following the HA log"
-# From a fresh data directory: case 1's Ctrl-C may have cut a clone short, and an agent does not
-# yet clean up a partial clone (it retries "clone needs an empty data directory"), which would
-# keep the resumed cluster from becoming healthy. That is not what this test is about.
+# From a fresh data directory, so that case 2 measures a cold start: case 1's Ctrl-C may have cut
+# a clone short (the agent now removes such a partial copy before cloning again, see CloneMarker;
+# ReplicationLifecycleTest covers that).
 DEMO_DATA="$DATA" "$ROOT/demo.sh" clean >/dev/null 2>&1 || true
 start_demo ""
 if wait_for 150 out_has '^HA log'; then
