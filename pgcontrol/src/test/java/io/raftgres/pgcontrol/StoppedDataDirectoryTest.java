@@ -78,6 +78,34 @@ class StoppedDataDirectoryTest {
         }
     }
 
+    /**
+     * A promotion whose postmaster was stopped meanwhile (the lease guard's fence) fails at once. In
+     * the container suite, pg_ctl promote -w waited its whole 60 s timeout in that case, polling
+     * pg_control for "in production"; the wait after the signal now watches the postmaster. Shown to
+     * fail before: awaitWritable waited the fixture's 30 s pg_ctl timeout and then said "still in
+     * recovery".
+     */
+    @Test
+    void promotionCutOffByAStopFailsAtOnce() {
+        member.bootstrap();
+        member.stop(StopMode.IMMEDIATE);
+        long start = System.nanoTime();
+        PostgresControlException e = assertThrows(PostgresControlException.class, member::awaitWritable);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("stopped during the promotion"), e.getMessage());
+        assertTrue(millis < 10_000, "took " + millis + " ms");
+    }
+
+    /** pg_rewind's and libpq's words for a source it could not use, and a failure on the target that is final. */
+    @Test
+    void rewindSourceUnavailableIsToldFromAFailedRewind() {
+        assertTrue(RewindSource.sourceUnavailable("pg_rewind: error: connection to server at \"10.0.0.2\", port 5432"
+                + " failed: FATAL:  the database system is starting up"));
+        assertTrue(RewindSource.sourceUnavailable("pg_rewind: error: could not connect to server: timeout expired"));
+        assertTrue(RewindSource.sourceUnavailable("pg_rewind: error: source server must not be in recovery mode"));
+        assertFalse(RewindSource.sourceUnavailable("pg_rewind: error: could not open file \"base/1/2\": Permission denied"));
+    }
+
     @Test
     void failedCloneLeavesAnEmptyDataDirectoryAndNoSecretsInTheError() throws Exception {
         Upstream nowhere = new Upstream("ghost", "127.0.0.1", PgFixture.freePort());
