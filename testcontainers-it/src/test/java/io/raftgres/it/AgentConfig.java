@@ -70,9 +70,8 @@ public final class AgentConfig {
                 "data_dir", PG_DATA_DIR,
                 "bin_dir", PG_BIN_DIR,
                 "os_user", "postgres",
-                // The suite runs quorum commit (synchronous_standby_names above), which the lease gate
-                // would own; the gate's scenarios are a later step.
-                "lease_gate", false,
+                // See Replication: quorum commit owns synchronous_standby_names, so the gate is off there.
+                "lease_gate", replication.leaseGate(),
                 "authentication", map(
                         "superuser", map("username", ItCredentials.SUPERUSER,
                                 "password", ItCredentials.SUPERUSER_PASSWORD),
