@@ -111,7 +111,9 @@ public final class AgentConfig {
                 "local all all trust",
                 "host all all 127.0.0.1/32 scram-sha-256",
                 "host all all " + NodeSpec.SUBNET + " scram-sha-256",
-                "host replication " + ItCredentials.REPLICATION_USER + " " + NodeSpec.SUBNET + " scram-sha-256");
+                "host replication " + ItCredentials.REPLICATION_USER + " " + NodeSpec.SUBNET + " scram-sha-256",
+                // The lease gate's replication session comes from the agent on the same host.
+                "host replication " + ItCredentials.REPLICATION_USER + " 127.0.0.1/32 scram-sha-256");
     }
 
     private static Map<String, Object> map(Object... keysAndValues) {
