@@ -1,5 +1,6 @@
 package io.raftgres.pgcontrol;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.spi.PostgresControlException;
@@ -94,6 +95,20 @@ class StoppedDataDirectoryTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(e.getMessage().contains("stopped during the promotion"), e.getMessage());
         assertTrue(millis < 10_000, "took " + millis + " ms");
+    }
+
+    /**
+     * A rewind whose source cannot be reached says so (the agent then retries it with the back-off)
+     * and leaves the data directory as it was, even with removal on rewind failure allowed.
+     */
+    @Test
+    void rewindFromAnUnreachableSourceSaysSoAndKeepsTheDataDirectory() {
+        member.bootstrap();
+        member.stop(StopMode.FAST);
+        Upstream nowhere = new Upstream("ghost", "127.0.0.1", PgFixture.freePort());
+        PostgresControlException e = assertThrows(PostgresControlException.class, () -> member.rewind(nowhere));
+        assertTrue(RetryPolicy.rewindSourceUnavailable(e.getMessage()), e.getMessage());
+        assertTrue(member.observe().hasDataDirectory());
     }
 
     /** pg_rewind's and libpq's words for a source it could not use, and a failure on the target that is final. */
