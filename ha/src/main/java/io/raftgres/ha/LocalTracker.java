@@ -1,5 +1,7 @@
 package io.raftgres.ha;
 
+import io.raftgres.core.decide.RetryPolicy;
+
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.Failures;
 import io.raftgres.core.model.LocalPgState;
@@ -50,11 +52,9 @@ public final class LocalTracker {
 
     public synchronized void fail(Activity failed, String why) {
         activity = Activity.NONE;
-        // A rewind whose source could not be reached never touched the data directory: it is
-        // retried next cycle rather than treated as a failed rewind (which may wipe the data).
-        boolean neverStarted = failed == Activity.REWINDING && why != null
-                && (why.contains("could not connect") || why.contains("Connection refused")
-                || why.contains("connection to server"));
+        // A rewind whose source was unavailable never touched the data directory: it is retried
+        // with the back-off rather than treated as a failed rewind (which stays stopped or wipes the data).
+        boolean neverStarted = failed == Activity.REWINDING && RetryPolicy.rewindSourceUnavailable(why);
         failedActivity = neverStarted ? Activity.NONE : failed;
         lastFailure = why;
         // Counted either way: an unreachable rewind source is retried, but not every cycle.

@@ -41,14 +41,33 @@ class LocalTrackerTest {
         assertEquals(0, tracker.merge(LocalPgState.empty(), 11_000).failures().count(Activity.STARTING));
     }
 
+    /**
+     * A rewind whose source was unavailable (the container suite saw "the database system is starting
+     * up" and a connection timeout while the new primary was fenced and restarted) is retried with the
+     * back-off; before, only three connection-refused phrasings were, and these left the member stopped
+     * for good ("stays stopped: pg_rewind failed").
+     */
     @Test
-    void unreachableRewindSourceIsNotAFailedRewindButStillBacksOff() {
-        tracker.begin(Activity.REWINDING);
-        tracker.fail(Activity.REWINDING, "could not connect to server: Connection refused");
-        LocalPgState state = tracker.merge(LocalPgState.empty(), 1_000);
+    void unavailableRewindSourceIsNotAFailedRewindButStillBacksOff() {
+        for (String why : new String[] {
+                "rewind from n2 failed after 12 ms: " + RetryPolicy.REWIND_SOURCE_UNAVAILABLE
+                        + ": cannot check the checkpoint timeline of rewind source n2: FATAL: the database system is starting up",
+                "rewind from n2 failed after 10012 ms: " + RetryPolicy.REWIND_SOURCE_UNAVAILABLE
+                        + ": cannot check the checkpoint timeline of rewind source n2: Connection attempt timed out."}) {
+            tracker.begin(Activity.REWINDING);
+            tracker.fail(Activity.REWINDING, why);
+            LocalPgState state = tracker.merge(LocalPgState.empty(), 1_000);
+            assertEquals(Activity.NONE, state.failedActivity(), why);
+        }
+        assertEquals(2, tracker.merge(LocalPgState.empty(), 2_000).failures().count(Activity.REWINDING),
+                "counted, so the retry backs off");
+    }
 
-        assertEquals(Activity.NONE, state.failedActivity());
-        assertEquals(1, state.failures().count(Activity.REWINDING));
+    @Test
+    void rewindThatFailedOnTheDataDirectoryIsFinal() {
+        tracker.begin(Activity.REWINDING);
+        tracker.fail(Activity.REWINDING, "rewind from n2 failed after 900 ms: pg_rewind exited 1: could not open file");
+        assertEquals(Activity.REWINDING, tracker.merge(LocalPgState.empty(), 1_000).failedActivity());
     }
 
     @Test

@@ -87,9 +87,13 @@ final class PgCtl {
         }
     }
 
-    /** Signals promotion and waits until the server has left recovery (pg_ctl's own wait). */
+    /**
+     * Signals promotion without waiting: pg_ctl's own wait (-w) polls pg_control for "in production"
+     * and does not notice a postmaster that was stopped meanwhile (a fence during the promotion), so
+     * it hung for its whole timeout (60 s). The caller waits, watching the postmaster.
+     */
     void promote() {
-        ToolRunner.ToolResult r = run(List.of("promote", "-w", "-t", timeoutSeconds()), toolTimeout());
+        ToolRunner.ToolResult r = run(List.of("promote", "-W"), SIGNAL_TIMEOUT);
         if (!r.succeeded()) {
             throw new PostgresControlException("cannot promote PostgreSQL in " + config.dataDir() + ": "
                     + r.describe());

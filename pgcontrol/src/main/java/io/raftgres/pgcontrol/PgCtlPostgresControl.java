@@ -1,5 +1,6 @@
 package io.raftgres.pgcontrol;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.spi.PostgresControl;
@@ -291,6 +292,9 @@ public final class PgCtlPostgresControl implements PostgresControl {
             ToolRunner.ToolResult r = tools.run("pg_rewind", List.of("--target-pgdata=" + config.dataDir(),
                     "--source-server=" + configFiles.renderer().rewindSource(from)), clientEnvironment(),
                     config.toolTimeout());
+            if (!r.succeeded() && RewindSource.sourceUnavailable(r.output())) {
+                throw new PostgresControlException(RetryPolicy.REWIND_SOURCE_UNAVAILABLE + ": " + r.describe());
+            }
             if (!r.succeeded()) {
                 if (config.removeDataDirectoryOnRewindFailure()) {
                     files.deleteContents(config.dataDir());
@@ -340,11 +344,19 @@ public final class PgCtlPostgresControl implements PostgresControl {
         }
     }
 
-    private void awaitWritable() {
+    /**
+     * Waits until PostgreSQL has left recovery after the promotion signal; fails at once when the
+     * postmaster is gone (a fence stopped it meanwhile) instead of waiting for the timeout.
+     */
+    void awaitWritable() {
         long deadline = System.nanoTime() + config.pgCtlTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            if (probe.inRecovery().filter(inRecovery -> !inRecovery).isPresent()) {
+            Optional<Boolean> inRecovery = probe.inRecovery();
+            if (inRecovery.filter(r -> !r).isPresent()) {
                 return;
+            }
+            if (inRecovery.isEmpty() && !pgCtl.isRunning()) {
+                throw new PostgresControlException("PostgreSQL stopped during the promotion (fenced or crashed)");
             }
             sleep(PROMOTE_POLL);
         }

@@ -1,5 +1,6 @@
 package io.raftgres.pgcontrol;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.spi.PostgresControlException;
 import io.raftgres.core.spi.Upstream;
 
@@ -49,10 +50,25 @@ final class RewindSource {
                 st.execute("CHECKPOINT");
             }
         } catch (SQLException e) {
-            throw new PostgresControlException("cannot check the checkpoint timeline of rewind source "
+            // Nothing has touched the data directory yet: whatever the cause, the rewind can be retried.
+            throw new PostgresControlException(RetryPolicy.REWIND_SOURCE_UNAVAILABLE
+                    + ": cannot check the checkpoint timeline of rewind source "
                     + source.member() + " (" + source.host() + ":" + source.port() + "): " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Whether pg_rewind failed before it changed the target: it could not use its source server
+     * (libpq's connection failures and the server's refusals while starting, stopping or in recovery).
+     */
+    static boolean sourceUnavailable(String output) {
+        return SOURCE_UNAVAILABLE.matcher(output).find();
+    }
+
+    private static final java.util.regex.Pattern SOURCE_UNAVAILABLE = java.util.regex.Pattern.compile(
+            "could not connect to server|connection to server .* failed|timeout expired"
+                    + "|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)"
+                    + "|source server must not be in recovery mode");
 
     /** The line of pg_rewind's output that says what it did (where the servers diverged), else "done". */
     static String summary(String output) {

@@ -1,5 +1,6 @@
 package io.raftgres.pgcontrol;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.spi.PostgresControlException;
@@ -76,6 +77,48 @@ class StoppedDataDirectoryTest {
             PostgresControlException e = assertThrows(PostgresControlException.class, op::run);
             assertTrue(e.getMessage().contains("failed after"), e.getMessage());
         }
+    }
+
+    /**
+     * A promotion whose postmaster was stopped meanwhile (the lease guard's fence) fails at once. In
+     * the container suite, pg_ctl promote -w waited its whole 60 s timeout in that case, polling
+     * pg_control for "in production"; the wait after the signal now watches the postmaster. Shown to
+     * fail before: awaitWritable waited the fixture's 30 s pg_ctl timeout and then said "still in
+     * recovery".
+     */
+    @Test
+    void promotionCutOffByAStopFailsAtOnce() {
+        member.bootstrap();
+        member.stop(StopMode.IMMEDIATE);
+        long start = System.nanoTime();
+        PostgresControlException e = assertThrows(PostgresControlException.class, member::awaitWritable);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("stopped during the promotion"), e.getMessage());
+        assertTrue(millis < 10_000, "took " + millis + " ms");
+    }
+
+    /**
+     * A rewind whose source cannot be reached says so (the agent then retries it with the back-off)
+     * and leaves the data directory as it was, even with removal on rewind failure allowed.
+     */
+    @Test
+    void rewindFromAnUnreachableSourceSaysSoAndKeepsTheDataDirectory() {
+        member.bootstrap();
+        member.stop(StopMode.FAST);
+        Upstream nowhere = new Upstream("ghost", "127.0.0.1", PgFixture.freePort());
+        PostgresControlException e = assertThrows(PostgresControlException.class, () -> member.rewind(nowhere));
+        assertTrue(RetryPolicy.rewindSourceUnavailable(e.getMessage()), e.getMessage());
+        assertTrue(member.observe().hasDataDirectory());
+    }
+
+    /** pg_rewind's and libpq's words for a source it could not use, and a failure on the target that is final. */
+    @Test
+    void rewindSourceUnavailableIsToldFromAFailedRewind() {
+        assertTrue(RewindSource.sourceUnavailable("pg_rewind: error: connection to server at \"10.0.0.2\", port 5432"
+                + " failed: FATAL:  the database system is starting up"));
+        assertTrue(RewindSource.sourceUnavailable("pg_rewind: error: could not connect to server: timeout expired"));
+        assertTrue(RewindSource.sourceUnavailable("pg_rewind: error: source server must not be in recovery mode"));
+        assertFalse(RewindSource.sourceUnavailable("pg_rewind: error: could not open file \"base/1/2\": Permission denied"));
     }
 
     @Test

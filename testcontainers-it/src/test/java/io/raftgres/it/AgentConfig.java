@@ -71,9 +71,8 @@ public final class AgentConfig {
                 "data_dir", PG_DATA_DIR,
                 "bin_dir", PG_BIN_DIR,
                 "os_user", "postgres",
-                // The suite runs quorum commit (synchronous_standby_names above), which the lease gate
-                // would own; the gate's scenarios are a later step.
-                "lease_gate", false,
+                // See Replication: quorum commit owns synchronous_standby_names, so the gate is off there.
+                "lease_gate", replication.leaseGate(),
                 "authentication", map(
                         "superuser", map("username", ItCredentials.SUPERUSER,
                                 "password", ItCredentials.SUPERUSER_PASSWORD),
@@ -113,7 +112,9 @@ public final class AgentConfig {
                 "local all all trust",
                 "host all all 127.0.0.1/32 scram-sha-256",
                 "host all all " + NodeSpec.SUBNET + " scram-sha-256",
-                "host replication " + ItCredentials.REPLICATION_USER + " " + NodeSpec.SUBNET + " scram-sha-256");
+                "host replication " + ItCredentials.REPLICATION_USER + " " + NodeSpec.SUBNET + " scram-sha-256",
+                // The lease gate's replication session comes from the agent on the same host.
+                "host replication " + ItCredentials.REPLICATION_USER + " 127.0.0.1/32 scram-sha-256");
     }
 
     private static Map<String, Object> map(Object... keysAndValues) {

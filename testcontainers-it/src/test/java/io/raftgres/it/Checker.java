@@ -56,10 +56,17 @@ public final class Checker {
         return new CheckResult(acknowledged.size(), lost, unacknowledgedPresent, overlaps);
     }
 
-    /** How many replicas stream from {@code primary} right now (pg_stat_replication). */
+    /**
+     * The lease gate's application_name (pgcontrol's LeaseGate): it streams from its own primary in
+     * pg_stat_replication but is no replica. This module builds apart from the agent's, hence a copy.
+     */
+    static final String LEASE_GATE_APPLICATION_NAME = "raftgres_gate";
+
+    /** How many replicas (not the lease gate) stream from {@code primary} right now (pg_stat_replication). */
     public static int streamingReplicas(PgTarget primary) throws SQLException {
         try (Connection c = primary.connect("raftgres-it-checker"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+                     + " AND application_name <> '" + LEASE_GATE_APPLICATION_NAME + "'")) {
             rs.next();
             return rs.getInt(1);
         }

@@ -40,11 +40,18 @@ public final class ClusterFixture implements AutoCloseable {
     private final List<Node> nodes;
     private final String label;
     private final SuiteLock lock;
+    private final Replication replication;
 
-    private ClusterFixture(List<Node> nodes, String label, SuiteLock lock) {
+    private ClusterFixture(List<Node> nodes, String label, SuiteLock lock, Replication replication) {
         this.nodes = List.copyOf(nodes);
         this.label = label;
         this.lock = lock;
+        this.replication = replication;
+    }
+
+    /** How this cluster replicates (and whether its agents run the lease gate). */
+    public Replication replication() {
+        return replication;
     }
 
     public static Builder builder() {
@@ -234,7 +241,7 @@ public final class ClusterFixture implements AutoCloseable {
                 removeOwned();
                 throw e;
             }
-            return new ClusterFixture(nodes, label, lock);
+            return new ClusterFixture(nodes, label, lock, replication);
         }
 
         private GenericContainer<?> container(String tag, NodeSpec spec, String yaml) {

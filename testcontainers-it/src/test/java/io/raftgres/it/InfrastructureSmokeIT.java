@@ -165,7 +165,7 @@ class InfrastructureSmokeIT {
         cluster.nodes().forEach(n -> members.put(n.name(), n.postgres()));
         String run = "smoke-" + System.currentTimeMillis();
         try (Writer writer = new Writer(run, PgTarget.primaryAmong(all), clock);
-             SplitBrainDetector detector = new SplitBrainDetector(members, clock)) {
+             SplitBrainDetector detector = new SplitBrainDetector(members, clock, true)) {
             writer.start(Duration.ofSeconds(20));
             detector.start(Duration.ofSeconds(20));
             Thread.sleep(3_000);

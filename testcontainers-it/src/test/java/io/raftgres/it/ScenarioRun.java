@@ -71,7 +71,7 @@ public final class ScenarioRun implements AutoCloseable {
         this.writer = new Writer(name, writerTarget, clock);
         Map<String, HostPort> members = new LinkedHashMap<>();
         cluster.nodes().forEach(n -> members.put(n.name(), n.postgres()));
-        this.detector = new SplitBrainDetector(members, clock);
+        this.detector = new SplitBrainDetector(members, clock, cluster.replication().detectorCommitsLocally());
         this.observer = new PrimaryObserver(cluster.nodes(), clock);
         this.vip = new VipObserver(cluster.nodes(), AgentConfig.VIP, clock);
     }

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a fenced primary refuses or does not answer; two members accepting in overlapping windows is
  * split brain (see {@link Acceptances}).
  *
- * <p>Its sessions commit with {@code synchronous_commit = local}: a commit is acknowledged once
- * the member flushed it, whatever the cluster's synchronous standbys do. Without that, under
+ * <p>With quorum commit its sessions commit with {@code synchronous_commit = local}: a commit is
+ * acknowledged once the member flushed it, whatever the cluster's synchronous standbys do. Without that, under
  * quorum commit a deposed primary whose replicas follow the new primary could never acknowledge,
  * and the detector would test PostgreSQL's synchronous replication instead of raftgres' fencing.
  * With it, an old primary that was not fenced <em>would</em> acknowledge. Shown once (4 Dec 2026)
@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 14369 ms and 45817 ms", the cut-off n2 acknowledging the detector's writes until 40 s after the
  * fault, the new primary n3 from 8.7 s on, while the writer (quorum commit) lost nothing and the
  * old checks passed; asynchronous, the same overlap and 96 acknowledged writes lost.
+ *
+ * <p>With the lease gate (asynchronous mode) its sessions keep the server's {@code synchronous_commit}
+ * (on), as an application's would: a local commit opts out of the gate, and the gate's guarantee is
+ * about the commits that wait for it.
  *
  * <p>One thread per member, so a frozen member (connect or read timeout) does not delay the
  * probes of the others. Started and stopped by the test thread; bounded by the duration given
@@ -43,11 +47,16 @@ public final class SplitBrainDetector implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger phase = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
+    private final boolean localCommits;
 
-    /** @param members member name to its PostgreSQL address as the test JVM reaches it */
-    public SplitBrainDetector(Map<String, HostPort> members, ScenarioClock clock) {
+    /**
+     * @param members      member name to its PostgreSQL address as the test JVM reaches it
+     * @param localCommits commit with {@code synchronous_commit = local} (else the server's setting)
+     */
+    public SplitBrainDetector(Map<String, HostPort> members, ScenarioClock clock, boolean localCommits) {
         this.members = Map.copyOf(members);
         this.clock = clock;
+        this.localCommits = localCommits;
     }
 
     /** Starts probing every member; each probe thread stops by itself after {@code maxDuration}. */
@@ -100,8 +109,10 @@ public final class SplitBrainDetector implements AutoCloseable {
             try {
                 if (connection == null) {
                     connection = target.connect("raftgres-it-probe");
-                    try (Statement local = connection.createStatement()) {
-                        local.execute("SET synchronous_commit = local");
+                    if (localCommits) {
+                        try (Statement local = connection.createStatement()) {
+                            local.execute("SET synchronous_commit = local");
+                        }
                     }
                     insert = connection.prepareStatement("INSERT INTO " + Schema.PROBES + " (member, seq) VALUES (?, ?)");
                 }

@@ -1,5 +1,6 @@
 package io.raftgres.testkit;
 
+import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LocalPgState;
@@ -383,14 +384,15 @@ public final class FakePostgres implements PostgresControl {
 
     private FakePostgres reachRunning(Upstream from, String what) {
         FakePostgres source = from == null ? null : peers.reach(name, from.member());
+        // As pgcontrol says it: a rewind that could not use its source names that, so the agent
+        // retries it rather than taking it as a failed rewind.
+        String unavailable = what.contains("rewind") ? RetryPolicy.REWIND_SOURCE_UNAVAILABLE + ": " : "";
         if (source == null) {
-            throw new PostgresControlException(what + " on " + name + ": could not connect to "
+            throw new PostgresControlException(what + " on " + name + ": " + unavailable + "could not connect to "
                     + (from == null ? "an unnamed source" : from.member()));
         }
         if (!source.running) {
-            // As pg_rewind and pg_basebackup say it: the agent tells this "never started" failure
-            // from one that touched the data directory by these words.
-            throw new PostgresControlException(what + " on " + name + ": could not connect to server: source "
+            throw new PostgresControlException(what + " on " + name + ": " + unavailable + "could not connect to server: source "
                     + from.member() + " is not running (Connection refused)");
         }
         return source;

@@ -41,6 +41,19 @@ public final class RetryPolicy {
         return Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
     }
 
+    /**
+     * The phrase a failed rewind's message carries when it failed before pg_rewind changed the data
+     * directory because its source could not be used (unreachable, starting up, shutting down, in
+     * recovery, connection timed out): typically the new primary being restarted or fenced while
+     * a former primary rejoins. Such a rewind is retried with the back-off, never taken as final.
+     */
+    public static final String REWIND_SOURCE_UNAVAILABLE = "rewind source unavailable";
+
+    /** Whether a rewind failure's message says its source was unavailable (see {@link #REWIND_SOURCE_UNAVAILABLE}). */
+    public static boolean rewindSourceUnavailable(String failure) {
+        return failure != null && failure.contains(REWIND_SOURCE_UNAVAILABLE);
+    }
+
     /** Whether this member has given up bootstrapping (until its agent restarts). */
     public static boolean bootstrapGivenUp(Failures failures) {
         return failures.count(Activity.INITDB) >= BOOTSTRAP_ATTEMPTS;
