@@ -2,6 +2,8 @@ package io.raftgres.pgcontrol;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A file outside PGDATA ({@code runDir/clone-in-progress}) that exists exactly while a clone with
@@ -12,6 +14,7 @@ import java.nio.file.Path;
  * empty data directory"), and the member never became a replica again.
  */
 final class CloneMarker {
+    private static final Logger LOG = LoggerFactory.getLogger(CloneMarker.class);
     private static final String NAME = "clone-in-progress";
 
     private final Path file;
@@ -25,6 +28,20 @@ final class CloneMarker {
     /** A clone was started and has not finished. */
     boolean present() {
         return Files.exists(file);
+    }
+
+    /** Before a clone: empties {@code dataDir} when an earlier clone was cut short there. */
+    void removeLeftoversIn(Path dataDir) {
+        if (present()) {
+            LOG.warn("removing the partial copy an interrupted clone left in {}", dataDir);
+            discard(dataDir);
+        }
+    }
+
+    /** Empties {@code dataDir}, which holds only a partial copy, then removes the marker. */
+    void discard(Path dataDir) {
+        files.deleteContents(dataDir);
+        clear();
     }
 
     /** The same question for the state probe, which writes nothing. */

@@ -34,12 +34,10 @@ import java.util.Set;
  * tools read them from a 0600 pgpass file in the run directory.
  */
 public final class PgCtlPostgresControl implements PostgresControl {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgCtlPostgresControl.class);
 
     private static final Logger log = LoggerFactory.getLogger(PgCtlPostgresControl.class);
     /** Socket timeout for role setup, slots and the source checkpoint before a rewind. */
     private static final Duration SQL_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration PROMOTE_POLL = Duration.ofMillis(50);
 
     private final PgControlConfig config;
     private final ToolRunner tools;
@@ -137,24 +135,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
     public void bootstrap() {
         timed("bootstrap", () -> {
             requireEmptyDataDirectory("bootstrap");
-            configFiles.prepareRunDirectory();
-            files.ensureDirectory(config.dataDir());
-            boolean started = false;
-            try {
-                new Initdb(config, tools, files).run();
-                configFiles.writePrimary();
-                pgCtl.start();
-                started = true;
-                try (Connection c = sessions.local(SQL_TIMEOUT)) {
-                    RoleSetup.createRoles(c, config);
-                }
-                runPostBootstrap();
-            } catch (RuntimeException | SQLException e) {
-                discardFailedBootstrap(started, e);
-                throw e;
-            }
-            return config.postBootstrap().isEmpty() ? "initdb, started as primary, roles created"
-                    : "initdb, started as primary, roles created, post_bootstrap succeeded";
+            return new NewCluster(config, tools, files, configFiles, pgCtl, sessions, clientEnvironment(), SQL_TIMEOUT)
+                    .create();
         });
     }
 
@@ -163,11 +145,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
         Objects.requireNonNull(from, "upstream");
         timed("clone from " + describe(from), () -> {
             CloneMarker marker = new CloneMarker(config.runDir(), files);
-            if (marker.present()) {
-                LOG.warn("removing the partial copy an interrupted clone left in {}", config.dataDir());
-                files.deleteContents(config.dataDir());
-                marker.clear();
-            }
+            marker.removeLeftoversIn(config.dataDir());
             requireEmptyDataDirectory("clone");
             configFiles.prepareRunDirectory();
             files.ensureDirectory(config.dataDir());
@@ -177,8 +155,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
                             "-U", config.replication().username(), "-X", "stream", "-c", "fast", "-w"),
                     clientEnvironment(), config.toolTimeout());
             if (!r.succeeded()) {
-                files.deleteContents(config.dataDir());
-                marker.clear();
+                marker.discard(config.dataDir());
                 throw new PostgresControlException(r.describe() + " (partial data directory removed)");
             }
             configFiles.writeReplica(from, null);
@@ -344,56 +321,9 @@ public final class PgCtlPostgresControl implements PostgresControl {
         }
     }
 
-    /**
-     * Waits until PostgreSQL has left recovery after the promotion signal; fails at once when the
-     * postmaster is gone (a fence stopped it meanwhile) instead of waiting for the timeout.
-     */
+    /** Waits until PostgreSQL has left recovery after the promotion signal (see {@link PromotionWait}). */
     void awaitWritable() {
-        long deadline = System.nanoTime() + config.pgCtlTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Boolean> inRecovery = probe.inRecovery();
-            if (inRecovery.filter(r -> !r).isPresent()) {
-                return;
-            }
-            if (inRecovery.isEmpty() && !pgCtl.isRunning()) {
-                throw new PostgresControlException("PostgreSQL stopped during the promotion (fenced or crashed)");
-            }
-            sleep(PROMOTE_POLL);
-        }
-        throw new PostgresControlException("still in recovery " + config.pgCtlTimeout().toSeconds()
-                + " s after pg_ctl promote");
-    }
-
-    /**
-     * Patroni's {@code post_bootstrap}: the command with the superuser's connection URL (no password:
-     * that comes from {@code PGPASSFILE}) as its last argument, as the PostgreSQL OS user. A failure
-     * fails the bootstrap, whose data directory is then discarded.
-     */
-    private void runPostBootstrap() {
-        List<String> command = config.postBootstrap();
-        if (command.isEmpty()) {
-            return;
-        }
-        String url = "postgresql://" + java.net.URLEncoder.encode(config.superuser().username(),
-                java.nio.charset.StandardCharsets.UTF_8) + "@" + EnforcedParameters.localConnectHost(config.listenHost())
-                + ":" + config.port() + "/postgres";
-        List<String> args = new java.util.ArrayList<>(command.subList(1, command.size()));
-        args.add(url);
-        ToolRunner.ToolResult r = tools.run(command.getFirst(), args, clientEnvironment(), config.toolTimeout());
-        if (!r.succeeded()) {
-            throw new PostgresControlException("post_bootstrap failed: " + r.describe());
-        }
-    }
-
-    private void discardFailedBootstrap(boolean started, Exception cause) {
-        try {
-            if (started) {
-                pgCtl.stop(StopMode.IMMEDIATE);
-            }
-            files.deleteContents(config.dataDir());
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
+        PromotionWait.untilWritable(probe, pgCtl, config.pgCtlTimeout());
     }
 
     private void requireEmptyDataDirectory(String operation) {
@@ -446,14 +376,5 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     private static long millisSince(long nanoStart) {
         return (System.nanoTime() - nanoStart) / 1_000_000;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PostgresControlException("interrupted while waiting for promotion", e);
-        }
     }
 }
