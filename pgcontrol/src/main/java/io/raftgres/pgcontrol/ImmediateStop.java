@@ -5,7 +5,6 @@ import io.raftgres.pgcontrol.ProcessSignals.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,8 @@ import java.util.Optional;
  * ({@link KilledPostmasterLockFiles}). Killing the process group would not do: every PostgreSQL child
  * calls setsid() and leads its own group. The next start runs crash recovery, as after any immediate stop.
  *
- * <p>Only a verified postmaster is signalled: the PID of postmaster.pid must be alive, run a
- * {@code postgres} executable, and have this data directory as line 2 of the file and as its working
- * directory; otherwise the file is stale (its PID may now belong to anything) and nothing runs.
+ * <p>Only a live postmaster ({@link PostmasterCheck}) is signalled; a stale postmaster.pid (its PID may
+ * now belong to anything) means nothing runs.
  *
  * <p>Runs to the end when the thread is interrupted (a half-done fence is worse than a late one; the
  * whole stop is bounded anyway) and restores the interrupt flag afterwards. One instance per stop; not
@@ -83,42 +81,12 @@ final class ImmediateStop {
     }
 
     private Optional<PostmasterPidFile> verifiedPostmaster() {
-        Optional<PostmasterPidFile> read;
-        try {
-            read = PostmasterPidFile.read(dataDir);
-        } catch (IOException e) {
-            throw new PostgresControlException("cannot read " + PostmasterPidFile.FILE_NAME + " in " + dataDir
-                    + ": " + e);
+        Optional<PostmasterPidFile> live = PostmasterCheck.live(dataDir);
+        if (live.isPresent() && live.get().singleUser()) {
+            throw new PostgresControlException("a single-user PostgreSQL (PID " + live.get().pid() + ") runs on "
+                    + dataDir + "; raftgres does not stop it");
         }
-        if (read.isEmpty()) {
-            return Optional.empty();
-        }
-        PostmasterPidFile file = read.get();
-        LinuxProcess process = new LinuxProcess(file.pid());
-        if (process.isGone()) {
-            log.debug("{} in {} is stale: PID {} is not running", PostmasterPidFile.FILE_NAME, dataDir, file.pid());
-            return Optional.empty();
-        }
-        String executable = process.executable().orElse("");
-        if (!executable.equals("postgres") && !executable.endsWith("/postgres")) {
-            log.info("{} in {} is stale: PID {} is now '{}', not PostgreSQL; not signalling it",
-                    PostmasterPidFile.FILE_NAME, dataDir, file.pid(), executable);
-            return Optional.empty();
-        }
-        Optional<Path> cwd = process.workingDirectory();
-        boolean sameDirectory = cwd.map(d -> PostmasterPidFile.realPath(d).equals(PostmasterPidFile.realPath(dataDir)))
-                .orElse(true);
-        if (!file.names(dataDir) || !sameDirectory) {
-            log.info("{} in {} is stale: PID {} is a PostgreSQL process of {} (file says '{}'); not signalling it",
-                    PostmasterPidFile.FILE_NAME, dataDir, file.pid(), cwd.map(Path::toString).orElse("?"),
-                    file.dataDirectory());
-            return Optional.empty();
-        }
-        if (file.singleUser()) {
-            throw new PostgresControlException("a single-user PostgreSQL (PID " + file.pid() + ") runs on " + dataDir
-                    + "; raftgres does not stop it");
-        }
-        return Optional.of(file);
+        return live;
     }
 
     private void escalate(PostmasterPidFile file, LinuxProcess pm) {

@@ -35,8 +35,13 @@ final class PgCtl {
         this.tools = tools;
     }
 
-    /** A postmaster runs on this data directory (it need not accept connections yet). */
+    /**
+     * A postmaster runs on this data directory (it need not accept connections yet). Removes a stale
+     * postmaster.pid first ({@link PostmasterCheck}): every start, rewind and clone asks this before it
+     * acts, and a stale file would make PostgreSQL refuse to start and pg_rewind fail.
+     */
     boolean isRunning() {
+        PostmasterCheck.removeIfStale(config.dataDir());
         if (!Files.exists(config.dataDir().resolve("postmaster.pid"))) {
             return false;
         }

@@ -218,7 +218,20 @@ class ReplicationLifecycleTest {
         assertEquals(1, crashed.timeline());
 
         beta.ensureSlots(Set.of(PgCtlPostgresControl.slotName("alpha")));
-        timed("rewind", () -> alpha.rewind(PgFixture.upstream(beta)));
+        // A killed host leaves postmaster.pid behind, and after its restart the PID names another program
+        // (CI: "lock file postmaster.pid already exists" from pg_rewind's crash recovery). Without
+        // PostmasterCheck this rewind failed: "PostgreSQL must be stopped before pg_rewind" (shown once). The
+        // program must run as PostgreSQL's user: kill(pid, 0) on another user's process fails with EPERM,
+        // which pg_ctl and PostgreSQL treat as "not running".
+        Process reusedPid = sameUserAsPostgres("sleep", "60");
+        try {
+            Path pidFile = alpha.config().dataDir().resolve(PostmasterPidFile.FILE_NAME);
+            Files.writeString(pidFile, reusedPid.pid() + "\n" + alpha.config().dataDir() + "\n");
+            timed("rewind", () -> alpha.rewind(PgFixture.upstream(beta)));
+            assertTrue(reusedPid.isAlive(), "the program that reused the PID must not be signalled");
+        } finally {
+            reusedPid.destroyForcibly();
+        }
         assertFalse(alpha.observe().running(), "rewind must leave PostgreSQL stopped");
         timed("follow (start rewound replica)", () -> alpha.follow(PgFixture.upstream(beta), "alpha"));
         PgFixture.await("alpha streams from beta", WAIT, () -> alpha.observe().streaming());
@@ -318,6 +331,17 @@ class ReplicationLifecycleTest {
                 assertFalse(log.contains(role.password()), member.config().memberName() + " log has a password");
             }
         }
+    }
+
+    /** Starts a program as the PostgreSQL OS user (setpriv execs, so the PID is the program's own). */
+    private Process sameUserAsPostgres(String... command) throws java.io.IOException {
+        List<String> line = new ArrayList<>();
+        if (ToolRunner.runningAsRoot()) {
+            String user = alpha.config().osUser();
+            line.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups"));
+        }
+        line.addAll(List.of(command));
+        return new ProcessBuilder(line).start();
     }
 
     private void timed(String what, Runnable action) {
