@@ -3,7 +3,9 @@
 # data in ./footprint-data, prints for each member the seconds from launching its agent until its
 # REST API answers, lets the healthy cluster sit idle for IDLE_S seconds (default 60), then prints
 # each agent's resident memory from /proc/<pid>/status. Finally it restarts one replica and prints
-# its start-up time again (a restart includes the ET_min wait before it may rejoin Raft).
+# its start-up time again (a restart includes the ET_min wait before it may rejoin Raft). Next to
+# each wall time it prints the CPU seconds the JVM used until then, which other load on the
+# machine distorts far less.
 # Numbers only, no assertion. NMT=1 also runs the agents with Native Memory Tracking and prints
 # n1's summary (committed KB per JVM area); RAFTGRES_JAVA_OPTS replaces the launcher's JVM flags.
 set -euo pipefail
@@ -28,7 +30,12 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rest_answers() { [ "$(http_code "http://127.0.0.1:$(rest_port "$1")/liveness")" != 000 ]; }
 
-# Starts the given members at once; prints "member seconds" for each as its REST API first answers.
+# CPU seconds (user + system) the agent's JVM has used so far: on a busy machine a steadier
+# measure of start-up work than wall time.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
+
+# Starts the given members at once; prints "member wall-seconds cpu-seconds" for each as its REST
+# API first answers.
 start_and_time() {
   local m t0 pending=("$@") left deadline
   t0=$(now)
@@ -38,7 +45,9 @@ start_and_time() {
     [ "$(date +%s)" -lt "$deadline" ] || { echo "REST of ${pending[*]} not answering after 60 s" >&2; return 1; }
     left=()
     for m in "${pending[@]}"; do
-      if rest_answers "$m"; then printf '%-8s %s\n' "$m" "$(elapsed "$t0" "$(now)")"; else left+=("$m"); fi
+      if rest_answers "$m"; then
+        printf '%-8s %-8s %s\n' "$m" "$(elapsed "$t0" "$(now)")" "$(cpu_s "$(agent_pid "$m")")"
+      else left+=("$m"); fi
     done
     pending=("${left[@]+"${left[@]}"}")
     [ ${#pending[@]} -eq 0 ] || sleep 0.05
@@ -50,7 +59,8 @@ mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
 
 echo "JVM flags: ${RAFTGRES_JAVA_OPTS:-launcher defaults (see ./raftgres)}${JDK_JAVA_OPTIONS:+ + $JDK_JAVA_OPTIONS}"
 echo
-echo "start-up from empty data, launch -> REST answers (s):"
+echo "start-up from empty data, launch -> REST answers:"
+printf '%-8s %-8s %s\n' member "wall (s)" "JVM CPU (s)"
 start_and_time "${MEMBERS[@]}"
 wait_healthy 120 || { echo "cluster did not become healthy" >&2; exit 1; }
 echo
@@ -73,6 +83,7 @@ if [ "${NMT:-0}" = 1 ]; then
 fi
 r=n1; [ "$r" = "$p" ] && r=n2
 echo
-echo "restart of replica $r, launch -> REST answers (s; includes the ET_min rejoin wait):"
+echo "restart of replica $r, launch -> REST answers (wall includes the ET_min rejoin wait):"
+printf '%-8s %-8s %s\n' member "wall (s)" "JVM CPU (s)"
 stop_members "$r"
 start_and_time "$r"

@@ -39,6 +39,20 @@ final class RatisWiring {
         static final Tuning PRODUCTION = new Tuning(1000, 1024 * 1024);
     }
 
+    /**
+     * Largest log entry, in bytes: Ratis' appender batch limit (default 4 MB). The leader refuses
+     * a bigger entry at append ("Log entry size ... exceeds the max buffer limit"), which reaches
+     * the submitter as a refusal. raftgres' largest commands are dynamic configurations, whose
+     * REST bodies stop at 64 KiB, so 1 MiB leaves them ample room.
+     */
+    static final int LOG_ENTRY_MAX_BYTES = 1024 * 1024;
+    /**
+     * The log worker's direct write buffer. Ratis allocates it at start and it stays resident
+     * (its 8 MB default was about a twentieth of an idle agent's memory); it must hold a largest
+     * entry plus 8 bytes of length and checksum.
+     */
+    static final int WRITE_BUFFER_BYTES = LOG_ENTRY_MAX_BYTES + 8;
+
     /** Snapshot files kept (at least 2 avoids a delete-while-sending race). */
     static final int SNAPSHOTS_RETAINED = 2;
     /** Per-attempt timeout of a client request; attempts are bounded by {@link #clientRetryPolicy()}. */
@@ -92,6 +106,8 @@ final class RatisWiring {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(tuning.segmentSizeBytes()));
         RaftServerConfigKeys.Log.setPreallocatedSize(p,
                 SizeInBytes.valueOf(Math.min(tuning.segmentSizeBytes(), 1024 * 1024)));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(LOG_ENTRY_MAX_BYTES));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(WRITE_BUFFER_BYTES));
         return p;
     }
 
