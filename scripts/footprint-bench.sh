@@ -40,9 +40,9 @@ start_and_time() {
   local m t0 pending=("$@") left deadline
   t0=$(now)
   for m in "$@"; do start_member "$m"; done
-  deadline=$(( $(date +%s) + 60 ))
+  deadline=$(( $(date +%s) + 180 ))
   while [ ${#pending[@]} -gt 0 ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "REST of ${pending[*]} not answering after 60 s" >&2; return 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "REST of ${pending[*]} not answering after 180 s" >&2; return 1; }
     left=()
     for m in "${pending[@]}"; do
       if rest_answers "$m"; then
