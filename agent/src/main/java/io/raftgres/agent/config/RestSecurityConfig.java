@@ -64,10 +64,10 @@ public record RestSecurityConfig(boolean authenticationForReads, List<String> al
     }
 
     private static TlsSettings tls(YamlSection s) {
-        Path cert = s.absolutePath("certfile", null);
-        Path key = s.absolutePath("keyfile", null);
-        Path ca = s.absolutePath("cafile", null);
-        String password = s.secret("keyfile_password", null);
+        Path cert = optionalPath(s, "certfile");
+        Path key = optionalPath(s, "keyfile");
+        Path ca = optionalPath(s, "cafile");
+        String password = s.has("keyfile_password") ? s.secret("keyfile_password", null) : null;
         String verify = s.string("verify_client", "none");
         TlsSettings.VerifyClient mode = null;
         try {
@@ -104,5 +104,9 @@ public record RestSecurityConfig(boolean authenticationForReads, List<String> al
             return null;
         }
         return settings;
+    }
+
+    private static Path optionalPath(YamlSection s, String key) {
+        return s.has(key) ? s.absolutePath(key, null) : null;
     }
 }
