@@ -118,11 +118,12 @@ final class Agent implements AutoCloseable {
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
+        RestSecurity security = restSecurity(config);
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed, liveness), metrics, restSecurity(config));
+                        watchdogNowFailed, liveness), metrics, security);
         loop.start();
-        LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
+        LOG.info("raftgres {} started: REST on {} ({}), Raft on {}", VERSION, config.restapi().url(), security,
                 config.raft().selfAddr());
     }
 

@@ -26,6 +26,13 @@ public record RestSecurity(WriteAuthentication authentication, boolean authentic
         }
     }
 
+    /** For the startup log line; shows no secret (each part masks its own). */
+    @Override
+    public String toString() {
+        return authentication + (authenticationForReads ? " for reads and writes" : " for writes, reads open")
+                + ", writes from " + allowlist + ", " + (tls == null ? "plain HTTP" : "HTTPS " + tls);
+    }
+
     /** Basic authentication (or open writes) only: reads open, every address, plain HTTP. */
     public static RestSecurity writesOnly(WriteAuthentication authentication) {
         return new RestSecurity(authentication, false, Allowlist.ANY, null);
