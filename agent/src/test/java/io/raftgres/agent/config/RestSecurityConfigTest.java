@@ -58,6 +58,16 @@ class RestSecurityConfigTest {
     }
 
     @Test
+    void environmentVariablesSetTheSecurityKeys() throws ConfigException {
+        RestApiConfig r = withAuth().load(dir, Map.of("RAFTGRES_RESTAPI_AUTHENTICATION_FOR_READS", "true",
+                "RAFTGRES_RESTAPI_ALLOWLIST_INCLUDE_MEMBERS", "true")).restapi();
+        assertTrue(r.security().authenticationForReads());
+        assertTrue(r.security().allowlistIncludeMembers());
+        ConfigException e = withAuth().failure(dir, Map.of("RAFTGRES_RESTAPI_VERIFY_CLIENT", "maybe"));
+        assertTrue(e.getMessage().contains("none, optional or required"), e.getMessage());
+    }
+
+    @Test
     void refusesBadAccessRulesNamingTheKey() {
         assertOnlyProblem(ConfigFixture.valid().set("restapi.authentication_for_reads", true).failure(dir),
                 "restapi.authentication_for_reads", "needs restapi.authentication");
