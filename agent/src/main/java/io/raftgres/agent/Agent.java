@@ -16,6 +16,7 @@ import io.raftgres.agent.config.PostgresqlConfig;
 import io.raftgres.agent.config.RaftgresConfig;
 import io.raftgres.api.LiveReadings;
 import io.raftgres.api.RaftgresMetrics;
+import io.raftgres.api.RestSecurity;
 import io.raftgres.api.RestServer;
 import io.raftgres.api.WriteAuthentication;
 import io.raftgres.core.decide.DeciderConfig;
@@ -117,12 +118,19 @@ final class Agent implements AutoCloseable {
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
+        RestSecurity security = restSecurity(config);
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed, liveness), metrics, writeAuthentication(config));
+                        watchdogNowFailed, liveness), metrics, security);
         loop.start();
-        LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
+        LOG.info("raftgres {} started: REST on {} ({}), Raft on {}", VERSION, config.restapi().url(), security,
                 config.raft().selfAddr());
+    }
+
+    /** Who may use the REST API and how (restapi.authentication_for_reads, allowlist, HTTPS). */
+    static RestSecurity restSecurity(RaftgresConfig c) {
+        var s = c.restapi().security();
+        return new RestSecurity(writeAuthentication(c), s.authenticationForReads(), s.allowlistRule(), s.tls());
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

@@ -26,7 +26,21 @@ final class LocalAgentCluster implements AutoCloseable {
     static final String PASSWORD = "it-secret-1";
     /** postgresql.lease_gate of every member; {@code -Dit.lease_gate=false} shows what the gate prevents. */
     static final boolean LEASE_GATE = Boolean.parseBoolean(System.getProperty("it.lease_gate", "true"));
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    /**
+     * Passwords and REST settings of every member: {@link #DEFAULT} uses {@link #PASSWORD} for
+     * all three users over plain HTTP.
+     *
+     * @param restapiExtra more {@code restapi} entries in YAML flow style, e.g. {@code ", certfile: /x"}
+     * @param ssl          the client context for an HTTPS API, else null
+     */
+    record Security(String restPassword, String superuserPassword, String replicationPassword,
+                    String restapiExtra, javax.net.ssl.SSLContext ssl) {
+        static final Security DEFAULT = new Security(PASSWORD, PASSWORD, PASSWORD, "", null);
+    }
+
+    private final Security security;
+    private final HttpClient http;
 
     record Member(String name, int pgPort, int restPort, int raftPort, Path dir) {
         Path config() { return dir.resolve("raftgres.yml"); }
@@ -54,9 +68,23 @@ final class LocalAgentCluster implements AutoCloseable {
         this(root, extraDcsParameters, m -> "");
     }
 
+    /** A cluster with its own passwords and REST settings (e.g. HTTPS). */
+    LocalAgentCluster(Path root, Security security) throws IOException {
+        this(root, "", m -> "", security);
+    }
+
     private LocalAgentCluster(Path root, String extraDcsParameters,
                               java.util.function.Function<Member, String> extraYaml) throws IOException {
+        this(root, extraDcsParameters, extraYaml, Security.DEFAULT);
+    }
+
+    private LocalAgentCluster(Path root, String extraDcsParameters,
+                              java.util.function.Function<Member, String> extraYaml, Security security)
+            throws IOException {
         this.root = root;
+        this.security = security;
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        this.http = (security.ssl() == null ? client : client.sslContext(security.ssl())).build();
         this.extraDcsParameters = extraDcsParameters;
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
@@ -87,7 +115,7 @@ final class LocalAgentCluster implements AutoCloseable {
         return """
                 scope: it
                 name: %s
-                restapi: {listen: "127.0.0.1:%d", authentication: {username: admin, password: "%s"}}
+                restapi: {listen: "127.0.0.1:%d", authentication: {username: admin, password: "%s"}%s}
                 raft:
                   self_addr: "127.0.0.1:%d"
                   partner_addrs: [%s]
@@ -101,8 +129,9 @@ final class LocalAgentCluster implements AutoCloseable {
                     superuser: {username: postgres, password: "%s"}
                     replication: {username: replicator, password: "%s"}
                   lease_gate: %s
-                """.formatted(m.name(), m.restPort(), PASSWORD, m.raftPort(), partners, m.dir().resolve("raft"),
-                extraDcsParameters, m.pgPort(), m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
+                """.formatted(m.name(), m.restPort(), security.restPassword(), security.restapiExtra(), m.raftPort(),
+                partners, m.dir().resolve("raft"), extraDcsParameters, m.pgPort(), m.dataDir(),
+                security.superuserPassword(), security.replicationPassword(), LEASE_GATE);
     }
 
     void start(Member m) throws IOException {
@@ -179,9 +208,9 @@ final class LocalAgentCluster implements AutoCloseable {
 
     int status(Member m, String path) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url(m) + path))
                     .timeout(Duration.ofSeconds(2)).build();
-            return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -192,9 +221,9 @@ final class LocalAgentCluster implements AutoCloseable {
 
     String body(Member m, String path) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url(m) + path))
                     .timeout(Duration.ofSeconds(2)).build();
-            return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(req, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
@@ -209,14 +238,19 @@ final class LocalAgentCluster implements AutoCloseable {
      */
     HttpResponse<String> write(Member m, String method, String path, String json, boolean authenticated)
             throws IOException, InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort() + path))
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url(m) + path))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json));
         if (authenticated) {
             req.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                    ("admin:" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    ("admin:" + security.restPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
-        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The base URL of {@code m}'s REST API. */
+    String url(Member m) {
+        return (security.ssl() == null ? "http" : "https") + "://127.0.0.1:" + m.restPort();
     }
 
     boolean isStreaming(Member m) {
@@ -235,7 +269,7 @@ final class LocalAgentCluster implements AutoCloseable {
 
     Connection connect(Member m) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort() + "/postgres?connectTimeout=2"
-                + "&socketTimeout=5", "postgres", PASSWORD);
+                + "&socketTimeout=5", "postgres", security.superuserPassword());
     }
 
     static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {

@@ -17,6 +17,11 @@ import io.micronaut.json.tree.JsonNode;
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.FeatureLevel;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,12 +36,14 @@ import java.util.concurrent.CompletableFuture;
  * {@code GET /config}) makes the write conditional: 409 when the version moved on. A PATCH is
  * always conditional on the version it merged into, so two concurrent PATCHes never lose one
  * another's change silently: the second gets 409. Authentication is checked before this runs
- * ({@link WriteAuthenticationFilter}); an oversized body gets 413 before it too.
+ * ({@link RestAccessFilter}); an oversized body gets 413 before it too.
  */
 @Controller("/config")
 final class ConfigController {
 
     private final AgentFacade facade;
+    private static final JsonFactory TRAILING_CHECK = new JsonFactory();
+
     private final JsonMapper json;
 
     ConfigController(AgentFacade facade, JsonMapper json) {
@@ -124,9 +131,27 @@ final class ConfigController {
         if (root == null || !root.isObject()) {
             throw new InvalidConfigException("body", "must be a JSON object");
         }
+        if (hasTrailingContent(body)) {
+            throw new InvalidConfigException("body", "not valid JSON: something follows the object");
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) plain(root);
         return doc;
+    }
+
+    /**
+     * Whether anything but whitespace follows the first JSON value: the tree reader stops after
+     * it, so {@code {} garbage} would otherwise pass as an empty change. Found by
+     * WriteEndpointFuzzTest.
+     */
+    private static boolean hasTrailingContent(byte[] body) {
+        try (JsonParser parser = TRAILING_CHECK.createParser(ObjectReadContext.empty(), body)) {
+            parser.nextToken();
+            parser.skipChildren();
+            return parser.nextToken() != null;
+        } catch (JacksonException e) {
+            return true;
+        }
     }
 
     /** Micronaut's tree as maps, lists, numbers, strings, booleans and (kept) nulls. */

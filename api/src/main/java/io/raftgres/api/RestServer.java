@@ -1,7 +1,10 @@
 package io.raftgres.api;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.time.Duration;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -28,12 +31,20 @@ public final class RestServer implements AutoCloseable {
     /** Largest request body accepted, in bytes; above it 413. A dynamic config is a few KiB. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
+    /**
+     * Longest a client may take to send one request (headers and body) from its first byte;
+     * then the connection is closed (see {@link RequestDeadline}). 10 s: a request is a few KiB.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     private final ApplicationContext context;
     private final EmbeddedServer server;
+    private final ServerTls tls;
 
-    private RestServer(ApplicationContext context, EmbeddedServer server) {
+    private RestServer(ApplicationContext context, EmbeddedServer server, ServerTls tls) {
         this.context = context;
         this.server = server;
+        this.tls = tls;
     }
 
     /**
@@ -60,6 +71,23 @@ public final class RestServer implements AutoCloseable {
      */
     public static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics,
                                    WriteAuthentication writes) {
+        return start(host, port, facade, metrics, RestSecurity.writesOnly(Objects.requireNonNull(writes, "writes")));
+    }
+
+    /**
+     * As {@link #start(String, int, AgentFacade, RaftgresMetrics, WriteAuthentication)} with the
+     * full security settings: read authentication, the allowlist and HTTPS.
+     *
+     * @throws IllegalArgumentException also when the TLS files cannot be used (the message names
+     *                                  the setting and the file)
+     */
+    public static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics,
+                                   RestSecurity security) {
+        return start(host, port, facade, metrics, security, REQUEST_TIMEOUT);
+    }
+
+    static RestServer start(String host, int port, AgentFacade facade, RaftgresMetrics metrics,
+                            RestSecurity security, Duration requestTimeout) {
         Objects.requireNonNull(metrics, "metrics");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("REST listen host must not be blank");
@@ -68,7 +96,8 @@ public final class RestServer implements AutoCloseable {
             throw new IllegalArgumentException("REST listen port must be within 0..65535, got " + port);
         }
         Objects.requireNonNull(facade, "facade");
-        Objects.requireNonNull(writes, "writes");
+        Objects.requireNonNull(security, "security");
+        ServerTls tls = security.tls() == null ? null : ServerTls.load(security.tls());
         ApplicationContext context = ApplicationContext.builder()
                 .banner(false)
                 .deduceEnvironment(false)
@@ -77,13 +106,14 @@ public final class RestServer implements AutoCloseable {
                 .properties(properties(host, port))
                 .build();
         context.registerSingleton(AgentFacade.class, facade);
-        context.registerSingleton(WriteAuthentication.class, writes);
+        context.registerSingleton(RestSecurity.class, security);
         context.registerSingleton(RaftgresMetrics.class, metrics);
         try {
             context.start();
+            context.getBean(NettyServerCustomizer.Registry.class).register(new ConnectionCustomizer(tls, requestTimeout));
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
             server.start();
-            return new RestServer(context, server);
+            return new RestServer(context, server, tls);
         } catch (RuntimeException e) {
             context.close();
             throw new IllegalStateException("cannot start the REST API on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -93,6 +123,24 @@ public final class RestServer implements AutoCloseable {
     /** The bound TCP port (the chosen one when started with port 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /** Whether the API serves HTTPS. */
+    public boolean secure() {
+        return tls != null;
+    }
+
+    /**
+     * Re-reads the TLS certificate, key and CA files (the hook for {@code POST /reload}): new
+     * connections get the new certificate, open ones keep theirs. Does nothing over plain HTTP.
+     *
+     * @throws IllegalArgumentException naming the setting and file when the files cannot be used;
+     *                                  the certificate in use stays in use
+     */
+    public void reloadCertificates() {
+        if (tls != null) {
+            tls.reload();
+        }
     }
 
     /**

@@ -107,6 +107,26 @@ final class ConfigDisplay {
         if (r.allowUnauthenticatedWrites()) {
             m.put("allow_unauthenticated_writes", true);
         }
+        RestSecurityConfig s = r.security();
+        m.put("authentication_for_reads", s.authenticationForReads());
+        if (!s.allowlist().isEmpty() || s.allowlistIncludeMembers()) {
+            m.put("allowlist", s.allowlist());
+            m.put("allowlist_include_members", s.allowlistIncludeMembers());
+        }
+        if (s.tls() != null) {
+            var t = s.tls();
+            m.put("certfile", t.certfile().toString());
+            if (t.keyfile() != null) {
+                m.put("keyfile", t.keyfile().toString());
+            }
+            if (t.keyfilePassword() != null) {
+                m.put("keyfile_password", Credentials.MASK);
+            }
+            if (t.cafile() != null) {
+                m.put("cafile", t.cafile().toString());
+            }
+            m.put("verify_client", t.verifyClient().yamlName());
+        }
         return m;
     }
 

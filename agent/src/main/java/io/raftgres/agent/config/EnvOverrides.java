@@ -33,7 +33,8 @@ final class EnvOverrides {
     private static final List<String> CREDENTIAL_FIELDS = List.of("USERNAME", "PASSWORD");
     /** Section name to the keys of that section an environment variable may set. */
     private static final Map<String, List<String>> SECTIONS = Map.of(
-            "RESTAPI", List.of("listen", "connect_address"),
+            "RESTAPI", java.util.stream.Stream.concat(java.util.stream.Stream.of("listen", "connect_address"),
+                    RestSecurityConfig.KEYS.stream().filter(k -> !k.equals("allowlist"))).toList(),
             "RAFT", RaftSettings.KEYS,
             "POSTGRESQL", PostgresqlConfig.KEYS.stream()
                     .filter(k -> !List.of("authentication", "parameters", "pg_hba").contains(k)).toList(),

@@ -2,6 +2,7 @@ package io.raftgres.agent.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The {@code restapi} section: where the REST API listens and the URL other members and
@@ -14,21 +15,23 @@ import java.util.Objects;
  * @param allowUnauthenticatedWrites {@code allow_unauthenticated_writes}: the operator's explicit
  *                       consent to write endpoints without authentication; without it (and
  *                       without {@code authentication}) the agent refuses to start
+ * @param security       the rest of the access rules and HTTPS (see {@link RestSecurityConfig})
  */
 public record RestApiConfig(HostPort listen, HostPort connectAddress, Credentials authentication,
-                            boolean allowUnauthenticatedWrites) {
+                            boolean allowUnauthenticatedWrites, RestSecurityConfig security) {
     static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8008);
-    static final List<String> KEYS = List.of("listen", "connect_address", "authentication",
-            "allow_unauthenticated_writes");
+    static final List<String> KEYS = java.util.stream.Stream.concat(Stream.of("listen", "connect_address",
+            "authentication", "allow_unauthenticated_writes"), RestSecurityConfig.KEYS.stream()).toList();
 
     /** Write endpoints require authentication (no explicit consent to open writes). */
     public RestApiConfig(HostPort listen, HostPort connectAddress, Credentials authentication) {
-        this(listen, connectAddress, authentication, false);
+        this(listen, connectAddress, authentication, false, RestSecurityConfig.NONE);
     }
 
     public RestApiConfig {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(connectAddress, "connectAddress");
+        Objects.requireNonNull(security, "security");
     }
 
     /** Whether write endpoints demand basic authentication. */
@@ -38,7 +41,7 @@ public record RestApiConfig(HostPort listen, HostPort connectAddress, Credential
 
     /** The base URL members publish for this API, e.g. {@code http://10.0.0.1:8008}. */
     public String url() {
-        return "http://" + connectAddress;
+        return (security.tls() == null ? "http://" : "https://") + connectAddress;
     }
 
     static RestApiConfig read(YamlSection s) {
@@ -48,8 +51,9 @@ public record RestApiConfig(HostPort listen, HostPort connectAddress, Credential
         HostPort connect = readConnectAddress(s, listen);
         Credentials auth = s.section("authentication").map(Credentials::readBothOrNeither).orElse(null);
         Boolean open = s.bool("allow_unauthenticated_writes", false);
-        return s.problems().count() == before ? new RestApiConfig(listen, connect, auth, Boolean.TRUE.equals(open))
-                : null;
+        RestSecurityConfig security = RestSecurityConfig.read(s, auth != null);
+        return s.problems().count() == before
+                ? new RestApiConfig(listen, connect, auth, Boolean.TRUE.equals(open), security) : null;
     }
 
     /**

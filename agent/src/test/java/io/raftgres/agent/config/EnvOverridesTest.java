@@ -151,9 +151,9 @@ class EnvOverridesTest {
 
     @Test
     void reportsUnknownVariableListingSettableKeys() {
-        ConfigException e = ConfigFixture.valid().failure(dir, Map.of("RAFTGRES_RESTAPI_CERTFILE", "/c.pem"));
+        ConfigException e = ConfigFixture.valid().failure(dir, Map.of("RAFTGRES_RESTAPI_CIPHERS", "HIGH"));
 
-        assertOnlyProblem(e, "RAFTGRES_RESTAPI_CERTFILE", "restapi keys that can be set: listen, connect_address");
+        assertOnlyProblem(e, "RAFTGRES_RESTAPI_CIPHERS", "restapi keys that can be set: listen, connect_address");
     }
 
     @Test
