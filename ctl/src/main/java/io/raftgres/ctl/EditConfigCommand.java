@@ -80,8 +80,8 @@ final class EditConfigCommand extends CtlCommand {
         Map<String, String> ifMatch = read.etag() == null ? Map.of() : Map.of("If-Match", read.etag());
         Response r = client().any(client().seeds(), "PUT", "/config", Documents.toJson(after), ifMatch);
         if (r.status() == 409) {
-            throw new CtlException(ExitCodes.CONFLICT, "not applied: the configuration changed while you edited it ("
-                    + r.reason() + "); run edit-config again");
+            throw new CtlException(ExitCodes.CONFLICT, "not applied (409 from " + r.member() + "): the configuration "
+                    + "changed while you edited it (" + r.reason() + "); run edit-config again");
         }
         r.ok();
         println("Configuration changed");
