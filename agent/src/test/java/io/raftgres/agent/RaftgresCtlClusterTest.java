@@ -101,16 +101,18 @@ class RaftgresCtlClusterTest {
         assertEquals(0, edit.exit(), edit.toString());
         assertTrue(edit.out().contains("-loop_wait: 1\n+loop_wait: 2\n"), edit.toString());
         assertTrue(edit.out().contains("Apply these changes? [y/N]: Configuration changed"), edit.toString());
-        assertTrue(cluster.body(cluster.member("n3"), "/config").contains("\"loop_wait\":2"));
+        await("n3 to serve loop_wait 2", Duration.ofSeconds(10),
+                () -> cluster.body(cluster.member("n3"), "/config").contains("\"loop_wait\":2"));
 
         CtlRun no = CtlRun.of("n\n", Map.of(), "-c", c, "edit-config", "-s", "loop_wait=3");
         assertEquals(1, no.exit(), no.toString());
         assertTrue(no.err().contains("Aborted!"), no.toString());
-        assertTrue(cluster.body(cluster.member("n1"), "/config").contains("\"loop_wait\":2"));
+        assertTrue(cluster.body(cluster.primaries().getFirst(), "/config").contains("\"loop_wait\":2"));
 
         CtlRun pg = CtlRun.of("-c", c, "edit-config", "-p", "work_mem=9MB", "--force", "-q");
         assertEquals(0, pg.exit(), pg.toString());
-        assertTrue(cluster.body(cluster.member("n2"), "/config").contains("\"work_mem\":\"9MB\""));
+        await("n2 to serve work_mem 9MB (a Raft follower applies the change a moment later)", Duration.ofSeconds(10),
+                () -> cluster.body(cluster.member("n2"), "/config").contains("\"work_mem\":\"9MB\""));
 
         // The editor stays open while someone else changes the configuration: the CLI's write must not win.
         Path opened = dir.resolve("editor-opened");
@@ -128,7 +130,7 @@ class RaftgresCtlClusterTest {
         assertEquals(5, conflict.exit(), conflict.toString());
         assertTrue(conflict.err().contains("changed while you edited it") && conflict.err().contains("409"),
                 conflict.toString());
-        String now = cluster.body(cluster.member("n1"), "/config");
+        String now = cluster.body(cluster.primaries().getFirst(), "/config");
         assertTrue(now.contains("\"maximum_lag_on_failover\":2097152") && now.contains("\"loop_wait\":2"), now);
     }
 

@@ -26,6 +26,20 @@ abstract class MemberActionCommand extends CtlCommand {
     @Option(names = "--force", description = "do not ask")
     boolean force;
 
+    /** The exit code of the first failure so far; 0 while every member succeeded. */
+    private int exitCode = ExitCodes.OK;
+
+    /** Records a member's failure; the command ends with the first one's code. */
+    void failedWith(int code) {
+        if (exitCode == ExitCodes.OK) {
+            exitCode = code;
+        }
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+
     /** The named (or all) members with the role; none is an error. */
     List<MemberView> chosen(ClusterView c) {
         List<MemberView> members = c.select(names).stream().filter(m -> m.hasRole(role)).toList();
@@ -40,19 +54,23 @@ abstract class MemberActionCommand extends CtlCommand {
         return String.join(", ", members.stream().map(MemberView::name).toList());
     }
 
-    /** Prints {@code Failed: <action> for member X, status code=N, (reason)}; returns the exit code. */
-    int failed(String action, MemberView m, Response r) {
+    /** Prints {@code Failed: <action> for member X, status code=N, (reason)} and records the failure. */
+    void failed(String action, MemberView m, Response r) {
         println("Failed: " + action + " for member " + m.name() + ", status code=" + r.status() + ", (" + r.reason()
                 + ")");
-        return r.error().exitCode();
+        failedWith(r.error().exitCode());
     }
 
-    /** One request to one member; unreachable is a failed line, not the end of the command. */
+    /**
+     * One request to one member; unreachable is a failed line (exit code 3 at the end), not the
+     * end of the command. Returns null then.
+     */
     Response send(MemberView m, String method, String path, String json) {
         try {
             return client().one(m.apiBase(), method, path, json);
         } catch (CtlException e) {
             println("Failed: " + method + " " + path + " for member " + m.name() + ": " + e.getMessage());
+            failedWith(e.exitCode());
             return null;
         }
     }

@@ -25,22 +25,20 @@ final class ReinitCommand extends MemberActionCommand {
         ClusterView c = root.cluster(cluster);
         List<MemberView> members = chosen(c);
         term().confirmOrAbort(force, "Are you sure you want to reinitialize members " + namesOf(members) + "?");
-        int code = ExitCodes.OK;
         for (MemberView m : members) {
             Response r = send(m, "POST", "/reinitialize", body(false));
             if (r != null && r.status() == 503 && force && r.reason().contains("in progress")) {
                 r = send(m, "POST", "/reinitialize", body(true));
             }
             if (r == null) {
-                code = code != ExitCodes.OK ? code : ExitCodes.UNREACHABLE;
+                continue;
             } else if (r.success()) {
                 println("Success: reinitialize for member " + m.name());
             } else {
-                int f = failed("reinitialize", m, r);
-                code = code != ExitCodes.OK ? code : f;
+                failed("reinitialize", m, r);
             }
         }
-        return code;
+        return exitCode();
     }
 
     private String body(boolean forceTask) {

@@ -14,20 +14,18 @@ final class ReloadCommand extends MemberActionCommand {
         ClusterView c = root.cluster(cluster);
         List<MemberView> members = chosen(c);
         term().confirmOrAbort(force, "Are you sure you want to reload members " + namesOf(members) + "?");
-        int code = ExitCodes.OK;
         for (MemberView m : members) {
             Response r = send(m, "POST", "/reload", null);
             if (r == null) {
-                code = code != ExitCodes.OK ? code : ExitCodes.UNREACHABLE;
+                continue;
             } else if (r.status() == 200) {
                 println("No changes to apply on member " + m.name());
             } else if (r.status() == 202) {
                 println("Reload request received for member " + m.name() + " and will be processed within one HA loop");
             } else {
-                int f = failed("reload", m, r);
-                code = code != ExitCodes.OK ? code : f;
+                failed("reload", m, r);
             }
         }
-        return code;
+        return exitCode();
     }
 }

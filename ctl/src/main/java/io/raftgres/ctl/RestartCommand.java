@@ -53,30 +53,31 @@ final class RestartCommand extends MemberActionCommand {
         if (timeout != null) {
             body.put("timeout", timeout);
         }
-        int code = ExitCodes.OK;
         for (MemberView m : members) {
             if (at != null && force && m.scheduledRestart() != null) {
                 Response del = send(m, "DELETE", "/restart", null);
-                if (del == null || !del.success()) {
-                    code = code != ExitCodes.OK ? code : del == null ? ExitCodes.UNREACHABLE : failed("flush", m, del);
+                if (del == null) {
+                    continue;
+                }
+                if (!del.success()) {
+                    failed("flush scheduled restart", m, del);
                     continue;
                 }
             }
             Response r = send(m, "POST", "/restart", Documents.toJson(body));
             if (r == null) {
-                code = code != ExitCodes.OK ? code : ExitCodes.UNREACHABLE;
+                continue;
             } else if (r.status() == 200) {
                 println("Success: restart on member " + m.name());
             } else if (r.status() == 202) {
                 println("Success: restart scheduled on member " + m.name());
             } else if (r.status() == 409) {
                 println("Failed: another restart is already scheduled on member " + m.name());
-                code = code != ExitCodes.OK ? code : ExitCodes.CONFLICT;
+                failedWith(ExitCodes.CONFLICT);
             } else {
-                int f = failed("restart", m, r);
-                code = code != ExitCodes.OK ? code : f;
+                failed("restart", m, r);
             }
         }
-        return code;
+        return exitCode();
     }
 }
