@@ -35,10 +35,35 @@ record Response(URI member, String method, String path, int status, String body,
         };
     }
 
-    /** The body's first line, shortened: servers answer errors as one sentence of text. */
+    /**
+     * The server's reason: the body's first line, shortened (raftgres and Patroni answer errors
+     * as one sentence of text), or the message of a framework's JSON error document.
+     */
     String reason() {
         String b = body == null ? "" : body.strip();
+        if (b.startsWith("{")) {
+            b = jsonMessage(b);
+        }
         String line = b.lines().findFirst().orElse("");
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** Micronaut's {@code {"message": ..., "_embedded": {"errors": [{"message": ...}]}}}: the most specific message. */
+    private String jsonMessage(String b) {
+        try {
+            Object doc = Documents.json(this);
+            if (doc instanceof java.util.Map<?, ?> m) {
+                if (m.get("_embedded") instanceof java.util.Map<?, ?> e && e.get("errors") instanceof java.util.List<?> l
+                        && !l.isEmpty() && l.getFirst() instanceof java.util.Map<?, ?> first && first.get("message") != null) {
+                    return first.get("message").toString();
+                }
+                if (m.get("message") != null) {
+                    return m.get("message").toString();
+                }
+            }
+        } catch (CtlException notJson) {
+            // fall through: show the text as it came
+        }
+        return b;
     }
 }

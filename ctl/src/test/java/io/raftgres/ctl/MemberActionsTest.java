@@ -66,6 +66,13 @@ class MemberActionsTest {
         assertEquals(0, reload.exit(), reload.toString());
         assertTrue(reload.out().contains("Reload request received for member n1"), reload.toString());
 
+        api.reply("POST /reload", 405, "{\"message\":\"Method Not Allowed\",\"_embedded\":{\"errors\":[{\"message\":"
+                + "\"Method [POST] not allowed for URI [/reload]\"}]}}");
+        Run missing = Run.of("", "--url", api.url(), "reload", "demo", "n1", "--force");
+        assertEquals(1, missing.exit(), missing.toString());
+        assertTrue(missing.out().contains("Failed: reload for member n1, status code=405, (Method [POST] not allowed for "
+                + "URI [/reload])"), missing.toString());
+
         api.reply("POST /reinitialize", 503, "restart already in progress");
         Run busy = Run.of("", "--url", api.url(), "reinit", "demo", "n2", "--force", "--from-leader");
         assertEquals(1, busy.exit(), busy.toString());
