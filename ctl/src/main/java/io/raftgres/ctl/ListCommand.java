@@ -39,7 +39,7 @@ class ListCommand extends CtlCommand {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (watch != null && !(watch > 0)) {
             throw CtlException.usage("--watch must be a positive number of seconds, not " + watch);
         }
@@ -49,12 +49,24 @@ class ListCommand extends CtlCommand {
             if (timestamp || interval != null) {
                 println("Timestamp: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
             }
-            printOnce(cluster);
+            try {
+                printOnce(cluster);
+            } catch (CtlException e) {
+                if (interval != null && Thread.currentThread().isInterrupted()) {
+                    return ExitCodes.OK;
+                }
+                throw e;
+            }
             if (interval == null) {
                 return ExitCodes.OK;
             }
             term().out().flush();
-            Thread.sleep((long) (interval * 1000));
+            try {
+                Thread.sleep((long) (interval * 1000));
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.OK;
+            }
             println("");
         }
     }

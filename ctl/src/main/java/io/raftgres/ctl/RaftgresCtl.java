@@ -59,10 +59,16 @@ final class RaftgresCtl {
             }
             throw e;
         });
-        int code = cl.execute(args);
-        terminal.out().flush();
-        terminal.err().flush();
-        return code;
+        RaftgresCtl ctl = cl.getCommand();
+        try {
+            return cl.execute(args);
+        } finally {
+            terminal.out().flush();
+            terminal.err().flush();
+            if (ctl.client != null) {
+                ctl.client.close();
+            }
+        }
     }
 
     private static void applyExitCodeHelp(CommandLine cl) {

@@ -21,7 +21,7 @@ import java.util.Map;
  * search. Credentials go with every request when configured (the server ignores them on open
  * reads); they never appear in an error.
  */
-final class RestClient {
+final class RestClient implements AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** A switchover or restart answers only when done: Patroni waits up to 2 x max(10 s, loop_wait). */
@@ -105,6 +105,12 @@ final class RestClient {
             Thread.currentThread().interrupt();
             throw CtlException.aborted();
         }
+    }
+
+    /** Ends the client's connections and threads (a CLI run in a longer-lived JVM, as in tests). */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /** A member that did not answer: try the next one. */

@@ -65,6 +65,25 @@ class ReadCommandsTest {
     }
 
     @Test
+    void watchRefreshesUntilInterrupted() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        Terminal term = new Terminal(new java.io.BufferedReader(new java.io.StringReader("")),
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true), Map.of());
+        int[] exit = {-1};
+        Thread watching = new Thread(() -> exit[0] = RaftgresCtl.run(term, "--url", api.url(), "list", "-w", "0.2"));
+        watching.start();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (out.toString().split("\\+ Cluster: demo", -1).length < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        watching.interrupt();
+        watching.join(5000);
+        assertFalse(watching.isAlive());
+        assertEquals(0, exit[0]);
+        assertTrue(out.toString().split("\\+ Cluster: demo", -1).length >= 4, out.toString());
+    }
+
+    @Test
     void versionShowsTheCliAndEveryMember() {
         Run r = Run.of("", "--url", api.url(), "version");
         assertEquals(0, r.exit(), r.toString());
