@@ -156,6 +156,20 @@ final class LocalAgentCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to every agent at once, then waits for each: a planned stop of the whole cluster. */
+    void stopAll() {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Process p : processes) {
+            if (p != null) {
+                waitFor(p);
+            }
+        }
+    }
+
     private static void waitFor(Process p) {
         try {
             if (!p.waitFor(Duration.ofSeconds(30))) {

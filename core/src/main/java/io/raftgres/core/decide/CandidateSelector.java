@@ -20,8 +20,13 @@ import java.util.Set;
  * Raft term (so their WAL position was read after the old primary was lost, and they can reach
  * a majority), are not tagged nofailover, have a usable watchdog if required, run PostgreSQL as
  * a replica (or are the former primary, stopped on the leader's timeline), and do not lag more
- * than {@code maximum_lag_on_failover} behind the last known primary position. The highest
- * received WAL position wins; ties go to the higher failover_priority, then to this member
+ * than {@code maximum_lag_on_failover} behind the last known primary position. The former
+ * primary, stopped on the leader key's timeline after a clean stop or a crash (not after a failed
+ * start), wins outright: no replica can hold WAL of that timeline it lacks (a walsender sends only
+ * WAL its primary flushed), while a stopped primary reports the start of its last checkpoint
+ * record and a replica the end of what it replayed, so comparing positions would promote a
+ * replica after a planned restart of all members and force a rewind for nothing. Otherwise the
+ * highest received WAL position wins; ties go to the higher failover_priority, then to this member
  * (no pointless transfer), then by name.
  *
  * <p>Deviation from ARCHITECTURE §4 ("ask candidates over REST"): positions come from records
@@ -74,7 +79,8 @@ final class CandidateSelector {
             } else if (!m.tags().canFailover() || m.watchdogFailed()) {
                 excluded.add(m.name() + (m.watchdogFailed() ? " (watchdog failed)" : " (nofailover)"));
             } else if (isViable(m, leader)) {
-                candidates.add(new Candidate(m.name(), m.receiveLsn(), m.tags().failoverPriority(), false));
+                candidates.add(new Candidate(m.name(), m.receiveLsn(), m.tags().failoverPriority(), false,
+                        isResumablePrimary(m, leader)));
             } else {
                 excluded.add(m.name() + " (PostgreSQL " + m.state() + ")");
             }
@@ -97,7 +103,8 @@ final class CandidateSelector {
     }
 
     private static final Comparator<Candidate> BEST_FIRST = Comparator
-            .comparing(Candidate::position, Comparator.reverseOrder())
+            .comparing(Candidate::formerPrimary, Comparator.reverseOrder())
+            .thenComparing(Candidate::position, Comparator.reverseOrder())
             .thenComparing(Candidate::priority, Comparator.reverseOrder())
             .thenComparing(Candidate::self, Comparator.reverseOrder())
             .thenComparing(Candidate::name);
@@ -110,8 +117,10 @@ final class CandidateSelector {
         boolean viable = local.isRunningReplica()
                 || (formerPrimary && local.hasDataDirectory() && !local.inRecovery()
                 && local.timeline() >= leader.timeline());
-        return viable ? new Candidate(config.memberName(), local.writeLsn(), config.tags().failoverPriority(), true)
-                : null;
+        boolean resumable = formerPrimary && !local.running() && local.controlState().lastRanAsPrimary()
+                && local.failedActivity() != io.raftgres.core.model.Activity.STARTING;
+        return viable ? new Candidate(config.memberName(), local.writeLsn(), config.tags().failoverPriority(), true,
+                resumable) : null;
     }
 
     private String selfExclusion(LocalPgState local) {
@@ -133,5 +142,15 @@ final class CandidateSelector {
                 && m.timeline() >= leader.timeline() && m.timeline() > 0;
     }
 
-    private record Candidate(String name, Lsn position, int priority, boolean self) { }
+    /**
+     * The leader key's member, published as stopped (clean stop or crash, not a failed start) on
+     * the leader key's timeline: it holds every WAL record of that timeline, and it can resume as
+     * primary without a new timeline.
+     */
+    private static boolean isResumablePrimary(MemberRecord m, LeaderRecord leader) {
+        return leader != null && leader.member().equals(m.name()) && m.role() == PgRole.STOPPED
+                && "stopped".equals(m.state()) && m.timeline() >= leader.timeline() && m.timeline() > 0;
+    }
+
+    private record Candidate(String name, Lsn position, int priority, boolean self, boolean formerPrimary) { }
 }
