@@ -95,6 +95,8 @@ final class Agent implements AutoCloseable {
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
                 Scheduler.of(loopThread), liveness);
         loopRef[0] = loop;
+        io.raftgres.ha.OperatorRequests operations = new io.raftgres.ha.OperatorRequests(() -> loopRef[0].wake());
+        loop.takeRequestsFrom(operations);
         executor.reportTo(metrics);
         loop.reportTo(metrics);
         store.addListener(() -> metrics.observeRaft(store.view()));
@@ -117,9 +119,10 @@ final class Agent implements AutoCloseable {
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
-        this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed, liveness), metrics, writeAuthentication(config));
+        AgentStatus status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
+                statusRefresher, tracker, watchdogNowFailed, liveness);
+        status.acceptOperations(operations);
+        this.rest = RestServer.start(listen.host(), listen.port(), status, metrics, writeAuthentication(config));
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
