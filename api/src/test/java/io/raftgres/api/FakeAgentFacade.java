@@ -69,4 +69,39 @@ final class FakeAgentFacade implements AgentFacade {
                 applied.pause(), s.apiUrl(), s.pgHost(), s.pgPort());
         return CompletableFuture.completedFuture(ConfigWrite.applied(applied));
     }
+
+    private final java.util.List<io.raftgres.core.model.OperatorRequest.Kind> operations =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile OperationResult nextOperationOutcome = new OperationResult(true, "restarted successfully");
+    private volatile String inProgress;
+
+    /** The operations that reached the agent, in order. */
+    java.util.List<io.raftgres.core.model.OperatorRequest.Kind> operations() {
+        return operations;
+    }
+
+    /** Ends the next operations with {@code outcome}; null leaves them running (the answer times out). */
+    void operationOutcome(OperationResult outcome) {
+        this.nextOperationOutcome = outcome;
+    }
+
+    /** Pretends an operation named {@code label} is in progress (null: none). */
+    void inProgress(String label) {
+        this.inProgress = label;
+    }
+
+    @Override
+    public CompletableFuture<OperationResult> operate(io.raftgres.core.model.OperatorRequest.Kind kind, boolean force) {
+        if (inProgress != null && !force) {
+            return null;
+        }
+        operations.add(kind);
+        OperationResult outcome = nextOperationOutcome;
+        return outcome == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(outcome);
+    }
+
+    @Override
+    public String operationInProgress() {
+        return inProgress;
+    }
 }
