@@ -7,8 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -82,12 +80,7 @@ class FullRestartClusterTest {
     }
 
     private static int count(LocalAgentCluster cluster, LocalAgentCluster.Member m) {
-        try (Connection c = cluster.connect(m); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select count(*) from t")) {
-            r.next();
-            return r.getInt(1);
-        } catch (SQLException e) {
-            return -1;
-        }
+        String n = cluster.queryOne(m, "select count(*) from t");
+        return n == null ? -1 : Integer.parseInt(n);
     }
 }

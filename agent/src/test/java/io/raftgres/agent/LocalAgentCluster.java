@@ -252,6 +252,16 @@ final class LocalAgentCluster implements AutoCloseable {
                 + "&socketTimeout=5", "postgres", PASSWORD);
     }
 
+    /** The first column of the first row {@code sql} returns on {@code m}, or null when it cannot be read. */
+    String queryOne(Member m, String sql) {
+        try (Connection c = connect(m); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
