@@ -63,6 +63,8 @@ final class Agent implements AutoCloseable {
     private final ExecutorService fenceVip;
     private final RestServer rest;
     private final LeaseGate gate;
+    private final AgentStatus status;
+    private final WriteAuthentication writes;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
           Duration watchdogTakeover) {
@@ -119,13 +121,52 @@ final class Agent implements AutoCloseable {
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
-        AgentStatus status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
+        this.status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
                 statusRefresher, tracker, watchdogNowFailed, liveness);
         status.acceptOperations(operations);
-        this.rest = RestServer.start(listen.host(), listen.port(), status, metrics, writeAuthentication(config));
+        this.writes = writeAuthentication(config);
+        this.rest = RestServer.start(listen.host(), listen.port(), status, metrics, writes);
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
+    }
+
+    /**
+     * Lets {@code POST /reload} re-read {@code file} (with {@code env}'s overrides, as at start).
+     * The hooks below are what changes at runtime; another part (TLS certificates) registers its
+     * own {@link ReloadHook} the same way.
+     */
+    void enableReload(java.nio.file.Path file, Map<String, String> env) {
+        ConfigReload reload = new ConfigReload(file, env, config);
+        reload.register(hook(List.of("log"), next -> () -> io.raftgres.agent.logging.LogSetup.apply(next.name(),
+                next.log())));
+        reload.register(hook(List.of("restapi.authentication", "restapi.allow_unauthenticated_writes"), next -> {
+            WriteAuthentication replacement;
+            try {
+                replacement = writeAuthentication(next);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("restapi.authentication: " + e.getMessage());
+            }
+            return () -> writes.replaceWith(replacement);
+        }));
+        reload.register(hook(List.of("postgresql.parameters"),
+                next -> () -> pg.localParameters(next.postgresql().parameters())));
+        status.acceptReload(reload::reload);
+    }
+
+    static ReloadHook hook(List<String> keys,
+                                   java.util.function.Function<RaftgresConfig, Runnable> prepare) {
+        return new ReloadHook() {
+            @Override
+            public List<String> keys() {
+                return keys;
+            }
+
+            @Override
+            public Runnable prepare(RaftgresConfig next) {
+                return prepare.apply(next);
+            }
+        };
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

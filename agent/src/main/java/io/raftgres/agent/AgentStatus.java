@@ -54,6 +54,7 @@ final class AgentStatus implements AgentFacade {
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
     private volatile io.raftgres.ha.OperatorRequests operations;
+    private volatile Supplier<io.raftgres.api.ReloadResult> reload;
 
     /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
     record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
@@ -103,6 +104,17 @@ final class AgentStatus implements AgentFacade {
         }
         CompletableFuture<io.raftgres.ha.OperatorRequests.Outcome> done = ops.submit(kind, force);
         return done == null ? null : done.thenApply(o -> new io.raftgres.api.OperationResult(o.ok(), o.message()));
+    }
+
+    /** {@code POST /reload} runs {@code reload} (re-reads the YAML; file I/O, never PostgreSQL). */
+    void acceptReload(Supplier<io.raftgres.api.ReloadResult> reload) {
+        this.reload = reload;
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.ReloadResult> reload() {
+        Supplier<io.raftgres.api.ReloadResult> r = reload;
+        return r == null ? AgentFacade.super.reload() : CompletableFuture.supplyAsync(r, refresher);
     }
 
     @Override

@@ -54,4 +54,13 @@ public interface AgentFacade {
     default String operationInProgress() {
         return null;
     }
+
+    /**
+     * {@code POST /reload}: re-reads the agent's local configuration and applies what can change
+     * at runtime. Must not block the caller; the future never completes exceptionally.
+     */
+    default java.util.concurrent.CompletableFuture<ReloadResult> reload() {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                ReloadResult.invalid("reload is not available on this agent"));
+    }
 }

@@ -2,6 +2,7 @@ package io.raftgres.api;
 
 import io.raftgres.core.model.DynamicConfig;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -103,5 +104,17 @@ final class FakeAgentFacade implements AgentFacade {
     @Override
     public String operationInProgress() {
         return inProgress;
+    }
+
+    private volatile ReloadResult reloadResult = ReloadResult.of(List.of(), List.of());
+
+    /** What the next {@code POST /reload} reports. */
+    void reloadResult(ReloadResult result) {
+        this.reloadResult = result;
+    }
+
+    @Override
+    public CompletableFuture<ReloadResult> reload() {
+        return CompletableFuture.completedFuture(reloadResult);
     }
 }

@@ -147,4 +147,21 @@ class OperationsEndpointsTest {
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals(List.of(Kind.REINITIALIZE), facade.operations());
     }
+
+    @Test
+    void reloadAnswersAsPatroni() {
+        HttpResponse<String> none = post("/reload", "");
+        assertEquals(200, none.statusCode());
+        assertEquals("nothing changed", none.body());
+        facade.reloadResult(ReloadResult.of(List.of("log.level"), List.of("raft.election_timeout_max")));
+        HttpResponse<String> changed = post("/reload", "");
+        assertEquals(202, changed.statusCode());
+        assertEquals("applied: log.level; needs an agent restart to take effect: raft.election_timeout_max",
+                changed.body());
+        facade.reloadResult(ReloadResult.invalid("/etc/raftgres.yml does not load, nothing changed:\nlog.level: bad"));
+        HttpResponse<String> bad = post("/reload", "");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("log.level: bad"), bad.body());
+        assertEquals(401, client.send("POST", "/reload", Map.of(), "").statusCode());
+    }
 }
