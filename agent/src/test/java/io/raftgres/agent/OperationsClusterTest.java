@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code pending_restart} and {@code POST /restart {"restart_pending": true}} clears it member by
  * member (replica, then the primary, which stays primary on the same timeline and keeps every
  * row), a restart in maintenance mode, and {@code POST /reinitialize} of a replica (refused on the
- * primary) that re-clones it and streams again.
+ * primary) that re-clones it and streams again; {@code POST /reload} of a member's YAML (refused
+ * when it does not load; a local parameter and the log level applied at runtime).
  */
 @Tag("postgres")
 class OperationsClusterTest {
@@ -116,5 +117,20 @@ class OperationsClusterTest {
         assertTrue(log.contains("reinitialize requested by an operator: cloning from " + primary.name()), "re-cloned");
         assertEquals(List.of(primary), cluster.primaries());
         await("healthy at the end", Duration.ofSeconds(30), cluster::healthy);
+
+        // POST /reload: a YAML that does not load changes nothing; a local parameter and the log
+        // level change at runtime, through the HA loop's next cycle.
+        String yaml = java.nio.file.Files.readString(other.config());
+        java.nio.file.Files.writeString(other.config(), yaml + "log: {level: LOUD}\n");
+        r = cluster.write(other, "POST", "/reload", "", true);
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("log.level"), r.body());
+        java.nio.file.Files.writeString(other.config(), yaml + "  parameters: {work_mem: 9MB}\nlog: {level: DEBUG}\n");
+        r = cluster.write(other, "POST", "/reload", "", true);
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals("applied: log.level, postgresql.parameters.work_mem", r.body());
+        await(other.name() + " to run with its own work_mem", Duration.ofSeconds(15),
+                () -> "9MB".equals(cluster.queryOne(other, "show work_mem")));
+        assertEquals(200, cluster.write(other, "POST", "/reload", "", true).statusCode(), "nothing changed since");
     }
 }
