@@ -318,9 +318,17 @@ class FailoverScenariosIT {
                             "the paused majority promoted a member");
                 }
                 Node majority = cluster.others(old).getFirst();
-                AgentRest.Answer resumed = AgentRest.write(majority.rest(), "PATCH", "/config", "{\"pause\": false}");
-                assertEquals(200, resumed.status(), "resume on the majority: " + resumed.body());
-                run.faults().record("resume on the majority through " + majority.name());
+                // A follower's first write after the leader was cut off may time out (503) while its
+                // Raft client still tries the old leader; an operator retries, and so does the test.
+                int[] attempts = {0};
+                Await.untilTrue("resume on the majority through " + majority.name(), Duration.ofSeconds(30),
+                        Duration.ofSeconds(1), () -> {
+                            attempts[0]++;
+                            return AgentRest.write(majority.rest(), "PATCH", "/config", "{\"pause\": false}")
+                                    .status() == 200;
+                        });
+                run.faults().record("resumed on the majority through " + majority.name() + " (attempt "
+                        + attempts[0] + ")");
                 Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
                 run.holdUntil(run.clock().millis() + AFTER_FAILOVER.toMillis());
                 run.faults().heal(old);

@@ -24,11 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * of its shutdown checkpoint record (5000), while a replica that received that record and started
  * again reports the end of what it replayed (5040). Ranking by position promoted the replica and
  * sent n1 to pg_rewind. The rows pin the fix: the former primary stopped on the leader key's
- * timeline wins outright, and only a failed start (or silence) of it lets a replica take over.
+ * timeline wins unless a candidate is further ahead than a shutdown checkpoint record; a failed
+ * start or silence of it lets a replica take over, and the Raft leader and the member it hands
+ * leadership to apply the same test (simulation seed 46 handed leadership back and forth when
+ * they did not).
  *
  * <p>Shown to fail before the fix: without {@code Candidate::formerPrimary} first in
  * {@code CandidateSelector.BEST_FIRST}, the first two rows chose n3 (hand-off to n3, and n3
- * claiming the key).
+ * claiming the key); with the first version of the fix (no slack, control state checked only for
+ * this member) the "far behind" row handed leadership to n1 while n1 handed it back.
  */
 class FullRestartDecisionTest {
 
@@ -42,7 +46,11 @@ class FullRestartDecisionTest {
     private static final long OLD = TERM - 1;
 
     private static ClusterState restarted(String n1State) {
-        return cluster("n1", OLD, member("n1", PgRole.STOPPED, n1State, 1, 5000, TERM),
+        return restarted(n1State, 5000);
+    }
+
+    private static ClusterState restarted(String n1State, long n1Lsn) {
+        return cluster("n1", OLD, member("n1", PgRole.STOPPED, n1State, 1, n1Lsn, TERM),
                 member("n2", PgRole.STOPPED, "stopped", 1, 5000, TERM),
                 member("n3", PgRole.REPLICA, "running", 1, 5040, TERM));
     }
@@ -60,6 +68,17 @@ class FullRestartDecisionTest {
                 new Row("an old primary whose start failed is no longer preferred: the replica takes over", "n3",
                         view(restarted("start failed"), leaderWithLease("n3")), runningReplica,
                         Reason.CLAIM_LEADER, new ClaimLeader(TERM, 1, new Lsn(5040))),
+                new Row("a stopped key holder far behind a replica is not preferred (it may be a replica's data)",
+                        "n3", view(restarted("stopped", 1000), leaderWithLease("n3")), runningReplica,
+                        Reason.CLAIM_LEADER, new ClaimLeader(TERM, 1, new Lsn(5040))),
+                new Row("...and, leading Raft itself, hands leadership to that replica: no ping-pong", "n1",
+                        view(restarted("stopped", 1000), leaderWithLease("n1")),
+                        stopped(ControlState.IN_ARCHIVE_RECOVERY, 1, 1000),
+                        Reason.HANDOFF_TO_BETTER_CANDIDATE, new TransferLeadership("n3")),
+                new Row("a stopped key holder within the slack, leading Raft, claims", "n1",
+                        view(restarted("stopped"), leaderWithLease("n1")),
+                        stopped(ControlState.IN_ARCHIVE_RECOVERY, 1, 5000),
+                        Reason.CLAIM_LEADER, new ClaimLeader(TERM, 1, new Lsn(5000))),
                 new Row("a silent old primary is never chosen", "n3",
                         new ClusterView(restarted("stopped"), leaderWithLease("n3"), Set.of("n1")), runningReplica,
                         Reason.CLAIM_LEADER, new ClaimLeader(TERM, 1, new Lsn(5040))));
