@@ -64,6 +64,8 @@ final class Agent implements AutoCloseable {
     private final ExecutorService fenceVip;
     private final RestServer rest;
     private final LeaseGate gate;
+    private final AgentStatus status;
+    private final WriteAuthentication writes;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
           Duration watchdogTakeover) {
@@ -96,6 +98,8 @@ final class Agent implements AutoCloseable {
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
                 Scheduler.of(loopThread), liveness);
         loopRef[0] = loop;
+        io.raftgres.ha.OperatorRequests operations = new io.raftgres.ha.OperatorRequests(() -> loopRef[0].wake());
+        loop.takeRequestsFrom(operations);
         executor.reportTo(metrics);
         loop.reportTo(metrics);
         store.addListener(() -> metrics.observeRaft(store.view()));
@@ -118,10 +122,12 @@ final class Agent implements AutoCloseable {
         }
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
+        this.status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
+                statusRefresher, tracker, watchdogNowFailed, liveness);
+        status.acceptOperations(operations);
         RestSecurity security = restSecurity(config);
-        this.rest = RestServer.start(listen.host(), listen.port(),
-                new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed, liveness), metrics, security);
+        this.writes = security.authentication();
+        this.rest = RestServer.start(listen.host(), listen.port(), status, metrics, security);
         loop.start();
         LOG.info("raftgres {} started: REST on {} ({}), Raft on {}", VERSION, config.restapi().url(), security,
                 config.raft().selfAddr());
@@ -131,6 +137,54 @@ final class Agent implements AutoCloseable {
     static RestSecurity restSecurity(RaftgresConfig c) {
         var s = c.restapi().security();
         return new RestSecurity(writeAuthentication(c), s.authenticationForReads(), s.allowlistRule(), s.tls());
+    }
+
+    /**
+     * Lets {@code POST /reload} re-read {@code file} (with {@code env}'s overrides, as at start).
+     * The hooks below are what changes at runtime; the REST server's TLS certificate files are
+     * re-read first, on every reload.
+     */
+    void enableReload(java.nio.file.Path file, Map<String, String> env) {
+        ConfigReload reload = new ConfigReload(file, env, config);
+        reload.register(hook(List.of("log"), next -> () -> io.raftgres.agent.logging.LogSetup.apply(next.name(),
+                next.log())));
+        reload.register(hook(List.of("restapi.authentication", "restapi.allow_unauthenticated_writes"), next -> {
+            WriteAuthentication replacement;
+            try {
+                replacement = writeAuthentication(next);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("restapi.authentication: " + e.getMessage());
+            }
+            return () -> writes.replaceWith(replacement);
+        }));
+        reload.register(hook(List.of("postgresql.parameters"),
+                next -> () -> pg.localParameters(next.postgresql().parameters())));
+        status.acceptReload(() -> {
+            // Certificate files are re-read on every reload (a renewal keeps their paths); a file that
+            // cannot be used refuses the whole reload and the certificate in use stays.
+            try {
+                rest.reloadCertificates();
+            } catch (IllegalArgumentException e) {
+                LOG.warn("reload refused, nothing changed: {}", e.getMessage());
+                return io.raftgres.api.ReloadResult.invalid(e.getMessage() + "; nothing changed");
+            }
+            return reload.reload();
+        });
+    }
+
+    static ReloadHook hook(List<String> keys,
+                                   java.util.function.Function<RaftgresConfig, Runnable> prepare) {
+        return new ReloadHook() {
+            @Override
+            public List<String> keys() {
+                return keys;
+            }
+
+            @Override
+            public Runnable prepare(RaftgresConfig next) {
+                return prepare.apply(next);
+            }
+        };
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

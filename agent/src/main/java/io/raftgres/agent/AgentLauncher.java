@@ -82,6 +82,7 @@ final class AgentLauncher {
         try {
             agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed(),
                     safety.watchdogTakeover());
+            agent.enableReload(file, env);
         } catch (RuntimeException e) {
             err.println("raftgres: could not start: " + ActionExecutor.rootMessage(e));
             closeQuietly(raft);

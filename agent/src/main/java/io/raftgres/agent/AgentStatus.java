@@ -53,6 +53,8 @@ final class AgentStatus implements AgentFacade {
     private final MemberLiveness liveness;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
+    private volatile io.raftgres.ha.OperatorRequests operations;
+    private volatile Supplier<io.raftgres.api.ReloadResult> reload;
 
     /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
     record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
@@ -86,6 +88,39 @@ final class AgentStatus implements AgentFacade {
     @Override
     public CompletableFuture<ConfigWrite> writeConfig(DynamicConfig next, long expectedVersion) {
         return configWriter.write(next, expectedVersion);
+    }
+
+    /** Accepts the operator's restart and reinitialize into {@code requests}, which the HA loop carries out. */
+    void acceptOperations(io.raftgres.ha.OperatorRequests requests) {
+        this.operations = requests;
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.OperationResult> operate(io.raftgres.core.model.OperatorRequest.Kind kind,
+                                                                     boolean force) {
+        io.raftgres.ha.OperatorRequests ops = operations;
+        if (ops == null) {
+            return AgentFacade.super.operate(kind, force);
+        }
+        CompletableFuture<io.raftgres.ha.OperatorRequests.Outcome> done = ops.submit(kind, force);
+        return done == null ? null : done.thenApply(o -> new io.raftgres.api.OperationResult(o.ok(), o.message()));
+    }
+
+    /** {@code POST /reload} runs {@code reload} (re-reads the YAML; file I/O, never PostgreSQL). */
+    void acceptReload(Supplier<io.raftgres.api.ReloadResult> reload) {
+        this.reload = reload;
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.ReloadResult> reload() {
+        Supplier<io.raftgres.api.ReloadResult> r = reload;
+        return r == null ? AgentFacade.super.reload() : CompletableFuture.supplyAsync(r, refresher);
+    }
+
+    @Override
+    public String operationInProgress() {
+        io.raftgres.ha.OperatorRequests ops = operations;
+        return ops == null ? null : ops.inProgress();
     }
 
     /** The production query over {@code pg} (current control, re-read at each refresh). */

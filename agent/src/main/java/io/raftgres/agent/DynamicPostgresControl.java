@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 final class DynamicPostgresControl implements PostgresControl {
 
     private final Supplier<Map<String, String>> clusterParameters;
-    private final Map<String, String> localParameters;
+    private volatile Map<String, String> localParameters;
     private final Function<Map<String, String>, PgCtlPostgresControl> factory;
     private final ParameterReloader reloader;
     private final LongSupplier monotonicMillis;
@@ -57,6 +57,15 @@ final class DynamicPostgresControl implements PostgresControl {
             }
         }
         return delegate;
+    }
+
+    /**
+     * Replaces the member's own {@code postgresql.parameters} ({@code POST /reload}); the HA
+     * loop's next observation renders and reloads them like a dynamic-config change, so this
+     * thread never reaches PostgreSQL.
+     */
+    void localParameters(Map<String, String> next) {
+        this.localParameters = Map.copyOf(next);
     }
 
     /** Parameters waiting for a PostgreSQL restart here, with old and new value. */

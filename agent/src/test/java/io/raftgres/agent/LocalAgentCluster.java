@@ -185,6 +185,20 @@ final class LocalAgentCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to every agent at once, then waits for each: a planned stop of the whole cluster. */
+    void stopAll() {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Process p : processes) {
+            if (p != null) {
+                waitFor(p);
+            }
+        }
+    }
+
     private static void waitFor(Process p) {
         try {
             if (!p.waitFor(Duration.ofSeconds(30))) {
@@ -270,6 +284,16 @@ final class LocalAgentCluster implements AutoCloseable {
     Connection connect(Member m) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort() + "/postgres?connectTimeout=2"
                 + "&socketTimeout=5", "postgres", security.superuserPassword());
+    }
+
+    /** The first column of the first row {@code sql} returns on {@code m}, or null when it cannot be read. */
+    String queryOne(Member m, String sql) {
+        try (Connection c = connect(m); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {

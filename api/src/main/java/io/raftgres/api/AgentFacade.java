@@ -36,4 +36,31 @@ public interface AgentFacade {
      */
     java.util.concurrent.CompletableFuture<ConfigWrite> writeConfig(io.raftgres.core.model.DynamicConfig next,
                                                                    long expectedVersion);
+
+    /**
+     * Records an operator's restart or reinitialize for the HA loop to carry out (the API has
+     * checked the preconditions on the snapshot). Must not block. Null when another operation is
+     * in progress and {@code force} is false; otherwise a future that completes when the
+     * operation is done or failed, never exceptionally. An agent without operations returns a
+     * future that says so.
+     */
+    default java.util.concurrent.CompletableFuture<OperationResult> operate(
+            io.raftgres.core.model.OperatorRequest.Kind kind, boolean force) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                new OperationResult(false, "operations are not available on this agent"));
+    }
+
+    /** The operation in progress on this member ("restart", "reinitialize"), else null. */
+    default String operationInProgress() {
+        return null;
+    }
+
+    /**
+     * {@code POST /reload}: re-reads the agent's local configuration and applies what can change
+     * at runtime. Must not block the caller; the future never completes exceptionally.
+     */
+    default java.util.concurrent.CompletableFuture<ReloadResult> reload() {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                ReloadResult.invalid("reload is not available on this agent"));
+    }
 }

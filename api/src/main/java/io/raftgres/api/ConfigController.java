@@ -77,7 +77,7 @@ final class ConfigController {
                 return done(text(HttpStatus.CONFLICT, "configuration version is " + current.version() + ", not "
                         + wanted + ": it changed since you read it; GET /config and try again"));
             }
-            Map<String, Object> doc = parse(body);
+            Map<String, Object> doc = parse(json, body);
             next = ConfigDocument.parse(merge ? ConfigDocument.merge(ConfigDocument.document(current), doc) : doc);
             expected = merge || wanted != null ? current.version() : -1;
         } catch (InvalidConfigException e) {
@@ -118,7 +118,8 @@ final class ConfigController {
         }
     }
 
-    private Map<String, Object> parse(byte[] body) {
+    /** The body as a JSON object (maps, lists, plain values); 400 text in the exception otherwise. */
+    static Map<String, Object> parse(JsonMapper json, byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidConfigException("body", "empty: send a JSON object");
         }

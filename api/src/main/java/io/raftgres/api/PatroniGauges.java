@@ -10,7 +10,8 @@ import io.raftgres.core.model.Lsn;
  * apply (a replica's {@code patroni_xlog_location}, a stopped server's timeline). Features
  * raftgres does not have report their inactive value: synchronous replication
  * ({@code patroni_sync_standby} 0), failsafe mode (0: a Raft majority is always required),
- * pending restart and replay pause (0: not tracked yet). Stateless.
+ * replay pause (0: not tracked yet). {@code patroni_pending_restart} is 1 while this member's record
+ * lists parameters waiting for a restart. Stateless.
  */
 final class PatroniGauges {
 
@@ -51,7 +52,10 @@ final class PatroniGauges {
         m.snapshotGauge("patroni.failsafe.mode.is.active", "raftgres has no failsafe mode; always 0", s -> 0);
         m.snapshotGauge("patroni.dcs.last.seen", "Epoch seconds of the last successful Raft log write seen",
                 s -> s.raftLastSeenMillis() / 1000);
-        m.snapshotGauge("patroni.pending.restart", "1 when a restart is pending; not tracked yet, always 0", s -> 0);
+        m.snapshotGauge("patroni.pending.restart", "1 when a PostgreSQL parameter waits for a restart here", s -> {
+            var mine = s.cluster().members().get(s.memberName());
+            return mine == null || mine.pendingRestart().isEmpty() ? 0 : 1;
+        });
         m.snapshotGauge("patroni.is.paused", "1 in maintenance mode", s -> flag(s.paused()));
         m.snapshotGauge("patroni.failover.priority", "This member's failover_priority tag",
                 s -> s.tags().failoverPriority());

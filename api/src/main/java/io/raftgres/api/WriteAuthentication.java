@@ -12,12 +12,21 @@ import java.util.Objects;
  */
 public final class WriteAuthentication {
 
-    private final String username;
-    private final byte[] expected;
+    /** User and expected credentials, swapped together by {@link #replaceWith}. */
+    private record Secret(String username, byte[] expected) { }
+
+    private volatile Secret secret;
 
     private WriteAuthentication(String username, byte[] expected) {
-        this.username = username;
-        this.expected = expected;
+        this.secret = new Secret(username, expected);
+    }
+
+    /**
+     * From now on, accepts what {@code next} accepts ({@code POST /reload} of changed
+     * {@code restapi.authentication}); requests already checked are not affected.
+     */
+    public void replaceWith(WriteAuthentication next) {
+        this.secret = next.secret;
     }
 
     /** Write endpoints demand {@code username:password} in an {@code Authorization: Basic} header. */
@@ -37,7 +46,7 @@ public final class WriteAuthentication {
     }
 
     boolean required() {
-        return expected != null;
+        return secret.expected() != null;
     }
 
     /**
@@ -45,6 +54,7 @@ public final class WriteAuthentication {
      * The comparison takes the same time wherever the first difference is (MessageDigest.isEqual).
      */
     boolean accepts(String authorization) {
+        byte[] expected = secret.expected();
         if (expected == null) {
             return true;
         }
@@ -63,6 +73,7 @@ public final class WriteAuthentication {
 
     @Override
     public String toString() {
-        return expected == null ? "writes without authentication" : "basic authentication as " + username;
+        Secret s = secret;
+        return s.expected() == null ? "writes without authentication" : "basic authentication as " + s.username();
     }
 }

@@ -2,6 +2,7 @@ package io.raftgres.api;
 
 import io.raftgres.core.model.DynamicConfig;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -68,5 +69,52 @@ final class FakeAgentFacade implements AgentFacade {
                 s.watchdogFailed(), s.postmasterStartMillis(), s.raftLastSeenMillis(), s.lastLoopMillis(),
                 applied.pause(), s.apiUrl(), s.pgHost(), s.pgPort());
         return CompletableFuture.completedFuture(ConfigWrite.applied(applied));
+    }
+
+    private final java.util.List<io.raftgres.core.model.OperatorRequest.Kind> operations =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile OperationResult nextOperationOutcome = new OperationResult(true, "restarted successfully");
+    private volatile String inProgress;
+
+    /** The operations that reached the agent, in order. */
+    java.util.List<io.raftgres.core.model.OperatorRequest.Kind> operations() {
+        return operations;
+    }
+
+    /** Ends the next operations with {@code outcome}; null leaves them running (the answer times out). */
+    void operationOutcome(OperationResult outcome) {
+        this.nextOperationOutcome = outcome;
+    }
+
+    /** Pretends an operation named {@code label} is in progress (null: none). */
+    void inProgress(String label) {
+        this.inProgress = label;
+    }
+
+    @Override
+    public CompletableFuture<OperationResult> operate(io.raftgres.core.model.OperatorRequest.Kind kind, boolean force) {
+        if (inProgress != null && !force) {
+            return null;
+        }
+        operations.add(kind);
+        OperationResult outcome = nextOperationOutcome;
+        return outcome == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(outcome);
+    }
+
+    @Override
+    public String operationInProgress() {
+        return inProgress;
+    }
+
+    private volatile ReloadResult reloadResult = ReloadResult.of(List.of(), List.of());
+
+    /** What the next {@code POST /reload} reports. */
+    void reloadResult(ReloadResult result) {
+        this.reloadResult = result;
+    }
+
+    @Override
+    public CompletableFuture<ReloadResult> reload() {
+        return CompletableFuture.completedFuture(reloadResult);
     }
 }

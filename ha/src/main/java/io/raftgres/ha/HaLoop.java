@@ -54,6 +54,7 @@ public final class HaLoop {
     private volatile String fatal;
     private DecisionLogger decisions = new DecisionLogger(LOG, true);
     private volatile HaEvents events = HaEvents.NONE;
+    private volatile OperatorRequests requests;
     // Confined to the scheduler.
     private Scheduler.Cancellable next;
     private long nextAtMillis = Long.MAX_VALUE;
@@ -82,6 +83,11 @@ public final class HaLoop {
     /** Reports each cycle's duration to {@code events}. Call before {@link #start()}. */
     public void reportTo(HaEvents events) {
         this.events = events;
+    }
+
+    /** Carries out the operator requests recorded in {@code requests}. Call before {@link #start()}. */
+    public void takeRequestsFrom(OperatorRequests requests) {
+        this.requests = requests;
     }
 
     /** Ends the loop for good with {@code reason}: another part of the agent found continuing unsafe. */
@@ -184,7 +190,9 @@ public final class HaLoop {
             return 0;
         }
         publisher.maybePublish(local, raft, now);
-        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, now);
+        io.raftgres.core.model.OperatorRequest request = requests == null ? null : requests.advance(local);
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, request,
+                now);
         decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());

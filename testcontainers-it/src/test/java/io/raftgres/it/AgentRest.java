@@ -58,6 +58,31 @@ public final class AgentRest {
         }
     }
 
+    /**
+     * A write ({@code PATCH /config}, {@code POST /restart}, ...) with the suite's REST credentials
+     * and a JSON body: the status and body; status {@link #UNREACHABLE} when the agent did not answer.
+     */
+    public static Answer write(HostPort rest, String method, String path, String json) {
+        String basic = java.util.Base64.getEncoder().encodeToString((ItCredentials.REST_USER + ":"
+                + ItCredentials.REST_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + rest + path))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new Answer(UNREACHABLE, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(UNREACHABLE, "interrupted");
+        }
+    }
+
+    /** A write's status and body. */
+    public record Answer(int status, String body) { }
+
     private static HttpRequest request(HostPort rest, String path) {
         return HttpRequest.newBuilder(URI.create("http://" + rest + path)).timeout(REQUEST_TIMEOUT).GET().build();
     }

@@ -43,6 +43,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * overlap in any of them, nothing lost in agent-crash, and in partition and freeze only writes the
  * deposed primary acknowledged before its lease's end (or issued before the freeze) lost, reported.
  *
+ * pause and pause-partition (issue 11): in maintenance mode a killed primary stays down and no one
+ * promotes until resume; a paused primary cut off is still fenced at its lease's end, before the
+ * majority, resumed there, promotes.
+ *
  * <p>Each scenario runs on a fresh cluster and removes it afterwards.
  */
 @ExtendWith({DockerRequired.class, AgentRequired.class})
@@ -256,6 +260,113 @@ class FailoverScenariosIT {
                 assertEquals(0, o.check().lostCount(), "a clean restart must keep every acknowledged write: " + o.check());
                 assertEquals(systemId, systemIdentifier(o.finalPrimary()), "same cluster after the restart");
             }
+        }
+    }
+
+    /**
+     * Maintenance mode (issue 11): with {@code pause: true}, PostgreSQL killed by hand on the
+     * primary stays down and no member promotes; {@code pause: false} brings the same primary
+     * back (its agent still holds leadership and the leader key), with no acknowledged write lost.
+     */
+    @Test
+    @Order(9)
+    void pausedClusterLeavesAKilledPrimaryDownUntilResumed() throws Exception {
+        try (ClusterFixture cluster = agentCluster("pause")) {
+            Node primary = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
+            try (ScenarioRun run = ScenarioRun.start("pause", cluster, primary)) {
+                run.hold(BASELINE);
+                setPause(cluster, primary, true);
+                run.faults().record("kill PostgreSQL on " + primary.name() + " (paused)");
+                primary.exec("sh", "-c", "kill -9 $(head -1 " + AgentConfig.PG_DATA_DIR + "/postmaster.pid)");
+                for (int i = 0; i < PAUSED_LOOKS; i++) {
+                    Thread.sleep(1000);
+                    assertEquals(1, primary.exec("pgrep", "-x", "postgres").getExitCode(),
+                            "PostgreSQL on " + primary.name() + " was started again while paused");
+                    assertTrue(cluster.nodes().stream().noneMatch(n -> AgentRest.status(n.rest(), "/primary") == 200),
+                            "a member became primary while paused");
+                }
+                setPause(cluster, cluster.others(primary).getFirst(), false);
+                ScenarioRun.Outcome o = run.finish("paused: killed PostgreSQL stayed down " + PAUSED_LOOKS
+                        + " s, no promotion; resumed", primary);
+                assertSafe(o, true);
+                assertEquals(0, o.check().lostCount(), o.check().toString());
+                assertEquals(primary.name(), o.finalPrimary().name(), "resume restarts the same primary in place");
+            }
+        }
+    }
+
+    /**
+     * The pause rule (issue 11): a paused cluster, the primary partitioned off. Pause does not
+     * switch off the lease fence, so the cut-off primary stops acknowledging once its lease
+     * lapses; the majority, paused, promotes nobody until it is resumed there, then promotes. The
+     * detector (synchronous_commit=local on each member's own address) sees no overlapping
+     * acknowledgements, and quorum commit loses no acknowledged write; from the fourth second of
+     * the partition no postgres process runs on the cut-off primary.
+     *
+     * <p>Shown to fail: with a deliberately broken build (pause tried before the fence in the
+     * decider, and the lease guard skipping its fence while paused; a local hack, never
+     * committed) the previous version of this test, without the pgrep look, failed (the cluster
+     * never became healthy again) and the cut-off primary's log shows its PostgreSQL fenced only
+     * after the heal, so it ran through the whole paused partition: the pgrep look fails on that
+     * build.
+     */
+    @Test
+    @Order(10)
+    void pausedPartitionedPrimaryIsFencedBeforeTheResumedMajorityPromotes() throws Exception {
+        try (ClusterFixture cluster = agentCluster("pause-partition")) {
+            Node old = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
+            try (ScenarioRun run = ScenarioRun.start("pause-partition", cluster, old)) {
+                run.hold(BASELINE);
+                setPause(cluster, old, true);
+                long fault = run.clock().millis();
+                run.faults().partition(old, cluster.others(old));
+                for (int i = 0; i < PAUSED_LOOKS; i++) {
+                    Thread.sleep(1000);
+                    assertTrue(cluster.others(old).stream().noneMatch(n -> AgentRest.status(n.rest(), "/primary") == 200),
+                            "the paused majority promoted a member");
+                    if (i >= FENCED_AFTER_LOOKS) {
+                        assertEquals(1, old.exec("pgrep", "-x", "postgres").getExitCode(), "the pause rule: "
+                                + old.name() + ", paused and cut off, still runs PostgreSQL after its lease lapsed");
+                    }
+                }
+                Node majority = cluster.others(old).getFirst();
+                // A follower's first write after the leader was cut off may time out (503) while its
+                // Raft client still tries the old leader; an operator retries, and so does the test.
+                int[] attempts = {0};
+                Await.untilTrue("resume on the majority through " + majority.name(), Duration.ofSeconds(30),
+                        Duration.ofSeconds(1), () -> {
+                            attempts[0]++;
+                            return AgentRest.write(majority.rest(), "PATCH", "/config", "{\"pause\": false}")
+                                    .status() == 200;
+                        });
+                run.faults().record("resumed on the majority through " + majority.name() + " (attempt "
+                        + attempts[0] + ")");
+                Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
+                run.holdUntil(run.clock().millis() + AFTER_FAILOVER.toMillis());
+                run.faults().heal(old);
+                ScenarioRun.Outcome o = run.finish("paused, primary partitioned, resumed on the majority: new primary "
+                        + next.name(), old);
+                assertHandOver(o, old, next, fault, true);
+                assertNotEquals(old.name(), o.finalPrimary().name(), "the healed old primary must rejoin as a replica");
+                assertLoss(o, Replication.QUORUM, old, fault - LAG_WINDOW_MILLIS, fault + LEASE_BOUND_MILLIS, false);
+            }
+        }
+    }
+
+    /** Looks after which a paused, cut-off primary must be fenced: its 1 s lease plus the fence budget, with margin. */
+    private static final int FENCED_AFTER_LOOKS = 3;
+
+    /** How many one-second looks a paused scenario takes to see that nothing acts on its own. */
+    private static final int PAUSED_LOOKS = 12;
+
+    /** PATCHes {@code pause} through {@code via} and waits until every member shows it in /patroni. */
+    private static void setPause(ClusterFixture cluster, Node via, boolean pause) {
+        AgentRest.Answer answer = AgentRest.write(via.rest(), "PATCH", "/config", "{\"pause\": " + pause + "}");
+        assertEquals(200, answer.status(), "PATCH pause " + pause + ": " + answer.body());
+        if (pause) {
+            Await.untilTrue("every member to show pause", Duration.ofSeconds(20), Duration.ofMillis(200),
+                    () -> cluster.nodes().stream().allMatch(n -> AgentRest.json(n.rest(), "/patroni")
+                            .map(j -> j.has("pause") && j.get("pause").asBoolean()).orElse(false)));
         }
     }
 

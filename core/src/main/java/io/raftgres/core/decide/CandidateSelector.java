@@ -20,8 +20,16 @@ import java.util.Set;
  * Raft term (so their WAL position was read after the old primary was lost, and they can reach
  * a majority), are not tagged nofailover, have a usable watchdog if required, run PostgreSQL as
  * a replica (or are the former primary, stopped on the leader's timeline), and do not lag more
- * than {@code maximum_lag_on_failover} behind the last known primary position. The highest
- * received WAL position wins; ties go to the higher failover_priority, then to this member
+ * than {@code maximum_lag_on_failover} behind the last known primary position. The former
+ * primary, stopped on the leader key's timeline (not after a failed start), wins when no
+ * candidate is more than {@link #SHUTDOWN_RECORD_SLACK} bytes ahead of it: a cleanly stopped
+ * primary reports the start of its shutdown checkpoint record and a replica that received that
+ * record the end of what it replayed, so ranking by position alone promoted a replica after a
+ * planned restart of all members and sent the old primary to pg_rewind for nothing. A candidate
+ * further ahead holds WAL the former primary lacks (its data directory may be a replica's, which
+ * a record does not tell), so positions decide then. Self and records use the same test, so the
+ * Raft leader and the member it hands leadership to agree. Otherwise the
+ * highest received WAL position wins; ties go to the higher failover_priority, then to this member
  * (no pointless transfer), then by name.
  *
  * <p>Deviation from ARCHITECTURE §4 ("ask candidates over REST"): positions come from records
@@ -30,6 +38,12 @@ import java.util.Set;
  * which a REST answer does not.
  */
 final class CandidateSelector {
+
+    /**
+     * How far ahead of a stopped former primary another candidate may be and still be taken for
+     * the same WAL: a shutdown checkpoint record (about 120 bytes) plus a page header it may cross.
+     */
+    static final long SHUTDOWN_RECORD_SLACK = 512;
 
     /** The outcome: a winner, a reason to wait, or none with the reason. */
     record Choice(Optional<String> winner, boolean waitForFresh, String why) { }
@@ -74,7 +88,8 @@ final class CandidateSelector {
             } else if (!m.tags().canFailover() || m.watchdogFailed()) {
                 excluded.add(m.name() + (m.watchdogFailed() ? " (watchdog failed)" : " (nofailover)"));
             } else if (isViable(m, leader)) {
-                candidates.add(new Candidate(m.name(), m.receiveLsn(), m.tags().failoverPriority(), false));
+                candidates.add(new Candidate(m.name(), m.receiveLsn(), m.tags().failoverPriority(), false,
+                        isResumablePrimary(m, leader)));
             } else {
                 excluded.add(m.name() + " (PostgreSQL " + m.state() + ")");
             }
@@ -92,12 +107,20 @@ final class CandidateSelector {
                 withinLag.add(c);
             }
         }
-        Optional<String> winner = withinLag.stream().min(BEST_FIRST).map(Candidate::name);
+        Optional<String> winner = preferFormerPrimary(withinLag).stream().min(BEST_FIRST).map(Candidate::name);
         return new Choice(winner, false, winner.isPresent() ? "" : "no candidate qualifies: " + String.join(", ", excluded));
     }
 
+    /** Keeps the former-primary mark only where no candidate is further ahead than the slack. */
+    private static List<Candidate> preferFormerPrimary(List<Candidate> candidates) {
+        Optional<Lsn> best = candidates.stream().map(Candidate::position).max(Comparator.naturalOrder());
+        return candidates.stream().map(c -> c.formerPrimary()
+                && c.position().lagBehind(best.orElseThrow()) > SHUTDOWN_RECORD_SLACK ? c.unmarked() : c).toList();
+    }
+
     private static final Comparator<Candidate> BEST_FIRST = Comparator
-            .comparing(Candidate::position, Comparator.reverseOrder())
+            .comparing(Candidate::formerPrimary, Comparator.reverseOrder())
+            .thenComparing(Candidate::position, Comparator.reverseOrder())
             .thenComparing(Candidate::priority, Comparator.reverseOrder())
             .thenComparing(Candidate::self, Comparator.reverseOrder())
             .thenComparing(Candidate::name);
@@ -110,8 +133,10 @@ final class CandidateSelector {
         boolean viable = local.isRunningReplica()
                 || (formerPrimary && local.hasDataDirectory() && !local.inRecovery()
                 && local.timeline() >= leader.timeline());
-        return viable ? new Candidate(config.memberName(), local.writeLsn(), config.tags().failoverPriority(), true)
-                : null;
+        boolean resumable = formerPrimary && !local.running() && !local.activity().isBusy()
+                && local.failedActivity() != io.raftgres.core.model.Activity.STARTING && local.timeline() > 0;
+        return viable ? new Candidate(config.memberName(), local.writeLsn(), config.tags().failoverPriority(), true,
+                resumable) : null;
     }
 
     private String selfExclusion(LocalPgState local) {
@@ -133,5 +158,19 @@ final class CandidateSelector {
                 && m.timeline() >= leader.timeline() && m.timeline() > 0;
     }
 
-    private record Candidate(String name, Lsn position, int priority, boolean self) { }
+    /**
+     * The leader key's member, published as stopped (not after a failed start) on the leader
+     * key's timeline: if it last ran as that primary it holds every WAL record of the timeline and
+     * resumes without a new one. The same test as for this member itself in {@link #selfCandidate}.
+     */
+    private static boolean isResumablePrimary(MemberRecord m, LeaderRecord leader) {
+        return leader != null && leader.member().equals(m.name()) && m.role() == PgRole.STOPPED
+                && "stopped".equals(m.state()) && m.timeline() >= leader.timeline() && m.timeline() > 0;
+    }
+
+    private record Candidate(String name, Lsn position, int priority, boolean self, boolean formerPrimary) {
+        Candidate unmarked() {
+            return new Candidate(name, position, priority, self, false);
+        }
+    }
 }

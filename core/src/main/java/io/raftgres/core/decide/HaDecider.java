@@ -9,6 +9,7 @@ import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.OperatorRequest;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.StopMode;
@@ -25,6 +26,7 @@ import io.raftgres.core.spi.StopMode;
  *   a primary (not Raft leader with lease, or the leader   (FENCE_LEASE_LOST), in maintenance mode too
  *   key names another member)
  * a background operation is running                      nothing (BUSY)
+ * an operator's restart or reinitialize is under way       {@link OperatorRules} (in maintenance mode too)
  * maintenance mode                                       nothing (PAUSED)
  * no Raft leader known                                   nothing (WAITING_FOR_RAFT)
  * cluster not initialized                                {@link BootstrapRules}
@@ -46,20 +48,27 @@ public final class HaDecider {
     private final BootstrapRules bootstrap;
     private final PrimaryRules primary;
     private final ReplicaRules replica;
+    private final OperatorRules operator;
 
     public HaDecider(DeciderConfig config) {
         this.config = config;
         this.bootstrap = new BootstrapRules(config);
         this.primary = new PrimaryRules(config, new CandidateSelector(config));
         this.replica = new ReplicaRules(config);
+        this.operator = new OperatorRules(config);
     }
 
     public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
-        return RetryPolicy.backOff(rules(view, local, nowMillis), local, nowMillis,
+        return decide(view, local, null, nowMillis);
+    }
+
+    /** As above, carrying out {@code request} (an operator's restart or reinitialize; null: none). */
+    public Decision decide(ClusterView view, LocalPgState local, OperatorRequest request, long nowMillis) {
+        return RetryPolicy.backOff(rules(view, local, request, nowMillis), local, nowMillis,
                 view.state().config().primaryStartTimeoutMillis());
     }
 
-    private Decision rules(ClusterView view, LocalPgState local, long nowMillis) {
+    private Decision rules(ClusterView view, LocalPgState local, OperatorRequest request, long nowMillis) {
         ClusterState state = view.state();
         RaftView raft = view.raft();
         String me = config.memberName();
@@ -73,6 +82,9 @@ public final class HaDecider {
         }
         if (local.activity().isBusy()) {
             return Decision.of(Reason.BUSY, "no action: " + describe(local.activity()) + " in progress");
+        }
+        if (request != null && state.isInitialized()) {
+            return operator.decide(request, state, raft, local);
         }
         if (state.paused()) {
             // Maintenance mode: nothing is started, stopped or promoted, and the watchdog is off so a

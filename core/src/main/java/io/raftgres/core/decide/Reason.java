@@ -76,5 +76,17 @@ public enum Reason {
     /** The leader key's member has not published its address. */
     LEADER_ADDRESS_UNKNOWN,
     FOREIGN_DATA_DIRECTORY,
+    /** An operator's restart or reinitialize stops PostgreSQL. */
+    OPERATOR_STOP,
+    /** An operator's reinitialize removes the data directory. */
+    OPERATOR_REMOVE_DATA,
+    /** An operator's reinitialize clones from the primary. */
+    OPERATOR_CLONE,
+    /** An operator's restart starts the primary it stopped. */
+    OPERATOR_START_PRIMARY,
+    /** An operator's restart or reinitialize starts the replica. */
+    OPERATOR_START_REPLICA,
+    /** An operator's request cannot take its next step yet. */
+    OPERATOR_WAIT,
     PAUSED
 }

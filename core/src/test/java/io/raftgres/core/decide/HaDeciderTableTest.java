@@ -54,7 +54,10 @@ class HaDeciderTableTest {
 
     /** Reasons whose branches need a decider config other than the default, pinned in {@link CandidateSelectionTest}. */
     private static final Set<Reason> COVERED_ELSEWHERE = EnumSet.of(Reason.NO_CANDIDATE_READONLY,
-            Reason.WAITING_FOR_FRESH_STATE, Reason.TAKEOVER_WAIT, Reason.RECLONE, Reason.DIVERGED_STUCK);
+            Reason.WAITING_FOR_FRESH_STATE, Reason.TAKEOVER_WAIT, Reason.RECLONE, Reason.DIVERGED_STUCK,
+            // OperatorRulesTest (a decision with an operator's request)
+            Reason.OPERATOR_STOP, Reason.OPERATOR_REMOVE_DATA, Reason.OPERATOR_CLONE, Reason.OPERATOR_START_PRIMARY,
+            Reason.OPERATOR_START_REPLICA, Reason.OPERATOR_WAIT);
     /** Reasons not pinned anywhere yet; listed so that a new reason cannot slip through unnoticed. */
     private static final Set<Reason> NOT_YET_PINNED = EnumSet.of(Reason.BOOTSTRAP_NO_CANDIDATE,
             Reason.BOOTSTRAP_HANDOFF, Reason.RECLONE_AFTER_REWIND_FAILURE);
