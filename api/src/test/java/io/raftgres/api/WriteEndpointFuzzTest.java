@@ -33,10 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WriteEndpointFuzzTest {
 
-    /** Every write endpoint that takes a body: method and path. */
+    /**
+     * Every write endpoint that takes a body: method and path, and "optional" where an empty body is
+     * a valid request (as in Patroni: POST /restart with no body restarts now), so empty ones are skipped.
+     */
     static final List<String[]> ENDPOINTS = List.of(
             new String[]{"PATCH", "/config"},
-            new String[]{"PUT", "/config"});
+            new String[]{"PUT", "/config"},
+            new String[]{"POST", "/restart", "optional"},
+            new String[]{"POST", "/reinitialize", "optional"});
 
     private static final long SEED = 0x5eC0FF5EEDL;
     private static final int CASES_PER_ENDPOINT = 2000;
@@ -57,6 +62,9 @@ class WriteEndpointFuzzTest {
                 for (int i = 0; i < CASES_PER_ENDPOINT; i++) {
                     BadBodies.Kind kind = BadBodies.KINDS.get(random.nextInt(BadBodies.KINDS.size()));
                     byte[] body = kind.make().apply(random);
+                    if (body.length == 0 && endpoint.length > 2) {
+                        continue;
+                    }
                     int status = send(http, server.port(), endpoint, body, random.nextInt(10) == 0
                             ? "text/plain" : "application/json");
                     String what = endpoint[0] + " " + endpoint[1] + " case " + i + " (" + kind.name() + "): "
@@ -67,6 +75,7 @@ class WriteEndpointFuzzTest {
                     }
                     byKind.computeIfAbsent(kind.name(), k -> new int[1])[0]++;
                     assertEquals(0, facade.writes(), what + " reached the agent");
+                    assertEquals(List.of(), facade.operations(), what + " reached the agent as an operation");
                 }
             }
             assertEquals(before, facade.snapshot().cluster().config(), "the configuration changed");
