@@ -184,7 +184,8 @@ public final class HaLoop {
             return 0;
         }
         publisher.maybePublish(local, raft, now);
-        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, now);
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now),
+                clock.wallMillis()), local, now);
         decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());

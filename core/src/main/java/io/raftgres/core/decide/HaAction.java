@@ -77,6 +77,18 @@ public sealed interface HaAction {
 
     record DisarmWatchdog() implements HaAction { }
 
+    /** Switchover, on the primary: CHECKPOINT, then a fast stop (background); the VIP is already off. */
+    record DemoteForSwitchover() implements HaAction { }
+
+    /**
+     * Switchover, on the stopped old primary: commit the release (its shutdown checkpoint's position
+     * and timeline, the member it hands over to) in {@code term}, its leader key's term.
+     */
+    record BeginHandover(long term, String to, Lsn checkpoint, long timeline) implements HaAction { }
+
+    /** Give up the active switchover or manual failover with {@code why} (the REST caller's 503 reason). */
+    record AbandonSwitchover(long term, String why) implements HaAction { }
+
     /** Raise the replicated feature level to {@code level} (every member supports it); never blocks the rest. */
     record RaiseFeatureLevel(long term, int level) implements HaAction { }
 }

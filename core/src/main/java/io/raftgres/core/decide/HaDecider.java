@@ -30,6 +30,7 @@ import io.raftgres.core.spi.StopMode;
  * cluster not initialized                                {@link BootstrapRules}
  * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
  * initialized, but no first leader key yet               {@link BootstrapRules}
+ * Raft leader with a valid lease, switchover active       {@link SwitchoverRules} (when it has a rule)
  * Raft leader with a valid lease                         {@link PrimaryRules}
  * Raft leader without lease yet                          nothing (WAITING_FOR_RAFT)
  * otherwise                                              {@link ReplicaRules}
@@ -46,12 +47,14 @@ public final class HaDecider {
     private final BootstrapRules bootstrap;
     private final PrimaryRules primary;
     private final ReplicaRules replica;
+    private final SwitchoverRules switchover;
 
     public HaDecider(DeciderConfig config) {
         this.config = config;
         this.bootstrap = new BootstrapRules(config);
         this.primary = new PrimaryRules(config, new CandidateSelector(config));
         this.replica = new ReplicaRules(config);
+        this.switchover = new SwitchoverRules(config);
     }
 
     public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
@@ -93,6 +96,10 @@ public final class HaDecider {
         }
         if (state.awaitsFirstLeader()) {
             return raiseFeatureLevelIfDue(bootstrap.decide(state, raft, local), state, raft);
+        }
+        Decision planned = raft.isLeaderWithLease() ? switchover.decide(view, local, nowMillis) : null;
+        if (planned != null) {
+            return planned;
         }
         if (raft.isLeaderWithLease()) {
             return raiseFeatureLevelIfDue(primary.decide(state, raft, local, nowMillis, view.silentMembers()), state,
