@@ -119,7 +119,8 @@ final class Agent implements AutoCloseable {
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),
                 new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current), statusRefresher, tracker,
-                        watchdogNowFailed, liveness), metrics, writeAuthentication(config));
+                        watchdogNowFailed, liveness).withSwitchovers(new SwitchoverRequests(me, store, metrics,
+                        System::currentTimeMillis)), metrics, writeAuthentication(config));
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());

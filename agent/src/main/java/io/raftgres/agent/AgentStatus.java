@@ -53,6 +53,7 @@ final class AgentStatus implements AgentFacade {
     private final MemberLiveness liveness;
     private volatile long raftLastSeenMillis;
     private volatile Extras extras = new Extras(List.of(), null, 0);
+    private volatile SwitchoverRequests switchovers;
 
     /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
     record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
@@ -86,6 +87,22 @@ final class AgentStatus implements AgentFacade {
     @Override
     public CompletableFuture<ConfigWrite> writeConfig(DynamicConfig next, long expectedVersion) {
         return configWriter.write(next, expectedVersion);
+    }
+
+    /** Carries out POST /switchover, /failover and DELETE /switchover through {@code requests}. */
+    AgentStatus withSwitchovers(SwitchoverRequests requests) {
+        this.switchovers = requests;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.SwitchoverOutcome> switchover(io.raftgres.api.SwitchoverCall call) {
+        return switchovers == null ? AgentFacade.super.switchover(call) : switchovers.request(call);
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.SwitchoverOutcome> cancelSwitchover() {
+        return switchovers == null ? AgentFacade.super.cancelSwitchover() : switchovers.cancel();
     }
 
     /** The production query over {@code pg} (current control, re-read at each refresh). */
