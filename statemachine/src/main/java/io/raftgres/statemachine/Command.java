@@ -92,8 +92,9 @@ public sealed interface Command {
     }
 
     /**
-     * The old primary's release: its PostgreSQL stopped cleanly with the shutdown checkpoint at
-     * {@code checkpoint} on {@code timeline} and its VIP is gone; it hands over to {@code to}. Level 4 on.
+     * The old primary's handover to {@code to}: before its stop with a null {@code checkpoint} (names
+     * the target), then its release: its PostgreSQL stopped cleanly with the shutdown checkpoint at
+     * {@code checkpoint} on {@code timeline} and its VIP is gone. Level 4 on.
      */
     record BeginHandover(String member, long term, String to, Lsn checkpoint, long timeline, long atMillis)
             implements Command { }

@@ -59,10 +59,7 @@ public final class CommandCodec {
             case RemoveMember c -> require(c.name(), "name", type);
             case SetConfig c -> require(c.config(), "config", type);
             case SeedConfig c -> require(c.config(), "config", type);
-            case Command.BeginHandover c -> {
-                require(c.to(), "to", type);
-                require(c.checkpoint(), "checkpoint", type);
-            }
+            case Command.BeginHandover c -> require(c.to(), "to", type);
             case Command.AbandonSwitchover c -> require(c.why(), "why", type);
             default -> { }
         }

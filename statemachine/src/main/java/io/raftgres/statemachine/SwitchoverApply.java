@@ -50,7 +50,7 @@ final class SwitchoverApply {
             refusal = "no switchover is scheduled";
         }
         if (refusal == null && pending.handover() != null) {
-            refusal = "the switchover has begun: " + state.leader().member() + " stopped and hands over to "
+            refusal = "the switchover has begun: " + state.leader().member() + " hands over to "
                     + pending.handover().to();
         }
         return refusal != null ? ApplyResult.rejected(state, refusal) : ApplyResult.accepted(state.withSwitchover(null));
@@ -60,8 +60,10 @@ final class SwitchoverApply {
         String refusal = levelRefusal(state);
         Switchover pending = state.activeSwitchover();
         LeaderRecord leader = state.leader();
-        if (refusal == null && (pending == null || pending.handover() != null)) {
-            refusal = "no switchover awaits a handover";
+        Switchover.Handover named = pending == null ? null : pending.handover();
+        if (refusal == null && (pending == null || named != null && (named.released() || c.checkpoint() == null
+                || !named.to().equals(c.to())))) {
+            refusal = "no switchover awaits a handover" + (named != null && !named.released() ? " to " + c.to() : "");
         }
         if (refusal == null && (leader == null || !leader.member().equals(c.member()) || leader.term() != c.term())) {
             refusal = c.member() + " does not hold the leader key for term " + c.term();
@@ -92,13 +94,13 @@ final class SwitchoverApply {
         if (pending == null) {
             return state;
         }
-        String target = pending.handover() != null ? pending.handover().to()
+        String target = pending.handover() != null && pending.handover().released() ? pending.handover().to()
                 : pending.isFailover() ? pending.candidate() : null;
         if (c.member().equals(target)) {
             return state.withSwitchover(null);
         }
         if (pending.handover() != null) {
-            return state.withSwitchover(pending.withFailure(c.member() + " took the leader key during the handover"));
+            return state.withSwitchover(pending.withFailure(c.member() + " took the leader key during the switchover"));
         }
         return state;
     }

@@ -72,7 +72,7 @@ class SwitchoverApplyTest {
         ClusterState pending = apply(s, new RequestSwitchover("n3", T, "n1", "n2", 99, 10), T).state();
         assertNull(apply(pending, new CancelSwitchover("n2", T), T).state().switchover());
         ClusterState begun = apply(pending, new BeginHandover("n1", T, "n2", CKPT, 1, 20), T).state();
-        refused(begun, new CancelSwitchover("n2", T), T, "the switchover has begun: n1 stopped and hands over to n2");
+        refused(begun, new CancelSwitchover("n2", T), T, "the switchover has begun: n1 hands over to n2");
     }
 
     @Test
@@ -82,9 +82,16 @@ class SwitchoverApplyTest {
         refused(pending, new BeginHandover("n1", T, "n1", CKPT, 1, 20), T, "cannot hand over to n1");
         refused(pending, new BeginHandover("n1", T - 1, "n2", CKPT, 1, 20), T,
                 "command from term 4 appended in term 5: its issuer is no longer the leader");
-        ClusterState begun = apply(pending, new BeginHandover("n1", T, "n2", CKPT, 1, 20), T).state();
+        ClusterState named = apply(pending, new BeginHandover("n1", T, "n2", null, 1, 15), T).state();
+        assertEquals(new Switchover.Handover("n2", T, null, 1, 15), named.switchover().handover());
+        refused(named, new BeginHandover("n1", T, "n3", CKPT, 1, 20), T, "no switchover awaits a handover to n3");
+        refused(named, new BeginHandover("n1", T, "n2", null, 1, 20), T, "no switchover awaits a handover to n2");
+        ClusterState begun = apply(named, new BeginHandover("n1", T, "n2", CKPT, 1, 20), T).state();
         assertEquals(new Switchover.Handover("n2", T, CKPT, 1, 20), begun.switchover().handover());
         refused(begun, new BeginHandover("n1", T, "n2", CKPT, 1, 21), T, "no switchover awaits a handover");
+        // The target's claim completes only a released handover.
+        assertEquals("n2 took the leader key during the switchover", apply(named, new ClaimLeader("n2", T + 1, 1, CKPT),
+                T + 1).state().switchover().failure());
     }
 
     @Test
@@ -95,7 +102,7 @@ class SwitchoverApplyTest {
         assertEquals("n2", done.leader().member());
         assertNull(done.switchover());
         ClusterState other = apply(begun, new ClaimLeader("n3", T + 1, 1, CKPT), T + 1).state();
-        assertEquals("n3 took the leader key during the handover", other.switchover().failure());
+        assertEquals("n3 took the leader key during the switchover", other.switchover().failure());
         assertNull(other.activeSwitchover());
         // A scheduled switchover without a handover outlives an unrelated failover.
         ClusterState kept = apply(pending, new ClaimLeader("n3", T + 1, 1, CKPT), T + 1).state();

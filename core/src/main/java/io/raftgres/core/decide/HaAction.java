@@ -81,8 +81,9 @@ public sealed interface HaAction {
     record DemoteForSwitchover() implements HaAction { }
 
     /**
-     * Switchover, on the stopped old primary: commit the release (its shutdown checkpoint's position
-     * and timeline, the member it hands over to) in {@code term}, its leader key's term.
+     * Switchover, on the old primary in {@code term}, its leader key's term: before its stop it names
+     * the member it hands over to ({@code checkpoint} null); once stopped it commits the release (its
+     * shutdown checkpoint's position and timeline).
      */
     record BeginHandover(long term, String to, Lsn checkpoint, long timeline) implements HaAction { }
 

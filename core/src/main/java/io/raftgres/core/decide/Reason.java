@@ -86,6 +86,8 @@ public enum Reason {
     SWITCHOVER_HANDOVER,
     /** A leader that is not the handover's target passes Raft leadership on to it. */
     SWITCHOVER_PASS_ON,
+    /** The key holder lost Raft leadership between naming the target and its release: given up. */
+    SWITCHOVER_INTERRUPTED,
     /** The handover did not complete within its time limit: given up. */
     SWITCHOVER_TIMED_OUT,
     /** The target holds the shutdown checkpoint: takes the leader key without the takeover wait. */

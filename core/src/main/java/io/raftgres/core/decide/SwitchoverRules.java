@@ -26,9 +26,11 @@ import java.util.List;
  * condition                                                    decision (reason)
  * ------------------------------------------------------------ ------------------------------------------
  * primary, due, no candidate qualifies                         AbandonSwitchover (SWITCHOVER_NO_CANDIDATE)
- * primary, due, writable                                       RemoveVip, DemoteForSwitchover (SWITCHOVER_DEMOTE)
- * key holder, due, PostgreSQL cleanly shut down                DisarmWatchdog, BeginHandover, TransferLeadership
- *                                                                (SWITCHOVER_HANDOVER)
+ * primary, due, writable                                       RemoveVip, BeginHandover naming the target (once),
+ *                                                                DemoteForSwitchover (SWITCHOVER_DEMOTE)
+ * key holder, due, PostgreSQL cleanly shut down                DisarmWatchdog, BeginHandover with the shutdown
+ *                                                                checkpoint, TransferLeadership (SWITCHOVER_HANDOVER)
+ * target named, not released, I am not the key holder         AbandonSwitchover (SWITCHOVER_INTERRUPTED)
  * handover recorded, I am its target, my PostgreSQL received   ClaimLeader, no takeover wait (SWITCHOVER_CLAIM)
  *   past the shutdown checkpoint on its timeline
  * ... target, not received yet, within {@link #WAL_WAIT_MILLIS} nothing, look again in 50 ms (SWITCHOVER_WAIT_FOR_WAL)
@@ -42,9 +44,13 @@ import java.util.List;
  * manual failover, I am the candidate                          ClaimLeader (FAILOVER_CLAIM)
  * </pre>
  *
+ * <p>The handover record is written twice by the old primary: before its stop it names the target
+ * (so the choice survives the stop, when every replica ends at the same position), after it the
+ * release with the shutdown checkpoint. Only the second is a release.
+ *
  * <p>Safety of the skipped takeover wait (SWITCHOVER_CLAIM). The wait exists because a former
- * primary may still accept writes under a lease granted before this leader's election. A handover
- * record proves it does not: the old primary commits it, as a leader-only command in its own
+ * primary may still accept writes under a lease granted before this leader's election. A released
+ * handover record proves it does not: the old primary commits the release, as a leader-only command in its own
  * leader key's term, only in a cycle that found its PostgreSQL cleanly shut down (pg_controldata
  * "shut down", so no backend can commit) and after its VIP was removed; and while the record
  * stands, this class answers for the old primary before PrimaryRules could restart it (the
@@ -79,12 +85,22 @@ final class SwitchoverRules {
         }
         RaftView raft = view.raft();
         LeaderRecord leader = state.leader();
-        if (request.handover() != null) {
-            return duringHandover(view, request.handover(), local, nowMillis);
-        }
+        Handover handover = request.handover();
         boolean holdsKey = leader != null && leader.member().equals(config.memberName()) && leader.term() == raft.term();
-        if (holdsKey && !(request.isFailover() && !local.isWritablePrimary())) {
-            return request.dueAt(view.wallMillis()) ? asPrimary(view, request, local) : null;
+        boolean released = handover != null && handover.checkpoint() != null;
+        // A manual failover whose key holder still runs (or cleanly stopped) its primary is a switchover.
+        boolean primaryUp = local.isWritablePrimary() || cleanlyStopped(local);
+        if (holdsKey && !released && (handover != null || !request.isFailover() || primaryUp)) {
+            return handover != null || request.dueAt(view.wallMillis()) ? asPrimary(view, request, local) : null;
+        }
+        if (handover != null && !released) {
+            String why = leader == null ? "the leader key changed" : leader.member()
+                    + " lost Raft leadership before its PostgreSQL stopped";
+            return Decision.of(Reason.SWITCHOVER_INTERRUPTED, "giving up the switchover: " + why,
+                    new AbandonSwitchover(raft.term(), why));
+        }
+        if (released) {
+            return duringHandover(view, handover, local, nowMillis);
         }
         if (request.isFailover() && request.candidate() != null) {
             return failover(view, request, local, nowMillis);
@@ -92,23 +108,34 @@ final class SwitchoverRules {
         return null;
     }
 
+    private static boolean cleanlyStopped(LocalPgState local) {
+        return !local.running() && local.hasDataDirectory() && local.controlState() == ControlState.SHUT_DOWN;
+    }
+
+    /**
+     * The key holder's steps: name the target in the state (so it stays the same across the stop),
+     * stop, then record the release. The target is fixed by the first step's BeginHandover.
+     */
     private Decision asPrimary(ClusterView view, Switchover request, LocalPgState local) {
         String me = config.memberName();
         long term = view.raft().term();
-        String target = request.candidate() != null ? request.candidate()
+        Handover named = request.handover();
+        String target = named != null ? named.to() : request.candidate() != null ? request.candidate()
                 : SwitchoverCandidates.best(view.state(), me, view.silentMembers()).orElse(null);
         String unfit = target == null ? "no member qualifies as candidate"
                 : SwitchoverCandidates.whyNot(view.state(), target, me, view.silentMembers());
-        if (unfit != null) {
+        if (unfit != null && named == null) {
             return Decision.of(Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: " + unfit,
                     new AbandonSwitchover(term, "no healthy candidate: " + unfit));
         }
         if (local.isWritablePrimary()) {
+            List<HaAction> actions = named != null ? List.of(new RemoveVip(), new DemoteForSwitchover())
+                    : List.of(new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
+                    new DemoteForSwitchover());
             return Decision.of(Reason.SWITCHOVER_DEMOTE, "switchover to " + target
-                    + ": removing the VIP, checkpointing and stopping PostgreSQL (fast)",
-                    new RemoveVip(), new DemoteForSwitchover());
+                    + ": removing the VIP, checkpointing and stopping PostgreSQL (fast)", actions.toArray(HaAction[]::new));
         }
-        if (!local.running() && local.hasDataDirectory() && local.controlState() == ControlState.SHUT_DOWN) {
+        if (cleanlyStopped(local)) {
             return new Decision(List.of(new DisarmWatchdog(), new BeginHandover(term, target, local.writeLsn(),
                     local.timeline()), new TransferLeadership(target)), Reason.SWITCHOVER_HANDOVER,
                     "switchover: PostgreSQL stopped with its shutdown checkpoint at " + local.writeLsn()

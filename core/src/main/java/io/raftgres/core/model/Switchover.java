@@ -10,21 +10,28 @@ package io.raftgres.core.model;
  * @param candidate         the member to switch to; null: the best one by the failover rules
  * @param scheduledAtMillis epoch milliseconds when it is due; 0 for "now"
  * @param requestedAtMillis epoch milliseconds of the request (the requester's clock), also its identity
- * @param handover          set by the old primary once its PostgreSQL stopped cleanly and its
- *                          VIP is gone; null before
+ * @param handover          set by the old primary when it begins (naming its target), completed
+ *                          once its PostgreSQL stopped cleanly and its VIP is gone; null before
  * @param failure           one sentence when it was given up; null while it is active
  */
 public record Switchover(String leader, String candidate, long scheduledAtMillis, long requestedAtMillis,
                          Handover handover, String failure) {
 
     /**
-     * The old primary's release, committed by it in {@code term} (its leader key's term) after its
-     * PostgreSQL stopped with a shutdown checkpoint at {@code checkpoint} on {@code timeline}.
+     * The old primary's handover, committed by it in {@code term} (its leader key's term): first,
+     * before it stops, naming {@code to} with a null {@code checkpoint}; then, once its PostgreSQL
+     * stopped, the release with the shutdown checkpoint at {@code checkpoint} on {@code timeline}.
      *
      * @param to       the member the old primary hands Raft leadership to
      * @param atMillis epoch milliseconds when it was committed (the old primary's clock), for its time limit
      */
-    public record Handover(String to, long term, Lsn checkpoint, long timeline, long atMillis) { }
+    public record Handover(String to, long term, Lsn checkpoint, long timeline, long atMillis) {
+
+        /** The old primary stopped cleanly and released the primary role. */
+        public boolean released() {
+            return checkpoint != null;
+        }
+    }
 
     /** A request for now or at {@code scheduledAtMillis}, not begun. */
     public static Switchover requested(String leader, String candidate, long scheduledAtMillis,
