@@ -34,12 +34,25 @@ final class AckedWriter implements AutoCloseable {
                 + "&socketTimeout=3&loginTimeout=3";
         this.periodMillis = periodMillis;
         this.maxMillis = maxMillis;
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("create table if not exists acked(id bigint primary key)");
-        }
+        createTable();
         this.thread = new Thread(this::run, "acked-writer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Creates the table, trying for up to 30 s (a loaded machine may answer slowly at first). */
+    private void createTable() throws SQLException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (Connection c = connect(); Statement s = c.createStatement()) {
+                s.execute("create table if not exists acked(id bigint primary key)");
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private Connection connect() throws SQLException {

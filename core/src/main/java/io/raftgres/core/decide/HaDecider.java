@@ -106,8 +106,10 @@ public final class HaDecider {
                     raft);
         }
         if (raft.role() == RaftRole.LEADER) {
-            return Decision.of(Reason.WAITING_FOR_LEASE,
-                    "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease");
+            // The first heartbeat of the term grants the lease within milliseconds and does not wake the
+            // loop (it changes no state): look again soon, not a loop_wait later (a switchover waits here).
+            return new Decision(java.util.List.of(), Reason.WAITING_FOR_LEASE,
+                    "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease", 50);
         }
         return replica.decide(state, raft, local);
     }
