@@ -8,6 +8,7 @@
 #   ./demo.sh restart nX   (re)start member nX in the background, logging to its raftgres.log
 #   ./demo.sh stop         stop every member of the demo, keep the data
 #   ./demo.sh bench        failover benchmark: kill the primary 5 times, print the numbers
+#   ./demo.sh bench-switchover  switchover benchmark: 5 planned switchovers with a writer
 #   ./demo.sh clean        remove ./demo-data (stops members first)
 # Environment: DEMO_DATA (data directory, default ./demo-data), DEMO_HEALTH_TIMEOUT (seconds to
 # wait for a healthy cluster before giving up, default 90).
@@ -52,8 +53,10 @@ case "${1:-run}" in
     exit 0 ;;
   bench)
     exec "$ROOT/scripts/failover-bench.sh" ;;
+  bench-switchover)
+    exec "$ROOT/scripts/switchover-bench.sh" ;;
   run) ;;
-  *) echo "usage: $0 [run|restart nX|stop|bench|clean]" >&2; exit 2 ;;
+  *) echo "usage: $0 [run|restart nX|stop|bench|bench-switchover|clean]" >&2; exit 2 ;;
 esac
 
 ensure_built || exit 2

@@ -112,7 +112,8 @@ class SwitchoverClusterTest {
         cluster.start(primary);
         var survivors = cluster.members().stream().filter(m -> m != primary).toList();
         for (var m : survivors) {
-            assertTrue(cluster.body(m, "/cluster").contains("\"scheduled_switchover\""), m.name() + " shows it");
+            await(m.name() + " to show the scheduled switchover", Duration.ofSeconds(10),
+                    () -> cluster.body(m, "/cluster").contains("\"scheduled_switchover\""));
         }
         // The restart may cost the restarted member the primary role: whoever is primary at the time acts.
         long untilDue = Duration.between(OffsetDateTime.now(ZoneOffset.UTC), due).toMillis();

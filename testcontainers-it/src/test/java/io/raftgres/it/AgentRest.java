@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -55,6 +56,27 @@ public final class AgentRest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /**
+     * POSTs {@code json} to {@code path} with the suite's REST credentials, waiting up to
+     * {@code timeout}; the status code and body, or {@link #UNREACHABLE} and the error.
+     */
+    public static Map.Entry<Integer, String> post(HostPort rest, String path, String json, Duration timeout) {
+        String auth = java.util.Base64.getEncoder().encodeToString((ItCredentials.REST_USER + ":"
+                + ItCredentials.REST_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + rest + path)).timeout(timeout)
+                .header("Content-Type", "application/json").header("Authorization", "Basic " + auth)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return Map.entry(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return Map.entry(UNREACHABLE, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.entry(UNREACHABLE, "interrupted");
         }
     }
 
