@@ -123,9 +123,13 @@ class SwitchoverClusterTest {
         assertTrue(cluster.body(survivors.getFirst(), "/cluster").contains("\"scheduled_switchover\""),
                 "still scheduled shortly before the time");
         await("the switchover away from " + before.getFirst().name() + " at its time", Duration.ofSeconds(40),
-                () -> cluster.primaries().size() == 1 && !cluster.primaries().equals(before));
+                () -> {
+                    List<LocalAgentCluster.Member> now = cluster.primaries();
+                    return now.size() == 1 && !now.equals(before);
+                });
         for (var m : survivors) {
-            assertFalse(cluster.body(m, "/cluster").contains("scheduled_switchover"), m.name() + " shows it done");
+            await(m.name() + " to show the switchover done", Duration.ofSeconds(10),
+                    () -> !cluster.body(m, "/cluster").contains("scheduled_switchover"));
         }
         await("the restarted agent answering without the done switchover", Duration.ofSeconds(60),
                 () -> cluster.status(primary, "/cluster") == 200
