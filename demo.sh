@@ -9,6 +9,7 @@
 #   ./demo.sh stop         stop every member of the demo, keep the data
 #   ./demo.sh bench        failover benchmark: kill the primary 5 times, print the numbers
 #   ./demo.sh footprint    agent start-up time and idle memory per member (numbers only)
+#   ./demo.sh bench-switchover  switchover benchmark: 5 planned switchovers with a writer
 #   ./demo.sh clean        remove ./demo-data (stops members first)
 # Environment: DEMO_DATA (data directory, default ./demo-data), DEMO_HEALTH_TIMEOUT (seconds to
 # wait for a healthy cluster before giving up, default 90).
@@ -55,8 +56,10 @@ case "${1:-run}" in
     exec "$ROOT/scripts/failover-bench.sh" ;;
   footprint)
     exec "$ROOT/scripts/footprint-bench.sh" ;;
+  bench-switchover)
+    exec "$ROOT/scripts/switchover-bench.sh" ;;
   run) ;;
-  *) echo "usage: $0 [run|restart nX|stop|bench|footprint|clean]" >&2; exit 2 ;;
+  *) echo "usage: $0 [run|restart nX|stop|bench|bench-switchover|footprint|clean]" >&2; exit 2 ;;
 esac
 
 ensure_built || exit 2

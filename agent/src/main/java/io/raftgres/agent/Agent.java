@@ -123,7 +123,8 @@ final class Agent implements AutoCloseable {
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
-                statusRefresher, tracker, watchdogNowFailed, liveness);
+                statusRefresher, tracker, watchdogNowFailed, liveness)
+                .withSwitchovers(new SwitchoverRequests(me, store, metrics, System::currentTimeMillis));
         status.acceptOperations(operations);
         RestSecurity security = restSecurity(config);
         this.writes = security.authentication();

@@ -55,6 +55,7 @@ final class AgentStatus implements AgentFacade {
     private volatile Extras extras = new Extras(List.of(), null, 0);
     private volatile io.raftgres.ha.OperatorRequests operations;
     private volatile Supplier<io.raftgres.api.ReloadResult> reload;
+    private volatile SwitchoverRequests switchovers;
 
     /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
     record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
@@ -121,6 +122,22 @@ final class AgentStatus implements AgentFacade {
     public String operationInProgress() {
         io.raftgres.ha.OperatorRequests ops = operations;
         return ops == null ? null : ops.inProgress();
+    }
+
+    /** Carries out POST /switchover, /failover and DELETE /switchover through {@code requests}. */
+    AgentStatus withSwitchovers(SwitchoverRequests requests) {
+        this.switchovers = requests;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.SwitchoverOutcome> switchover(io.raftgres.api.SwitchoverCall call) {
+        return switchovers == null ? AgentFacade.super.switchover(call) : switchovers.request(call);
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.SwitchoverOutcome> cancelSwitchover() {
+        return switchovers == null ? AgentFacade.super.cancelSwitchover() : switchovers.cancel();
     }
 
     /** The production query over {@code pg} (current control, re-read at each refresh). */

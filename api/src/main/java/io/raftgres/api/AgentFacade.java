@@ -63,4 +63,20 @@ public interface AgentFacade {
         return java.util.concurrent.CompletableFuture.completedFuture(
                 ReloadResult.invalid("reload is not available on this agent"));
     }
+
+    /**
+     * Submits a validated switchover or manual failover through Raft and, unless it is scheduled,
+     * waits for its outcome (bounded). Never completes exceptionally. The default answers that this
+     * agent cannot do it (for facades without an HA loop).
+     */
+    default java.util.concurrent.CompletableFuture<SwitchoverOutcome> switchover(SwitchoverCall call) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                SwitchoverOutcome.failed("this agent does not carry out switchovers"));
+    }
+
+    /** Removes the scheduled switchover through Raft (DELETE /switchover). Never completes exceptionally. */
+    default java.util.concurrent.CompletableFuture<SwitchoverOutcome> cancelSwitchover() {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                SwitchoverOutcome.failed("this agent does not carry out switchovers"));
+    }
 }

@@ -50,6 +50,16 @@ final class ClusterJson {
         if (paused) {
             json.put("pause", true);
         }
+        io.raftgres.core.model.Switchover planned = cluster.activeSwitchover();
+        if (planned != null && planned.scheduled()) {
+            Map<String, Object> at = new LinkedHashMap<>();
+            at.put("at", TimeText.iso(planned.scheduledAtMillis()));
+            at.put("from", planned.leader());
+            if (planned.candidate() != null) {
+                at.put("to", planned.candidate());
+            }
+            json.put("scheduled_switchover", at);
+        }
         return json;
     }
 

@@ -46,6 +46,8 @@ public final class RaftgresMetrics implements HaEvents {
     private final Counter failovers;
     private final Map<FenceReason, Counter> fences = new EnumMap<>(FenceReason.class);
     private final Timer cycles;
+    private final Map<String, Counter> switchovers = new java.util.HashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> lastSwitchoverMillis = new java.util.HashMap<>();
     private StatusSnapshot current;          // guarded by this; set for the duration of one scrape
     private LiveReadings currentLive = LiveReadings.NONE; // guarded by this
     private long lastLeaderTerm = -1;        // guarded by this
@@ -84,6 +86,18 @@ public final class RaftgresMetrics implements HaEvents {
             fences.put(reason, Counter.builder("raftgres.fences")
                     .description("Immediate PostgreSQL stops on this member, by reason")
                     .tag("reason", reason.label()).register(registry));
+        }
+        for (String kind : new String[]{"switchover", "failover"}) {
+            switchovers.put(kind, Counter.builder("raftgres.switchovers")
+                    .description("Switchovers and manual failovers requested through this member's REST API "
+                            + "that completed, by kind").tag("kind", kind).register(registry));
+            java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+            lastSwitchoverMillis.put(kind, last);
+            Gauge.builder("raftgres.switchover.last.duration.seconds", last, v -> v.get() < 0 ? Double.NaN
+                            : v.get() / 1000.0)
+                    .description("From the request to the new primary's leader key, for the last switchover or "
+                            + "manual failover requested through this member (NaN before the first)")
+                    .tag("kind", kind).register(registry);
         }
         cycles = Timer.builder("raftgres.ha.cycle.duration")
                 .description("Duration of one HA cycle: gather, decide, execute")
@@ -127,6 +141,13 @@ public final class RaftgresMetrics implements HaEvents {
     @Override
     public void promoted() {
         failovers.increment();
+    }
+
+    /** A switchover ({@code failover} false) or manual failover requested here completed after {@code millis}. */
+    public void switchedOver(boolean failover, long millis) {
+        String kind = failover ? "failover" : "switchover";
+        switchovers.get(kind).increment();
+        lastSwitchoverMillis.get(kind).set(millis);
     }
 
     /** A gauge over the snapshot being scraped (NaN outside a scrape, which never renders it). */

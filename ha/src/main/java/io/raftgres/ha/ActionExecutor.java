@@ -134,6 +134,14 @@ public final class ActionExecutor {
                 submit(new Command.SetFeatureLevel(name, a.term(), a.level()));
                 yield true;
             }
+            case HaAction.DemoteForSwitchover a -> inBackground(Activity.STOPPING, () -> {
+                quietly("checkpoint before the switchover", pg::checkpoint);
+                pg.stop(StopMode.FAST);
+                tracker.markMayBeWritable(false);
+            });
+            case HaAction.BeginHandover a -> submit(new Command.BeginHandover(name, a.term(), a.to(), a.checkpoint(),
+                    a.timeline(), clock.wallMillis()));
+            case HaAction.AbandonSwitchover a -> submit(new Command.AbandonSwitchover(name, a.term(), a.why()));
             case HaAction.DisarmWatchdog a -> {
                 watchdog.disarm();
                 yield true;

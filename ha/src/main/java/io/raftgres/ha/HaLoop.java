@@ -191,8 +191,8 @@ public final class HaLoop {
         }
         publisher.maybePublish(local, raft, now);
         io.raftgres.core.model.OperatorRequest request = requests == null ? null : requests.advance(local);
-        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, request,
-                now);
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now),
+                clock.wallMillis()), local, request, now);
         decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());

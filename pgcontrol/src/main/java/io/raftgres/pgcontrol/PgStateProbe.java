@@ -136,7 +136,7 @@ final class PgStateProbe {
         return ControlData.parse(result.output());
     }
 
-    private static Live query(Connection c) throws SQLException {
+    private Live query(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(STATE_QUERY)) {
             rs.next();
             boolean inRecovery = rs.getBoolean(1);
@@ -148,12 +148,38 @@ final class PgStateProbe {
             Lsn received = lsnOrNull(rs.getString(5));
             Lsn replayed = lsnOrNull(rs.getString(6));
             long receivedTli = rs.getLong(9);
-            long timeline = receivedTli > 0 ? receivedTli : rs.getLong(7);
+            long timeline = receivedTli > 0 ? receivedTli : replayedTimeline(rs.getLong(7), replayed);
             Lsn write = received != null ? received : replayed != null ? replayed : Lsn.ZERO;
             long replayedMillis = rs.getLong(10);
             Long replayedAt = rs.wasNull() ? null : replayedMillis; // before any other getter: wasNull is the last one's
             return new Live(true, version, timeline, write, replayed != null ? replayed : Lsn.ZERO,
                     "streaming".equals(rs.getString(8)), replayedAt);
+        }
+    }
+
+    /**
+     * The timeline a standby without a WAL receiver replays on. pg_control's timeline moves only at a
+     * restartpoint, so after its upstream stopped (a switchover) a standby that already followed the
+     * upstream onto a newer timeline would report the old one, and its replay position would look
+     * past that old timeline's end (diverged). Walks the history files the standby fetched: timeline
+     * N+1 counts once replay reached where it began.
+     */
+    private long replayedTimeline(long controlTimeline, Lsn replayed) {
+        long timeline = controlTimeline;
+        if (replayed == null || timeline <= 0) {
+            return timeline;
+        }
+        try {
+            while (true) {
+                var next = TimelineHistory.startOf(config.dataDir(), timeline + 1);
+                if (next.isEmpty() || next.get().parentTimeline() != timeline
+                        || next.get().switchPoint().isAfter(replayed)) {
+                    return timeline;
+                }
+                timeline++;
+            }
+        } catch (UncheckedIOException e) {
+            return timeline;
         }
     }
 

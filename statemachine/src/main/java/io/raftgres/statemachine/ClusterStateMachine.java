@@ -56,6 +56,10 @@ public final class ClusterStateMachine {
                     : ApplyResult.rejected(state, "no member named " + c.name());
             case SetConfig c -> setConfig(state, c);
             case SetFeatureLevel c -> setFeatureLevel(state, c);
+            case Command.RequestSwitchover c -> SwitchoverApply.request(state, c);
+            case Command.CancelSwitchover c -> SwitchoverApply.cancel(state, c);
+            case Command.BeginHandover c -> SwitchoverApply.beginHandover(state, c);
+            case Command.AbandonSwitchover c -> SwitchoverApply.abandon(state, c);
             case SeedConfig c -> state.config().version() == 0
                     ? ApplyResult.accepted(state.withConfig(c.config().withVersion(1)))
                     : ApplyResult.rejected(state, "dynamic config already seeded (version "
@@ -117,7 +121,8 @@ public final class ClusterStateMachine {
             return ApplyResult.rejected(state, c.member() + " may not take the first leader key: "
                     + state.initializer() + " initialized the cluster and runs its primary");
         }
-        return ApplyResult.accepted(state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())));
+        return ApplyResult.accepted(SwitchoverApply.afterClaim(
+                state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())), c));
     }
 
     private static ApplyResult abortInitialize(ClusterState state, AbortInitialize c) {

@@ -70,6 +70,38 @@ public sealed interface Command {
      */
     record SetFeatureLevel(String member, long term, int level) implements Command { }
 
+    /**
+     * An operator's switchover ({@code leader} set) or manual failover ({@code leader} null,
+     * {@code candidate} required), due at {@code scheduledAtMillis} (epoch ms, 0 now); any member
+     * submits it for the REST API. Level 4 on.
+     */
+    record RequestSwitchover(String member, long term, String leader, String candidate, long scheduledAtMillis,
+                             long requestedAtMillis) implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
+    /** Removes a switchover that has not begun (DELETE /switchover). Level 4 on. */
+    record CancelSwitchover(String member, long term) implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
+    /**
+     * The old primary's handover to {@code to}: before its stop with a null {@code checkpoint} (names
+     * the target), then its release: its PostgreSQL stopped cleanly with the shutdown checkpoint at
+     * {@code checkpoint} on {@code timeline} and its VIP is gone. Level 4 on.
+     */
+    record BeginHandover(String member, long term, String to, Lsn checkpoint, long timeline, long atMillis)
+            implements Command { }
+
+    /** The leader gives up the active switchover or manual failover with {@code why}. Level 4 on. */
+    record AbandonSwitchover(String member, long term, String why) implements Command { }
+
     /** Seeds the cluster: scope check and dynamic config from bootstrap.dcs, once. */
     record SeedConfig(String member, long term, DynamicConfig config) implements Command { }
 }

@@ -59,6 +59,8 @@ public final class CommandCodec {
             case RemoveMember c -> require(c.name(), "name", type);
             case SetConfig c -> require(c.config(), "config", type);
             case SeedConfig c -> require(c.config(), "config", type);
+            case Command.BeginHandover c -> require(c.to(), "to", type);
+            case Command.AbandonSwitchover c -> require(c.why(), "why", type);
             default -> { }
         }
         ObjectNode n = ModelJson.object();
@@ -89,6 +91,20 @@ public final class CommandCodec {
             }
             case SeedConfig c -> n.set("config", ModelJson.config(c.config()));
             case SetFeatureLevel c -> n.put("level", c.level());
+            case Command.RequestSwitchover c -> {
+                n.put("leader", c.leader());
+                n.put("candidate", c.candidate());
+                n.put("scheduledAtMillis", c.scheduledAtMillis());
+                n.put("requestedAtMillis", c.requestedAtMillis());
+            }
+            case Command.CancelSwitchover ignored -> { }
+            case Command.BeginHandover c -> {
+                n.put("to", c.to());
+                ModelJson.putLsn(n, "checkpoint", c.checkpoint());
+                n.put("timeline", c.timeline());
+                n.put("atMillis", c.atMillis());
+            }
+            case Command.AbandonSwitchover c -> n.put("why", c.why());
         }
         return MAPPER.writeValueAsBytes(n);
     }
@@ -122,6 +138,12 @@ public final class CommandCodec {
                     c.longValue("expectedVersion"));
             case "SeedConfig" -> new SeedConfig(member, term, ModelJson.config(c.object("config")));
             case "SetFeatureLevel" -> new SetFeatureLevel(member, term, c.intValue("level"));
+            case "RequestSwitchover" -> new Command.RequestSwitchover(member, term, c.optString("leader"),
+                    c.optString("candidate"), c.longValue("scheduledAtMillis"), c.longValue("requestedAtMillis"));
+            case "CancelSwitchover" -> new Command.CancelSwitchover(member, term);
+            case "BeginHandover" -> new Command.BeginHandover(member, term, c.string("to"), c.optLsn("checkpoint"),
+                    c.longValue("timeline"), c.longValue("atMillis"));
+            case "AbandonSwitchover" -> new Command.AbandonSwitchover(member, term, c.string("why"));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
     }

@@ -47,7 +47,11 @@ final class CommandSamples {
                 new Command.RemoveMember("n2", 3, "n3"),
                 new Command.SetConfig("n2", 3, config(2000), 4),
                 new Command.SeedConfig("n1", 1, config(1000)),
-                new Command.SetFeatureLevel("n1", 3, 2));
+                new Command.SetFeatureLevel("n1", 3, 2),
+                new Command.RequestSwitchover("n3", 3, "n1", "n2", 1_700_000_100_000L, 1_700_000_000_000L),
+                new Command.CancelSwitchover("n3", 3),
+                new Command.BeginHandover("n1", 3, "n2", Lsn.parse("0/5000028"), 2, 1_700_000_000_500L),
+                new Command.AbandonSwitchover("n2", 4, "n2 did not receive the shutdown checkpoint"));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -63,10 +64,15 @@ public final class AgentRest {
      * and a JSON body: the status and body; status {@link #UNREACHABLE} when the agent did not answer.
      */
     public static Answer write(HostPort rest, String method, String path, String json) {
+        return write(rest, method, path, json, Duration.ofSeconds(20));
+    }
+
+    /** {@link #write(HostPort, String, String, String)} waiting up to {@code timeout}. */
+    public static Answer write(HostPort rest, String method, String path, String json, Duration timeout) {
         String basic = java.util.Base64.getEncoder().encodeToString((ItCredentials.REST_USER + ":"
                 + ItCredentials.REST_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + rest + path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Basic " + basic)
+                .timeout(timeout).header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
         try {
@@ -82,6 +88,12 @@ public final class AgentRest {
 
     /** A write's status and body. */
     public record Answer(int status, String body) { }
+
+    /** POSTs {@code json} to {@code path} (see {@link #write}); the status code and body. */
+    public static Map.Entry<Integer, String> post(HostPort rest, String path, String json, Duration timeout) {
+        Answer answer = write(rest, "POST", path, json, timeout);
+        return Map.entry(answer.status(), answer.body());
+    }
 
     private static HttpRequest request(HostPort rest, String path) {
         return HttpRequest.newBuilder(URI.create("http://" + rest + path)).timeout(REQUEST_TIMEOUT).GET().build();

@@ -197,6 +197,41 @@ class FailoverScenariosIT {
         }
     }
 
+    /**
+     * Issue 11: a planned switchover through {@code POST /switchover} while the writer writes through
+     * the VIP. The old primary names the candidate, drops the VIP, stops cleanly, releases; the
+     * candidate promotes once it holds the shutdown checkpoint. No acknowledged write may be lost
+     * (asynchronous with the lease gate too), the VIP moves to the candidate and is never on two
+     * hosts, no acknowledging windows overlap, and the old primary rejoins without pg_rewind.
+     */
+    @ParameterizedTest(name = "switchover, {0}")
+    @EnumSource(Replication.class)
+    @Order(5)
+    void switchoverMovesPrimaryAndVipToTheCandidateWithoutLoss(Replication mode) throws Exception {
+        String scenario = "switchover" + mode.suffix();
+        try (ClusterFixture cluster = agentCluster(scenario, mode)) {
+            Node old = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
+            Node candidate = cluster.others(old).getFirst();
+            try (ScenarioRun run = ScenarioRun.start(scenario, cluster, old)) {
+                run.hold(BASELINE);
+                long fault = run.clock().millis();
+                run.faults().record("POST /switchover " + old.name() + " -> " + candidate.name());
+                var answer = AgentRest.post(old.rest(), "/switchover", "{\"leader\": \"" + old.name()
+                        + "\", \"candidate\": \"" + candidate.name() + "\"}", Duration.ofSeconds(40));
+                assertEquals(200, answer.getKey(), answer.getValue());
+                Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
+                run.hold(AFTER_FAILOVER);
+                ScenarioRun.Outcome o = run.finish("switchover to " + candidate.name() + ": " + answer.getValue(), old);
+                assertEquals(candidate.name(), next.name());
+                assertHandOver(o, old, next, fault, true);
+                assertEquals(candidate.name(), o.finalPrimary().name());
+                assertEquals(0, o.check().lostCount(), () -> "no acknowledged write may be lost: "
+                        + o.log().attemptsOf(new HashSet<>(o.check().lost())));
+                assertFalse(old.logs().contains("rewinding from"), "the old primary must rejoin without pg_rewind");
+            }
+        }
+    }
+
     @Test
     @Order(6)
     void killReplicaDoesNotInterruptWrites() throws Exception {

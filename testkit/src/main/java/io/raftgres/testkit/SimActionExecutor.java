@@ -143,6 +143,10 @@ final class SimActionExecutor {
                 }
                 next.accept(true);
             }
+            case HaAction.DemoteForSwitchover a -> stop(StopMode.FAST, next);
+            case HaAction.BeginHandover a -> submit(new Command.BeginHandover(me, a.term(), a.to(), a.checkpoint(),
+                    a.timeline(), agent.scheduler.nowMillis()), next);
+            case HaAction.AbandonSwitchover a -> submit(new Command.AbandonSwitchover(me, a.term(), a.why()), next);
             case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(me, a.term(), a.level()),
                     ok -> next.accept(true));
         }

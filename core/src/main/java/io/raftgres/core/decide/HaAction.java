@@ -77,6 +77,19 @@ public sealed interface HaAction {
 
     record DisarmWatchdog() implements HaAction { }
 
+    /** Switchover, on the primary: CHECKPOINT, then a fast stop (background); the VIP is already off. */
+    record DemoteForSwitchover() implements HaAction { }
+
+    /**
+     * Switchover, on the old primary in {@code term}, its leader key's term: before its stop it names
+     * the member it hands over to ({@code checkpoint} null); once stopped it commits the release (its
+     * shutdown checkpoint's position and timeline).
+     */
+    record BeginHandover(long term, String to, Lsn checkpoint, long timeline) implements HaAction { }
+
+    /** Give up the active switchover or manual failover with {@code why} (the REST caller's 503 reason). */
+    record AbandonSwitchover(long term, String why) implements HaAction { }
+
     /** Raise the replicated feature level to {@code level} (every member supports it); never blocks the rest. */
     record RaiseFeatureLevel(long term, int level) implements HaAction { }
 }

@@ -32,6 +32,7 @@ import io.raftgres.core.spi.StopMode;
  * cluster not initialized                                {@link BootstrapRules}
  * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
  * initialized, but no first leader key yet               {@link BootstrapRules}
+ * Raft leader with a valid lease, switchover active       {@link SwitchoverRules} (when it has a rule)
  * Raft leader with a valid lease                         {@link PrimaryRules}
  * Raft leader without lease yet                          nothing (WAITING_FOR_RAFT)
  * otherwise                                              {@link ReplicaRules}
@@ -49,6 +50,7 @@ public final class HaDecider {
     private final PrimaryRules primary;
     private final ReplicaRules replica;
     private final OperatorRules operator;
+    private final SwitchoverRules switchover;
 
     public HaDecider(DeciderConfig config) {
         this.config = config;
@@ -56,6 +58,7 @@ public final class HaDecider {
         this.primary = new PrimaryRules(config, new CandidateSelector(config));
         this.replica = new ReplicaRules(config);
         this.operator = new OperatorRules(config);
+        this.switchover = new SwitchoverRules(config);
     }
 
     public Decision decide(ClusterView view, LocalPgState local, long nowMillis) {
@@ -106,13 +109,19 @@ public final class HaDecider {
         if (state.awaitsFirstLeader()) {
             return raiseFeatureLevelIfDue(bootstrap.decide(state, raft, local), state, raft);
         }
+        Decision planned = raft.isLeaderWithLease() ? switchover.decide(view, local, nowMillis) : null;
+        if (planned != null) {
+            return planned;
+        }
         if (raft.isLeaderWithLease()) {
             return raiseFeatureLevelIfDue(primary.decide(state, raft, local, nowMillis, view.silentMembers()), state,
                     raft);
         }
         if (raft.role() == RaftRole.LEADER) {
-            return Decision.of(Reason.WAITING_FOR_LEASE,
-                    "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease");
+            // The first heartbeat of the term grants the lease within milliseconds and does not wake the
+            // loop (it changes no state): look again soon, not a loop_wait later (a switchover waits here).
+            return new Decision(java.util.List.of(), Reason.WAITING_FOR_LEASE,
+                    "no action: I am the Raft leader of term " + raft.term() + " and wait for my lease", 50);
         }
         return replica.decide(state, raft, local);
     }

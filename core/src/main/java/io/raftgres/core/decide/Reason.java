@@ -88,5 +88,33 @@ public enum Reason {
     OPERATOR_START_REPLICA,
     /** An operator's request cannot take its next step yet. */
     OPERATOR_WAIT,
+    /** A replica that last ran as primary waits for the new primary to record its timeline switch. */
+    WAITING_FOR_TIMELINE_HISTORY,
+    /** The primary stops (VIP off, checkpoint, fast stop) for a due switchover. */
+    SWITCHOVER_DEMOTE,
+    /** A due switchover has no candidate that qualifies: given up. */
+    SWITCHOVER_NO_CANDIDATE,
+    /** The cleanly stopped old primary records its release and hands Raft leadership to the candidate. */
+    SWITCHOVER_HANDOVER,
+    /** A leader that is not the handover's target passes Raft leadership on to it. */
+    SWITCHOVER_PASS_ON,
+    /** The key holder lost Raft leadership between naming the target and its release: given up. */
+    SWITCHOVER_INTERRUPTED,
+    /** The handover did not complete within its time limit: given up. */
+    SWITCHOVER_TIMED_OUT,
+    /** The target holds the shutdown checkpoint: takes the leader key without the takeover wait. */
+    SWITCHOVER_CLAIM,
+    /** The target waits until its PostgreSQL has received the old primary's shutdown checkpoint. */
+    SWITCHOVER_WAIT_FOR_WAL,
+    /** The target did not receive the shutdown checkpoint in time: gives up, leadership back. */
+    SWITCHOVER_CANDIDATE_BEHIND,
+    /** A manual failover's candidate does not qualify (any more): given up. */
+    FAILOVER_CANDIDATE_UNFIT,
+    /** A leader that is not the manual failover's candidate hands Raft leadership to it. */
+    FAILOVER_HANDOFF,
+    /** The manual failover's candidate waits until the old primary's lease has surely lapsed. */
+    FAILOVER_TAKEOVER_WAIT,
+    /** The manual failover's candidate takes the leader key. */
+    FAILOVER_CLAIM,
     PAUSED
 }

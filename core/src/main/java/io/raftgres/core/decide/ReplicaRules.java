@@ -70,6 +70,12 @@ final class ReplicaRules {
         if (local.failedActivity() == Activity.REWINDING) {
             return afterRewindFailure(local);
         }
+        if (diverged && awaitsTimelineRecord(state, local, leaderTimeline)) {
+            // A clean switchover's old primary: the new primary promoted but has not recorded where
+            // its timeline forked yet; without that record a clean shutdown at the fork looks diverged.
+            return Decision.of(Reason.WAITING_FOR_TIMELINE_HISTORY, "no action: waiting for " + primary.name()
+                    + " to record where timeline " + leaderTimeline + " began");
+        }
         if (diverged) {
             return divergedDecision(upstream, local, leaderTimeline, state.config().usePgRewind());
         }
@@ -122,6 +128,16 @@ final class ReplicaRules {
             }
         }
         return false;
+    }
+
+    /**
+     * A cleanly shut down former primary one timeline behind the leader, whose next timeline is not
+     * in the history yet: the leader records it in its first cycles as primary.
+     */
+    static boolean awaitsTimelineRecord(ClusterState state, LocalPgState local, long leaderTimeline) {
+        long lastRecorded = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
+        return local.controlState() == ControlState.SHUT_DOWN && leaderTimeline == local.timeline() + 1
+                && lastRecorded == local.timeline();
     }
 
     /** My timeline's number is in the history, but it began elsewhere: a different promotion made it. */

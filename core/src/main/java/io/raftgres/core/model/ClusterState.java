@@ -25,14 +25,22 @@ import java.util.TreeMap;
  *                    {@code config.pause()} (the dynamic config is the one place it is set)
  * @param featureLevel the replicated feature level ({@link FeatureLevel}); 1 for a log or snapshot
  *                    written before feature levels existed
+ * @param switchover  the requested switchover or manual failover, else null (level 4 on)
  */
 public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
                            SortedMap<String, MemberRecord> members, DynamicConfig config,
-                           List<TimelineSwitch> history, boolean paused, int featureLevel) {
+                           List<TimelineSwitch> history, boolean paused, int featureLevel, Switchover switchover) {
 
     public ClusterState {
         members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
         history = List.copyOf(history);
+    }
+
+    /** A state without a switchover. */
+    public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
+                        SortedMap<String, MemberRecord> members, DynamicConfig config, List<TimelineSwitch> history,
+                        boolean paused, int featureLevel) {
+        this(scope, systemId, initializer, initTerm, leader, members, config, history, paused, featureLevel, null);
     }
 
     /** A state at {@link FeatureLevel#BASELINE}. */
@@ -60,7 +68,7 @@ public record ClusterState(String scope, String systemId, String initializer, lo
 
     /** Publishes the system identifier; the initializer stays until a leader key exists. */
     public ClusterState withSystemId(String id) {
-        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel);
+        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel, switchover);
     }
 
     /**
@@ -72,42 +80,53 @@ public record ClusterState(String scope, String systemId, String initializer, lo
     }
 
     public ClusterState withInitializer(String member, long term) {
-        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, switchover);
     }
 
     /** Sets the leader key; the first one on an initialized cluster ends the initializer's role. */
     public ClusterState withLeader(LeaderRecord record) {
         boolean initDone = systemId != null && record != null;
         return new ClusterState(scope, systemId, initDone ? null : initializer, initDone ? 0 : initTerm, record,
-                members, config, history, paused, featureLevel);
+                members, config, history, paused, featureLevel, switchover);
     }
 
     public ClusterState withMember(MemberRecord record) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.put(record.name(), record);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover);
     }
 
     public ClusterState withoutMember(String name) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.remove(name);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover);
     }
 
     /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause(),
-                featureLevel);
+                featureLevel, switchover);
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
         List<TimelineSwitch> next = new ArrayList<>(history);
         next.add(entry);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel, switchover);
     }
 
     public ClusterState withFeatureLevel(int level) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level, switchover);
+    }
+
+    /** Sets or (null) removes the switchover request. */
+    public ClusterState withSwitchover(Switchover next) {
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
+                featureLevel, next);
+    }
+
+    /** The switchover request if one is active (not given up), else null. */
+    public Switchover activeSwitchover() {
+        return switchover != null && switchover.active() ? switchover : null;
     }
 
     /** Every member record advertises at least {@code level}. */

@@ -7,11 +7,19 @@ import java.util.Set;
  * local Raft server last applied it, what that server says about roles and the lease, and
  * which members went silent (their agent has not reported within the member TTL, measured by
  * the agent's clock: core reads none).
+ *
+ * @param wallMillis the agent's wall clock (epoch ms) this cycle, for scheduled operations
+ *                   only (never for the lease); 0 when unknown, and then nothing scheduled is due
  */
-public record ClusterView(ClusterState state, RaftView raft, Set<String> silentMembers) {
+public record ClusterView(ClusterState state, RaftView raft, Set<String> silentMembers, long wallMillis) {
 
     public ClusterView {
         silentMembers = Set.copyOf(silentMembers);
+    }
+
+    /** A view without a wall clock. */
+    public ClusterView(ClusterState state, RaftView raft, Set<String> silentMembers) {
+        this(state, raft, silentMembers, 0);
     }
 
     /** A view in which every member counts as reporting. */

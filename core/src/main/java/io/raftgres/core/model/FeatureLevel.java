@@ -18,6 +18,9 @@ package io.raftgres.core.model;
  * 3      dynamic config through REST: SetConfig's {@code pause} key (maintenance mode) and
  *        PublishMember's {@code pendingRestart}; below 3 both are dropped at apply (a build
  *        before 3 does not know them) and the API refuses {@code pause: true}
+ * 4      switchover: RequestSwitchover, CancelSwitchover, BeginHandover and EndSwitchover, and the
+ *        state's {@code switchover} (a ClaimLeader by its target completes it); below 4 the API
+ *        refuses a switchover
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -33,8 +36,11 @@ public final class FeatureLevel {
     /** From this level on: SetConfig carries pause, PublishMember carries pendingRestart. */
     public static final int DYNAMIC_CONFIG = 3;
 
+    /** From this level on: switchover commands and the replicated switchover request. */
+    public static final int SWITCHOVER = 4;
+
     /** The highest level this build supports. */
-    public static final int LATEST = 3;
+    public static final int LATEST = 4;
 
     private FeatureLevel() {
     }
