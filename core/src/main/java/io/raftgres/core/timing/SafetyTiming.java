@@ -74,6 +74,24 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     }
 
     /**
+     * With the lease gate in effect, how long after the send time of its last acknowledged heartbeat
+     * a member whose lease lapsed may keep PostgreSQL running behind the closed gate: the guard must
+     * start the fence by then, so that (within one check interval and the fence budget, allowing for
+     * drift) PostgreSQL and the VIP are gone by {@code send_time + election_timeout_min}, before any
+     * new leader can exist: {@code election_timeout_min - drift - lease_check_interval - fence_budget}.
+     * With the defaults 2000 - 20 - 100 - 500 = 1380 ms, that is 380 ms past the lease's end
+     * ({@link #gateGrace()}). {@link #problems()} guarantees it is longer than the lease.
+     */
+    public Duration gatedStopAfterHeartbeat() {
+        return electionTimeoutMin.minus(drift()).minus(leaseCheckInterval).minus(fenceBudget);
+    }
+
+    /** How long past the lease's end a gated lapse may last before the fence: {@link #gatedStopAfterHeartbeat()} − lease. */
+    public Duration gateGrace() {
+        return gatedStopAfterHeartbeat().minus(lease);
+    }
+
+    /**
      * The largest whole-second watchdog timeout {@code T} with {@code lease + T + margin <= ET_min}:
      * a frozen primary's host is reset before any new leader can exist (the watchdog module's
      * {@code WatchdogSettings} explains the derivation). Linux timeouts are whole seconds, 1..65534.
