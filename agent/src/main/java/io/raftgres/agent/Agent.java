@@ -6,6 +6,7 @@ import io.raftgres.ha.ClusterStore;
 import io.raftgres.ha.HaLoop;
 import io.raftgres.ha.Clock;
 import io.raftgres.ha.Scheduler;
+import io.raftgres.ha.LapseJudge;
 import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
 import io.raftgres.ha.MemberLiveness;
@@ -24,6 +25,7 @@ import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.core.timing.LapseRule;
 import io.raftgres.pgcontrol.LeaseGate;
 import io.raftgres.pgcontrol.PgControlConfig;
 import io.raftgres.pgcontrol.PgCredentials;
@@ -106,15 +108,20 @@ final class Agent implements AutoCloseable {
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, this.vip, watchdog, tracker, Clock.SYSTEM, fenceVip,
                 config.raft().safety(), this::stopFatal);
         guard.reportTo(metrics);
-        this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
-        long every = config.raft().safety().leaseCheckInterval().toMillis();
-        guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         // The gate asks, for every reply, the same question the executor asks before a promotion.
         this.gate = config.postgresql().leaseGate()
                 ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
+        // With the gate in effect a lapse closes it at once and fences only at the lapse rule's deadline.
+        LapseJudge lapses = new LapseJudge(me.name(), store, new LapseRule(config.raft().safety()),
+                gate == null ? () -> false : gate::inEffect, Clock.SYSTEM);
+        guard.judgeLapsesWith(lapses);
+        loop.judgeLapsesWith(lapses);
         if (gate != null) {
             gate.start();
         }
+        this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
+        long every = config.raft().safety().leaseCheckInterval().toMillis();
+        guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.rest = RestServer.start(listen.host(), listen.port(),

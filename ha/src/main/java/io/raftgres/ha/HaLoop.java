@@ -54,6 +54,7 @@ public final class HaLoop {
     private volatile String fatal;
     private DecisionLogger decisions = new DecisionLogger(LOG, true);
     private volatile HaEvents events = HaEvents.NONE;
+    private volatile LapseJudge lapses;
     // Confined to the scheduler.
     private Scheduler.Cancellable next;
     private long nextAtMillis = Long.MAX_VALUE;
@@ -72,6 +73,14 @@ public final class HaLoop {
         this.clock = clock;
         this.scheduler = scheduler;
         this.liveness = liveness;
+    }
+
+    /**
+     * With the lease gate: tells the decider when a lapse is held by the gate alone (the same judge as the
+     * lease guard's), so the loop does not fence before the lapse rule's deadline. Call before {@link #start()}.
+     */
+    public void judgeLapsesWith(LapseJudge judge) {
+        lapses = judge;
     }
 
     /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before {@link #start()}. */
@@ -184,7 +193,10 @@ public final class HaLoop {
             return 0;
         }
         publisher.maybePublish(local, raft, now);
-        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now)), local, now);
+        LapseJudge judge = lapses;
+        boolean gateHolds = judge != null && judge.now().reason() == io.raftgres.core.timing.LapseRule.Reason.GATE_HOLDS;
+        Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now), gateHolds), local,
+                now);
         decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());
