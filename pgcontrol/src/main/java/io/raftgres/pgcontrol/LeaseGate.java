@@ -51,9 +51,6 @@ public final class LeaseGate implements AutoCloseable {
     /** Pause between connection attempts, and between looks at the lease while it is not held. */
     public static final Duration RETRY = Duration.ofMillis(100);
 
-    /** synchronous_commit levels at which a commit waits for the synchronous standby (the gate). */
-    private static final Set<String> WAITING_COMMIT_LEVELS = Set.of("on", "remote_write", "remote_apply");
-
     private static final Logger LOG = LoggerFactory.getLogger(LeaseGate.class);
 
     private final Supplier<PgControlConfig> config;
@@ -165,24 +162,24 @@ public final class LeaseGate implements AutoCloseable {
     }
 
     /**
-     * Whether the local server is a primary; also records whether it requires the gate for every commit
-     * ({@link #inEffect()}), as the server itself reports its settings: a value raftgres did not render (an
-     * {@code ALTER SYSTEM}, a reload not yet done) must not pass for a working gate.
+     * Whether the local server is a primary; also records whether it requires the gate ({@link #inEffect()}),
+     * as the server itself reports synchronous_standby_names: a value raftgres did not render (an
+     * {@code ALTER SYSTEM}, a reload not yet done) must not pass for a working gate. (A cluster-wide
+     * synchronous_commit that waits for no standby is refused at configuration load, {@link #conflict}; this
+     * probe session's own is {@code local}, so the server cannot be asked here.)
      */
     private boolean runsAsPrimary(PgControlConfig c) throws SQLException {
         try (Connection conn = new JdbcSessions(c).local(JdbcSessions.PROBE);
              Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("select pg_is_in_recovery(), current_setting('synchronous_standby_names'),"
-                     + " current_setting('synchronous_commit')")) {
+             ResultSet rs = st.executeQuery("select pg_is_in_recovery(), current_setting('synchronous_standby_names')")) {
             if (!rs.next()) {
                 return false;
             }
-            boolean required = EnforcedParameters.gateStandbyNames().equals(rs.getString(2))
-                    && WAITING_COMMIT_LEVELS.contains(rs.getString(3).toLowerCase(Locale.ROOT));
+            boolean required = EnforcedParameters.gateStandbyNames().equals(rs.getString(2));
             if (required != inEffect) {
                 report(required ? "in effect: PostgreSQL requires it for every commit"
                         : "NOT in effect: PostgreSQL reports synchronous_standby_names '" + rs.getString(2)
-                        + "', synchronous_commit " + rs.getString(3) + "; a lapse of the lease stops PostgreSQL at once");
+                        + "'; a lapse of the lease stops PostgreSQL at once");
             }
             inEffect = required;
             return !rs.getBoolean(1);
