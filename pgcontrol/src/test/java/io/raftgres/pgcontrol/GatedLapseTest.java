@@ -5,6 +5,10 @@ import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.spi.PostgresControl;
+import io.raftgres.core.spi.StopMode;
+import io.raftgres.core.spi.Upstream;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
 import io.raftgres.core.timing.LapseRule;
@@ -30,10 +34,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,11 +60,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       once, as without the gate.</li>
  * </ul>
  *
- * <p>Shown to fail on deliberately broken builds: with {@code LeaseGuard.gateHolds} returning false (the
- * fence of before this rule) the short lapse fails at "PostgreSQL was not restarted"; with it returning
- * true (never fence a gated lapse) the long lapse fails at "fenced by the deadline"; with
- * {@code LapseJudge} passing {@code true} for "gate in effect" the server without the gate fails at
- * "fenced at once".
+ * <p>Shown to fail on deliberately broken builds: with {@code LeaseGuard.gateHolds} always false (the
+ * fence of before this rule) the short lapse fails at "commits acknowledged again after the lease came
+ * back: 0" (PostgreSQL was fenced) and the long lapse at "not fenced before the deadline" (stop began
+ * 139 ms after the lease's end); with it always true (a gated lapse never fences) the long lapse and the
+ * server without the gate time out waiting for the fence; with {@code LapseJudge} passing {@code true} for
+ * "gate in effect" the server without the gate fails at "fenced at once" (stop began 445 ms after).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatedLapseTest {
@@ -109,9 +116,12 @@ class GatedLapseTest {
         assertTrue(load.outcomes().stream().allMatch(CommitLoad.Outcome::acknowledged), "no client got an error");
         assertTrue(tracker.mayBeWritable(), "not fenced");
         assertEquals(startedAt, postmasterStart(pg), "PostgreSQL was not restarted");
-        long held = load.outcomes().stream().filter(o -> o.issuedNanos() - end > 0 && o.issuedNanos() - back < 0)
+        // The clients were blocked in commit through the lapse: their commits completed once the lease was back.
+        long held = load.outcomes().stream().filter(o -> o.issuedNanos() - back < 0 && o.answeredNanos() - back > 0)
                 .count();
-        System.out.printf("short lapse: %d commits issued during the 200 ms lapse, all acknowledged after it%n", held);
+        assertTrue(held >= 1, "commits waited through the lapse and completed after it: " + held);
+        System.out.printf("short lapse: %d commits waited through the 200 ms lapse and were acknowledged after it%n",
+                held);
     }
 
     @Test
@@ -127,8 +137,9 @@ class GatedLapseTest {
         long fenced = System.nanoTime();
         load.awaitEnd(Duration.ofSeconds(20));
 
-        assertTrue(fenced - deadline > -Duration.ofMillis(2).toNanos(), "not fenced before the deadline: "
-                + (fenced - end) / 1_000_000 + " ms after the lease's end");
+        long began = stopBegan.get();
+        assertTrue(began - deadline > -Duration.ofMillis(2).toNanos(), "not fenced before the deadline: stop began "
+                + (began - end) / 1_000_000 + " ms after the lease's end");
         long bound = TIMING.leaseCheckInterval().plus(TIMING.fenceBudget()).toNanos();
         assertTrue(fenced - deadline < bound, "fenced by the deadline + check + fence budget: "
                 + (fenced - end) / 1_000_000 + " ms after the lease's end");
@@ -139,8 +150,8 @@ class GatedLapseTest {
         List<CommitLoad.Outcome> waited = load.outcomes().stream().filter(o -> o.answeredNanos() - deadline > 0).toList();
         assertEquals(4, waited.size(), "every client waited until the fence");
         assertTrue(waited.stream().noneMatch(CommitLoad.Outcome::acknowledged), "a commit waiting at the fence got a success");
-        System.out.printf("long lapse: fenced %d ms after the lease's end (deadline %d ms)%n", (fenced - end) / 1_000_000,
-                TIMING.gateGrace().toMillis());
+        System.out.printf("long lapse: stop began %d ms and ended %d ms after the lease's end (deadline %d ms)%n",
+                (began - end) / 1_000_000, (fenced - end) / 1_000_000, TIMING.gateGrace().toMillis());
     }
 
     @Test
@@ -153,10 +164,12 @@ class GatedLapseTest {
 
         long end = lease.endIn(Duration.ofMillis(50));
         PgFixture.await("the fence", Duration.ofSeconds(5), () -> !tracker.mayBeWritable());
-        long fenced = System.nanoTime();
 
-        long bound = TIMING.leaseCheckInterval().plus(TIMING.fenceBudget()).toNanos();
-        assertTrue(fenced - end < bound, "fenced at once: " + (fenced - end) / 1_000_000 + " ms after the lease's end");
+        // At the first check after the lease's end (every 100 ms), with 100 ms for a late scheduler tick;
+        // a gated lapse would begin its stop 379 ms after the end at the earliest.
+        long began = stopBegan.get() - end;
+        long bound = TIMING.leaseCheckInterval().multipliedBy(2).toNanos();
+        assertTrue(began < bound, "fenced at once: stop began " + began / 1_000_000 + " ms after the lease's end");
     }
 
     /** Bootstraps and starts {@code pg} with a table and a held lease. */
@@ -171,14 +184,18 @@ class GatedLapseTest {
         return pg;
     }
 
+    /** When the guard began its stop of PostgreSQL (System.nanoTime), or 0 before. */
+    private final AtomicLong stopBegan = new AtomicLong();
+
     /** The gate and the guard of an agent that holds the lease and runs {@code pg} as its primary. */
     private LeaseGate guarded(PgCtlPostgresControl pg, LocalTracker tracker) {
+        stopBegan.set(0);
         LeaseGate gate = new LeaseGate(pg::config, () -> lease.view().isLeaderWithLease());
         gate.start();
         running.add(gate);
         tracker.markMayBeWritable(true);
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
-        LeaseGuard guard = new LeaseGuard("n1", lease, pg, VipControl.NONE, WatchdogControl.NONE, tracker,
+        LeaseGuard guard = new LeaseGuard("n1", lease, new StopTimed(pg), VipControl.NONE, WatchdogControl.NONE, tracker,
                 Clock.SYSTEM, timer, TIMING, why -> { });
         guard.judgeLapsesWith(new LapseJudge("n1", lease, new LapseRule(TIMING), gate::inEffect, Clock.SYSTEM));
         long every = TIMING.leaseCheckInterval().toMillis();
@@ -208,6 +225,30 @@ class GatedLapseTest {
 
     private static void sleep(Duration d) {
         LockSupport.parkNanos(d.toNanos());
+    }
+
+    /** Records when the guard's stop began; everything else goes to the real control. */
+    private final class StopTimed implements PostgresControl {
+        private final PostgresControl pg;
+
+        StopTimed(PostgresControl pg) {
+            this.pg = pg;
+        }
+
+        @Override public void stop(StopMode mode) {
+            stopBegan.compareAndSet(0, System.nanoTime());
+            pg.stop(mode);
+        }
+
+        @Override public LocalPgState observe() { return pg.observe(); }
+        @Override public void bootstrap() { pg.bootstrap(); }
+        @Override public void cloneFrom(Upstream from) { pg.cloneFrom(from); }
+        @Override public void startPrimary() { pg.startPrimary(); }
+        @Override public void follow(Upstream upstream, String selfSlot) { pg.follow(upstream, selfSlot); }
+        @Override public void promote() { pg.promote(); }
+        @Override public void rewind(Upstream from) { pg.rewind(from); }
+        @Override public void removeDataDirectory() { pg.removeDataDirectory(); }
+        @Override public void ensureSlots(Set<String> slotNames) { pg.ensureSlots(slotNames); }
     }
 
     /**
