@@ -45,6 +45,10 @@ record LossyNetworkStats(int postmasterStarts, int fences, int gatedLapses, int 
         return sum + (tail >= minMillis ? tail : 0);
     }
 
+    private static int count(List<String> lines, String text) {
+        return (int) lines.stream().filter(l -> l.contains(text)).count();
+    }
+
     /** For the report's notes. */
     String describe(String member) {
         return String.format(Locale.ROOT, "%s: %d PostgreSQL start(s), %d fence(s), %d gated lapse(s) (%d ended by the"
