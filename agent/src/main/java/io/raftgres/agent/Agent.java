@@ -91,7 +91,8 @@ final class Agent implements AutoCloseable {
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
+                Math.max(takeoverDelay(config, raft).toMillis(), watchdogTakeover.toMillis()),
+                config.raft().allAddrs().size());
         this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
@@ -130,6 +131,15 @@ final class Agent implements AutoCloseable {
         loop.start();
         LOG.info("raftgres {} started: REST on {}, Raft on {}", VERSION, listen,
                 config.raft().selfAddr());
+    }
+
+    /**
+     * The new leader's takeover wait: with the lease gate, a deposed primary may keep PostgreSQL and the VIP
+     * behind its closed gate until its lapse rule's deadline, so the wait covers that (SafetyTiming explains).
+     * Assumes the members agree on {@code lease_gate}, as the README asks.
+     */
+    private static Duration takeoverDelay(RaftgresConfig config, RaftClusterStore raft) {
+        return config.postgresql().leaseGate() ? config.raft().safety().takeoverDelayWithGate() : raft.takeoverDelay();
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

@@ -86,6 +86,18 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
         return electionTimeoutMin.minus(drift()).minus(leaseCheckInterval).minus(fenceBudget);
     }
 
+    /**
+     * The takeover wait of a new leader when primaries may hold a lapse behind the lease gate: a follower
+     * may grant a pre-vote, acknowledge one more heartbeat (sent at {@code s}, before the election at
+     * {@code e}) and then vote, and the old primary then keeps PostgreSQL and the VIP until
+     * {@code s + election_timeout_min - drift} on its clock. {@code e > s}, so waiting
+     * {@code election_timeout_min} (one drift allowance for each clock) from the election covers it; and
+     * never less than {@link #takeoverDelay()}. With the defaults 2000 ms instead of 1620 ms.
+     */
+    public Duration takeoverDelayWithGate() {
+        return electionTimeoutMin.compareTo(takeoverDelay()) > 0 ? electionTimeoutMin : takeoverDelay();
+    }
+
     /** How long past the lease's end a gated lapse may last before the fence: {@link #gatedStopAfterHeartbeat()} − lease. */
     public Duration gateGrace() {
         return gatedStopAfterHeartbeat().minus(lease);

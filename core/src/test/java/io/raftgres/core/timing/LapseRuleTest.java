@@ -82,6 +82,25 @@ class LapseRuleTest {
     }
 
     /**
+     * The residual race: a follower grants a pre-vote, acknowledges one more heartbeat sent at {@code s}, then
+     * votes; the new leader is elected at {@code e > s}. Its takeover wait must outlast the old primary's gated
+     * lapse and fence, measured on the new leader's clock (the old one's clock may run up to the drift slower).
+     */
+    @Test
+    void theTakeoverWaitWithTheGateOutlastsTheGatedLapseOfAHeartbeatAcknowledgedBeforeTheVote() {
+        SafetyTiming t = SafetyTiming.DEFAULT;
+        long s = 10_000;
+        long e = s + 1; // the worst case: the heartbeat right before the election
+        long oldGone = new LapseRule(t).deadline(LeaseGrant.none(1).committed(1, s, t.lease().toMillis()))
+                + t.leaseCheckInterval().toMillis() + t.fenceBudget().toMillis() + t.drift().toMillis();
+        long takeover = e + t.takeoverDelayWithGate().toMillis();
+        assertTrue(takeover >= oldGone, "takeover at " + takeover + ", old primary gone at " + oldGone);
+        assertTrue(e + t.takeoverDelay().toMillis() < oldGone,
+                "the takeover wait without the gate would not suffice (the reason for the longer one)");
+        assertEquals(2000, t.takeoverDelayWithGate().toMillis());
+    }
+
+    /**
      * The safety property itself, over a grid of timings that pass {@link SafetyTiming#problems()}:
      * the latest instant the fence can finish (deadline + one check interval + the fence budget, seen on a
      * clock that runs {@link SafetyTiming#DRIFT_PERCENT}% fast against the followers') comes before
