@@ -95,9 +95,9 @@ public final class Faults {
         }
         String p = String.format(Locale.ROOT, "%.4f", probability);
         record("lossy PostgreSQL traffic of " + node.name() + " p=" + p);
-        String drop = " ! -d 127.0.0.0/8 -p tcp -m statistic --mode random --probability " + p + " -j DROP";
-        node.sh(ensureChain() + " && iptables -A " + CHAIN + " --dport " + NodeSpec.PG_PORT + drop
-                + " && iptables -A " + CHAIN + " --sport " + NodeSpec.PG_PORT + drop);
+        String drop = " ! -d 127.0.0.0/8 -m statistic --mode random --probability " + p + " -j DROP";
+        node.sh(ensureChain() + " && iptables -A " + CHAIN + " -p tcp --dport " + NodeSpec.PG_PORT + drop
+                + " && iptables -A " + CHAIN + " -p tcp --sport " + NodeSpec.PG_PORT + drop);
     }
 
     /** Removes every injected network fault from {@code node}. */
