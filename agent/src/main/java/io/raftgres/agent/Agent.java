@@ -6,6 +6,7 @@ import io.raftgres.ha.ClusterStore;
 import io.raftgres.ha.HaLoop;
 import io.raftgres.ha.Clock;
 import io.raftgres.ha.Scheduler;
+import io.raftgres.ha.LapseJudge;
 import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
 import io.raftgres.ha.MemberLiveness;
@@ -25,6 +26,7 @@ import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.core.timing.LapseRule;
 import io.raftgres.pgcontrol.LeaseGate;
 import io.raftgres.pgcontrol.PgControlConfig;
 import io.raftgres.pgcontrol.PgCredentials;
@@ -92,7 +94,8 @@ final class Agent implements AutoCloseable {
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                Math.max(raft.takeoverDelay().toMillis(), watchdogTakeover.toMillis()), config.raft().allAddrs().size());
+                Math.max(takeoverDelay(config, raft).toMillis(), watchdogTakeover.toMillis()),
+                config.raft().allAddrs().size());
         this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
@@ -111,15 +114,20 @@ final class Agent implements AutoCloseable {
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, this.vip, watchdog, tracker, Clock.SYSTEM, fenceVip,
                 config.raft().safety(), this::stopFatal);
         guard.reportTo(metrics);
-        this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
-        long every = config.raft().safety().leaseCheckInterval().toMillis();
-        guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         // The gate asks, for every reply, the same question the executor asks before a promotion.
         this.gate = config.postgresql().leaseGate()
                 ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
+        // With the gate in effect a lapse closes it at once and fences only at the lapse rule's deadline.
+        LapseJudge lapses = new LapseJudge(me.name(), store, new LapseRule(config.raft().safety()),
+                gate == null ? () -> false : gate::inEffect, Clock.SYSTEM);
+        guard.judgeLapsesWith(lapses);
+        loop.judgeLapsesWith(lapses);
         if (gate != null) {
             gate.start();
         }
+        this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
+        long every = config.raft().safety().leaseCheckInterval().toMillis();
+        guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
         HostPort listen = config.restapi().listen();
         this.status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
@@ -186,6 +194,15 @@ final class Agent implements AutoCloseable {
                 return prepare.apply(next);
             }
         };
+    }
+
+    /**
+     * The new leader's takeover wait: with the lease gate, a deposed primary may keep PostgreSQL and the VIP
+     * behind its closed gate until its lapse rule's deadline, so the wait covers that (SafetyTiming explains).
+     * Assumes the members agree on {@code lease_gate}, as the README asks.
+     */
+    private static Duration takeoverDelay(RaftgresConfig config, RaftClusterStore raft) {
+        return config.postgresql().leaseGate() ? config.raft().safety().takeoverDelayWithGate() : raft.takeoverDelay();
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

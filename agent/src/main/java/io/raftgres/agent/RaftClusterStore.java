@@ -6,6 +6,7 @@ import io.raftgres.agent.config.RaftSettings;
 import io.raftgres.agent.config.RaftgresConfig;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.timing.LeaseGrant;
 import io.raftgres.raft.RaftNode;
 import io.raftgres.raft.RaftNodeConfig;
 import io.raftgres.statemachine.ApplyResult;
@@ -53,6 +54,17 @@ final class RaftClusterStore implements ClusterStore, AutoCloseable {
     /** Milliseconds left on this member's leader lease, 0 without a valid one; a field read. */
     long leaseRemainingMillis() {
         return node.lease().remainingNanos() / 1_000_000;
+    }
+
+    /**
+     * The last lease granted, its end in the agent clock's milliseconds (divided as {@code Clock.SYSTEM}
+     * divides) and one millisecond earlier, which covers the fraction dropped: earlier is the safe side for
+     * a deadline measured from it.
+     */
+    @Override
+    public LeaseGrant lastLeaseGrant() {
+        LeaseGrant g = node.lease().lastGrant();
+        return g.granted() ? new LeaseGrant(g.term(), true, g.expiry() / 1_000_000 - 1) : null;
     }
 
     @Override public ClusterState state() { return node.state(); }

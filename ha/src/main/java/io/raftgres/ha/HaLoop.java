@@ -55,6 +55,7 @@ public final class HaLoop {
     private DecisionLogger decisions = new DecisionLogger(LOG, true);
     private volatile HaEvents events = HaEvents.NONE;
     private volatile OperatorRequests requests;
+    private volatile LapseJudge lapses;
     // Confined to the scheduler.
     private Scheduler.Cancellable next;
     private long nextAtMillis = Long.MAX_VALUE;
@@ -73,6 +74,14 @@ public final class HaLoop {
         this.clock = clock;
         this.scheduler = scheduler;
         this.liveness = liveness;
+    }
+
+    /**
+     * With the lease gate: tells the decider when a lapse is held by the gate alone (the same judge as the
+     * lease guard's), so the loop does not fence before the lapse rule's deadline. Call before {@link #start()}.
+     */
+    public void judgeLapsesWith(LapseJudge judge) {
+        lapses = judge;
     }
 
     /** {@code log.deduplicate_heartbeat_logs: false}: one line per cycle. Call before {@link #start()}. */
@@ -191,8 +200,10 @@ public final class HaLoop {
         }
         publisher.maybePublish(local, raft, now);
         io.raftgres.core.model.OperatorRequest request = requests == null ? null : requests.advance(local);
+        LapseJudge judge = lapses;
+        boolean gateHolds = judge != null && judge.now().reason() == io.raftgres.core.timing.LapseRule.Reason.GATE_HOLDS;
         Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now),
-                clock.wallMillis()), local, request, now);
+                clock.wallMillis(), gateHolds), local, request, now);
         decisions.log(raft.term(), decision, now);
         executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());

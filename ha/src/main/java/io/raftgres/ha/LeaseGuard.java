@@ -7,6 +7,7 @@ import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
+import io.raftgres.core.timing.LapseRule;
 import io.raftgres.core.timing.SafetyTiming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,9 @@ import java.util.function.Consumer;
  * and kills, but a member whose lease lapsed must never acknowledge writes while another member
  * could be promoted, and the paused flag this member sees may be stale (a partitioned primary
  * does not learn that the majority resumed and promoted another member). A lapsed lease fences
- * in pause as outside it.
+ * in pause as outside it. With the lease gate ({@link #judgeLapsesWith}), "fence" means what the
+ * {@link LapseRule} says: a lapse closes the gate at once (the gate asks for the lease before every
+ * reply) and stops PostgreSQL only at the rule's deadline, in pause as outside it.
  *
  * <p>The timing rule this guard is part of (lease + check interval + fence budget + drift &lt;
  * minimum election timeout) is {@link SafetyTiming}'s; the guard takes its fence budget from it.
@@ -56,6 +59,9 @@ public final class LeaseGuard {
     private final SafetyTiming timing;
     private final Consumer<String> fatal;
     private volatile HaEvents events = HaEvents.NONE;
+    private volatile LapseJudge lapses;
+    /** When the current gated lapse began (guard thread only), or -1 outside one. */
+    private long gatedSince = -1;
 
     /**
      * @param vipRemoval runs the fence's VIP removal beside the stop (its own thread in the agent)
@@ -83,10 +89,20 @@ public final class LeaseGuard {
         this.events = events;
     }
 
+    /**
+     * With the lease gate: a lapse first only closes the gate, and this guard fences when {@code judge}
+     * says so (at the lapse rule's deadline, or at once when the gate is not in effect or another member
+     * may lead). Without a judge every lapse fences at once.
+     */
+    public void judgeLapsesWith(LapseJudge judge) {
+        this.lapses = judge;
+    }
+
     public void check() {
         try {
             RaftView view = store.view();
             if (leaseHolds(view)) {
+                endGatedLapse(view);
                 if (watchdog.isArmed()) {
                     watchdog.keepalive();
                 }
@@ -96,6 +112,10 @@ public final class LeaseGuard {
                 return;
             }
             if (tracker.mayBeWritable()) {
+                if (gateHolds(view)) {
+                    return;
+                }
+                gatedSince = -1;
                 fence(view, FenceReason.LEASE_LOST);
             } else if (watchdog.isArmed() && tracker.ifCannotBeWritable(watchdog::disarm)) {
                 // Armed for a promotion or start that never ran (the lease lapsed in between, so it
@@ -115,6 +135,39 @@ public final class LeaseGuard {
                 LOG.error("fencing after the lease guard failure failed too: {}", t.toString());
             }
             fatal.accept("the lease guard failed: " + e);
+        }
+    }
+
+    /**
+     * Whether the lapse rule lets PostgreSQL keep running behind the closed gate for now; logs the start
+     * of such a lapse once. Neither the watchdog is fed nor the VIP renewed meanwhile.
+     */
+    private boolean gateHolds(RaftView view) {
+        LapseJudge judge = lapses;
+        if (judge == null) {
+            return false;
+        }
+        LapseRule.Verdict verdict = judge.now();
+        if (!verdict.keepsRunning()) {
+            if (gatedSince >= 0) {
+                LOG.warn("gated lapse over in term {}: {}", view.term(), verdict.sentence());
+            }
+            return false;
+        }
+        if (gatedSince < 0 && verdict.reason() == LapseRule.Reason.GATE_HOLDS) {
+            gatedSince = clock.monotonicMillis();
+            LOG.warn("lease lapsed in term {}: the lease gate holds every commit; PostgreSQL keeps running and is"
+                    + " fenced in {} ms unless the lease returns", view.term(), verdict.deadlineMillis() - gatedSince);
+        }
+        return true;
+    }
+
+    /** The lease is back: a gated lapse, if one ran, ends without a restart (the gate reopens by itself). */
+    private void endGatedLapse(RaftView view) {
+        if (gatedSince >= 0) {
+            LOG.info("lease back in term {} after {} ms: the lease gate reopens, PostgreSQL was not restarted",
+                    view.term(), clock.monotonicMillis() - gatedSince);
+            gatedSince = -1;
         }
     }
 

@@ -59,6 +59,7 @@ public final class LeaseGate implements AutoCloseable {
     private volatile boolean running = true;
     private volatile GateSession session;
     private volatile boolean open;
+    private volatile boolean inEffect;
     private String lastReport = "";
 
     /**
@@ -160,12 +161,38 @@ public final class LeaseGate implements AutoCloseable {
         }
     }
 
-    private static boolean runsAsPrimary(PgControlConfig c) throws SQLException {
+    /**
+     * Whether the local server is a primary; also records whether it requires the gate ({@link #inEffect()}),
+     * as the server itself reports synchronous_standby_names: a value raftgres did not render (an
+     * {@code ALTER SYSTEM}, a reload not yet done) must not pass for a working gate. (A cluster-wide
+     * synchronous_commit that waits for no standby is refused at configuration load, {@link #conflict}; this
+     * probe session's own is {@code local}, so the server cannot be asked here.)
+     */
+    private boolean runsAsPrimary(PgControlConfig c) throws SQLException {
         try (Connection conn = new JdbcSessions(c).local(JdbcSessions.PROBE);
              Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
-            return rs.next() && !rs.getBoolean(1);
+             ResultSet rs = st.executeQuery("select pg_is_in_recovery(), current_setting('synchronous_standby_names')")) {
+            if (!rs.next()) {
+                return false;
+            }
+            boolean required = EnforcedParameters.gateStandbyNames().equals(rs.getString(2));
+            if (required != inEffect) {
+                report(required ? "in effect: PostgreSQL requires it for every commit"
+                        : "NOT in effect: PostgreSQL reports synchronous_standby_names '" + rs.getString(2)
+                        + "'; a lapse of the lease stops PostgreSQL at once");
+            }
+            inEffect = required;
+            return !rs.getBoolean(1);
         }
+    }
+
+    /**
+     * Whether PostgreSQL required the gate for every commit when the gate last checked (before each
+     * connection), and the gate still runs. Only then may a lapse of the lease leave PostgreSQL running
+     * behind the closed gate (the agent's lapse rule); false before the first check.
+     */
+    public boolean inEffect() {
+        return inEffect && running && thread.isAlive();
     }
 
     /** Logs a change of the gate's state once (a failing reconnect every 100 ms is not repeated). */

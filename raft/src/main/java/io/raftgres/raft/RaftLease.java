@@ -99,6 +99,8 @@ public final class RaftLease {
     private final LongSupplier nanoTime;
     /** Lease of one term, in nanoseconds ({@link LeaseGrant}: the arithmetic the simulation uses too). */
     private final AtomicReference<LeaseGrant> grant = new AtomicReference<>(LeaseGrant.none(-1));
+    /** The last lease granted, kept across a step-down: when it lapsed decides when a gated lapse must fence. */
+    private final AtomicReference<LeaseGrant> lastGranted = new AtomicReference<>(LeaseGrant.none(-1));
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean reportedValid;
     private ScheduledFuture<?> task;
@@ -154,6 +156,16 @@ public final class RaftLease {
             task = null;
         }
         grant.set(LeaseGrant.none(-1));
+        lastGranted.set(LeaseGrant.none(-1));
+    }
+
+    /**
+     * The last lease granted to this member, valid or not (expiry in {@code System.nanoTime} nanoseconds):
+     * unlike {@link #isValid()} it survives a step-down within the term, because the agent's lapse rule
+     * ({@code LapseRule}) measures from its last acknowledged heartbeat whether a new leader could exist yet.
+     */
+    public LeaseGrant lastGrant() {
+        return lastGranted.get();
     }
 
     /** True while the local server is leader in the lease's term and the lease has not expired. */
@@ -214,6 +226,7 @@ public final class RaftLease {
             return;
         }
         grant.updateAndGet(g -> g.committed(term, sentNanos, leaseNanos));
+        lastGranted.updateAndGet(g -> (g.term() == term ? g : LeaseGrant.none(term)).committed(term, sentNanos, leaseNanos));
     }
 
     private void logTransitions() {

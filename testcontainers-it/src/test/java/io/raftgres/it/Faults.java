@@ -84,6 +84,22 @@ public final class Faults {
                 + " --probability " + p + " -j DROP");
     }
 
+    /**
+     * As {@link #lossy}, but only for PostgreSQL's traffic (TCP port {@link NodeSpec#PG_PORT}, either
+     * direction): the clients' losses without the agents' (Raft, REST), the floor a lossy network imposes on
+     * the writer whatever the HA tool does.
+     */
+    public void lossyPostgres(Node node, double probability) {
+        if (!(probability > 0 && probability < 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
+        }
+        String p = String.format(Locale.ROOT, "%.4f", probability);
+        record("lossy PostgreSQL traffic of " + node.name() + " p=" + p);
+        String drop = " ! -d 127.0.0.0/8 -m statistic --mode random --probability " + p + " -j DROP";
+        node.sh(ensureChain() + " && iptables -A " + CHAIN + " -p tcp --dport " + NodeSpec.PG_PORT + drop
+                + " && iptables -A " + CHAIN + " -p tcp --sport " + NodeSpec.PG_PORT + drop);
+    }
+
     /** Removes every injected network fault from {@code node}. */
     public void heal(Node node) {
         record("heal " + node.name());

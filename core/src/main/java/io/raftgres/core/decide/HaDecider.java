@@ -25,6 +25,7 @@ import io.raftgres.core.spi.StopMode;
  * PostgreSQL writable here, but this member may not run   RemoveVip, Stop IMMEDIATE, DisarmWatchdog
  *   a primary (not Raft leader with lease, or the leader   (FENCE_LEASE_LOST), in maintenance mode too
  *   key names another member)
+ *   ... but the lease gate holds the lapse for now        nothing (GATE_HOLDS_LAPSE), in pause too
  * a background operation is running                      nothing (BUSY)
  * an operator's restart or reinitialize is under way       {@link OperatorRules} (in maintenance mode too)
  * maintenance mode                                       nothing (PAUSED)
@@ -79,6 +80,10 @@ public final class HaDecider {
         // lapsed must not acknowledge writes while another member could be promoted, and a paused
         // flag this member holds may be stale (the majority may have resumed and promoted since).
         if (local.isWritablePrimary() && !mayRunPrimary(state, raft)) {
+            if (view.gateHoldsLapse()) {
+                return Decision.of(Reason.GATE_HOLDS_LAPSE, "no action: " + fenceWhy(state, raft)
+                        + "; the lease gate holds every commit until the lease returns or the lease guard fences");
+            }
             return Decision.of(Reason.FENCE_LEASE_LOST, "fencing: " + fenceWhy(state, raft)
                             + "; removing the VIP and stopping PostgreSQL immediately",
                     new RemoveVip(), new Stop(StopMode.IMMEDIATE), new DisarmWatchdog());

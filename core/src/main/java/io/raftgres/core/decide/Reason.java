@@ -52,6 +52,11 @@ public enum Reason {
     WAITING_FOR_FRESH_STATE,
     TAKEOVER_WAIT,
     FENCE_LEASE_LOST,
+    /**
+     * PostgreSQL writable here without a lease, but the lease gate holds every commit and the lapse
+     * rule's deadline is ahead: nothing is stopped (the lease guard fences at the deadline).
+     */
+    GATE_HOLDS_LAPSE,
     /** A running replica re-points at the new primary. */
     FOLLOW_LEADER,
     /** A stopped replica starts following the primary. */

@@ -74,6 +74,36 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     }
 
     /**
+     * With the lease gate in effect, how long after the send time of its last acknowledged heartbeat
+     * a member whose lease lapsed may keep PostgreSQL running behind the closed gate: the guard must
+     * start the fence by then, so that (within one check interval and the fence budget, allowing for
+     * drift) PostgreSQL and the VIP are gone by {@code send_time + election_timeout_min}, before any
+     * new leader can exist: {@code election_timeout_min - drift - lease_check_interval - fence_budget}.
+     * With the defaults 2000 - 20 - 100 - 500 = 1380 ms, that is 380 ms past the lease's end
+     * ({@link #gateGrace()}). {@link #problems()} guarantees it is longer than the lease.
+     */
+    public Duration gatedStopAfterHeartbeat() {
+        return electionTimeoutMin.minus(drift()).minus(leaseCheckInterval).minus(fenceBudget);
+    }
+
+    /**
+     * The takeover wait of a new leader when primaries may hold a lapse behind the lease gate: a follower
+     * may grant a pre-vote, acknowledge one more heartbeat (sent at {@code s}, before the election at
+     * {@code e}) and then vote, and the old primary then keeps PostgreSQL and the VIP until
+     * {@code s + election_timeout_min - drift} on its clock. {@code e > s}, so waiting
+     * {@code election_timeout_min} (one drift allowance for each clock) from the election covers it; and
+     * never less than {@link #takeoverDelay()}. With the defaults 2000 ms instead of 1620 ms.
+     */
+    public Duration takeoverDelayWithGate() {
+        return electionTimeoutMin.compareTo(takeoverDelay()) > 0 ? electionTimeoutMin : takeoverDelay();
+    }
+
+    /** How long past the lease's end a gated lapse may last before the fence: {@link #gatedStopAfterHeartbeat()} − lease. */
+    public Duration gateGrace() {
+        return gatedStopAfterHeartbeat().minus(lease);
+    }
+
+    /**
      * The largest whole-second watchdog timeout {@code T} with {@code lease + T + margin <= ET_min}:
      * a frozen primary's host is reset before any new leader can exist (the watchdog module's
      * {@code WatchdogSettings} explains the derivation). Linux timeouts are whole seconds, 1..65534.

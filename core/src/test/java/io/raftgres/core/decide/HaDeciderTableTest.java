@@ -52,9 +52,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HaDeciderTableTest {
 
-    /** Reasons whose branches need a decider config other than the default, pinned in {@link CandidateSelectionTest}. */
+    /**
+     * Reasons whose branches need a decider config other than the default, pinned in {@link CandidateSelectionTest},
+     * or a view with a gated lapse, pinned in {@link GatedLapseDecisionTest}.
+     */
     private static final Set<Reason> COVERED_ELSEWHERE = EnumSet.of(Reason.NO_CANDIDATE_READONLY,
             Reason.WAITING_FOR_FRESH_STATE, Reason.TAKEOVER_WAIT, Reason.RECLONE, Reason.DIVERGED_STUCK,
+            Reason.GATE_HOLDS_LAPSE,
             // OperatorRulesTest (a decision with an operator's request)
             Reason.OPERATOR_STOP, Reason.OPERATOR_REMOVE_DATA, Reason.OPERATOR_CLONE, Reason.OPERATOR_START_PRIMARY,
             Reason.OPERATOR_START_REPLICA, Reason.OPERATOR_WAIT);

@@ -60,7 +60,7 @@ class SwitchoverDecisionTableTest {
 
     private static Row row(String behaviour, String me, ClusterState state, RaftView raft, LocalPgState local,
                            Reason reason, String summary, long recheck, HaAction... actions) {
-        return new Row(behaviour, me, new ClusterView(state, raft, Set.of(), WALL), local, reason, summary, recheck,
+        return new Row(behaviour, me, new ClusterView(state, raft, Set.of(), WALL, false), local, reason, summary, recheck,
                 List.of(actions));
     }
 
@@ -195,7 +195,7 @@ class SwitchoverDecisionTableTest {
     @Test
     void withoutTheHandoverTheSameTargetWaitsOutTheLease() {
         ClusterState state = withRequest(OLD_TERM, null);
-        Decision d = decider("n2").decide(new ClusterView(state, freshLeader("n2"), Set.of(), WALL),
+        Decision d = decider("n2").decide(new ClusterView(state, freshLeader("n2"), Set.of(), WALL, false),
                 replica("n1", 1, 6120, false), NOW);
         assertTrue(d.reason() == Reason.TAKEOVER_WAIT || d.reason() == Reason.WAITING_FOR_FRESH_STATE, d.summary());
     }
