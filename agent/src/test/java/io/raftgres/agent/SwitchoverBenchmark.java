@@ -39,7 +39,7 @@ class SwitchoverBenchmark {
         for (var m : cluster.members()) {
             cluster.start(m);
         }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        await("one primary and two streaming replicas", Duration.ofSeconds(300), cluster::healthy);
         await("feature level 4", Duration.ofSeconds(30), () -> cluster.members().stream()
                 .anyMatch(m -> cluster.body(m, "/cluster").contains("\"members\"")) && switchoverAccepted(cluster));
         List<Double> gaps = new ArrayList<>();

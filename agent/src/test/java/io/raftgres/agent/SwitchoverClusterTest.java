@@ -36,9 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       one scheduled 20 s ahead survives a SIGKILL and restart of the primary's agent and is
  *       carried out at its time by whoever is primary then.</li>
  * </ol>
- * Shown to fail: with SwitchoverRules' claim made without the LSN check (the target claims at
- * once), the old primary had to be rewound in step 1 (its log shows "rewinding") and the no-rewind
- * assertion failed.
+ * Shown to fail: before PgStateProbe read a receiver-less standby's timeline from the history
+ * files it fetched, this test's second switchover answered 503 ("did not receive the shutdown
+ * checkpoint"): the replicas' stale pg_control timeline made them look diverged and they stopped.
+ * The no-loss and no-rewind assertions have not been shown failing on a broken build here; the
+ * decider's LSN check they rest on has (SwitchoverDecisionTableTest).
  */
 @Tag("postgres")
 class SwitchoverClusterTest {
