@@ -13,6 +13,7 @@ import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.model.TimelineSwitch;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
@@ -23,7 +24,9 @@ import io.raftgres.core.spi.Upstream;
  * diverged from the leader's (it last ran as primary on an older timeline, or it holds WAL past
  * the point where the leader's timeline forked) is rewound with pg_rewind when use_pg_rewind
  * is on, re-cloned when remove_data_directory_on_diverged_timelines is on, and otherwise stays
- * stopped with the reason in every cycle's log line.
+ * stopped with the reason in every cycle's log line. So is one whose timeline has the primary's
+ * number but another branch: this member promoted to it, and the history records a different
+ * promotion to the same number ({@link #otherBranch}).
  */
 final class ReplicaRules {
 
@@ -56,8 +59,8 @@ final class ReplicaRules {
             if (!primary.name().equals(local.upstream())) {
                 return Decision.of(Reason.FOLLOW_LEADER, "following the new primary " + primary.name(), new Follow(upstream));
             }
-            if (!local.streaming()
-                    && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
+            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
+                    || otherBranch(state, local))) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
@@ -66,7 +69,8 @@ final class ReplicaRules {
         }
         boolean diverged = local.controlState().lastRanAsPrimary() && local.timeline() < leaderTimeline
                 && !cleanShutdownAtFork(state, local)
-                || divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local);
+                || divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
+                || otherBranch(state, local);
         if (local.failedActivity() == Activity.REWINDING) {
             return afterRewindFailure(local);
         }
@@ -136,6 +140,26 @@ final class ReplicaRules {
             }
         }
         return false;
+    }
+
+    /**
+     * My timeline's number is in the history, but this member made it by a promotion the history
+     * does not record (the last entry for that number names another promoter or leader-key term):
+     * two promotions reached the same number from the same parent, and mine was abandoned. Same
+     * number, parent and start point, so only who promoted in which term tells them apart.
+     */
+    static boolean otherBranch(ClusterState state, LocalPgState local) {
+        TimelineOrigin origin = local.timelineOrigin();
+        if (origin == null || origin.timeline() != local.timeline()) {
+            return false;
+        }
+        TimelineSwitch entry = null;
+        for (TimelineSwitch candidate : state.history()) {
+            if (candidate.timeline() == local.timeline()) {
+                entry = candidate;
+            }
+        }
+        return entry != null && origin.contradicts(entry);
     }
 
     /** Local WAL went past the point where the timeline after ours forked off. */

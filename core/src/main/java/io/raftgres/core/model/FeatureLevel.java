@@ -18,6 +18,10 @@ package io.raftgres.core.model;
  * 3      dynamic config through REST: SetConfig's {@code pause} key (maintenance mode) and
  *        PublishMember's {@code pendingRestart}; below 3 both are dropped at apply (a build
  *        before 3 does not know them) and the API refuses {@code pause: true}
+ * 4-6    reserved (switchover, synchronous replication, scheduled restart)
+ * 7      timeline branches: a history entry records the leader-key term of its promotion, and
+ *        a promotion that reused the last entry's timeline number under a newer leader key is
+ *        recorded as a new entry (below 7 it is rejected as "not newer")
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -33,8 +37,14 @@ public final class FeatureLevel {
     /** From this level on: SetConfig carries pause, PublishMember carries pendingRestart. */
     public static final int DYNAMIC_CONFIG = 3;
 
-    /** The highest level this build supports. */
-    public static final int LATEST = 3;
+    /** From this level on: history entries carry their promotion's term; a reused timeline number is recorded. */
+    public static final int TIMELINE_BRANCHES = 7;
+
+    /**
+     * The highest level this build supports. Levels 4 to 6 are reserved for work on other
+     * branches; this build applies every rule of the levels it knows at 7 and higher.
+     */
+    public static final int LATEST = 7;
 
     private FeatureLevel() {
     }
