@@ -129,6 +129,7 @@ public final class ActionExecutor {
                 pg.removeDataDirectory();
                 tracker.dataReplaced();
             });
+            case HaAction.KeepTimelineOrigin a -> recorded(a.origin());
             case HaAction.TransferLeadership a -> transfer(a.to());
             case HaAction.EnsureSlots a -> quietly("ensure replication slots", () -> pg.ensureSlots(
                     a.slotNames().stream().map(slotName).collect(Collectors.toSet())));

@@ -141,6 +141,10 @@ final class SimActionExecutor {
                         pg.removeDataDirectory();
                         agent.tracker.dataReplaced();
                     }, next);
+            case HaAction.KeepTimelineOrigin a -> {
+                agent.tracker.timelineMadeBy(a.origin());
+                next.accept(true);
+            }
             case TransferLeadership a -> transfer(a.to(), next);
             case EnsureSlots a -> {
                 pg.ensureSlots(a.slotNames());

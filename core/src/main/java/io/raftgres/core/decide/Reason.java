@@ -57,6 +57,8 @@ public enum Reason {
     /** A stopped replica starts following the primary. */
     START_REPLICA,
     REPLICA_FOLLOWING,
+    /** A streaming replica keeps the origin of the primary's timeline as its own (see TimelineOrigin). */
+    KEEP_TIMELINE_ORIGIN,
     /** A stopped member on a diverged timeline is rewound. */
     REWIND,
     /** A running replica whose WAL went past the fork stops, to be rewound. */

@@ -2,12 +2,14 @@ package io.raftgres.core.decide;
 
 import io.raftgres.core.decide.HaAction.Clone;
 import io.raftgres.core.decide.HaAction.Follow;
+import io.raftgres.core.decide.HaAction.KeepTimelineOrigin;
 import io.raftgres.core.decide.HaAction.RemoveDataDirectory;
 import io.raftgres.core.decide.HaAction.Rewind;
 import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ControlState;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
@@ -64,6 +66,13 @@ final class ReplicaRules {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
+            TimelineOrigin branch = streamedBranch(state, leader, local, leaderTimeline);
+            if (branch != null && !branch.equals(local.timelineOrigin())) {
+                return Decision.of(Reason.KEEP_TIMELINE_ORIGIN, "noting that my timeline " + branch.timeline()
+                        + " is the one " + branch.member() + " promoted to under the leader key of term "
+                        + branch.term() + "; I am " + me + ", a replica following " + primary.name(),
+                        new KeepTimelineOrigin(branch));
+            }
             return Decision.of(Reason.REPLICA_FOLLOWING, "no action: I am " + me + ", a replica following "
                     + primary.name() + (local.streaming() ? "" : " (not streaming yet)"));
         }
@@ -119,13 +128,12 @@ final class ReplicaRules {
         if (local.controlState() != ControlState.SHUT_DOWN) {
             return false;
         }
-        for (TimelineSwitch entry : state.history()) {
-            if (entry.timeline() == local.timeline() + 1) {
-                Lsn fork = entry.switchLsn();
-                return fork != null && !fork.equals(Lsn.ZERO) && !local.writeLsn().isAfter(fork);
-            }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline() + 1);
+        if (entry == null) {
+            return false;
         }
-        return false;
+        Lsn fork = entry.switchLsn();
+        return fork != null && !fork.equals(Lsn.ZERO) && !local.writeLsn().isAfter(fork);
     }
 
     /** My timeline's number is in the history, but it began elsewhere: a different promotion made it. */
@@ -133,13 +141,12 @@ final class ReplicaRules {
         if (local.timelineStartLsn() == null || local.timeline() <= 1) {
             return false;
         }
-        for (TimelineSwitch entry : state.history()) {
-            if (entry.timeline() == local.timeline()) {
-                Lsn start = entry.switchLsn();
-                return start != null && !start.equals(Lsn.ZERO) && !start.equals(local.timelineStartLsn());
-            }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline());
+        if (entry == null) {
+            return false;
         }
-        return false;
+        Lsn start = entry.switchLsn();
+        return start != null && !start.equals(Lsn.ZERO) && !start.equals(local.timelineStartLsn());
     }
 
     /**
@@ -153,13 +160,45 @@ final class ReplicaRules {
         if (origin == null || origin.timeline() != local.timeline()) {
             return false;
         }
-        TimelineSwitch entry = null;
-        for (TimelineSwitch candidate : state.history()) {
-            if (candidate.timeline() == local.timeline()) {
-                entry = candidate;
+        TimelineSwitch entry = lastEntryFor(state, local.timeline());
+        return entry != null && origin.contradicts(entry);
+    }
+
+    /**
+     * The branch a replica streaming the primary's timeline holds: the primary's, i.e. the
+     * history's entry for that timeline when it names the primary, or the primary's leader key
+     * while its promotion is not recorded yet (corrected once it is). Null when streaming says
+     * nothing (not streaming, another timeline, below feature level 7, or the entry names another
+     * member: the primary's own record of a reused number is still to come).
+     */
+    static TimelineOrigin streamedBranch(ClusterState state, LeaderRecord leader, LocalPgState local,
+                                         long leaderTimeline) {
+        if (!local.streaming() || local.timeline() != leaderTimeline || local.timeline() <= 1
+                || state.featureLevel() < FeatureLevel.TIMELINE_BRANCHES) {
+            return null;
+        }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline());
+        if (entry == null) {
+            return new TimelineOrigin(local.timeline(), leader.member(), leader.term());
+        }
+        if (entry.term() <= 0 || !entry.member().equals(leader.member())) {
+            return null;
+        }
+        return new TimelineOrigin(local.timeline(), entry.member(), entry.term());
+    }
+
+    /**
+     * The history's entry for {@code timeline}, or null. From feature level 7 a number can have
+     * two entries (a reused number, see the state machine); the later one is the primary's branch.
+     */
+    static TimelineSwitch lastEntryFor(ClusterState state, long timeline) {
+        TimelineSwitch found = null;
+        for (TimelineSwitch entry : state.history()) {
+            if (entry.timeline() == timeline) {
+                found = entry;
             }
         }
-        return entry != null && origin.contradicts(entry);
+        return found;
     }
 
     /** Local WAL went past the point where the timeline after ours forked off. */
@@ -171,12 +210,11 @@ final class ReplicaRules {
         // but unreplayed partial record past the fork is no divergence, and after a restart the
         // receiver's position starts below what was replayed anyway.
         Lsn held = local.replayLsn();
-        for (TimelineSwitch entry : state.history()) {
-            if (entry.timeline() == local.timeline() + 1) {
-                Lsn fork = entry.switchLsn();
-                return fork != null && !fork.equals(Lsn.ZERO) && held.isAfter(fork);
-            }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline() + 1);
+        if (entry == null) {
+            return false;
         }
-        return false;
+        Lsn fork = entry.switchLsn();
+        return fork != null && !fork.equals(Lsn.ZERO) && held.isAfter(fork);
     }
 }
