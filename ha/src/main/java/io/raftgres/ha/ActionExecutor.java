@@ -103,7 +103,7 @@ public final class ActionExecutor {
                     && recorded(new TimelineOrigin(a.timeline(), name, a.term()));
             case HaAction.Clone a -> inBackground(Activity.CLONING, () -> {
                 pg.cloneFrom(a.from());
-                tracker.dataReplaced();
+                copiedFrom(a.from().member());
             });
             case HaAction.StartPrimary a -> inBackground(Activity.STARTING, () -> {
                 requirePrimaryRole("start PostgreSQL as primary");
@@ -123,7 +123,7 @@ public final class ActionExecutor {
             case HaAction.Stop a -> stop(a.mode());
             case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> {
                 pg.rewind(a.from());
-                tracker.dataReplaced();
+                copiedFrom(a.from().member());
             });
             case HaAction.RemoveDataDirectory a -> inBackground(Activity.REMOVING_DATA, () -> {
                 pg.removeDataDirectory();
@@ -209,6 +209,21 @@ public final class ActionExecutor {
     private long keyTerm() {
         var leader = store.state().leader();
         return leader == null ? 0 : leader.term();
+    }
+
+    /**
+     * The data directory now holds {@code source}'s timeline (a clone or a rewind): keep its
+     * branch when {@code source} holds the leader key, else the origin is unknown.
+     */
+    private void copiedFrom(String source) {
+        var state = store.state();
+        boolean fromPrimary = state.leader() != null && state.leader().member().equals(source);
+        TimelineOrigin origin = fromPrimary ? TimelineOrigin.ofPrimary(state, pg.observe().timeline()) : null;
+        if (origin == null) {
+            tracker.dataReplaced();
+        } else {
+            tracker.timelineMadeBy(origin);
+        }
     }
 
     /** The history now names this member's promotion under the recorded term: keep that with the data. */

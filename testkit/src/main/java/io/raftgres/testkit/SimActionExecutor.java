@@ -115,7 +115,7 @@ final class SimActionExecutor {
             case Clone a -> background(Activity.CLONING, t.cloneMillis(), Milestone.Kind.CLONED, () -> { },
                     () -> {
                         pg.cloneFrom(a.from());
-                        agent.tracker.dataReplaced();
+                        copiedFrom(a.from().member());
                     }, next);
             case StartPrimary a -> background(Activity.STARTING, t.startMillis(), Milestone.Kind.STARTED_PRIMARY,
                     () -> primaryRoleStart("start PostgreSQL as primary"), () -> {
@@ -134,7 +134,7 @@ final class SimActionExecutor {
             case Rewind a -> background(Activity.REWINDING, t.rewindMillis(), Milestone.Kind.REWOUND, () -> { },
                     () -> {
                         pg.rewind(a.from());
-                        agent.tracker.dataReplaced();
+                        copiedFrom(a.from().member());
                     }, next);
             case RemoveDataDirectory a -> background(Activity.REMOVING_DATA, t.removeDataMillis(),
                     Milestone.Kind.DATA_REMOVED, () -> { }, () -> {
@@ -289,6 +289,18 @@ final class SimActionExecutor {
             agent.wake();
         });
         next.accept(false);
+    }
+
+    /** As the agent's executor: a clone or rewind takes the source's branch when it holds the leader key. */
+    private void copiedFrom(String source) {
+        var state = agent.raft.committedState(agent.name);
+        boolean fromPrimary = state.leader() != null && state.leader().member().equals(source);
+        TimelineOrigin origin = fromPrimary ? TimelineOrigin.ofPrimary(state, agent.pg.timeline()) : null;
+        if (origin == null) {
+            agent.tracker.dataReplaced();
+        } else {
+            agent.tracker.timelineMadeBy(origin);
+        }
     }
 
     private void finishBackground(Activity activity, String failure) {

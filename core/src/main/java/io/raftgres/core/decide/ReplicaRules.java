@@ -9,7 +9,6 @@ import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ControlState;
-import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
@@ -61,12 +60,15 @@ final class ReplicaRules {
             if (!primary.name().equals(local.upstream())) {
                 return Decision.of(Reason.FOLLOW_LEADER, "following the new primary " + primary.name(), new Follow(upstream));
             }
-            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
-                    || otherBranch(state, local))) {
+            if (!local.streaming() && otherBranch(state, local)) {
+                return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: " + otherBranchText(state, local)
+                        + "; it must be rewound", new Stop(StopMode.FAST));
+            }
+            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
-            TimelineOrigin branch = streamedBranch(state, leader, local, leaderTimeline);
+            TimelineOrigin branch = streamedBranch(state, local, leaderTimeline);
             if (branch != null && !branch.equals(local.timelineOrigin())) {
                 return Decision.of(Reason.KEEP_TIMELINE_ORIGIN, "noting that my timeline " + branch.timeline()
                         + " is the one " + branch.member() + " promoted to under the leader key of term "
@@ -84,13 +86,14 @@ final class ReplicaRules {
             return afterRewindFailure(local);
         }
         if (diverged) {
-            return divergedDecision(upstream, local, leaderTimeline, state.config().usePgRewind());
+            String what = otherBranch(state, local) ? otherBranchText(state, local) : "timeline " + local.timeline()
+                    + " diverged from the primary's timeline " + leaderTimeline;
+            return divergedDecision(upstream, what, state.config().usePgRewind());
         }
         return Decision.of(Reason.START_REPLICA, "starting as a replica of " + primary.name(), new Follow(upstream));
     }
 
-    private Decision divergedDecision(Upstream upstream, LocalPgState local, long leaderTimeline, boolean usePgRewind) {
-        String what = "timeline " + local.timeline() + " diverged from the primary's timeline " + leaderTimeline;
+    private Decision divergedDecision(Upstream upstream, String what, boolean usePgRewind) {
         if (usePgRewind) {
             return Decision.of(Reason.REWIND, "rewinding from " + upstream.member() + ": " + what, new Rewind(upstream));
         }
@@ -164,27 +167,19 @@ final class ReplicaRules {
         return entry != null && origin.contradicts(entry);
     }
 
-    /**
-     * The branch a replica streaming the primary's timeline holds: the primary's, i.e. the
-     * history's entry for that timeline when it names the primary, or the primary's leader key
-     * while its promotion is not recorded yet (corrected once it is). Null when streaming says
-     * nothing (not streaming, another timeline, below feature level 7, or the entry names another
-     * member: the primary's own record of a reused number is still to come).
-     */
-    static TimelineOrigin streamedBranch(ClusterState state, LeaderRecord leader, LocalPgState local,
-                                         long leaderTimeline) {
-        if (!local.streaming() || local.timeline() != leaderTimeline || local.timeline() <= 1
-                || state.featureLevel() < FeatureLevel.TIMELINE_BRANCHES) {
+    /** The branch a replica streaming the primary's timeline holds: the primary's (null: unknown). */
+    static TimelineOrigin streamedBranch(ClusterState state, LocalPgState local, long leaderTimeline) {
+        if (!local.streaming() || local.timeline() != leaderTimeline) {
             return null;
         }
-        TimelineSwitch entry = lastEntryFor(state, local.timeline());
-        if (entry == null) {
-            return new TimelineOrigin(local.timeline(), leader.member(), leader.term());
-        }
-        if (entry.term() <= 0 || !entry.member().equals(leader.member())) {
-            return null;
-        }
-        return new TimelineOrigin(local.timeline(), entry.member(), entry.term());
+        return TimelineOrigin.ofPrimary(state, local.timeline());
+    }
+
+    private static String otherBranchText(ClusterState state, LocalPgState local) {
+        TimelineOrigin mine = local.timelineOrigin();
+        TimelineSwitch theirs = lastEntryFor(state, local.timeline());
+        return "my timeline " + mine.timeline() + " is " + mine.member() + "'s promotion under the leader key of term "
+                + mine.term() + ", the primary's is " + theirs.member() + "'s of term " + theirs.term();
     }
 
     /**

@@ -16,6 +16,35 @@ public record TimelineOrigin(long timeline, String member, long term) {
                 && (entry.term() != term || !member.equals(entry.newLeader()));
     }
 
+    /**
+     * The branch of {@code timeline} that the leader key's holder runs, as the replicated state
+     * shows it: the history's newest entry for that number when it names the holder, or the
+     * holder's leader key while its promotion is not recorded yet (corrected once it is). Null
+     * when the state cannot tell: no leader key, timeline 1 or less, below feature level 7, an
+     * entry recorded without its term, or an entry naming another member (the holder's own record
+     * of a reused number is still to come). For data that came from the holder: streamed, copied
+     * or rewound.
+     */
+    public static TimelineOrigin ofPrimary(ClusterState state, long timeline) {
+        LeaderRecord leader = state.leader();
+        if (leader == null || timeline <= 1 || state.featureLevel() < FeatureLevel.TIMELINE_BRANCHES) {
+            return null;
+        }
+        TimelineSwitch entry = null;
+        for (TimelineSwitch candidate : state.history()) {
+            if (candidate.timeline() == timeline) {
+                entry = candidate;
+            }
+        }
+        if (entry == null) {
+            return new TimelineOrigin(timeline, leader.member(), leader.term());
+        }
+        if (entry.term() <= 0 || !entry.member().equals(leader.member())) {
+            return null;
+        }
+        return new TimelineOrigin(timeline, entry.member(), entry.term());
+    }
+
     /** The text kept with the data directory: {@code timeline member term}. */
     public String toText() {
         return timeline + " " + member + " " + term;

@@ -52,9 +52,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HaDeciderTableTest {
 
-    /** Reasons whose branches need a decider config other than the default, pinned in {@link CandidateSelectionTest}. */
+    /** Reasons pinned elsewhere: a decider config other than the default ({@link CandidateSelectionTest}), timeline branches ({@link TimelineBranchDecisionTest}). */
     private static final Set<Reason> COVERED_ELSEWHERE = EnumSet.of(Reason.NO_CANDIDATE_READONLY,
-            Reason.WAITING_FOR_FRESH_STATE, Reason.TAKEOVER_WAIT, Reason.RECLONE, Reason.DIVERGED_STUCK);
+            Reason.WAITING_FOR_FRESH_STATE, Reason.TAKEOVER_WAIT, Reason.RECLONE, Reason.DIVERGED_STUCK,
+            Reason.KEEP_TIMELINE_ORIGIN);
     /** Reasons not pinned anywhere yet; listed so that a new reason cannot slip through unnoticed. */
     private static final Set<Reason> NOT_YET_PINNED = EnumSet.of(Reason.BOOTSTRAP_NO_CANDIDATE,
             Reason.BOOTSTRAP_HANDOFF, Reason.RECLONE_AFTER_REWIND_FAILURE);
