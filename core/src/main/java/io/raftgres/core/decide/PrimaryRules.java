@@ -168,13 +168,13 @@ final class PrimaryRules {
     private Decision releaseForWatchdog(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
         CandidateSelector.Choice choice = selector.choose(state.withLeader(null), raft, local, nowMillis);
         if (choice.winner().isPresent() && !choice.winner().get().equals(config.memberName())) {
-            return Decision.of(Reason.WATCHDOG_UNUSABLE, "handing Raft leadership to " + choice.winner().get()
+            return Decision.of(Reason.WATCHDOG_UNUSABLE_HANDOFF, "handing Raft leadership to " + choice.winner().get()
                     + ": the watchdog is required but cannot be armed here", new TransferLeadership(choice.winner().get()));
         }
         if (local.isWritablePrimary()) {
             return null;
         }
-        return Decision.of(Reason.WATCHDOG_UNUSABLE, "read-only: I hold the leader key for term " + raft.term()
+        return Decision.of(Reason.WATCHDOG_UNUSABLE_READONLY, "read-only: I hold the leader key for term " + raft.term()
                 + " but the watchdog is required and cannot be armed; " + (choice.why().isEmpty()
                 ? "no other candidate qualifies" : choice.why()));
     }
