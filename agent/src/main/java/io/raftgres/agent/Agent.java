@@ -84,7 +84,8 @@ final class Agent implements AutoCloseable {
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
                 new ParameterReloader(background), Clock.SYSTEM::monotonicMillis);
-        LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary());
+        LocalTracker tracker = new LocalTracker(() -> !watchdog.canBecomePrimary(),
+                new FileOriginMarker(pgConfig(config, Map.of()).runDir()));
         java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         MemberLiveness liveness = new MemberLiveness(config.raft().electionTimeoutMax().toMillis());
         HaLoop[] loopRef = new HaLoop[1];

@@ -4,6 +4,7 @@ import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.spi.HaEvents;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
@@ -91,14 +92,19 @@ public final class ActionExecutor {
             case HaAction.Bootstrap a -> inBackground(Activity.INITDB, () -> {
                 tracker.markMayBeWritable(true);
                 pg.bootstrap();
+                tracker.dataReplaced();
             });
             case HaAction.CompleteInitialize a -> seedConfig(a.term())
                     && submit(new Command.CompleteInitialize(name, a.term(), a.systemId()));
             case HaAction.AbortInitialize a -> submit(new Command.AbortInitialize(name, a.term()));
             case HaAction.ClaimLeader a -> submit(new Command.ClaimLeader(name, a.term(), a.timeline(), a.optime()));
             case HaAction.RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(name, a.term(),
-                    a.timeline(), a.switchLsn(), a.reason(), clock.wallMillis()));
-            case HaAction.Clone a -> inBackground(Activity.CLONING, () -> pg.cloneFrom(a.from()));
+                    a.timeline(), a.switchLsn(), a.reason(), clock.wallMillis()))
+                    && recorded(new TimelineOrigin(a.timeline(), name, a.term()));
+            case HaAction.Clone a -> inBackground(Activity.CLONING, () -> {
+                pg.cloneFrom(a.from());
+                copiedFrom(a.from().member());
+            });
             case HaAction.StartPrimary a -> inBackground(Activity.STARTING, () -> {
                 requirePrimaryRole("start PostgreSQL as primary");
                 tracker.markMayBeWritable(true);
@@ -110,12 +116,20 @@ public final class ActionExecutor {
                 requirePrimaryRole("promote");
                 tracker.markMayBeWritable(true);
                 pg.promote();
+                tracker.timelineMadeBy(new TimelineOrigin(pg.observe().timeline(), name, keyTerm()));
                 rearmIfPrimary();
                 events.promoted();
             });
             case HaAction.Stop a -> stop(a.mode());
-            case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> pg.rewind(a.from()));
-            case HaAction.RemoveDataDirectory a -> inBackground(Activity.REMOVING_DATA, pg::removeDataDirectory);
+            case HaAction.Rewind a -> inBackground(Activity.REWINDING, () -> {
+                pg.rewind(a.from());
+                copiedFrom(a.from().member());
+            });
+            case HaAction.RemoveDataDirectory a -> inBackground(Activity.REMOVING_DATA, () -> {
+                pg.removeDataDirectory();
+                tracker.dataReplaced();
+            });
+            case HaAction.KeepTimelineOrigin a -> recorded(a.origin());
             case HaAction.TransferLeadership a -> transfer(a.to());
             case HaAction.EnsureSlots a -> quietly("ensure replication slots", () -> pg.ensureSlots(
                     a.slotNames().stream().map(slotName).collect(Collectors.toSet())));
@@ -197,6 +211,33 @@ public final class ActionExecutor {
         if (stillPrimary.getAsBoolean() && !watchdog.isArmed()) {
             watchdog.arm();
         }
+    }
+
+    /** The term of the leader key this member holds (checked just before by {@link #requirePrimaryRole}). */
+    private long keyTerm() {
+        var leader = store.state().leader();
+        return leader == null ? 0 : leader.term();
+    }
+
+    /**
+     * The data directory now holds {@code source}'s timeline (a clone or a rewind): keep its
+     * branch when {@code source} holds the leader key, else the origin is unknown.
+     */
+    private void copiedFrom(String source) {
+        var state = store.state();
+        boolean fromPrimary = state.leader() != null && state.leader().member().equals(source);
+        TimelineOrigin origin = fromPrimary ? TimelineOrigin.ofPrimary(state, pg.observe().timeline()) : null;
+        if (origin == null) {
+            tracker.dataReplaced();
+        } else {
+            tracker.timelineMadeBy(origin);
+        }
+    }
+
+    /** The history now names this member's promotion under the recorded term: keep that with the data. */
+    private boolean recorded(TimelineOrigin origin) {
+        tracker.timelineMadeBy(origin);
+        return true;
     }
 
     private void requirePrimaryRole(String what) {

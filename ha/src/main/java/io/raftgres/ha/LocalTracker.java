@@ -5,6 +5,7 @@ import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.Failures;
 import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.TimelineOrigin;
 
 /**
  * The agent-side facts about local PostgreSQL that a probe cannot see: which background
@@ -30,13 +31,31 @@ public final class LocalTracker {
     /** Failures not yet time-stamped: which operation and why. */
     private final java.util.List<java.util.Map.Entry<Activity, String>> unstamped = new java.util.ArrayList<>();
 
+    private final OriginMarker origin;
+
     public LocalTracker() {
         this(() -> false);
     }
 
     /** @param watchdogUnusable the watchdog is required but cannot be armed now (merged into each probe) */
     public LocalTracker(java.util.function.BooleanSupplier watchdogUnusable) {
+        this(watchdogUnusable, OriginMarker.inMemory());
+    }
+
+    /** @param origin where the origin of the data directory's timeline is kept (merged into each probe) */
+    public LocalTracker(java.util.function.BooleanSupplier watchdogUnusable, OriginMarker origin) {
         this.watchdogUnusable = watchdogUnusable;
+        this.origin = origin;
+    }
+
+    /** This member made (or recorded) its data directory's current timeline: keep who and in which term. */
+    public void timelineMadeBy(TimelineOrigin made) {
+        origin.write(made);
+    }
+
+    /** The data directory was created, copied or rewound from elsewhere: its timeline's origin is unknown. */
+    public void dataReplaced() {
+        origin.write(null);
     }
 
     public synchronized void begin(Activity next) {
@@ -135,6 +154,6 @@ public final class LocalTracker {
         }
         unstamped.clear();
         return probe.withAgentFacts(activity, lastFailure, failedActivity, downSinceMillis).withFailures(failures)
-                .withWatchdogUnusable(watchdogUnusable.getAsBoolean());
+                .withWatchdogUnusable(watchdogUnusable.getAsBoolean()).withTimelineOrigin(origin.read());
     }
 }

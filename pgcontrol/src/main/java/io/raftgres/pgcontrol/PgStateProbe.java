@@ -118,7 +118,7 @@ final class PgStateProbe {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStart == null ? null : timelineStart.switchPoint(),
                 Activity.NONE, null, Activity.NONE, -1, serverVersion, probeError, replayTimestampMillis,
-                timelineStart == null ? null : timelineStart.reason(), false, null);
+                timelineStart == null ? null : timelineStart.reason(), false, null, null);
     }
 
     /** pg_controldata of the data directory; {@link ControlData#NONE} when it cannot be read. */

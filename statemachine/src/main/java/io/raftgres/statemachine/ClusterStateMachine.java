@@ -138,13 +138,25 @@ public final class ClusterStateMachine {
             return ApplyResult.rejected(state, c.member() + " does not hold the leader key for term " + c.term());
         }
         long last = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
-        if (c.timeline() <= last) {
+        boolean branches = state.featureLevel() >= FeatureLevel.TIMELINE_BRANCHES;
+        if (c.timeline() < last || c.timeline() == last && !(branches && reusesLastNumber(state, leader))) {
             return ApplyResult.rejected(state, "timeline " + c.timeline() + " is not newer than " + last);
         }
         // The leader key holds the timeline its holder claimed on, the one its promotion ended.
         long ended = leader.timeline() > 0 && leader.timeline() < c.timeline() ? leader.timeline() : c.timeline() - 1;
-        return ApplyResult.accepted(state.withHistory(
-                new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(), c.atMillis(), c.member(), ended)));
+        return ApplyResult.accepted(state.withHistory(new TimelineSwitch(c.timeline(), c.switchLsn(), c.reason(),
+                c.atMillis(), c.member(), ended, branches ? leader.term() : 0)));
+    }
+
+    /**
+     * A promotion under a newer leader key that reached the last entry's timeline number again
+     * (the entry's promoter was cut off before this one's PostgreSQL saw its history file): a
+     * second branch with the same number. It is recorded as a new entry, which supersedes the old
+     * one, so members on the older branch see that theirs is not the primary's (feature level 7).
+     */
+    private static boolean reusesLastNumber(ClusterState state, LeaderRecord leader) {
+        TimelineSwitch lastEntry = state.history().getLast();
+        return lastEntry.term() > 0 && leader.term() > lastEntry.term();
     }
 
     /**

@@ -160,6 +160,10 @@ final class ModelJson {
         n.put("atMillis", s.atMillis());
         n.put("newLeader", s.newLeader());
         n.put("endedTimeline", s.endedTimeline());
+        if (s.term() > 0) {
+            // Written only from feature level 7 on; a build before it never sees it.
+            n.put("term", s.term());
+        }
         return n;
     }
 
@@ -167,6 +171,7 @@ final class ModelJson {
         long timeline = f.longValue("timeline");
         // Absent in snapshots written before the field existed: the timeline before.
         return new TimelineSwitch(timeline, f.optLsn("switchLsn"), f.optString("reason"),
-                f.longValue("atMillis"), f.optString("newLeader"), f.longValue("endedTimeline", timeline - 1));
+                f.longValue("atMillis"), f.optString("newLeader"), f.longValue("endedTimeline", timeline - 1),
+                f.longValue("term", 0));
     }
 }

@@ -22,6 +22,7 @@ import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.model.Activity;
+import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.spi.PostgresControlException;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.ha.LocalTracker;
@@ -85,7 +86,10 @@ final class SimActionExecutor {
         switch (action) {
             case ClaimInitialize a -> submit(new Command.ClaimInitialize(me, a.term()), next);
             case Bootstrap a -> background(Activity.INITDB, t.initdbMillis(), Milestone.Kind.BOOTSTRAPPED,
-                    () -> agent.tracker.markMayBeWritable(true), pg::bootstrap, next);
+                    () -> agent.tracker.markMayBeWritable(true), () -> {
+                        pg.bootstrap();
+                        agent.tracker.dataReplaced();
+                    }, next);
             case CompleteInitialize a -> seedConfig(a.term(), ok -> {
                 if (ok) {
                     submit(new Command.CompleteInitialize(me, a.term(), a.systemId()), next);
@@ -102,9 +106,17 @@ final class SimActionExecutor {
                 next.accept(ok);
             });
             case RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(me, a.term(), a.timeline(),
-                    a.switchLsn(), "promoted " + me, agent.scheduler.nowMillis()), next);
+                    a.switchLsn(), "promoted " + me, agent.scheduler.nowMillis()), ok -> {
+                        if (ok) {
+                            agent.tracker.timelineMadeBy(new TimelineOrigin(a.timeline(), me, a.term()));
+                        }
+                        next.accept(ok);
+                    });
             case Clone a -> background(Activity.CLONING, t.cloneMillis(), Milestone.Kind.CLONED, () -> { },
-                    () -> pg.cloneFrom(a.from()), next);
+                    () -> {
+                        pg.cloneFrom(a.from());
+                        copiedFrom(a.from().member());
+                    }, next);
             case StartPrimary a -> background(Activity.STARTING, t.startMillis(), Milestone.Kind.STARTED_PRIMARY,
                     () -> primaryRoleStart("start PostgreSQL as primary"), () -> {
                         pg.startPrimary();
@@ -114,13 +126,25 @@ final class SimActionExecutor {
             case Promote a -> background(Activity.PROMOTING, t.promoteMillis(), Milestone.Kind.PROMOTED,
                     () -> primaryRoleStart("promote"), () -> {
                         pg.promote();
+                        var key = agent.raft.committedState(me).leader();
+                        agent.tracker.timelineMadeBy(new TimelineOrigin(pg.timeline(), me, key == null ? 0 : key.term()));
                         rearmIfPrimary();
                     }, next);
             case Stop a -> stop(a.mode(), next);
             case Rewind a -> background(Activity.REWINDING, t.rewindMillis(), Milestone.Kind.REWOUND, () -> { },
-                    () -> pg.rewind(a.from()), next);
+                    () -> {
+                        pg.rewind(a.from());
+                        copiedFrom(a.from().member());
+                    }, next);
             case RemoveDataDirectory a -> background(Activity.REMOVING_DATA, t.removeDataMillis(),
-                    Milestone.Kind.DATA_REMOVED, () -> { }, pg::removeDataDirectory, next);
+                    Milestone.Kind.DATA_REMOVED, () -> { }, () -> {
+                        pg.removeDataDirectory();
+                        agent.tracker.dataReplaced();
+                    }, next);
+            case HaAction.KeepTimelineOrigin a -> {
+                agent.tracker.timelineMadeBy(a.origin());
+                next.accept(true);
+            }
             case TransferLeadership a -> transfer(a.to(), next);
             case EnsureSlots a -> {
                 pg.ensureSlots(a.slotNames());
@@ -269,6 +293,18 @@ final class SimActionExecutor {
             agent.wake();
         });
         next.accept(false);
+    }
+
+    /** As the agent's executor: a clone or rewind takes the source's branch when it holds the leader key. */
+    private void copiedFrom(String source) {
+        var state = agent.raft.committedState(agent.name);
+        boolean fromPrimary = state.leader() != null && state.leader().member().equals(source);
+        TimelineOrigin origin = fromPrimary ? TimelineOrigin.ofPrimary(state, agent.pg.timeline()) : null;
+        if (origin == null) {
+            agent.tracker.dataReplaced();
+        } else {
+            agent.tracker.timelineMadeBy(origin);
+        }
     }
 
     private void finishBackground(Activity activity, String failure) {

@@ -18,6 +18,7 @@ import io.raftgres.ha.AgentIdentity;
 import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
 import io.raftgres.ha.MemberPublisher;
+import io.raftgres.ha.OriginMarker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,8 +81,10 @@ public final class SimAgent {
     private final SimClusterStore store;
     private final SimClock clock;
     private final AgentIdentity identity;
+    /** Kept with the host's data directory, as the agent's file beside PGDATA: survives restarts. */
+    private final OriginMarker originMarker = OriginMarker.inMemory();
     /** The agent's own tracker and publisher; a restart (a new process) gets new ones. */
-    LocalTracker tracker = new LocalTracker();
+    LocalTracker tracker = new LocalTracker(() -> false, originMarker);
     private MemberPublisher publisher;
 
     boolean alive;
@@ -183,7 +186,7 @@ public final class SimAgent {
 
     /** A fresh agent process on the same host and data directory. */
     public void restart() {
-        tracker = new LocalTracker();
+        tracker = new LocalTracker(() -> false, originMarker);
         publisher = new MemberPublisher(identity, store, config::watchdogFailed, clock);
         guard = newGuard();
         lastKey = null;

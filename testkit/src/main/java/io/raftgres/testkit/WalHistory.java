@@ -17,7 +17,7 @@ public final class WalHistory {
     public record Segment(long timeline, String branch, Lsn start) {
         @Override
         public String toString() {
-            return "tl" + timeline + "@" + start;
+            return "tl" + timeline + "@" + start + "(" + branch + ")";
         }
     }
 

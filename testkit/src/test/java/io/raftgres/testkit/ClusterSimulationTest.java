@@ -60,14 +60,10 @@ class ClusterSimulationTest {
                 .append(r.seed()));
         String report = notLive.size() + " of " + summary.results.size() + " seeds had no healthy cluster "
                 + CALM_MILLIS / 1000 + " s after healing:" + seeds;
-        // Known liveness gap (not safety): after several failovers a timeline number can be reused by
-        // two promotions (seed 68: n1 promotes tl2 -> tl3 at 0/1251780 and is cut off; n3 promotes
-        // from tl2 at the same LSN, also to tl3). Same number, parent and switch point: neither the
-        // replicated history nor the history file tells the branches apart, so the replica on the
-        // abandoned branch waits forever. About 1 % of seeds; tolerated up to 2 % until the history
-        // records who promoted to each timeline in which term; every such seed is printed.
-        System.out.println("LIVENESS GAP: " + report);
-        assertTrue(notLive.size() * 50 <= summary.results.size(), report);
+        // No tolerance: before timeline branches (feature level 7) about 1 % of seeds never recovered,
+        // because two promotions reached the same timeline number from the same parent at the same LSN
+        // and a member on the abandoned branch waited forever (seeds 252, 400, 1428, 1444).
+        fail(report);
     }
 
     @Test

@@ -126,7 +126,7 @@ final class BootstrapRules {
                     + " but its data directory is gone; restore it, the cluster has no other copy");
         }
         if (!local.hasDataDirectory() && local.watchdogUnusable()) {
-            return Decision.of(Reason.WATCHDOG_UNUSABLE, "giving up the initialize claim: the watchdog is required"
+            return Decision.of(Reason.WATCHDOG_UNUSABLE_ABORT_INITIALIZE, "giving up the initialize claim: the watchdog is required"
                     + " but cannot be armed here", new AbortInitialize(raft.term()));
         }
         if (!local.hasDataDirectory()) {

@@ -1,6 +1,7 @@
 package io.raftgres.core.decide;
 
 import io.raftgres.core.model.Lsn;
+import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
 
@@ -49,6 +50,12 @@ public sealed interface HaAction {
 
     /** Stop PostgreSQL. IMMEDIATE is the fencing stop. */
     record Stop(StopMode mode) implements HaAction { }
+
+    /**
+     * Keep with the data directory which promotion created its timeline (a replica streaming the
+     * primary's timeline takes the primary's branch as its own); see {@link TimelineOrigin}.
+     */
+    record KeepTimelineOrigin(TimelineOrigin origin) implements HaAction { }
 
     /** pg_rewind from the leader (background). */
     record Rewind(Upstream from) implements HaAction { }

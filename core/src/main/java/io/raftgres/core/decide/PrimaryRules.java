@@ -9,14 +9,16 @@ import io.raftgres.core.decide.HaAction.RecordTimelineSwitch;
 import io.raftgres.core.decide.HaAction.StartPrimary;
 import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.model.TimelineOrigin;
+import io.raftgres.core.model.TimelineSwitch;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -99,7 +101,7 @@ final class PrimaryRules {
             List<HaAction> actions = new ArrayList<>();
             actions.add(new ArmWatchdog());
             long lastTimeline = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
-            if (local.timeline() > lastTimeline) {
+            if (local.timeline() > lastTimeline || reusedLastNumber(state, local)) {
                 actions.add(new RecordTimelineSwitch(raft.term(), local.timeline(),
                         local.timelineStartLsn() == null ? Lsn.ZERO : local.timelineStartLsn(),
                         local.timelineStartReason()));
@@ -140,6 +142,22 @@ final class PrimaryRules {
     }
 
     /**
+     * I promoted to the last history entry's timeline number myself, but the entry records an
+     * older promotion to that number (its promoter was cut off before my PostgreSQL saw its
+     * history file): record mine, so members on the other branch rewind. Feature level 7 only,
+     * and only under a leader key newer than the entry's, as the state machine accepts it.
+     */
+    private boolean reusedLastNumber(ClusterState state, LocalPgState local) {
+        TimelineOrigin origin = local.timelineOrigin();
+        if (state.featureLevel() < FeatureLevel.TIMELINE_BRANCHES || state.history().isEmpty() || origin == null
+                || origin.timeline() != local.timeline() || !origin.member().equals(config.memberName())) {
+            return false;
+        }
+        TimelineSwitch last = state.history().getLast();
+        return origin.contradicts(last) && state.leader().term() > last.term();
+    }
+
+    /**
      * The watchdog is required but cannot be armed here (WatchdogPolicy says so until its next
      * retry is due): hand Raft leadership to the best other candidate, which takes the leader
      * key. A member not yet writable never promotes or starts a primary meanwhile, so it does not
@@ -150,13 +168,13 @@ final class PrimaryRules {
     private Decision releaseForWatchdog(ClusterState state, RaftView raft, LocalPgState local, long nowMillis) {
         CandidateSelector.Choice choice = selector.choose(state.withLeader(null), raft, local, nowMillis);
         if (choice.winner().isPresent() && !choice.winner().get().equals(config.memberName())) {
-            return Decision.of(Reason.WATCHDOG_UNUSABLE, "handing Raft leadership to " + choice.winner().get()
+            return Decision.of(Reason.WATCHDOG_UNUSABLE_HANDOFF, "handing Raft leadership to " + choice.winner().get()
                     + ": the watchdog is required but cannot be armed here", new TransferLeadership(choice.winner().get()));
         }
         if (local.isWritablePrimary()) {
             return null;
         }
-        return Decision.of(Reason.WATCHDOG_UNUSABLE, "read-only: I hold the leader key for term " + raft.term()
+        return Decision.of(Reason.WATCHDOG_UNUSABLE_READONLY, "read-only: I hold the leader key for term " + raft.term()
                 + " but the watchdog is required and cannot be armed; " + (choice.why().isEmpty()
                 ? "no other candidate qualifies" : choice.why()));
     }

@@ -43,7 +43,12 @@ public enum Reason {
     START_STANDBY_TO_PROMOTE,
     RESTART_PRIMARY,
     PRIMARY_START_TIMEOUT,
-    WATCHDOG_UNUSABLE,
+    /** Holds the leader key, the required watchdog cannot be armed here: hands Raft leadership on. */
+    WATCHDOG_UNUSABLE_HANDOFF,
+    /** Holds the leader key, the required watchdog cannot be armed here, no other candidate: read-only. */
+    WATCHDOG_UNUSABLE_READONLY,
+    /** Holds the initialize claim, the required watchdog cannot be armed here: gives the claim up. */
+    WATCHDOG_UNUSABLE_ABORT_INITIALIZE,
     HANDOFF_TO_BETTER_CANDIDATE,
     /** No member qualifies as the new primary. */
     NO_CANDIDATE_READONLY,
@@ -62,6 +67,8 @@ public enum Reason {
     /** A stopped replica starts following the primary. */
     START_REPLICA,
     REPLICA_FOLLOWING,
+    /** A streaming replica keeps the origin of the primary's timeline as its own (see TimelineOrigin). */
+    KEEP_TIMELINE_ORIGIN,
     /** A stopped member on a diverged timeline is rewound. */
     REWIND,
     /** A running replica whose WAL went past the fork stops, to be rewound. */

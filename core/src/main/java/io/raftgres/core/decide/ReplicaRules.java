@@ -2,6 +2,7 @@ package io.raftgres.core.decide;
 
 import io.raftgres.core.decide.HaAction.Clone;
 import io.raftgres.core.decide.HaAction.Follow;
+import io.raftgres.core.decide.HaAction.KeepTimelineOrigin;
 import io.raftgres.core.decide.HaAction.RemoveDataDirectory;
 import io.raftgres.core.decide.HaAction.Rewind;
 import io.raftgres.core.decide.HaAction.Stop;
@@ -13,6 +14,7 @@ import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.model.TimelineSwitch;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
@@ -23,7 +25,9 @@ import io.raftgres.core.spi.Upstream;
  * diverged from the leader's (it last ran as primary on an older timeline, or it holds WAL past
  * the point where the leader's timeline forked) is rewound with pg_rewind when use_pg_rewind
  * is on, re-cloned when remove_data_directory_on_diverged_timelines is on, and otherwise stays
- * stopped with the reason in every cycle's log line.
+ * stopped with the reason in every cycle's log line. So is one whose timeline has the primary's
+ * number but another branch: this member promoted to it, and the history records a different
+ * promotion to the same number ({@link #otherBranch}).
  */
 final class ReplicaRules {
 
@@ -56,17 +60,28 @@ final class ReplicaRules {
             if (!primary.name().equals(local.upstream())) {
                 return Decision.of(Reason.FOLLOW_LEADER, "following the new primary " + primary.name(), new Follow(upstream));
             }
-            if (!local.streaming()
-                    && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
+            if (!local.streaming() && otherBranch(state, local)) {
+                return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: " + otherBranchText(state, local)
+                        + "; it must be rewound", new Stop(StopMode.FAST));
+            }
+            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
+            }
+            TimelineOrigin branch = streamedBranch(state, local, leaderTimeline);
+            if (branch != null && !branch.equals(local.timelineOrigin())) {
+                return Decision.of(Reason.KEEP_TIMELINE_ORIGIN, "noting that my timeline " + branch.timeline()
+                        + " is the one " + branch.member() + " promoted to under the leader key of term "
+                        + branch.term() + "; I am " + me + ", a replica following " + primary.name(),
+                        new KeepTimelineOrigin(branch));
             }
             return Decision.of(Reason.REPLICA_FOLLOWING, "no action: I am " + me + ", a replica following "
                     + primary.name() + (local.streaming() ? "" : " (not streaming yet)"));
         }
         boolean diverged = local.controlState().lastRanAsPrimary() && local.timeline() < leaderTimeline
                 && !cleanShutdownAtFork(state, local)
-                || divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local);
+                || divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
+                || otherBranch(state, local);
         if (local.failedActivity() == Activity.REWINDING) {
             return afterRewindFailure(local);
         }
@@ -77,13 +92,14 @@ final class ReplicaRules {
                     + " to record where timeline " + leaderTimeline + " began");
         }
         if (diverged) {
-            return divergedDecision(upstream, local, leaderTimeline, state.config().usePgRewind());
+            String what = otherBranch(state, local) ? otherBranchText(state, local) : "timeline " + local.timeline()
+                    + " diverged from the primary's timeline " + leaderTimeline;
+            return divergedDecision(upstream, what, state.config().usePgRewind());
         }
         return Decision.of(Reason.START_REPLICA, "starting as a replica of " + primary.name(), new Follow(upstream));
     }
 
-    private Decision divergedDecision(Upstream upstream, LocalPgState local, long leaderTimeline, boolean usePgRewind) {
-        String what = "timeline " + local.timeline() + " diverged from the primary's timeline " + leaderTimeline;
+    private Decision divergedDecision(Upstream upstream, String what, boolean usePgRewind) {
         if (usePgRewind) {
             return Decision.of(Reason.REWIND, "rewinding from " + upstream.member() + ": " + what, new Rewind(upstream));
         }
@@ -121,13 +137,12 @@ final class ReplicaRules {
         if (local.controlState() != ControlState.SHUT_DOWN) {
             return false;
         }
-        for (TimelineSwitch entry : state.history()) {
-            if (entry.timeline() == local.timeline() + 1) {
-                Lsn fork = entry.switchLsn();
-                return fork != null && !fork.equals(Lsn.ZERO) && !local.writeLsn().isAfter(fork);
-            }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline() + 1);
+        if (entry == null) {
+            return false;
         }
-        return false;
+        Lsn fork = entry.switchLsn();
+        return fork != null && !fork.equals(Lsn.ZERO) && !local.writeLsn().isAfter(fork);
     }
 
     /**
@@ -145,13 +160,56 @@ final class ReplicaRules {
         if (local.timelineStartLsn() == null || local.timeline() <= 1) {
             return false;
         }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline());
+        if (entry == null) {
+            return false;
+        }
+        Lsn start = entry.switchLsn();
+        return start != null && !start.equals(Lsn.ZERO) && !start.equals(local.timelineStartLsn());
+    }
+
+    /**
+     * My timeline's number is in the history, but this member made it by a promotion the history
+     * does not record (the last entry for that number names another promoter or leader-key term):
+     * two promotions reached the same number from the same parent, and mine was abandoned. Same
+     * number, parent and start point, so only who promoted in which term tells them apart.
+     */
+    static boolean otherBranch(ClusterState state, LocalPgState local) {
+        TimelineOrigin origin = local.timelineOrigin();
+        if (origin == null || origin.timeline() != local.timeline()) {
+            return false;
+        }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline());
+        return entry != null && origin.contradicts(entry);
+    }
+
+    /** The branch a replica streaming the primary's timeline holds: the primary's (null: unknown). */
+    static TimelineOrigin streamedBranch(ClusterState state, LocalPgState local, long leaderTimeline) {
+        if (!local.streaming() || local.timeline() != leaderTimeline) {
+            return null;
+        }
+        return TimelineOrigin.ofPrimary(state, local.timeline());
+    }
+
+    private static String otherBranchText(ClusterState state, LocalPgState local) {
+        TimelineOrigin mine = local.timelineOrigin();
+        TimelineSwitch theirs = lastEntryFor(state, local.timeline());
+        return "my timeline " + mine.timeline() + " is " + mine.member() + "'s promotion under the leader key of term "
+                + mine.term() + ", the primary's is " + theirs.member() + "'s of term " + theirs.term();
+    }
+
+    /**
+     * The history's entry for {@code timeline}, or null. From feature level 7 a number can have
+     * two entries (a reused number, see the state machine); the later one is the primary's branch.
+     */
+    static TimelineSwitch lastEntryFor(ClusterState state, long timeline) {
+        TimelineSwitch found = null;
         for (TimelineSwitch entry : state.history()) {
-            if (entry.timeline() == local.timeline()) {
-                Lsn start = entry.switchLsn();
-                return start != null && !start.equals(Lsn.ZERO) && !start.equals(local.timelineStartLsn());
+            if (entry.timeline() == timeline) {
+                found = entry;
             }
         }
-        return false;
+        return found;
     }
 
     /** Local WAL went past the point where the timeline after ours forked off. */
@@ -163,12 +221,11 @@ final class ReplicaRules {
         // but unreplayed partial record past the fork is no divergence, and after a restart the
         // receiver's position starts below what was replayed anyway.
         Lsn held = local.replayLsn();
-        for (TimelineSwitch entry : state.history()) {
-            if (entry.timeline() == local.timeline() + 1) {
-                Lsn fork = entry.switchLsn();
-                return fork != null && !fork.equals(Lsn.ZERO) && held.isAfter(fork);
-            }
+        TimelineSwitch entry = lastEntryFor(state, local.timeline() + 1);
+        if (entry == null) {
+            return false;
         }
-        return false;
+        Lsn fork = entry.switchLsn();
+        return fork != null && !fork.equals(Lsn.ZERO) && held.isAfter(fork);
     }
 }

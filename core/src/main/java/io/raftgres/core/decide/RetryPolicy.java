@@ -16,7 +16,8 @@ import java.util.List;
  *       {@link #delayMillis(int)}: 1 s, 2 s, 4 s, ... capped at {@value #MAX_DELAY_MILLIS} ms. Other
  *       decisions (fencing, a handoff, a different operation) are not delayed: the back-off only stops
  *       the same failure from repeating every cycle. The immediate stop (the fence) is never delayed,
- *       and a crashed primary's restart in place waits at most primary_start_timeout / 5.</li>
+ *       a crashed primary's restart in place waits at most primary_start_timeout / 5, and a rewind
+ *       whose source was unavailable at most {@value #UNAVAILABLE_SOURCE_MAX_DELAY_MILLIS} ms.</li>
  *   <li>Bootstrap: after {@value #BOOTSTRAP_ATTEMPTS} failed attempts in a row a member gives up
  *       initializing the cluster until its agent restarts (after the operator fixed the cause): it
  *       releases the initialize claim, publishes that it can no longer bootstrap (so no leader hands it
@@ -28,6 +29,8 @@ public final class RetryPolicy {
     public static final long FIRST_DELAY_MILLIS = 1_000;
     public static final long MAX_DELAY_MILLIS = 30_000;
     public static final int BOOTSTRAP_ATTEMPTS = 3;
+    /** The back-off of a rewind whose source was unavailable is capped here (see {@link #backOff}). */
+    public static final long UNAVAILABLE_SOURCE_MAX_DELAY_MILLIS = 4_000;
 
     private RetryPolicy() {
     }
@@ -76,6 +79,11 @@ public final class RetryPolicy {
         long delay = delayMillis(count);
         if (decision.reason() == Reason.RESTART_PRIMARY) {
             delay = Math.min(delay, Math.max(FIRST_DELAY_MILLIS, primaryStartTimeoutMillis / 5));
+        }
+        if (failed == Activity.REWINDING && rewindSourceUnavailable(failures.lastReason())) {
+            // Nothing was touched and a try costs one connection: once the new primary is up, the
+            // member rejoins within seconds instead of up to MAX_DELAY_MILLIS later.
+            delay = Math.min(delay, UNAVAILABLE_SOURCE_MAX_DELAY_MILLIS);
         }
         long remaining = failures.lastAtMillis() + delay - nowMillis;
         if (remaining <= 0) {

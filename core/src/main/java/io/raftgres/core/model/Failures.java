@@ -34,7 +34,18 @@ public record Failures(Map<Activity, Integer> consecutive, Activity last, long l
         return new Failures(next, activity, nowMillis, oneLine(why));
     }
 
+    /**
+     * {@code activity} succeeded: its count ends. An operation that rewrote the data directory
+     * (initdb, clone, pg_rewind) also ends the count of failed starts: the next start runs on
+     * other data, so it is a first try, not a repeat of the failure the back-off holds off.
+     */
     public Failures succeeded(Activity activity) {
+        boolean rewrote = activity == Activity.INITDB || activity == Activity.CLONING || activity == Activity.REWINDING;
+        Failures result = without(activity);
+        return rewrote ? result.without(Activity.STARTING) : result;
+    }
+
+    private Failures without(Activity activity) {
         if (!consecutive.containsKey(activity)) {
             return this;
         }

@@ -21,6 +21,11 @@ package io.raftgres.core.model;
  * 4      switchover: RequestSwitchover, CancelSwitchover, BeginHandover and EndSwitchover, and the
  *        state's {@code switchover} (a ClaimLeader by its target completes it); below 4 the API
  *        refuses a switchover
+ * 5      reserved for synchronous replication
+ * 6      reserved for scheduled restarts (no rule yet: reaching 7 passes it)
+ * 7      timeline branches: a history entry records the leader-key term of its promotion, and
+ *        a promotion that reused the last entry's timeline number under a newer leader key is
+ *        recorded as a new entry (below 7 it is rejected as "not newer")
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -39,8 +44,11 @@ public final class FeatureLevel {
     /** From this level on: switchover commands and the replicated switchover request. */
     public static final int SWITCHOVER = 4;
 
-    /** The highest level this build supports. */
-    public static final int LATEST = 4;
+    /** From this level on: history entries carry their promotion's term; a reused timeline number is recorded. */
+    public static final int TIMELINE_BRANCHES = 7;
+
+    /** The highest level this build supports; every rule of a level applies at that level and above. */
+    public static final int LATEST = 7;
 
     private FeatureLevel() {
     }

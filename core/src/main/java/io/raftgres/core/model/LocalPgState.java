@@ -30,15 +30,30 @@ package io.raftgres.core.model;
  * @param watchdogUnusable   agent fact: the watchdog is required but cannot be armed now, so
  *                           this member must not become or stay a primary it is not yet running
  * @param failures           background operations that failed in a row (agent fact), for back-off
+ * @param timelineOrigin     agent fact kept with the data directory: the promotion that created
+ *                           its timeline when this member made it, else null (unknown)
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
                            String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
                            long downSinceMillis, int serverVersion, String probeError, Long replayTimestampMillis,
-                           String timelineStartReason, boolean watchdogUnusable, Failures failures) {
+                           String timelineStartReason, boolean watchdogUnusable, Failures failures,
+                           TimelineOrigin timelineOrigin) {
 
     public LocalPgState {
         failures = failures == null ? Failures.NONE : failures;
+    }
+
+    /** A probe's view before the agent adds the origin of its timeline. */
+    public LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
+                        boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
+                        String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                        Activity failedActivity, long downSinceMillis, int serverVersion, String probeError,
+                        Long replayTimestampMillis, String timelineStartReason, boolean watchdogUnusable,
+                        Failures failures) {
+        this(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn, replayLsn, streaming,
+                upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis, serverVersion,
+                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures, null);
     }
 
     /**
@@ -68,14 +83,14 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
     public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
-                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures);
+                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures, timelineOrigin);
     }
 
     /** This state with the agent's watchdog fact (see {@code watchdogUnusable}). */
     public LocalPgState withWatchdogUnusable(boolean unusable) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis,
-                serverVersion, probeError, replayTimestampMillis, timelineStartReason, unusable, failures);
+                serverVersion, probeError, replayTimestampMillis, timelineStartReason, unusable, failures, timelineOrigin);
     }
 
     /** This state with the agent's failure counts. */
@@ -83,7 +98,15 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity,
                 downSinceMillis, serverVersion, probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable,
-                counts);
+                counts, timelineOrigin);
+    }
+
+    /** This state with the origin of its timeline as the agent knows it (null: unknown). */
+    public LocalPgState withTimelineOrigin(TimelineOrigin origin) {
+        return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
+                replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity,
+                downSinceMillis, serverVersion, probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable,
+                failures, origin);
     }
 
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */

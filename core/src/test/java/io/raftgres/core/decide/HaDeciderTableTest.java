@@ -54,11 +54,12 @@ class HaDeciderTableTest {
 
     /**
      * Reasons whose branches need a decider config other than the default, pinned in {@link CandidateSelectionTest},
-     * or a view with a gated lapse, pinned in {@link GatedLapseDecisionTest}.
+     * a view with a gated lapse, pinned in {@link GatedLapseDecisionTest}, or timeline branches
+     * ({@link TimelineBranchDecisionTest}).
      */
     private static final Set<Reason> COVERED_ELSEWHERE = EnumSet.of(Reason.NO_CANDIDATE_READONLY,
             Reason.WAITING_FOR_FRESH_STATE, Reason.TAKEOVER_WAIT, Reason.RECLONE, Reason.DIVERGED_STUCK,
-            Reason.GATE_HOLDS_LAPSE,
+            Reason.GATE_HOLDS_LAPSE, Reason.KEEP_TIMELINE_ORIGIN,
             // OperatorRulesTest (a decision with an operator's request)
             Reason.OPERATOR_STOP, Reason.OPERATOR_REMOVE_DATA, Reason.OPERATOR_CLONE, Reason.OPERATOR_START_PRIMARY,
             Reason.OPERATOR_START_REPLICA, Reason.OPERATOR_WAIT);
@@ -250,11 +251,11 @@ class HaDeciderTableTest {
                 // ArmWatchdog + Promote every cycle and a leader took keys it could not serve)
                 row("a key holder whose required watchdog cannot be armed hands Raft leadership on", "n2",
                         cluster("n2", TERM, replicaRecord("n2", 5000), replicaRecord("n3", 5000)), leaderWithLease("n2"),
-                        watchdogUnusable(replica("n1", 1, 5000, false)), Reason.WATCHDOG_UNUSABLE,
+                        watchdogUnusable(replica("n1", 1, 5000, false)), Reason.WATCHDOG_UNUSABLE_HANDOFF,
                         "handing Raft leadership to n3: the watchdog is required but cannot be armed here", new TransferLeadership("n3")),
                 row("a key holder whose required watchdog cannot be armed and has no successor stays read-only",
                         "n2", cluster("n2", TERM, replicaRecord("n2", 5000)), leaderWithLease("n2"),
-                        watchdogUnusable(replica("n1", 1, 5000, false)), Reason.WATCHDOG_UNUSABLE,
+                        watchdogUnusable(replica("n1", 1, 5000, false)), Reason.WATCHDOG_UNUSABLE_READONLY,
                         "read-only: I hold the leader key for term 7 but the watchdog is required and cannot be armed; no candidate qualifies: n2 (watchdog required but cannot be armed)"),
                 row("a re-elected former primary whose required watchdog cannot be armed does not reclaim", "n1",
                         oldLeaderN1, leaderWithLease("n1"), watchdogUnusable(stopped(ControlState.SHUT_DOWN, 1, 5000)),
@@ -270,7 +271,7 @@ class HaDeciderTableTest {
                         "handing Raft leadership to n2: the watchdog is required but cannot be armed here", new TransferLeadership("n2")),
                 row("an initializer whose required watchdog cannot be armed gives up its claim", "n1",
                         uninitialized.withInitializer("n1", TERM), leaderWithLease("n1"), watchdogUnusable(empty()),
-                        Reason.WATCHDOG_UNUSABLE,
+                        Reason.WATCHDOG_UNUSABLE_ABORT_INITIALIZE,
                         "giving up the initialize claim: the watchdog is required but cannot be armed here", new AbortInitialize(TERM)),
                 // failover decisions on the new Raft leader
                 row("best candidate claims the leader key", "n2", oldLeaderN1, leaderWithLease("n2"),

@@ -58,4 +58,30 @@ class RetryPolicyTest {
         assertEquals(0, f.succeeded(Activity.INITDB).count(Activity.INITDB));
         assertEquals(Activity.NONE, f.succeeded(Activity.INITDB).last());
     }
+
+    /** Seed 1113 of the simulation waited 27 s after its rewind for a start that had failed before it. */
+    @Test
+    void aRewriteOfTheDataDirectoryEndsTheStartBackOffButNothingElseDoes() {
+        Failures starts = Failures.NONE.failed(Activity.STARTING, 1, "a").failed(Activity.STARTING, 2, "b");
+        assertEquals(0, starts.succeeded(Activity.REWINDING).count(Activity.STARTING));
+        assertEquals(0, starts.succeeded(Activity.CLONING).count(Activity.STARTING));
+        assertEquals(2, starts.succeeded(Activity.PROMOTING).count(Activity.STARTING));
+        assertEquals(2, starts.succeeded(Activity.STOPPING).count(Activity.STARTING));
+    }
+
+    @Test
+    void aRewindWhoseSourceWasUnavailableWaitsAtMostFourSeconds() {
+        var state = Fixtures.withHistory(cluster("n1", TERM, member("n1", io.raftgres.core.model.PgRole.PRIMARY,
+                "running", 2, 9000, TERM), replicaRecord("n2", 5000)), 2, 5000, "n1");
+        Failures f = Failures.NONE;
+        for (int i = 0; i < 8; i++) {
+            f = f.failed(Activity.REWINDING, NOW - 1_000, "pg_rewind: " + RetryPolicy.REWIND_SOURCE_UNAVAILABLE
+                    + ": could not connect to server");
+        }
+        // The tracker leaves failedActivity clear for such a rewind: it is retried, not final.
+        var local = stopped(ControlState.IN_PRODUCTION, 1, 6000).withFailures(f);
+        Decision d = decider("n2").decide(view(state, follower("n1")), local, NOW);
+        assertEquals(Reason.BACKOFF, d.reason(), d.summary());
+        assertEquals(3_000, d.recheckInMillis(), d.summary());
+    }
 }
