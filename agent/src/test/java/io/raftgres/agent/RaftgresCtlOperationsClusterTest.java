@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.TestAbortedException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +30,7 @@ class RaftgresCtlOperationsClusterTest {
     @Test
     void restartPendingReloadAndReinitFromTheCli() throws Exception {
         try (LocalAgentCluster cluster = new LocalAgentCluster(dir)) {
-            try {
-                run(cluster);
-            } catch (TestAbortedException skipped) {
-                throw skipped;
-            } catch (AssertionError | Exception e) {
-                throw new AssertionError(e.getMessage() + "\n" + cluster.logs(), e);
-            }
+            cluster.runShowingLogs(this::run);
         }
     }
 
