@@ -313,10 +313,15 @@ final class LocalAgentCluster implements AutoCloseable {
         void run(LocalAgentCluster cluster) throws Exception;
     }
 
-    /** Runs {@code scenario}; a failure carries the tail of every member's logs. */
+    /**
+     * Runs {@code scenario}; a failure carries the tail of every member's logs. A failed
+     * assumption stays one, so the test is reported skipped.
+     */
     void runShowingLogs(Scenario scenario) throws Exception {
         try {
             scenario.run(this);
+        } catch (org.opentest4j.TestAbortedException skipped) {
+            throw skipped;
         } catch (AssertionError | Exception e) {
             throw new AssertionError(e.getMessage() + "\n" + logs(), e);
         }

@@ -24,9 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * credentials (exit 4, password not shown) and dead members (skipped when another answers; exit
  * 3 naming the URL when none does).
  *
- * <p>Shown able to fail: with EditConfigCommand sending no If-Match header the concurrent-edit
- * step fails (the PUT is applied over the other change, exit 0); with PauseCommand's wait loop
- * removed the "every member reports pause" check right after it fails on a member that lags.
+ * <p>Shown able to fail: on a copy of this build whose EditConfigCommand sent no If-Match header,
+ * the concurrent-edit step failed (exit 0: the CLI's PUT replaced the other client's change).
  */
 @Tag("postgres")
 class RaftgresCtlClusterTest {
