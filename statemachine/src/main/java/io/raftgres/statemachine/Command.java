@@ -3,6 +3,7 @@ package io.raftgres.statemachine;
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.SyncState;
 
 /**
  * An intent appended to the Raft log. Every command names the member that issued it and the
@@ -69,6 +70,12 @@ public sealed interface Command {
      * leader issues it once every member advertises {@code level}. Level 2 and later only.
      */
     record SetFeatureLevel(String member, long term, int level) implements Command { }
+
+    /**
+     * The primary publishes its synchronous replication state ({@code state}, null: none). Only the
+     * leader key's holder for its own term, from feature level 5 on.
+     */
+    record SetSyncState(String member, long term, SyncState state) implements Command { }
 
     /** Seeds the cluster: scope check and dynamic config from bootstrap.dcs, once. */
     record SeedConfig(String member, long term, DynamicConfig config) implements Command { }

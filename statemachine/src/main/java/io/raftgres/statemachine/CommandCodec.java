@@ -11,6 +11,7 @@ import io.raftgres.statemachine.Command.RemoveMember;
 import io.raftgres.statemachine.Command.SeedConfig;
 import io.raftgres.statemachine.Command.SetConfig;
 import io.raftgres.statemachine.Command.SetFeatureLevel;
+import io.raftgres.statemachine.Command.SetSyncState;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -89,6 +90,11 @@ public final class CommandCodec {
             }
             case SeedConfig c -> n.set("config", ModelJson.config(c.config()));
             case SetFeatureLevel c -> n.put("level", c.level());
+            case SetSyncState c -> {
+                if (c.state() != null) {
+                    n.set("state", ModelJson.syncState(c.state()));
+                }
+            }
         }
         return MAPPER.writeValueAsBytes(n);
     }
@@ -122,6 +128,8 @@ public final class CommandCodec {
                     c.longValue("expectedVersion"));
             case "SeedConfig" -> new SeedConfig(member, term, ModelJson.config(c.object("config")));
             case "SetFeatureLevel" -> new SetFeatureLevel(member, term, c.intValue("level"));
+            case "SetSyncState" -> new SetSyncState(member, term,
+                    c.optObject("state") == null ? null : ModelJson.syncState(c.object("state")));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
     }

@@ -61,6 +61,9 @@ public final class StateCodec {
         state.history().forEach(h -> history.add(ModelJson.timelineSwitch(h)));
         s.put("paused", state.paused());
         s.put("featureLevel", state.featureLevel());
+        if (state.sync() != null) {
+            s.set("sync", ModelJson.syncState(state.sync()));
+        }
         return CommandCodec.MAPPER.writeValueAsBytes(root);
     }
 
@@ -89,7 +92,8 @@ public final class StateCodec {
         // "paused" is written for readers of the snapshot; the config's pause key is the source of truth.
         ClusterState state = new ClusterState(s.string("scope"), s.optString("systemId"), s.optString("initializer"),
                 s.longValue("initTerm"), leader, members, config, history, config.pause(),
-                s.optInt("featureLevel", FeatureLevel.BASELINE));
+                s.optInt("featureLevel", FeatureLevel.BASELINE),
+                s.optObject("sync") == null ? null : ModelJson.syncState(s.object("sync")));
         return new Snapshot(state, root.longValue("term"), root.longValue("index"));
     }
 }

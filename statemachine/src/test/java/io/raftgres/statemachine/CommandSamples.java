@@ -45,9 +45,12 @@ final class CommandSamples {
                 new Command.RecordTimelineSwitch("n1", 3, 3, Lsn.parse("1/FF000028"), "failover", 1_700_000_000_123L),
                 new Command.PublishMember("n2", 3, member("n2", 2, Lsn.parse("A/B"))),
                 new Command.RemoveMember("n2", 3, "n3"),
-                new Command.SetConfig("n2", 3, config(2000), 4),
+                new Command.SetConfig("n2", 3, config(2000).withSync(new io.raftgres.core.model.SyncSettings(
+                        io.raftgres.core.model.SyncMode.QUORUM, true, 2)), 4),
                 new Command.SeedConfig("n1", 1, config(1000)),
-                new Command.SetFeatureLevel("n1", 3, 2));
+                new Command.SetFeatureLevel("n1", 3, 2),
+                new Command.SetSyncState("n1", 3, new io.raftgres.core.model.SyncState("n1", 3,
+                        io.raftgres.core.model.SyncMode.ON, List.of("n2"), 1)));
     }
 
     /**

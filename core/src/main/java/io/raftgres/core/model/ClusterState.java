@@ -25,10 +25,19 @@ import java.util.TreeMap;
  *                    {@code config.pause()} (the dynamic config is the one place it is set)
  * @param featureLevel the replicated feature level ({@link FeatureLevel}); 1 for a log or snapshot
  *                    written before feature levels existed
+ * @param sync        the published synchronous replication state ({@link SyncState}), else null;
+ *                    feature level 5
  */
 public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
                            SortedMap<String, MemberRecord> members, DynamicConfig config,
-                           List<TimelineSwitch> history, boolean paused, int featureLevel) {
+                           List<TimelineSwitch> history, boolean paused, int featureLevel, SyncState sync) {
+
+    /** A state without a published synchronous replication state. */
+    public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
+                        SortedMap<String, MemberRecord> members, DynamicConfig config, List<TimelineSwitch> history,
+                        boolean paused, int featureLevel) {
+        this(scope, systemId, initializer, initTerm, leader, members, config, history, paused, featureLevel, null);
+    }
 
     public ClusterState {
         members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
@@ -60,7 +69,7 @@ public record ClusterState(String scope, String systemId, String initializer, lo
 
     /** Publishes the system identifier; the initializer stays until a leader key exists. */
     public ClusterState withSystemId(String id) {
-        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel);
+        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel, sync);
     }
 
     /**
@@ -72,42 +81,48 @@ public record ClusterState(String scope, String systemId, String initializer, lo
     }
 
     public ClusterState withInitializer(String member, long term) {
-        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, sync);
     }
 
     /** Sets the leader key; the first one on an initialized cluster ends the initializer's role. */
     public ClusterState withLeader(LeaderRecord record) {
         boolean initDone = systemId != null && record != null;
         return new ClusterState(scope, systemId, initDone ? null : initializer, initDone ? 0 : initTerm, record,
-                members, config, history, paused, featureLevel);
+                members, config, history, paused, featureLevel, sync);
     }
 
     public ClusterState withMember(MemberRecord record) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.put(record.name(), record);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, sync);
     }
 
     public ClusterState withoutMember(String name) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.remove(name);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, sync);
     }
 
     /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause(),
-                featureLevel);
+                featureLevel, sync);
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
         List<TimelineSwitch> next = new ArrayList<>(history);
         next.add(entry);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel, sync);
     }
 
     public ClusterState withFeatureLevel(int level) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level, sync);
+    }
+
+    /** Replaces the published synchronous replication state (null: none). */
+    public ClusterState withSync(SyncState next) {
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
+                featureLevel, next);
     }
 
     /** Every member record advertises at least {@code level}. */

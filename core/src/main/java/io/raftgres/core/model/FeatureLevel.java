@@ -18,6 +18,10 @@ package io.raftgres.core.model;
  * 3      dynamic config through REST: SetConfig's {@code pause} key (maintenance mode) and
  *        PublishMember's {@code pendingRestart}; below 3 both are dropped at apply (a build
  *        before 3 does not know them) and the API refuses {@code pause: true}
+ * 4      (reserved: scheduled switchover)
+ * 5      synchronous replication: SetConfig's {@code sync} keys and the SetSyncState command (the
+ *        published {@link SyncState}); below 5 the keys are dropped at apply, SetSyncState is
+ *        refused, and the API refuses a synchronous_mode other than off
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -33,8 +37,11 @@ public final class FeatureLevel {
     /** From this level on: SetConfig carries pause, PublishMember carries pendingRestart. */
     public static final int DYNAMIC_CONFIG = 3;
 
+    /** From this level on: synchronous replication settings and the published {@link SyncState}. */
+    public static final int SYNC_REPLICATION = 5;
+
     /** The highest level this build supports. */
-    public static final int LATEST = 3;
+    public static final int LATEST = 5;
 
     private FeatureLevel() {
     }
