@@ -63,6 +63,8 @@ final class Agent implements AutoCloseable {
     private final ExecutorService fenceVip;
     private final RestServer rest;
     private final LeaseGate gate;
+    private final SyncReplication sync;
+    private final java.util.concurrent.ScheduledExecutorService syncTimer;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
           Duration watchdogTakeover) {
@@ -109,9 +111,16 @@ final class Agent implements AutoCloseable {
         this.guardTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-lease-guard"));
         long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
-        // The gate asks, for every reply, the same question the executor asks before a promotion.
+        this.sync = new SyncReplication(me.name(), store, () -> pg.current().synchronousStandbys(),
+                () -> holdsPrimaryRole(me.name()), config.postgresql().leaseGate(), liveness);
+        this.syncTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-sync"));
+        syncTimer.scheduleWithFixedDelay(sync::cycle, SyncReplication.PERIOD_MILLIS, SyncReplication.PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
+        // The gate asks, for every reply, the same question the executor asks before a promotion, and in
+        // a synchronous mode also whether this primary has published its synchronous state for its term.
         this.gate = config.postgresql().leaseGate()
-                ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
+                ? new LeaseGate(() -> pg.current().config(),
+                () -> holdsPrimaryRole(me.name()) && sync.gateMayAcknowledge()) : null;
         if (gate != null) {
             gate.start();
         }
@@ -163,6 +172,7 @@ final class Agent implements AutoCloseable {
         loop.stop();
         loopThread.shutdown();
         guardTimer.shutdownNow();
+        syncTimer.shutdownNow();
         background.shutdownNow();
         fenceVip.shutdown();
         vip.remove();
