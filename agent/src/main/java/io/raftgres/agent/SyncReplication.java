@@ -4,6 +4,7 @@ import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.SyncMode;
 import io.raftgres.core.model.SyncState;
 import io.raftgres.core.sync.StandbyNames;
@@ -147,12 +148,16 @@ final class SyncReplication {
         return seen.fromAutoConf() ? StandbyNames.parse(seen.value()) : Optional.of(StandbyNames.async(gate));
     }
 
-    /** Members that may be synchronous standbys: others, not tagged nosync, reporting. */
+    /**
+     * Members that may be synchronous standbys: others, not tagged nosync, reporting, and running as a
+     * replica (a clone's pg_basebackup also streams under the member's name).
+     */
     private Set<String> allowed(ClusterState state) {
         Set<String> silent = liveness.silent(state, System.nanoTime() / 1_000_000);
         Set<String> out = new TreeSet<>();
         for (MemberRecord m : state.members().values()) {
-            if (!m.name().equals(me) && !m.tags().nosync() && !silent.contains(m.name())) {
+            if (!m.name().equals(me) && !m.tags().nosync() && !silent.contains(m.name())
+                    && m.role() == PgRole.REPLICA && "running".equals(m.state())) {
                 out.add(m.name());
             }
         }

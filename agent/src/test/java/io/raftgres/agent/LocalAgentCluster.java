@@ -39,6 +39,7 @@ final class LocalAgentCluster implements AutoCloseable {
     private final Process[] processes = new Process[3];
 
     private final String extraDcsParameters;
+    private String extraDcsKeys = "";
 
     LocalAgentCluster(Path root) throws IOException {
         this(root, "", m -> "");
@@ -54,10 +55,22 @@ final class LocalAgentCluster implements AutoCloseable {
         this(root, extraDcsParameters, m -> "");
     }
 
+    /** A cluster whose bootstrap.dcs also has {@code dcsKeys} (YAML flow style, e.g. {@code "synchronous_mode: on"}). */
+    static LocalAgentCluster withDcs(Path root, String dcsKeys) throws IOException {
+        return new LocalAgentCluster(root, "", m -> "", dcsKeys);
+    }
+
     private LocalAgentCluster(Path root, String extraDcsParameters,
                               java.util.function.Function<Member, String> extraYaml) throws IOException {
+        this(root, extraDcsParameters, extraYaml, "");
+    }
+
+    private LocalAgentCluster(Path root, String extraDcsParameters,
+                              java.util.function.Function<Member, String> extraYaml, String dcsKeys)
+            throws IOException {
         this.root = root;
         this.extraDcsParameters = extraDcsParameters;
+        this.extraDcsKeys = dcsKeys.isEmpty() ? "" : dcsKeys + ", ";
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
         for (int i = 0; i < 3; i++) {
@@ -93,7 +106,7 @@ final class LocalAgentCluster implements AutoCloseable {
                   partner_addrs: [%s]
                   data_dir: %s
                 bootstrap:
-                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
+                  dcs: {%sloop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
                 postgresql:
                   listen: "127.0.0.1:%d"
                   data_dir: %s
@@ -102,7 +115,7 @@ final class LocalAgentCluster implements AutoCloseable {
                     replication: {username: replicator, password: "%s"}
                   lease_gate: %s
                 """.formatted(m.name(), m.restPort(), PASSWORD, m.raftPort(), partners, m.dir().resolve("raft"),
-                extraDcsParameters, m.pgPort(), m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
+                extraDcsKeys, extraDcsParameters, m.pgPort(), m.dataDir(), PASSWORD, PASSWORD, LEASE_GATE);
     }
 
     void start(Member m) throws IOException {
