@@ -32,10 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * recovers when they return; strict mode with both stopped blocks commits, which resume when one
  * replica returns.
  *
- * <p>Shown to fail: with the promotion rule off ({@code PromotionRule.check} returning empty) and
- * {@code maximum_lag_on_failover} large, on mode promoted the asynchronous replica in one of three runs and
- * lost acknowledged rows; with {@code FIRST 1} instead of {@code FIRST k+1} in {@code StandbyNames.render}
- * the strict test fails at "commits wait" (the gate alone acknowledges).
+ * <p>Shown to fail: with the strict branch of {@code SyncPlanner.on} disabled (strict treated as
+ * non-strict) the strict test fails at "commits wait while no replica streams (strict)": 549
+ * acknowledged commits instead of 127 (5 Dec 2026). The promotion and ordering rules are shown to fail
+ * in {@code PromotionRuleTest} and {@code SyncPlannerTest}.
  */
 @Tag("postgres")
 class SyncReplicationClusterTest {
