@@ -68,6 +68,8 @@ final class Agent implements AutoCloseable {
     private final LeaseGate gate;
     private final AgentStatus status;
     private final WriteAuthentication writes;
+    private final SyncReplication sync;
+    private final java.util.concurrent.ScheduledExecutorService syncTimer;
 
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
           Duration watchdogTakeover) {
@@ -115,9 +117,16 @@ final class Agent implements AutoCloseable {
         LeaseGuard guard = new LeaseGuard(me.name(), store, pg, this.vip, watchdog, tracker, Clock.SYSTEM, fenceVip,
                 config.raft().safety(), this::stopFatal);
         guard.reportTo(metrics);
-        // The gate asks, for every reply, the same question the executor asks before a promotion.
+        this.sync = new SyncReplication(me.name(), store, () -> pg.current().synchronousStandbys(),
+                () -> holdsPrimaryRole(me.name()), config.postgresql().leaseGate(), liveness);
+        this.syncTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-sync"));
+        syncTimer.scheduleWithFixedDelay(sync::cycle, SyncReplication.PERIOD_MILLIS, SyncReplication.PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
+        // The gate asks, for every reply, the same question the executor asks before a promotion, and in
+        // a synchronous mode also whether this primary has published its synchronous state for its term.
         this.gate = config.postgresql().leaseGate()
-                ? new LeaseGate(() -> pg.current().config(), () -> holdsPrimaryRole(me.name())) : null;
+                ? new LeaseGate(() -> pg.current().config(),
+                () -> holdsPrimaryRole(me.name()) && sync.gateMayAcknowledge()) : null;
         // With the gate in effect a lapse closes it at once and fences only at the lapse rule's deadline.
         LapseJudge lapses = new LapseJudge(me.name(), store, new LapseRule(config.raft().safety()),
                 gate == null ? () -> false : gate::inEffect, Clock.SYSTEM);
@@ -244,6 +253,7 @@ final class Agent implements AutoCloseable {
         loop.stop();
         loopThread.shutdown();
         guardTimer.shutdownNow();
+        syncTimer.shutdownNow();
         background.shutdownNow();
         fenceVip.shutdown();
         vip.remove();

@@ -69,6 +69,9 @@ final class ConfigWriter {
         if (a.pause() != b.pause()) out.add("pause");
         if (a.usePgRewind() != b.usePgRewind()) out.add("postgresql.use_pg_rewind");
         if (a.useSlots() != b.useSlots()) out.add("postgresql.use_slots");
+        if (a.sync().mode() != b.sync().mode()) out.add("synchronous_mode");
+        if (a.sync().strict() != b.sync().strict()) out.add("synchronous_mode_strict");
+        if (a.sync().nodeCount() != b.sync().nodeCount()) out.add("synchronous_node_count");
         Set<String> names = new TreeSet<>(a.parameters().keySet());
         names.addAll(b.parameters().keySet());
         for (String name : names) {

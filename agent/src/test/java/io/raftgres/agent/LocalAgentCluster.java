@@ -53,6 +53,7 @@ final class LocalAgentCluster implements AutoCloseable {
     private final Process[] processes = new Process[3];
 
     private final String extraDcsParameters;
+    private String extraDcsKeys = "";
 
     LocalAgentCluster(Path root) throws IOException {
         this(root, "", m -> "");
@@ -70,22 +71,29 @@ final class LocalAgentCluster implements AutoCloseable {
 
     /** A cluster with its own passwords and REST settings (e.g. HTTPS). */
     LocalAgentCluster(Path root, Security security) throws IOException {
-        this(root, "", m -> "", security);
+        this(root, "", m -> "", security, "");
+    }
+
+    /** A cluster whose bootstrap.dcs also has {@code dcsKeys} (YAML flow style, e.g. {@code "synchronous_mode: on"}). */
+    static LocalAgentCluster withDcs(Path root, String dcsKeys) throws IOException {
+        return new LocalAgentCluster(root, "", m -> "", Security.DEFAULT, dcsKeys);
     }
 
     private LocalAgentCluster(Path root, String extraDcsParameters,
                               java.util.function.Function<Member, String> extraYaml) throws IOException {
-        this(root, extraDcsParameters, extraYaml, Security.DEFAULT);
+        this(root, extraDcsParameters, extraYaml, Security.DEFAULT, "");
     }
 
     private LocalAgentCluster(Path root, String extraDcsParameters,
-                              java.util.function.Function<Member, String> extraYaml, Security security)
+                              java.util.function.Function<Member, String> extraYaml, Security security,
+                              String dcsKeys)
             throws IOException {
         this.root = root;
         this.security = security;
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
         this.http = (security.ssl() == null ? client : client.sslContext(security.ssl())).build();
         this.extraDcsParameters = extraDcsParameters;
+        this.extraDcsKeys = dcsKeys.isEmpty() ? "" : dcsKeys + ", ";
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int[] ports = freePorts(9);
         for (int i = 0; i < 3; i++) {
@@ -121,7 +129,7 @@ final class LocalAgentCluster implements AutoCloseable {
                   partner_addrs: [%s]
                   data_dir: %s
                 bootstrap:
-                  dcs: {loop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
+                  dcs: {%sloop_wait: 1, primary_start_timeout: 10, postgresql: {use_pg_rewind: true, parameters: {max_connections: 30, shared_buffers: 16MB%s}}}
                 postgresql:
                   listen: "127.0.0.1:%d"
                   data_dir: %s
@@ -130,7 +138,7 @@ final class LocalAgentCluster implements AutoCloseable {
                     replication: {username: replicator, password: "%s"}
                   lease_gate: %s
                 """.formatted(m.name(), m.restPort(), security.restPassword(), security.restapiExtra(), m.raftPort(),
-                partners, m.dir().resolve("raft"), extraDcsParameters, m.pgPort(), m.dataDir(),
+                partners, m.dir().resolve("raft"), extraDcsKeys, extraDcsParameters, m.pgPort(), m.dataDir(),
                 security.superuserPassword(), security.replicationPassword(), LEASE_GATE);
     }
 

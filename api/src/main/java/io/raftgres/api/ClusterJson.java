@@ -38,6 +38,9 @@ final class ClusterJson {
         List<Map<String, Object>> members = new ArrayList<>();
         for (MemberRecord m : cluster.members().values()) {
             Map<String, Object> row = member(m, m.name().equals(leaderName), leaderPosition);
+            if (!m.name().equals(leaderName)) {
+                SyncRoles.role(cluster, m.name()).ifPresent(role -> row.put("role", role));
+            }
             if (silent.contains(m.name())) {
                 row.put("state", "unknown");
                 row.put("last_report", TimeText.iso(m.updatedAtMillis()));
@@ -90,6 +93,9 @@ final class ClusterJson {
         json.put("maximum_lag_on_failover", config.maximumLagOnFailover());
         json.put("primary_start_timeout", seconds(config.primaryStartTimeoutMillis()));
         json.put("postgresql", postgresql);
+        json.put("synchronous_mode", config.sync().mode().text());
+        json.put("synchronous_mode_strict", config.sync().strict());
+        json.put("synchronous_node_count", config.sync().nodeCount());
         if (config.pause()) {
             json.put("pause", true);
         }

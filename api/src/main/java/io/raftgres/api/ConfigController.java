@@ -90,6 +90,11 @@ final class ConfigController {
                     + FeatureLevel.DYNAMIC_CONFIG + ", which the Raft leader sets once every member runs a build "
                     + "that supports it"));
         }
+        if (next.sync().enabled() && level < FeatureLevel.SYNC_REPLICATION) {
+            return done(text(HttpStatus.CONFLICT, "synchronous_mode: the cluster runs feature level " + level
+                    + "; synchronous replication needs " + FeatureLevel.SYNC_REPLICATION + ", which the Raft leader"
+                    + " sets once every member runs a build that supports it"));
+        }
         return facade.writeConfig(next, expected).thenApply(result -> switch (result.outcome()) {
             case APPLIED -> HttpResponse.ok(ClusterJson.config(result.config()))
                     .header(HttpHeaders.ETAG, etag(result.config()));

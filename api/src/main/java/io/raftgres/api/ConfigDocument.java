@@ -1,6 +1,8 @@
 package io.raftgres.api;
 
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.SyncMode;
+import io.raftgres.core.model.SyncSettings;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -33,7 +35,8 @@ final class ConfigDocument {
             "heartbeat_interval", RAFT_TIMING, "lease", RAFT_TIMING, "lease_check_interval", RAFT_TIMING,
             "fence_budget", RAFT_TIMING, "raft", RAFT_TIMING);
     private static final Set<String> TOP_KEYS = Set.of("loop_wait", "maximum_lag_on_failover",
-            "primary_start_timeout", "pause", "postgresql");
+            "primary_start_timeout", "pause", "postgresql", "synchronous_mode", "synchronous_mode_strict",
+            "synchronous_node_count");
     private static final Set<String> POSTGRESQL_KEYS = Set.of("use_pg_rewind", "use_slots", "parameters");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]{0,62}");
     static final long MIN_LOOP_WAIT_MILLIS = 100;
@@ -105,7 +108,31 @@ final class ConfigDocument {
             object("postgresql.parameters", pg.get("parameters")).forEach((name, value) ->
                     parameters.put(name, parameter(name, value)));
         }
-        return new DynamicConfig(loopWait, maxLag, startTimeout, rewind, slots, parameters, pause, 0);
+        return new DynamicConfig(loopWait, maxLag, startTimeout, rewind, slots, parameters, pause, 0, sync(doc));
+    }
+
+    /** synchronous_mode (off, on, quorum; Patroni's booleans too), _strict and synchronous_node_count. */
+    private static SyncSettings sync(Map<String, Object> doc) {
+        SyncSettings d = SyncSettings.OFF;
+        SyncMode mode = d.mode();
+        if (doc.containsKey("synchronous_mode")) {
+            Object value = doc.get("synchronous_mode");
+            mode = SyncMode.parse(value).orElseThrow(() -> new InvalidConfigException("synchronous_mode",
+                    "must be off, on or quorum, got " + describe(value)));
+        }
+        boolean strict = doc.containsKey("synchronous_mode_strict")
+                ? bool("synchronous_mode_strict", doc.get("synchronous_mode_strict")) : d.strict();
+        int count = d.nodeCount();
+        if (doc.containsKey("synchronous_node_count")) {
+            BigDecimal n = number("synchronous_node_count", doc.get("synchronous_node_count"));
+            if (n.stripTrailingZeros().scale() > 0 || n.compareTo(BigDecimal.ONE) < 0
+                    || n.compareTo(BigDecimal.valueOf(SyncSettings.MAX_NODE_COUNT)) > 0) {
+                throw new InvalidConfigException("synchronous_node_count", "must be a whole number between 1 and "
+                        + SyncSettings.MAX_NODE_COUNT + ", got " + n.toPlainString());
+            }
+            count = n.intValueExact();
+        }
+        return new SyncSettings(mode, strict, count);
     }
 
     private static void checkKey(String path, Set<String> known) {

@@ -11,9 +11,8 @@ import java.util.Set;
  * this order: "standby_leader"/"standby-leader", "leader", "master"/"primary"/"read-write",
  * "replica", "read-only" (without "sync"/"quorum"), "health"; then the exact synchronous-mode
  * paths. A path that matches nothing is not an error there: it answers 503 with the status
- * document ({@code patroni/api.py}, {@code do_GET}). raftgres has no standby clusters and no
- * synchronous replication, so the standby-leader, sync and quorum checks can never pass, and
- * every replica is asynchronous.
+ * document ({@code patroni/api.py}, {@code do_GET}). raftgres has no standby clusters, so the
+ * standby-leader checks never pass; sync and quorum follow the published synchronous state.
  */
 enum HealthCheck {
     /** The writable primary: leader key for the current term, a valid lease, PostgreSQL read-write. */
@@ -28,9 +27,13 @@ enum HealthCheck {
     HEALTH(true),
     /** {@code /async}: a replica as {@link #REPLICA} would accept it, while Raft has a quorum. */
     ASYNC(true),
+    /** {@code /sync}, {@code /synchronous}: a replica as {@link #REPLICA} that is a published synchronous standby. */
+    SYNC(true),
+    /** {@code /quorum}: a replica as {@link #REPLICA} that is a published quorum voter. */
+    QUORUM(true),
     /** {@code /read-only-sync}, {@code /read-only-quorum}: the primary, while Raft has a quorum. */
     READ_ONLY_SYNC(true),
-    /** Standby leader, sync or quorum standby, or a path Patroni does not know: never passes. */
+    /** Standby leader, or a path Patroni does not know: never passes. */
     NEVER(true),
     /** The agent's HA loop is not stuck; answers with the code only. */
     LIVENESS(false),
@@ -38,6 +41,8 @@ enum HealthCheck {
     READINESS(false);
 
     private static final Set<String> ASYNC_PATHS = Set.of("/async", "/asynchronous");
+    private static final Set<String> SYNC_PATHS = Set.of("/sync", "/synchronous");
+    private static final Set<String> QUORUM_PATHS = Set.of("/quorum");
     private static final Set<String> READ_ONLY_SYNC_PATHS =
             Set.of("/read-only-sync", "/read-only-synchronous", "/read-only-quorum");
 
@@ -83,6 +88,12 @@ enum HealthCheck {
         }
         if (ASYNC_PATHS.contains(p)) {
             return ASYNC;
+        }
+        if (SYNC_PATHS.contains(p)) {
+            return SYNC;
+        }
+        if (QUORUM_PATHS.contains(p)) {
+            return QUORUM;
         }
         if (READ_ONLY_SYNC_PATHS.contains(p)) {
             return READ_ONLY_SYNC;

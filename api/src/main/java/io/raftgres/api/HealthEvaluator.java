@@ -19,9 +19,10 @@ import java.util.Map;
  *       to {@code replication_state=}, and every {@code tag_<k>=<v>} equal to a tag.</li>
  *   <li>read-only: primary or replica.</li>
  *   <li>health: PostgreSQL runs.</li>
- *   <li>async: a replica as above, while the Raft quorum is reachable (Patroni asks its DCS);
- *       read-only-sync: the primary, while the quorum is reachable.</li>
- *   <li>never: standby-leader, sync and quorum checks, and paths Patroni does not know.</li>
+ *   <li>async: a replica as above that is not a published synchronous standby or quorum voter,
+ *       while the Raft quorum is reachable (Patroni asks its DCS); sync / quorum: a replica as above
+ *       that is one; read-only-sync: the primary, while the quorum is reachable.</li>
+ *   <li>never: standby-leader checks, and paths Patroni does not know.</li>
  *   <li>liveness: paused, or the last HA cycle ran within {@link #livenessBoundMillis}.</li>
  *   <li>readiness: primary, or a running streaming replica within {@code lag=} (default
  *       maximum_lag_on_failover) of the leader, on the replayed position or, with
@@ -43,7 +44,12 @@ final class HealthEvaluator {
             case REPLICA -> isServingReplica(query, snapshot);
             case READ_ONLY -> snapshot.leaderWithLease() || isServingReplica(query, snapshot);
             case HEALTH -> snapshot.local().running();
-            case ASYNC -> snapshot.raft().quorumReachable() && isServingReplica(query, snapshot);
+            case ASYNC -> snapshot.raft().quorumReachable() && isServingReplica(query, snapshot)
+                    && SyncRoles.role(snapshot.cluster(), snapshot.memberName()).isEmpty();
+            case SYNC -> snapshot.raft().quorumReachable() && isServingReplica(query, snapshot)
+                    && SyncRoles.isSyncStandby(snapshot.cluster(), snapshot.memberName());
+            case QUORUM -> snapshot.raft().quorumReachable() && isServingReplica(query, snapshot)
+                    && SyncRoles.isQuorumStandby(snapshot.cluster(), snapshot.memberName());
             case READ_ONLY_SYNC -> snapshot.raft().quorumReachable() && snapshot.leaderWithLease();
             case NEVER -> false;
             case LIVENESS -> snapshot.paused()

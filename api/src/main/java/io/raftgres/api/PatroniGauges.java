@@ -28,7 +28,10 @@ final class PatroniGauges {
                 s -> flag(s.local().isWritablePrimary()));
         m.snapshotGauge("patroni.replica", "1 when PostgreSQL runs here as a replica",
                 s -> flag(s.local().isRunningReplica()));
-        m.snapshotGauge("patroni.sync.standby", "1 for a synchronous standby; raftgres replicates asynchronously", s -> 0);
+        m.snapshotGauge("patroni.sync.standby", "1 for a published synchronous standby (synchronous_mode on)",
+                s -> flag(s.local().isRunningReplica() && SyncRoles.isSyncStandby(s.cluster(), s.memberName())));
+        m.snapshotGauge("patroni.quorum.standby", "1 for a published quorum voter (synchronous_mode quorum)",
+                s -> flag(s.local().isRunningReplica() && SyncRoles.isQuorumStandby(s.cluster(), s.memberName())));
         m.snapshotGauge("patroni.xlog.location", "Primary's current WAL write position in bytes, 0 elsewhere",
                 s -> s.local().isWritablePrimary() ? bytes(s.local().writeLsn()) : 0);
         m.snapshotGauge("patroni.xlog.received.location", "Replica's last received WAL position in bytes, 0 elsewhere",

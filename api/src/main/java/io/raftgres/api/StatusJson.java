@@ -22,7 +22,8 @@ final class StatusJson {
         if (local.running() && s.postmasterStartMillis() != null) {
             json.put("postmaster_start_time", TimeText.postgres(s.postmasterStartMillis()));
         }
-        json.put("role", role(local));
+        json.put("role", local.isRunningReplica()
+                ? SyncRoles.role(s.cluster(), s.memberName()).orElse(role(local)) : role(local));
         if (local.running()) {
             putRunningFields(json, s);
         }
@@ -43,6 +44,7 @@ final class StatusJson {
             json.put("pause", true);
         }
         ClusterJson.putPendingRestart(json, s.cluster().members().get(s.memberName()));
+        SyncRoles.describe(s.cluster()).ifPresent(d -> json.put("synchronous_replication", d));
         json.put("patroni", patroniInfo(s));
         return json;
     }

@@ -153,7 +153,13 @@ class ConfigEndpointsTest {
                 "{\"postgresql\": {\"parameters\": {\"work_mem\": \"1MB\\nfsync = off\"}}}");
         assertRefused(400, "parameter name", "PATCH", AUTH,
                 "{\"postgresql\": {\"parameters\": {\"bad name\": 1}}}");
-        assertRefused(400, "synchronous_mode: unknown key", "PATCH", AUTH, "{\"synchronous_mode\": true}");
+        assertRefused(400, "synchronous_mode: must be off, on or quorum", "PATCH", AUTH,
+                "{\"synchronous_mode\": \"sometimes\"}");
+        assertRefused(400, "synchronous_mode_strict: must be true or false", "PATCH", AUTH,
+                "{\"synchronous_mode_strict\": \"yes\"}");
+        assertRefused(400, "synchronous_node_count: must be a whole number between 1 and 32", "PATCH", AUTH,
+                "{\"synchronous_node_count\": 0}");
+        assertRefused(400, "synchronous_node_count", "PATCH", AUTH, "{\"synchronous_node_count\": 1.5}");
         assertRefused(400, "ttl: has no meaning", "PATCH", AUTH, "{\"ttl\": 30}");
         assertRefused(400, "retry_timeout: has no meaning", "PUT", AUTH, "{\"retry_timeout\": 10}");
         assertRefused(400, "Raft timing", "PATCH", AUTH, "{\"election_timeout_min\": 5}");
@@ -203,6 +209,26 @@ class ConfigEndpointsTest {
         facade.set(Snapshots.primary().cluster(s.cluster().withFeatureLevel(FeatureLevel.STRICT_APPLY)).build());
         assertRefused(409, "feature level 2", "PATCH", AUTH, "{\"pause\": true}");
         assertEquals(200, patch("{\"loop_wait\": 3}").statusCode(), "other keys are accepted at level 2");
+    }
+
+    /** Below feature level 5 members may not know the synchronous keys: only off is accepted. */
+    @Test
+    void synchronousModeBeforeFeatureLevel5Gives409() {
+        StatusSnapshot s = Snapshots.primary().build();
+        facade.set(Snapshots.primary().cluster(s.cluster().withFeatureLevel(FeatureLevel.DYNAMIC_CONFIG)).build());
+        assertRefused(409, "feature level 3", "PATCH", AUTH, "{\"synchronous_mode\": \"quorum\"}");
+        assertEquals(200, patch("{\"synchronous_mode\": \"off\"}").statusCode());
+    }
+
+    @Test
+    void synchronousKeysArePatchedAndShown() {
+        StatusSnapshot s = Snapshots.primary().build();
+        facade.set(Snapshots.primary().cluster(s.cluster().withFeatureLevel(FeatureLevel.SYNC_REPLICATION)).build());
+        HttpResponse<String> r = patch("{\"synchronous_mode\": \"quorum\", \"synchronous_mode_strict\": true,"
+                + " \"synchronous_node_count\": 2}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"synchronous_mode\":\"quorum\",\"synchronous_mode_strict\":true,"
+                + "\"synchronous_node_count\":2"), r.body());
     }
 
     @Test

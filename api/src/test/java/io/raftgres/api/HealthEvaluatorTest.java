@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,5 +102,27 @@ class HealthEvaluatorTest {
         assertFalse(passes(HealthCheck.PRIMARY, "", Snapshots.primary().leaderWithLease(false).build()));
         assertFalse(passes(HealthCheck.LEADER, "", Snapshots.primary().leaderWithLease(false).build()));
         assertFalse(passes(HealthCheck.REPLICA, "", Snapshots.primary().leaderWithLease(false).build()));
+    }
+
+    /** /sync, /quorum and /async follow the state published by the leader key's holder. */
+    @Test
+    void syncQuorumAndAsyncFollowThePublishedState() {
+        var base = Snapshots.initializedCluster();
+        var on = base.withSync(new io.raftgres.core.model.SyncState("n1", 3, io.raftgres.core.model.SyncMode.ON,
+                java.util.List.of("n2"), 1));
+        var quorum = base.withSync(new io.raftgres.core.model.SyncState("n1", 3,
+                io.raftgres.core.model.SyncMode.QUORUM, java.util.List.of("n2", "n3"), 1));
+        var stale = base.withSync(new io.raftgres.core.model.SyncState("n3", 2, io.raftgres.core.model.SyncMode.ON,
+                java.util.List.of("n2"), 1));
+        assertTrue(passes(HealthCheck.SYNC, "", Snapshots.replica().cluster(on).build()));
+        assertFalse(passes(HealthCheck.ASYNC, "", Snapshots.replica().cluster(on).build()));
+        assertFalse(passes(HealthCheck.QUORUM, "", Snapshots.replica().cluster(on).build()));
+        assertTrue(passes(HealthCheck.QUORUM, "", Snapshots.replica().cluster(quorum).build()));
+        assertFalse(passes(HealthCheck.SYNC, "", Snapshots.replica().cluster(quorum).build()));
+        assertFalse(passes(HealthCheck.SYNC, "", Snapshots.replica().cluster(stale).build()), "not the leader's");
+        assertTrue(passes(HealthCheck.ASYNC, "", Snapshots.replica().cluster(stale).build()));
+        assertFalse(passes(HealthCheck.SYNC, "", Snapshots.primary().cluster(on).build()), "the primary is none");
+        assertEquals(HealthCheck.SYNC, HealthCheck.forPath("/sync"));
+        assertEquals(HealthCheck.QUORUM, HealthCheck.forPath("/quorum"));
     }
 }

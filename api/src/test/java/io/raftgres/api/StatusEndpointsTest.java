@@ -213,7 +213,9 @@ class StatusEndpointsTest {
     void configShowsDynamicSettingsInPatroniUnits() {
         facade.set(Snapshots.primary().build());
         JsonNode c = client.json("/config");
-        assertEquals(List.of("loop_wait", "maximum_lag_on_failover", "primary_start_timeout", "postgresql"), fieldNames(c));
+        assertEquals(List.of("loop_wait", "maximum_lag_on_failover", "primary_start_timeout", "postgresql",
+                "synchronous_mode", "synchronous_mode_strict", "synchronous_node_count"), fieldNames(c));
+        assertEquals("off", c.get("synchronous_mode").asString());
         assertEquals(1, c.get("loop_wait").asInt());
         assertTrue(c.get("loop_wait").isIntegralNumber());
         assertEquals(1_048_576, c.get("maximum_lag_on_failover").asLong());

@@ -88,6 +88,11 @@ public final class PgCtlPostgresControl implements PostgresControl {
         return probe.walSenders();
     }
 
+    /** The local primary's synchronous_standby_names, for the synchronous modes. */
+    public SynchronousStandbys synchronousStandbys() {
+        return new SynchronousStandbys(sessions);
+    }
+
     /** When the postmaster started (epoch milliseconds); empty when PostgreSQL does not answer. */
     public Optional<Long> postmasterStartMillis() {
         return probe.postmasterStartMillis();

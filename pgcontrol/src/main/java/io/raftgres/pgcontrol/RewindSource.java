@@ -51,9 +51,10 @@ final class RewindSource {
             }
         } catch (SQLException e) {
             // Nothing has touched the data directory yet: whatever the cause, the rewind can be retried.
+            // No cause attached: the executor reports the root cause's message, which must keep the marker.
             throw new PostgresControlException(RetryPolicy.REWIND_SOURCE_UNAVAILABLE
                     + ": cannot check the checkpoint timeline of rewind source "
-                    + source.member() + " (" + source.host() + ":" + source.port() + "): " + e.getMessage(), e);
+                    + source.member() + " (" + source.host() + ":" + source.port() + "): " + e.getMessage());
         }
     }
 

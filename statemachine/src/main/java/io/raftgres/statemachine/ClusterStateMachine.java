@@ -16,6 +16,7 @@ import io.raftgres.statemachine.Command.RemoveMember;
 import io.raftgres.statemachine.Command.SeedConfig;
 import io.raftgres.statemachine.Command.SetConfig;
 import io.raftgres.statemachine.Command.SetFeatureLevel;
+import io.raftgres.statemachine.Command.SetSyncState;
 import io.raftgres.core.model.FeatureLevel;
 
 /**
@@ -60,6 +61,7 @@ public final class ClusterStateMachine {
             case Command.CancelSwitchover c -> SwitchoverApply.cancel(state, c);
             case Command.BeginHandover c -> SwitchoverApply.beginHandover(state, c);
             case Command.AbandonSwitchover c -> SwitchoverApply.abandon(state, c);
+            case SetSyncState c -> setSyncState(state, c);
             case SeedConfig c -> state.config().version() == 0
                     ? ApplyResult.accepted(state.withConfig(c.config().withVersion(1)))
                     : ApplyResult.rejected(state, "dynamic config already seeded (version "
@@ -188,6 +190,30 @@ public final class ClusterStateMachine {
         }
         // Below feature level 3 a build before it ignores the unknown pause key: so does this one.
         DynamicConfig next = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.config() : c.config().withPause(false);
+        // Below feature level 5 a build before it ignores the unknown synchronous keys: so does this one.
+        if (state.featureLevel() < FeatureLevel.SYNC_REPLICATION) {
+            next = next.withSync(io.raftgres.core.model.SyncSettings.OFF);
+        }
         return ApplyResult.accepted(state.withConfig(next.withVersion(current + 1)));
+    }
+
+    /**
+     * Only the primary publishes the synchronous state: the leader key's holder, in the key's term
+     * (a deposed primary's late command is refused), and the state must name it. From level 5 on.
+     */
+    private static ApplyResult setSyncState(ClusterState state, SetSyncState c) {
+        if (state.featureLevel() < FeatureLevel.SYNC_REPLICATION) {
+            return ApplyResult.rejected(state, "synchronous replication state needs feature level "
+                    + FeatureLevel.SYNC_REPLICATION + ", the cluster runs " + state.featureLevel());
+        }
+        LeaderRecord leader = state.leader();
+        if (leader == null || !leader.member().equals(c.member()) || leader.term() != c.term()) {
+            return ApplyResult.rejected(state, c.member() + " does not hold the leader key for term " + c.term());
+        }
+        if (c.state() != null && !c.state().publishedBy(c.member(), c.term())) {
+            return ApplyResult.rejected(state, "the synchronous state must name " + c.member() + " and term "
+                    + c.term());
+        }
+        return ApplyResult.accepted(state.withSync(c.state()));
     }
 }

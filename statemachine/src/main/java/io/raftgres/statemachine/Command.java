@@ -3,6 +3,7 @@ package io.raftgres.statemachine;
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.SyncState;
 
 /**
  * An intent appended to the Raft log. Every command names the member that issued it and the
@@ -101,6 +102,12 @@ public sealed interface Command {
 
     /** The leader gives up the active switchover or manual failover with {@code why}. Level 4 on. */
     record AbandonSwitchover(String member, long term, String why) implements Command { }
+
+    /**
+     * The primary publishes its synchronous replication state ({@code state}, null: none). Only the
+     * leader key's holder for its own term, from feature level 5 on.
+     */
+    record SetSyncState(String member, long term, SyncState state) implements Command { }
 
     /** Seeds the cluster: scope check and dynamic config from bootstrap.dcs, once. */
     record SeedConfig(String member, long term, DynamicConfig config) implements Command { }

@@ -11,6 +11,7 @@ import io.raftgres.statemachine.Command.RemoveMember;
 import io.raftgres.statemachine.Command.SeedConfig;
 import io.raftgres.statemachine.Command.SetConfig;
 import io.raftgres.statemachine.Command.SetFeatureLevel;
+import io.raftgres.statemachine.Command.SetSyncState;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -105,6 +106,11 @@ public final class CommandCodec {
                 n.put("atMillis", c.atMillis());
             }
             case Command.AbandonSwitchover c -> n.put("why", c.why());
+            case SetSyncState c -> {
+                if (c.state() != null) {
+                    n.set("state", ModelJson.syncState(c.state()));
+                }
+            }
         }
         return MAPPER.writeValueAsBytes(n);
     }
@@ -144,6 +150,8 @@ public final class CommandCodec {
             case "BeginHandover" -> new Command.BeginHandover(member, term, c.string("to"), c.optLsn("checkpoint"),
                     c.longValue("timeline"), c.longValue("atMillis"));
             case "AbandonSwitchover" -> new Command.AbandonSwitchover(member, term, c.string("why"));
+            case "SetSyncState" -> new SetSyncState(member, term,
+                    c.optObject("state") == null ? null : ModelJson.syncState(c.object("state")));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
     }

@@ -152,6 +152,22 @@ final class JsonFields {
         return out;
     }
 
+    /** An array of texts. */
+    List<String> strings(String field) {
+        JsonNode value = present(field);
+        if (!value.isArray()) {
+            throw new IllegalArgumentException(context + ": field '" + field + "' must be an array");
+        }
+        List<String> result = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isString()) {
+                throw new IllegalArgumentException(context + "." + field + "[" + i + "]: must be a string");
+            }
+            result.add(value.get(i).stringValue());
+        }
+        return result;
+    }
+
     /** An object of text values, as a sorted map. */
     Map<String, String> stringMap(String field) {
         JsonFields map = object(field);

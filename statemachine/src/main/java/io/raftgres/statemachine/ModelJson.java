@@ -2,6 +2,9 @@ package io.raftgres.statemachine;
 
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.SyncMode;
+import io.raftgres.core.model.SyncSettings;
+import io.raftgres.core.model.SyncState;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
@@ -130,13 +133,47 @@ final class ModelJson {
             n.put("pause", true);
         }
         n.put("version", c.version());
+        if (c.sync().enabled() || c.sync().strict() || c.sync().nodeCount() != 1) { // absent: off (before level 5)
+            ObjectNode sync = n.putObject("sync");
+            sync.put("mode", c.sync().mode().text());
+            sync.put("strict", c.sync().strict());
+            sync.put("nodeCount", c.sync().nodeCount());
+        }
         return n;
     }
 
     static DynamicConfig config(JsonFields f) {
         return new DynamicConfig(f.longValue("loopWaitMillis"), f.longValue("maximumLagOnFailover"),
                 f.longValue("primaryStartTimeoutMillis"), f.bool("usePgRewind"), f.bool("useSlots"),
-                f.stringMap("parameters"), f.optBool("pause", false), f.longValue("version"));
+                f.stringMap("parameters"), f.optBool("pause", false), f.longValue("version"), sync(f.optObject("sync")));
+    }
+
+    private static SyncSettings sync(JsonFields f) {
+        if (f == null) {
+            return SyncSettings.OFF;
+        }
+        String mode = f.string("mode");
+        SyncMode parsed = SyncMode.parse(mode).orElseThrow(() ->
+                new IllegalArgumentException(f.context() + ": unknown synchronous mode '" + mode + "'"));
+        return new SyncSettings(parsed, f.optBool("strict", false), f.optInt("nodeCount", 1));
+    }
+
+    static ObjectNode syncState(SyncState s) {
+        ObjectNode n = object();
+        n.put("primary", s.primary());
+        n.put("term", s.term());
+        n.put("mode", s.mode().text());
+        s.members().forEach(n.putArray("members")::add);
+        n.put("quorum", s.quorum());
+        return n;
+    }
+
+    static SyncState syncState(JsonFields f) {
+        String mode = f.string("mode");
+        SyncMode parsed = SyncMode.parse(mode).orElseThrow(() ->
+                new IllegalArgumentException(f.context() + ": unknown synchronous mode '" + mode + "'"));
+        return new SyncState(f.string("primary"), f.longValue("term"), parsed, f.strings("members"),
+                f.intValue("quorum"));
     }
 
     static ObjectNode leader(LeaderRecord l) {

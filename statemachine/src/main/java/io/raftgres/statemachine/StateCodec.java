@@ -64,6 +64,9 @@ public final class StateCodec {
         if (state.switchover() != null) {
             s.set("switchover", SwitchoverJson.write(state.switchover()));
         }
+        if (state.sync() != null) {
+            s.set("sync", ModelJson.syncState(state.sync()));
+        }
         return CommandCodec.MAPPER.writeValueAsBytes(root);
     }
 
@@ -92,7 +95,8 @@ public final class StateCodec {
         // "paused" is written for readers of the snapshot; the config's pause key is the source of truth.
         ClusterState state = new ClusterState(s.string("scope"), s.optString("systemId"), s.optString("initializer"),
                 s.longValue("initTerm"), leader, members, config, history, config.pause(),
-                s.optInt("featureLevel", FeatureLevel.BASELINE), SwitchoverJson.read(s.optObject("switchover")));
+                s.optInt("featureLevel", FeatureLevel.BASELINE), SwitchoverJson.read(s.optObject("switchover")),
+                s.optObject("sync") == null ? null : ModelJson.syncState(s.object("sync")));
         return new Snapshot(state, root.longValue("term"), root.longValue("index"));
     }
 }

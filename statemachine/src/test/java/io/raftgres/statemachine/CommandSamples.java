@@ -45,13 +45,16 @@ final class CommandSamples {
                 new Command.RecordTimelineSwitch("n1", 3, 3, Lsn.parse("1/FF000028"), "failover", 1_700_000_000_123L),
                 new Command.PublishMember("n2", 3, member("n2", 2, Lsn.parse("A/B"))),
                 new Command.RemoveMember("n2", 3, "n3"),
-                new Command.SetConfig("n2", 3, config(2000), 4),
+                new Command.SetConfig("n2", 3, config(2000).withSync(new io.raftgres.core.model.SyncSettings(
+                        io.raftgres.core.model.SyncMode.QUORUM, true, 2)), 4),
                 new Command.SeedConfig("n1", 1, config(1000)),
                 new Command.SetFeatureLevel("n1", 3, 2),
                 new Command.RequestSwitchover("n3", 3, "n1", "n2", 1_700_000_100_000L, 1_700_000_000_000L),
                 new Command.CancelSwitchover("n3", 3),
                 new Command.BeginHandover("n1", 3, "n2", Lsn.parse("0/5000028"), 2, 1_700_000_000_500L),
-                new Command.AbandonSwitchover("n2", 4, "n2 did not receive the shutdown checkpoint"));
+                new Command.AbandonSwitchover("n2", 4, "n2 did not receive the shutdown checkpoint"),
+                new Command.SetSyncState("n1", 3, new io.raftgres.core.model.SyncState("n1", 3,
+                        io.raftgres.core.model.SyncMode.ON, List.of("n2"), 1)));
     }
 
     /**

@@ -59,6 +59,7 @@ public final class AgentConfig {
                 "dcs", map(
                         "loop_wait", 1,
                         "maximum_lag_on_failover", 1048576,
+                        "synchronous_mode", replication == Replication.QUORUM ? "quorum" : "off",
                         "postgresql", map(
                                 "use_pg_rewind", true,
                                 "use_slots", true,
@@ -71,7 +72,6 @@ public final class AgentConfig {
                 "data_dir", PG_DATA_DIR,
                 "bin_dir", PG_BIN_DIR,
                 "os_user", "postgres",
-                // See Replication: quorum commit owns synchronous_standby_names, so the gate is off there.
                 "lease_gate", replication.leaseGate(),
                 "authentication", map(
                         "superuser", map("username", ItCredentials.SUPERUSER,
@@ -92,9 +92,8 @@ public final class AgentConfig {
         Map<String, Object> p = map("wal_log_hints", "on", "max_wal_senders", 10, "max_replication_slots", 10,
                 "hot_standby", "on");
         if (replication == Replication.QUORUM) {
+            // synchronous_mode: quorum manages synchronous_standby_names (ANY 2 (raftgres_gate, a, b)).
             p.put("synchronous_commit", "on");
-            p.put("synchronous_standby_names", "ANY 1 (" + String.join(", ",
-                    members.stream().map(NodeSpec::name).toList()) + ")");
         }
         return p;
     }

@@ -27,10 +27,13 @@ class AgentConfigTest {
     }
 
     @Test
-    void quorumCommitByDefaultAndNoSynchronousStandbyWhenAsynchronous() {
+    void managedQuorumByDefaultAndNoSynchronousStandbyWhenAsynchronous() {
         List<NodeSpec> members = NodeSpec.first(3);
-        assertEquals("ANY 1 (n1, n2, n3)", parameters(AgentConfig.forMember("it", members.get(0), members))
-                .get("synchronous_standby_names"));
+        Map<String, Object> quorum = AgentConfig.forMember("it", members.get(0), members);
+        assertFalse(parameters(quorum).containsKey("synchronous_standby_names"), "the agents manage it");
+        Map<?, ?> root = new Yaml().load(AgentConfig.render(quorum));
+        Map<?, ?> dcs = (Map<?, ?>) ((Map<?, ?>) root.get("bootstrap")).get("dcs");
+        assertEquals("quorum", dcs.get("synchronous_mode"));
         Map<?, ?> async = parameters(AgentConfig.forMember("it", members.get(0), members, Replication.ASYNC));
         assertFalse(async.containsKey("synchronous_standby_names"), async.toString());
         assertFalse(async.containsKey("synchronous_commit"), async.toString());

@@ -47,6 +47,23 @@ public final class ClusterHealth {
             return null;
         }
         int streaming = Checker.streamingReplicas(PgTarget.direct(primary.postgres()));
-        return streaming == cluster.nodes().size() - 1 ? primary : null;
+        return streaming == cluster.nodes().size() - 1 && quorumPublished(cluster, primary) ? primary : null;
+    }
+
+    /** In synchronous_mode quorum: every replica is a published quorum voter (/cluster role quorum_standby). */
+    private static boolean quorumPublished(ClusterFixture cluster, Node primary) {
+        boolean quorum = AgentRest.json(primary.rest(), "/config")
+                .map(c -> "quorum".equals(c.path("synchronous_mode").asString(""))).orElse(false);
+        if (!quorum) {
+            return true;
+        }
+        long voters = AgentRest.json(primary.rest(), "/cluster").map(c -> {
+            long n = 0;
+            for (var m : c.path("members")) {
+                n += "quorum_standby".equals(m.path("role").asString("")) ? 1 : 0;
+            }
+            return n;
+        }).orElse(0L);
+        return voters == cluster.nodes().size() - 1;
     }
 }

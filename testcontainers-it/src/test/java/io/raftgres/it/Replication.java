@@ -6,12 +6,10 @@ package io.raftgres.it;
  */
 public enum Replication {
     /**
-     * Quorum commit ({@code synchronous_commit: on}, {@code synchronous_standby_names: ANY 1 (n1,
-     * n2, n3)}; a member's own name is inert): a commit is acknowledged only once another member
-     * has it, so failover to the furthest member loses none. The lease gate is off: PostgreSQL has
-     * one synchronous_standby_names expression, and the gate would need {@code FIRST 2 (gate, n2,
-     * n3)}, whose "first two" are any two connected names, so two replicas could acknowledge without
-     * the gate. The split-brain detector commits locally here, to test the fencing alone.
+     * Managed quorum commit ({@code synchronous_mode: quorum}, {@code synchronous_node_count: 1}, the
+     * lease gate on): the primary renders {@code ANY 2 (raftgres_gate, a, b)}, so a commit is
+     * acknowledged only once a replica has it, and failover promotes only a voter proven to hold every
+     * acknowledged commit. The split-brain detector commits locally here, to test the fencing alone.
      */
     QUORUM,
     /**
@@ -25,7 +23,7 @@ public enum Replication {
 
     /** Whether the agents run the lease gate. */
     public boolean leaseGate() {
-        return this == ASYNC;
+        return true;
     }
 
     /**

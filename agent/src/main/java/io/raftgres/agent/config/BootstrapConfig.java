@@ -1,6 +1,8 @@
 package io.raftgres.agent.config;
 
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.SyncMode;
+import io.raftgres.core.model.SyncSettings;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ import java.util.regex.Pattern;
 public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<String> pgHba, List<String> postBootstrap) {
     static final List<String> KEYS = List.of("dcs", "initdb", "pg_hba", "post_bootstrap", "post_init");
     static final List<String> DCS_KEYS = List.of("loop_wait", "maximum_lag_on_failover", "primary_start_timeout",
-            "master_start_timeout", "postgresql");
+            "master_start_timeout", "postgresql", "synchronous_mode", "synchronous_mode_strict",
+            "synchronous_node_count");
     static final List<String> DCS_POSTGRESQL_KEYS = List.of("use_pg_rewind", "use_slots", "parameters");
     /** initdb options raftgres sets itself or that make no usable cluster (Patroni refuses the same). */
     private static final Map<String, String> INITDB_FORBIDDEN = Map.of(
@@ -98,10 +101,22 @@ public record BootstrapConfig(DynamicConfig dcs, List<String> initdb, List<Strin
         Boolean rewind = pg.bool("use_pg_rewind", d.usePgRewind());
         Boolean slots = pg.bool("use_slots", d.useSlots());
         Map<String, String> parameters = PgEntries.parameters(pg, "parameters");
-        if (loopWait == null || lag == null || startTimeout == null || rewind == null || slots == null) {
+        SyncMode mode = SyncMode.OFF;
+        if (s.has("synchronous_mode")) {
+            Object raw = s.raw("synchronous_mode");
+            mode = SyncMode.parse(raw).orElse(null);
+            if (mode == null) {
+                s.problem("synchronous_mode", "must be off, on or quorum, found " + raw);
+            }
+        }
+        Boolean strict = s.bool("synchronous_mode_strict", false);
+        Long count = s.integer("synchronous_node_count", 1, 1, SyncSettings.MAX_NODE_COUNT);
+        if (loopWait == null || lag == null || startTimeout == null || rewind == null || slots == null
+                || mode == null || strict == null || count == null) {
             return null;
         }
-        return new DynamicConfig(loopWait, lag, startTimeout, rewind, slots, parameters, 0);
+        return new DynamicConfig(loopWait, lag, startTimeout, rewind, slots, parameters, false, 0,
+                new SyncSettings(mode, strict, count.intValue()));
     }
 
     /** Options as strings ({@code data-checksums}, {@code encoding=UTF8}) or one-key maps ({@code encoding: UTF8}). */

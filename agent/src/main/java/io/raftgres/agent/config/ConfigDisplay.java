@@ -151,6 +151,9 @@ final class ConfigDisplay {
         dcs.put("loop_wait", seconds(d.loopWaitMillis()));
         dcs.put("maximum_lag_on_failover", d.maximumLagOnFailover());
         dcs.put("primary_start_timeout", seconds(d.primaryStartTimeoutMillis()));
+        dcs.put("synchronous_mode", d.sync().mode().text());
+        dcs.put("synchronous_mode_strict", d.sync().strict());
+        dcs.put("synchronous_node_count", d.sync().nodeCount());
         dcs.put("postgresql", ordered("use_pg_rewind", d.usePgRewind(), "use_slots", d.useSlots(),
                 "parameters", maskedParameters(d.parameters())));
         Map<String, Object> m = new LinkedHashMap<>();

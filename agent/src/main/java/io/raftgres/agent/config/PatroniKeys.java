@@ -39,12 +39,6 @@ final class PatroniKeys {
     static final Map<String, String> DCS_KEYS = Map.ofEntries(
             Map.entry("ttl", TIMING),
             Map.entry("retry_timeout", TIMING),
-            Map.entry("synchronous_mode", "remove it: for quorum commit set postgresql.parameters"
-                    + " synchronous_commit: on and synchronous_standby_names: 'ANY 1 (n1, n2, n3)'" + SEE),
-            Map.entry("synchronous_mode_strict", "remove it: with synchronous_standby_names set in"
-                    + " postgresql.parameters, PostgreSQL never drops to asynchronous commit" + SEE),
-            Map.entry("synchronous_node_count", "remove it: write the count into synchronous_standby_names"
-                    + " ('ANY 2 (...)') in postgresql.parameters" + SEE),
             Map.entry("maximum_lag_on_syncnode", "remove it: raftgres does not manage synchronous standbys" + SEE),
             Map.entry("failsafe_mode", "remove it: a raftgres primary runs exactly while it holds the Raft lease,"
                     + " so there is no DCS outage to survive" + SEE),

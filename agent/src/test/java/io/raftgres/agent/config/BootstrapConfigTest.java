@@ -76,7 +76,15 @@ class BootstrapConfigTest {
 
         assertProblem(e, "bootstrap.dcs.ttl", "remove it: raftgres detects failure with"
                 + " raft.election_timeout_min/max and raft.lease");
-        assertProblem(e, "bootstrap.dcs.synchronus_mode", "unknown key; known keys here: loop_wait");
+        assertProblem(e, "bootstrap.dcs.synchronus_mode", "did you mean 'synchronous_mode'?");
+    }
+
+    @Test
+    void readsTheSynchronousKeysAndRefusesBadValues() {
+        ConfigException e = ConfigFixture.valid().set("bootstrap.dcs.synchronous_mode", "sometimes")
+                .set("bootstrap.dcs.synchronous_node_count", 0).failure(dir);
+        assertProblem(e, "bootstrap.dcs.synchronous_mode", "must be off, on or quorum, found sometimes");
+        assertProblem(e, "bootstrap.dcs.synchronous_node_count", "found 0");
     }
 
     @Test

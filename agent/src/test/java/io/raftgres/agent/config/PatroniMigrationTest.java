@@ -56,7 +56,6 @@ class PatroniMigrationTest {
         assertProblem(e, "bootstrap.users", "create users in a bootstrap.post_bootstrap script");
         assertProblem(e, "bootstrap.dcs.ttl", "remove it: raftgres detects failure with raft.election_timeout_min/max");
         assertProblem(e, "bootstrap.dcs.retry_timeout", "remove it: raftgres detects failure with raft.election");
-        assertProblem(e, "bootstrap.dcs.synchronous_mode", "synchronous_standby_names: 'ANY 1 (n1, n2, n3)'");
         assertProblem(e, "log.format", "remove it, or set log.type: json");
         assertProblem(e, "log.dateformat", "remove it: raftgres prints HH:mm:ss.SSS");
         assertProblem(e, "postgresql.pg_ctl_timeout", "remove it: raftgres waits 60 s for pg_ctl");
@@ -69,7 +68,8 @@ class PatroniMigrationTest {
         }
         List<String> keys = ConfigFixture.keys(e);
         for (String supported : List.of("postgresql.pgpass", "log.dir", "log.file_size", "log.file_num",
-                "log.loggers", "log.loggers.patroni.postmaster", "bootstrap.dcs.loop_wait", "tags.clonefrom")) {
+                "log.loggers", "log.loggers.patroni.postmaster", "bootstrap.dcs.loop_wait", "tags.clonefrom",
+                "bootstrap.dcs.synchronous_mode")) {
             assertFalse(keys.contains(supported), supported + " is supported: " + keys);
         }
     }

@@ -7,10 +7,13 @@ import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.sync.PromotionRule;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,7 +33,8 @@ import java.util.Set;
  * a record does not tell), so positions decide then. Self and records use the same test, so the
  * Raft leader and the member it hands leadership to agree. Otherwise the
  * highest received WAL position wins; ties go to the higher failover_priority, then to this member
- * (no pointless transfer), then by name.
+ * (no pointless transfer), then by name. Under synchronous replication only members the published
+ * state proves to hold every acknowledged commit qualify ({@link PromotionRule}).
  *
  * <p>Deviation from ARCHITECTURE §4 ("ask candidates over REST"): positions come from records
  * the candidates committed through Raft in the current term. They are as fresh as a REST probe
@@ -98,11 +102,15 @@ final class CandidateSelector {
             return new Choice(Optional.empty(), true, "waiting for all members to publish their state in term "
                     + raft.term());
         }
+        Map<String, Lsn> fresh = freshPositions(state, raft, local, silent, self);
         List<Candidate> withinLag = new ArrayList<>();
         for (Candidate c : candidates) {
             long lag = optime == null ? 0 : c.position().lagBehind(optime);
+            var refusal = PromotionRule.check(state.sync(), leader, c.name(), fresh);
             if (lag > maxLag) {
                 excluded.add(c.name() + " (lags " + lag + " bytes, limit " + maxLag + ")");
+            } else if (refusal.isPresent()) {
+                excluded.add(c.name() + " (" + refusal.get().why() + ")");
             } else {
                 withinLag.add(c);
             }
@@ -124,6 +132,21 @@ final class CandidateSelector {
             .thenComparing(Candidate::priority, Comparator.reverseOrder())
             .thenComparing(Candidate::self, Comparator.reverseOrder())
             .thenComparing(Candidate::name);
+
+    /** WAL positions read in this term: records published in it by reporting members, and this member's own. */
+    private Map<String, Lsn> freshPositions(ClusterState state, RaftView raft, LocalPgState local, Set<String> silent,
+                                            Candidate self) {
+        Map<String, Lsn> fresh = new HashMap<>();
+        for (MemberRecord m : state.members().values()) {
+            if (m.term() == raft.term() && !silent.contains(m.name()) && !m.name().equals(config.memberName())) {
+                fresh.put(m.name(), m.receiveLsn());
+            }
+        }
+        if (local.running() || self != null) {
+            fresh.put(config.memberName(), local.writeLsn());
+        }
+        return fresh;
+    }
 
     private Candidate selfCandidate(LocalPgState local, LeaderRecord leader) {
         if (!config.tags().canFailover() || config.watchdogFailed() || local.watchdogUnusable()) {

@@ -26,22 +26,26 @@ import java.util.TreeMap;
  * @param featureLevel the replicated feature level ({@link FeatureLevel}); 1 for a log or snapshot
  *                    written before feature levels existed
  * @param switchover  the requested switchover or manual failover, else null (level 4 on)
+ * @param sync        the published synchronous replication state ({@link SyncState}), else null;
+ *                    feature level 5
  */
 public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
                            SortedMap<String, MemberRecord> members, DynamicConfig config,
-                           List<TimelineSwitch> history, boolean paused, int featureLevel, Switchover switchover) {
+                           List<TimelineSwitch> history, boolean paused, int featureLevel, Switchover switchover,
+                           SyncState sync) {
+
+    /** A state without a switchover request or a published synchronous replication state. */
+    public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
+                        SortedMap<String, MemberRecord> members, DynamicConfig config, List<TimelineSwitch> history,
+                        boolean paused, int featureLevel) {
+        this(scope, systemId, initializer, initTerm, leader, members, config, history, paused, featureLevel, null, null);
+    }
 
     public ClusterState {
         members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
         history = List.copyOf(history);
     }
 
-    /** A state without a switchover. */
-    public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
-                        SortedMap<String, MemberRecord> members, DynamicConfig config, List<TimelineSwitch> history,
-                        boolean paused, int featureLevel) {
-        this(scope, systemId, initializer, initTerm, leader, members, config, history, paused, featureLevel, null);
-    }
 
     /** A state at {@link FeatureLevel#BASELINE}. */
     public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
@@ -68,7 +72,7 @@ public record ClusterState(String scope, String systemId, String initializer, lo
 
     /** Publishes the system identifier; the initializer stays until a leader key exists. */
     public ClusterState withSystemId(String id) {
-        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel, switchover);
+        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel, switchover, sync);
     }
 
     /**
@@ -80,48 +84,54 @@ public record ClusterState(String scope, String systemId, String initializer, lo
     }
 
     public ClusterState withInitializer(String member, long term) {
-        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, switchover);
+        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, switchover, sync);
     }
 
     /** Sets the leader key; the first one on an initialized cluster ends the initializer's role. */
     public ClusterState withLeader(LeaderRecord record) {
         boolean initDone = systemId != null && record != null;
         return new ClusterState(scope, systemId, initDone ? null : initializer, initDone ? 0 : initTerm, record,
-                members, config, history, paused, featureLevel, switchover);
+                members, config, history, paused, featureLevel, switchover, sync);
     }
 
     public ClusterState withMember(MemberRecord record) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.put(record.name(), record);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover, sync);
     }
 
     public ClusterState withoutMember(String name) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.remove(name);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover, sync);
     }
 
     /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause(),
-                featureLevel, switchover);
+                featureLevel, switchover, sync);
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
         List<TimelineSwitch> next = new ArrayList<>(history);
         next.add(entry);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel, switchover);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel, switchover, sync);
     }
 
     public ClusterState withFeatureLevel(int level) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level, switchover);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level, switchover, sync);
     }
 
     /** Sets or (null) removes the switchover request. */
     public ClusterState withSwitchover(Switchover next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
-                featureLevel, next);
+                featureLevel, next, sync);
+    }
+
+    /** Replaces the published synchronous replication state (null: none). */
+    public ClusterState withSync(SyncState next) {
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
+                featureLevel, switchover, next);
     }
 
     /** The switchover request if one is active (not given up), else null. */

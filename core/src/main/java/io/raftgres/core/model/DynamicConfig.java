@@ -16,13 +16,23 @@ import java.util.TreeMap;
  * @param pause                   maintenance mode (Patroni's {@code pause}): agents observe and
  *                                publish but start, stop, promote, demote, rewind and clone nothing
  * @param version                 compare-and-set version
+ * @param sync                    synchronous_mode, synchronous_mode_strict, synchronous_node_count
+ *                                (feature level 5; {@link SyncSettings#OFF} below it)
  */
 public record DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long primaryStartTimeoutMillis,
                             boolean usePgRewind, boolean useSlots, Map<String, String> parameters, boolean pause,
-                            long version) {
+                            long version, SyncSettings sync) {
 
     public static final DynamicConfig DEFAULT =
             new DynamicConfig(1000, 1_048_576, 300_000, true, true, Map.of(), false, 0);
+
+    /** A configuration with asynchronous replication. */
+    public DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long primaryStartTimeoutMillis,
+                         boolean usePgRewind, boolean useSlots, Map<String, String> parameters, boolean pause,
+                         long version) {
+        this(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind, useSlots, parameters,
+                pause, version, SyncSettings.OFF);
+    }
 
     /** A configuration that is not paused. */
     public DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long primaryStartTimeoutMillis,
@@ -33,15 +43,21 @@ public record DynamicConfig(long loopWaitMillis, long maximumLagOnFailover, long
 
     public DynamicConfig {
         parameters = Map.copyOf(new TreeMap<>(parameters));
+        sync = sync == null ? SyncSettings.OFF : sync;
     }
 
     public DynamicConfig withVersion(long newVersion) {
         return new DynamicConfig(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind,
-                useSlots, parameters, pause, newVersion);
+                useSlots, parameters, pause, newVersion, sync);
     }
 
     public DynamicConfig withPause(boolean flag) {
         return new DynamicConfig(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind,
-                useSlots, parameters, flag, version);
+                useSlots, parameters, flag, version, sync);
+    }
+
+    public DynamicConfig withSync(SyncSettings next) {
+        return new DynamicConfig(loopWaitMillis, maximumLagOnFailover, primaryStartTimeoutMillis, usePgRewind,
+                useSlots, parameters, pause, version, next);
     }
 }

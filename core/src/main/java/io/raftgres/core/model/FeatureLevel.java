@@ -21,7 +21,9 @@ package io.raftgres.core.model;
  * 4      switchover: RequestSwitchover, CancelSwitchover, BeginHandover and EndSwitchover, and the
  *        state's {@code switchover} (a ClaimLeader by its target completes it); below 4 the API
  *        refuses a switchover
- * 5      reserved for synchronous replication
+ * 5      synchronous replication: SetConfig's {@code sync} keys and the SetSyncState command (the
+ *        published {@link SyncState}); below 5 the keys are dropped at apply, SetSyncState is
+ *        refused, and the API refuses a synchronous_mode other than off
  * 6      reserved for scheduled restarts (no rule yet: reaching 7 passes it)
  * 7      timeline branches: a history entry records the leader-key term of its promotion, and
  *        a promotion that reused the last entry's timeline number under a newer leader key is
@@ -43,6 +45,9 @@ public final class FeatureLevel {
 
     /** From this level on: switchover commands and the replicated switchover request. */
     public static final int SWITCHOVER = 4;
+
+    /** From this level on: synchronous replication settings and the published {@link SyncState}. */
+    public static final int SYNC_REPLICATION = 5;
 
     /** From this level on: history entries carry their promotion's term; a reused timeline number is recorded. */
     public static final int TIMELINE_BRANCHES = 7;
