@@ -74,7 +74,7 @@ class SwitchoverBenchmark {
     private static boolean switchoverAccepted(LocalAgentCluster cluster) {
         return cluster.members().stream().anyMatch(m -> cluster.body(m, "/cluster").contains("\"scope\""))
                 && cluster.members().stream().allMatch(m -> !read(m).isEmpty())
-                && cluster.members().stream().anyMatch(m -> read(m).contains("feature level from 1 to 4"));
+                && cluster.members().stream().anyMatch(m -> read(m).contains("feature level from 1 to " + io.raftgres.core.model.FeatureLevel.LATEST));
     }
 
     private static String read(LocalAgentCluster.Member m) {

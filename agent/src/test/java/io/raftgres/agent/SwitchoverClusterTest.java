@@ -61,8 +61,10 @@ class SwitchoverClusterTest {
         }
         await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
         var first = cluster.primaries().getFirst();
-        await("feature level 4", Duration.ofSeconds(30), () -> cluster.members().stream()
-                .anyMatch(m -> read(m.log()).contains("raising the cluster's feature level from 1 to 4")));
+        // The leader raises the level straight to this build's latest, which includes switchover (4).
+        await("feature level " + io.raftgres.core.model.FeatureLevel.LATEST, Duration.ofSeconds(30),
+                () -> cluster.members().stream().anyMatch(m -> read(m.log()).contains(
+                        "raising the cluster's feature level from 1 to " + io.raftgres.core.model.FeatureLevel.LATEST)));
         try (AckedWriter writer = new AckedWriter(cluster, 10, 240_000)) {
             var candidate = other(cluster, first, null);
             HttpResponse<String> r = cluster.write(first, "POST", "/switchover",
