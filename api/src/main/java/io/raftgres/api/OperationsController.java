@@ -87,7 +87,7 @@ final class OperationsController {
             return done(text(HttpStatus.SERVICE_UNAVAILABLE, "scheduled restarts need feature level "
                     + FeatureLevel.SCHEDULED_RESTART + ", the cluster runs " + level));
         }
-        if (s.cluster().paused()) {
+        if (s.paused()) {
             return done(text(HttpStatus.INTERNAL_SERVER_ERROR, "Can't schedule restart in the paused state"));
         }
         if (s.cluster().restarts().containsKey(s.memberName())) {
