@@ -142,7 +142,8 @@ final class Agent implements AutoCloseable {
         HostPort listen = config.restapi().listen();
         this.status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
                 statusRefresher, tracker, watchdogNowFailed, liveness)
-                .withSwitchovers(new SwitchoverRequests(me, store, metrics, System::currentTimeMillis));
+                .withSwitchovers(new SwitchoverRequests(me, store, metrics, System::currentTimeMillis))
+                .withRestartSchedules(new RestartSchedules(me, store));
         status.acceptOperations(operations);
         RestSecurity security = restSecurity(config);
         this.writes = security.authentication();

@@ -56,6 +56,7 @@ final class AgentStatus implements AgentFacade {
     private volatile io.raftgres.ha.OperatorRequests operations;
     private volatile Supplier<io.raftgres.api.ReloadResult> reload;
     private volatile SwitchoverRequests switchovers;
+    private volatile RestartSchedules restartSchedules;
 
     /** What a query of PostgreSQL adds to the cycle's state, and when it was fetched. */
     record Extras(List<WalSenderInfo> replication, Long postmasterStart, long at) { }
@@ -138,6 +139,25 @@ final class AgentStatus implements AgentFacade {
     @Override
     public CompletableFuture<io.raftgres.api.SwitchoverOutcome> cancelSwitchover() {
         return switchovers == null ? AgentFacade.super.cancelSwitchover() : switchovers.cancel();
+    }
+
+    /** Carries out POST /restart with a schedule and DELETE /restart through {@code schedules}. */
+    AgentStatus withRestartSchedules(RestartSchedules schedules) {
+        this.restartSchedules = schedules;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.SwitchoverOutcome> scheduleRestart(
+            io.raftgres.core.model.ScheduledRestart restart) {
+        RestartSchedules r = restartSchedules;
+        return r == null ? AgentFacade.super.scheduleRestart(restart) : r.schedule(restart);
+    }
+
+    @Override
+    public CompletableFuture<io.raftgres.api.SwitchoverOutcome> cancelScheduledRestart() {
+        RestartSchedules r = restartSchedules;
+        return r == null ? AgentFacade.super.cancelScheduledRestart() : r.cancel();
     }
 
     /** The production query over {@code pg} (current control, re-read at each refresh). */

@@ -12,7 +12,6 @@ import java.util.Map;
 
 import static io.raftgres.agent.LocalAgentCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * raftgresctl's leader changes against three real agents, through Patroni's contract for
  * POST/DELETE /switchover and POST /failover: a switchover with the prompts answered through
  * stdin, a scheduled switchover shown by list and flushed, failover --force, and last a
- * scheduled restart, which the agent does not support yet: the CLI fails with the agent's reason
- * and nothing is scheduled.
+ * scheduled restart (an hour ahead): scheduled through the replicated state, shown by list, and
+ * flushed (DELETE /restart), after which list no longer shows it.
  */
 @Tag("postgres")
 class RaftgresCtlSwitchoverClusterTest {
@@ -67,11 +66,17 @@ class RaftgresCtlSwitchoverClusterTest {
         await(next.name() + " to be the only primary", Duration.ofSeconds(60),
                 () -> cluster.healthy() && cluster.primaries().getFirst() == next);
 
-        // Scheduled restarts are not built yet: the CLI must say so in one line and fail, changing nothing.
         CtlRun scheduleRestart = CtlRun.of("-c", c, "restart", "it", next.name(), "--scheduled", later, "--force");
-        assertNotEquals(0, scheduleRestart.exit(), scheduleRestart.toString());
-        assertTrue(scheduleRestart.err().contains("not supported") || scheduleRestart.out().contains("not supported"),
+        assertEquals(0, scheduleRestart.exit(), scheduleRestart.toString());
+        assertTrue(scheduleRestart.out().contains("Success: restart scheduled on member " + next.name()),
                 scheduleRestart.toString());
-        assertFalse(CtlRun.of("-c", c, "list", "-e").out().contains(later.substring(0, 16)));
+        await("list to show the scheduled restart", Duration.ofSeconds(10),
+                () -> CtlRun.of("-c", c, "list").out().contains(later.substring(0, 16)));
+        CtlRun flushRestart = CtlRun.of("-c", c, "flush", "it", next.name(), "restart", "--force");
+        assertEquals(0, flushRestart.exit(), flushRestart.toString());
+        assertTrue(flushRestart.out().contains("Success: flush scheduled restart for member " + next.name()),
+                flushRestart.toString());
+        await("list to show no scheduled restart", Duration.ofSeconds(10),
+                () -> !CtlRun.of("-c", c, "list", "-e").out().contains(later.substring(0, 16)));
     }
 }

@@ -79,4 +79,21 @@ public interface AgentFacade {
         return java.util.concurrent.CompletableFuture.completedFuture(
                 SwitchoverOutcome.failed("this agent does not carry out switchovers"));
     }
+
+    /**
+     * Schedules a restart of this member through Raft ({@code POST /restart} with a schedule; the API
+     * has checked the time). Never completes exceptionally: 202 scheduled, 409 another one is, 503
+     * not written.
+     */
+    default java.util.concurrent.CompletableFuture<SwitchoverOutcome> scheduleRestart(
+            io.raftgres.core.model.ScheduledRestart restart) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                SwitchoverOutcome.failed("this agent does not schedule restarts"));
+    }
+
+    /** Removes this member's scheduled restart through Raft: 200, 404 none, 503. Never completes exceptionally. */
+    default java.util.concurrent.CompletableFuture<SwitchoverOutcome> cancelScheduledRestart() {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                SwitchoverOutcome.failed("this agent does not schedule restarts"));
+    }
 }

@@ -45,6 +45,7 @@ final class ClusterJson {
                 row.put("state", "unknown");
                 row.put("last_report", TimeText.iso(m.updatedAtMillis()));
             }
+            putScheduledRestart(row, cluster.restarts().get(m.name()));
             members.add(row);
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -141,6 +142,31 @@ final class ClusterJson {
         });
         json.put("pending_restart", true);
         json.put("pending_restart_reason", reasons);
+    }
+
+    /**
+     * Patroni's {@code scheduled_restart: {schedule, restart_pending?, role?, postgres_version?,
+     * timeout?}} (only the conditions that were given) when the member has a scheduled restart.
+     */
+    static void putScheduledRestart(Map<String, Object> json, io.raftgres.core.model.ScheduledRestart r) {
+        if (r == null) {
+            return;
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schedule", TimeText.iso(r.scheduleMillis()));
+        if (r.restartPending()) {
+            doc.put("restart_pending", true);
+        }
+        if (r.role() != null) {
+            doc.put("role", r.role() == PgRole.PRIMARY ? "primary" : "replica");
+        }
+        if (r.postgresVersion() > 0) {
+            doc.put("postgres_version", r.postgresVersion());
+        }
+        if (r.timeoutSeconds() > 0) {
+            doc.put("timeout", r.timeoutSeconds());
+        }
+        json.put("scheduled_restart", doc);
     }
 
     /** Patroni shows a running replica's replication state in place of "running". */

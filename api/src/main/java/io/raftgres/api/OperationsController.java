@@ -10,10 +10,11 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.json.JsonMapper;
+import io.raftgres.core.decide.RestartConditions;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
-import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.OperatorRequest.Kind;
-import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.ScheduledRestart;
 
 import java.time.Duration;
 import java.util.Map;
@@ -52,11 +53,15 @@ final class OperationsController {
             return done(text(HttpStatus.BAD_REQUEST, e.getMessage()));
         }
         StatusSnapshot s = facade.snapshot();
+        if (request.schedule() != null) {
+            return schedule(request, s);
+        }
         if (!s.cluster().isInitialized()) {
             return done(text(HttpStatus.SERVICE_UNAVAILABLE, "restart conditions are not satisfied: the cluster is "
                     + "not initialized"));
         }
-        String unmet = unmetCondition(request, s);
+        String unmet = RestartConditions.unmet(request.restartPending(), request.role(), request.postgresVersion(),
+                s.local(), s.cluster().members().get(s.memberName()));
         if (unmet != null) {
             return done(text(HttpStatus.SERVICE_UNAVAILABLE, "restart conditions are not satisfied: " + unmet));
         }
@@ -64,10 +69,41 @@ final class OperationsController {
         return submit(Kind.RESTART, false, wait);
     }
 
+    /**
+     * A scheduled restart (Patroni's codes): the time is checked first (400/422), then the feature
+     * level (503 below 6), pause (500) and an existing schedule (409); the conditions are checked
+     * when it is due, by this member's HA loop.
+     */
+    private CompletableFuture<MutableHttpResponse<?>> schedule(RestartRequest request, StatusSnapshot s) {
+        long now = System.currentTimeMillis();
+        long at;
+        try {
+            at = RestartSchedule.parse(request.schedule(), now);
+        } catch (RestartSchedule.Refused e) {
+            return done(text(HttpStatus.valueOf(e.status), e.getMessage()));
+        }
+        int level = s.cluster().featureLevel();
+        if (level < FeatureLevel.SCHEDULED_RESTART) {
+            return done(text(HttpStatus.SERVICE_UNAVAILABLE, "scheduled restarts need feature level "
+                    + FeatureLevel.SCHEDULED_RESTART + ", the cluster runs " + level));
+        }
+        if (s.paused()) {
+            return done(text(HttpStatus.INTERNAL_SERVER_ERROR, "Can't schedule restart in the paused state"));
+        }
+        if (s.cluster().restarts().containsKey(s.memberName())) {
+            return done(text(HttpStatus.CONFLICT, "Another restart is already scheduled"));
+        }
+        return facade.scheduleRestart(new ScheduledRestart(at, request.restartPending(), request.role(),
+                request.postgresVersion(), request.timeoutSeconds(), now)).thenApply(OperationsController::text);
+    }
+
     @Delete(value = "/restart", consumes = MediaType.ALL, produces = MediaType.TEXT_PLAIN)
-    MutableHttpResponse<?> cancelRestart() {
-        // POST /restart refuses a schedule, so there is never one to delete.
-        return text(HttpStatus.NOT_FOUND, "no restarts are scheduled");
+    CompletableFuture<MutableHttpResponse<?>> cancelRestart() {
+        StatusSnapshot s = facade.snapshot();
+        if (!s.cluster().restarts().containsKey(s.memberName())) {
+            return done(text(HttpStatus.NOT_FOUND, "no restarts are scheduled"));
+        }
+        return facade.cancelScheduledRestart().thenApply(OperationsController::text);
     }
 
     @Post(value = "/reinitialize", consumes = MediaType.ALL, produces = MediaType.TEXT_PLAIN)
@@ -99,25 +135,6 @@ final class OperationsController {
         return submit(Kind.REINITIALIZE, force, REINITIALIZE_WAIT);
     }
 
-    /** Why {@code request}'s conditions do not hold on this member now, else null. */
-    private static String unmetCondition(RestartRequest request, StatusSnapshot s) {
-        PgRole role = s.local().isWritablePrimary() ? PgRole.PRIMARY
-                : s.local().isRunningReplica() ? PgRole.REPLICA : null;
-        if (request.role() != null && request.role() != role) {
-            return "this member is " + (role == null ? "not running" : "a " + role.name().toLowerCase())
-                    + ", not a " + request.role().name().toLowerCase();
-        }
-        MemberRecord mine = s.cluster().members().get(s.memberName());
-        if (request.restartPending() && (mine == null || mine.pendingRestart().isEmpty())) {
-            return "no parameter is pending a restart here";
-        }
-        int running = s.local().serverVersion();
-        if (request.postgresVersion() > 0 && running > 0 && running >= request.postgresVersion()) {
-            return "PostgreSQL " + running + " is not older than " + request.postgresVersion();
-        }
-        return null;
-    }
-
     private CompletableFuture<MutableHttpResponse<?>> submit(Kind kind, boolean force, Duration wait) {
         String busy = facade.operationInProgress();
         CompletableFuture<OperationResult> result = busy != null && !force ? null : facade.operate(kind, force);
@@ -130,6 +147,10 @@ final class OperationsController {
                         + wait.toSeconds() + " s; see GET /patroni"), wait.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(r -> r.ok() ? text(HttpStatus.OK, r.message())
                         : text(HttpStatus.SERVICE_UNAVAILABLE, r.message()));
+    }
+
+    private static MutableHttpResponse<?> text(SwitchoverOutcome outcome) {
+        return text(HttpStatus.valueOf(outcome.status()), outcome.message());
     }
 
     private static MutableHttpResponse<?> text(HttpStatus status, String message) {

@@ -7,15 +7,16 @@ import java.util.Set;
 
 /**
  * The body of {@code POST /restart}, validated: Patroni's keys, each with its type; anything else
- * is a 400 naming the key. {@code schedule} is recognised and refused (scheduled restarts are not
- * built yet), so a client never believes a restart was scheduled.
+ * is a 400 naming the key. {@code schedule} is kept as sent and checked by {@link RestartSchedule}.
  *
  * @param restartPending restart only if PostgreSQL has parameters pending a restart
  * @param role           restart only if this member runs in that role (null: any)
  * @param postgresVersion restart only if the running server_version_num is below it (0: any)
  * @param timeoutSeconds how long the answer waits for the restart (0: the default)
+ * @param schedule       the {@code schedule} value as sent, else null (an immediate restart)
  */
-record RestartRequest(boolean restartPending, PgRole role, int postgresVersion, long timeoutSeconds) {
+record RestartRequest(boolean restartPending, PgRole role, int postgresVersion, long timeoutSeconds,
+                      Object schedule) {
 
     private static final Set<String> KEYS = Set.of("schedule", "restart_pending", "role", "postgres_version",
             "timeout");
@@ -27,16 +28,12 @@ record RestartRequest(boolean restartPending, PgRole role, int postgresVersion, 
                         new java.util.TreeSet<>(KEYS)));
             }
         }
-        if (body.get("schedule") != null) {
-            throw new InvalidConfigException("schedule", "scheduled restarts are not supported yet; send the "
-                    + "request without schedule at the time you want the restart");
-        }
         Object pending = body.get("restart_pending");
         if (pending != null && !(pending instanceof Boolean)) {
             throw new InvalidConfigException("restart_pending", "must be true or false");
         }
         return new RestartRequest(Boolean.TRUE.equals(pending), role(body.get("role")),
-                version(body.get("postgres_version")), timeout(body.get("timeout")));
+                version(body.get("postgres_version")), timeout(body.get("timeout")), body.get("schedule"));
     }
 
     private static PgRole role(Object value) {

@@ -44,6 +44,7 @@ final class StatusJson {
             json.put("pause", true);
         }
         ClusterJson.putPendingRestart(json, s.cluster().members().get(s.memberName()));
+        ClusterJson.putScheduledRestart(json, s.cluster().restarts().get(s.memberName()));
         SyncRoles.describe(s.cluster()).ifPresent(d -> json.put("synchronous_replication", d));
         json.put("patroni", patroniInfo(s));
         return json;

@@ -117,4 +117,30 @@ final class FakeAgentFacade implements AgentFacade {
     public CompletableFuture<ReloadResult> reload() {
         return CompletableFuture.completedFuture(reloadResult);
     }
+
+    private final java.util.List<io.raftgres.core.model.ScheduledRestart> restartSchedules =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final AtomicInteger restartCancels = new AtomicInteger();
+
+    /** The scheduled restarts that reached the agent, in order. */
+    java.util.List<io.raftgres.core.model.ScheduledRestart> restartSchedules() {
+        return restartSchedules;
+    }
+
+    /** How many DELETE /restart reached the agent. */
+    int restartCancels() {
+        return restartCancels.get();
+    }
+
+    @Override
+    public CompletableFuture<SwitchoverOutcome> scheduleRestart(io.raftgres.core.model.ScheduledRestart restart) {
+        restartSchedules.add(restart);
+        return CompletableFuture.completedFuture(SwitchoverOutcome.scheduled("Restart scheduled"));
+    }
+
+    @Override
+    public CompletableFuture<SwitchoverOutcome> cancelScheduledRestart() {
+        restartCancels.incrementAndGet();
+        return CompletableFuture.completedFuture(SwitchoverOutcome.done("scheduled restart deleted"));
+    }
 }

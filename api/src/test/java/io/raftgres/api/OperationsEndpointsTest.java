@@ -1,6 +1,9 @@
 package io.raftgres.api;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.FeatureLevel;
+import io.raftgres.core.model.PgRole;
+import io.raftgres.core.model.ScheduledRestart;
 import io.raftgres.core.model.OperatorRequest.Kind;
 import io.raftgres.core.model.PendingChange;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +52,7 @@ class OperationsEndpointsTest {
         facade.set(Snapshots.primary().build());
         facade.operations().clear();
         facade.inProgress(null);
+        facade.restartSchedules().clear();
         facade.operationOutcome(new OperationResult(true, "restarted successfully"));
     }
 
@@ -82,8 +86,6 @@ class OperationsEndpointsTest {
         assertRefused(400, "postgres_version", "/restart", "{\"postgres_version\": \"fifteen\"}");
         assertRefused(400, "timeout", "/restart", "{\"timeout\": -3}");
         assertRefused(400, "restart_pending: must be true or false", "/restart", "{\"restart_pending\": \"yes\"}");
-        assertRefused(400, "schedule: scheduled restarts are not supported", "/restart",
-                "{\"schedule\": \"2030-01-01T00:00:00+00:00\"}");
     }
 
     @Test
@@ -122,9 +124,68 @@ class OperationsEndpointsTest {
 
     @Test
     void deleteRestartSaysNothingIsScheduled() {
+        int before = facade.restartCancels();
         HttpResponse<String> r = client.send("DELETE", "/restart", AUTH, null);
         assertEquals(404, r.statusCode());
         assertEquals("no restarts are scheduled", r.body());
+        assertEquals(before, facade.restartCancels(), "nothing to cancel reaches the agent");
+    }
+
+    @Test
+    void aScheduledRestartIsHandedToTheAgentWithItsConditions() {
+        HttpResponse<String> r = post("/restart", "{\"schedule\": \"2099-01-01T10:00:00+02:00\", \"role\": \"replica\","
+                + " \"restart_pending\": true, \"postgres_version\": \"16.2\", \"timeout\": 30}");
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals("Restart scheduled", r.body());
+        ScheduledRestart sent = facade.restartSchedules().getFirst();
+        assertEquals(java.time.Instant.parse("2099-01-01T08:00:00Z").toEpochMilli(), sent.scheduleMillis());
+        assertEquals(PgRole.REPLICA, sent.role());
+        assertTrue(sent.restartPending());
+        assertEquals(160002, sent.postgresVersion());
+        assertEquals(30, sent.timeoutSeconds());
+        assertEquals(List.of(), facade.operations(), "nothing restarts now (the conditions are checked when due)");
+    }
+
+    /** Patroni's codes for a refused schedule; none reaches the agent. */
+    @Test
+    void badSchedulesAreRefusedAndChangeNothing() {
+        assertScheduleRefused(400, "Timezone information is mandatory for the scheduled restart",
+                "{\"schedule\": \"2099-01-01T10:00:00\"}");
+        assertScheduleRefused(422, "Unable to parse scheduled timestamp", "{\"schedule\": \"tomorrow\"}");
+        assertScheduleRefused(400, "schedule: must be a text", "{\"schedule\": 17}");
+        assertScheduleRefused(422, "Can't schedule restart in the past", "{\"schedule\": \"2001-01-01T10:00:00Z\"}");
+        assertScheduleRefused(400, "role: must be primary", "{\"schedule\": \"2099-01-01T10:00:00Z\", \"role\": \"x\"}");
+        String ok = "{\"schedule\": \"2099-01-01T10:00:00Z\"}";
+        facade.set(Snapshots.primary().cluster(Snapshots.initializedCluster()
+                .withFeatureLevel(FeatureLevel.SYNC_REPLICATION)).build());
+        assertScheduleRefused(503, "scheduled restarts need feature level 6, the cluster runs 5", ok);
+        facade.set(Snapshots.primary().paused(true).build());
+        assertScheduleRefused(500, "Can't schedule restart in the paused state", ok);
+        facade.set(Snapshots.primary().cluster(Snapshots.initializedCluster().withScheduledRestart("n1", AT)).build());
+        assertScheduleRefused(409, "Another restart is already scheduled", ok);
+    }
+
+    private static void assertScheduleRefused(int status, String mentions, String body) {
+        assertRefused(status, mentions, "/restart", body);
+        assertEquals(List.of(), facade.restartSchedules(), "a refused schedule reached the agent");
+    }
+
+    private static final ScheduledRestart AT = new ScheduledRestart(
+            java.time.Instant.parse("2099-01-01T08:00:00Z").toEpochMilli(), true, PgRole.REPLICA, 160002, 30, 1);
+
+    @Test
+    void aScheduledRestartIsShownAndDeleted() {
+        facade.set(Snapshots.primary().cluster(Snapshots.initializedCluster().withScheduledRestart("n1", AT)).build());
+        String patroni = client.send("GET", "/patroni").body();
+        assertTrue(patroni.contains("\"scheduled_restart\":{\"schedule\":\"2099-01-01T08:00:00"), patroni);
+        assertTrue(patroni.contains("\"role\":\"replica\"") && patroni.contains("\"postgres_version\":160002"), patroni);
+        String cluster = client.send("GET", "/cluster").body();
+        assertTrue(cluster.contains("\"scheduled_restart\":{\"schedule\":\"2099-01-01T08:00:00"), cluster);
+        int before = facade.restartCancels();
+        HttpResponse<String> r = client.send("DELETE", "/restart", AUTH, null);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("scheduled restart deleted", r.body());
+        assertEquals(before + 1, facade.restartCancels());
     }
 
     @Test

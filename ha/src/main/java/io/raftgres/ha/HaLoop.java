@@ -55,6 +55,7 @@ public final class HaLoop {
     private DecisionLogger decisions = new DecisionLogger(LOG, true);
     private volatile HaEvents events = HaEvents.NONE;
     private volatile OperatorRequests requests;
+    private volatile ScheduledRestarts scheduledRestarts;
     private volatile LapseJudge lapses;
     // Confined to the scheduler.
     private Scheduler.Cancellable next;
@@ -94,9 +95,13 @@ public final class HaLoop {
         this.events = events;
     }
 
-    /** Carries out the operator requests recorded in {@code requests}. Call before {@link #start()}. */
+    /**
+     * Carries out the operator requests recorded in {@code requests}, and this member's scheduled
+     * restart through them when it is due. Call before {@link #start()}.
+     */
     public void takeRequestsFrom(OperatorRequests requests) {
         this.requests = requests;
+        this.scheduledRestarts = new ScheduledRestarts(me, store, requests);
     }
 
     /** Ends the loop for good with {@code reason}: another part of the agent found continuing unsafe. */
@@ -199,6 +204,9 @@ public final class HaLoop {
             return 0;
         }
         publisher.maybePublish(local, raft, now);
+        if (scheduledRestarts != null) {
+            scheduledRestarts.evaluate(state, local, clock.wallMillis());
+        }
         io.raftgres.core.model.OperatorRequest request = requests == null ? null : requests.advance(local);
         LapseJudge judge = lapses;
         boolean gateHolds = judge != null && judge.now().reason() == io.raftgres.core.timing.LapseRule.Reason.GATE_HOLDS;

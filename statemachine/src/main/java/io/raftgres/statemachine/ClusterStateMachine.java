@@ -62,6 +62,8 @@ public final class ClusterStateMachine {
             case Command.BeginHandover c -> SwitchoverApply.beginHandover(state, c);
             case Command.AbandonSwitchover c -> SwitchoverApply.abandon(state, c);
             case SetSyncState c -> setSyncState(state, c);
+            case Command.ScheduleRestart c -> RestartApply.schedule(state, c);
+            case Command.CancelRestart c -> RestartApply.cancel(state, c);
             case SeedConfig c -> state.config().version() == 0
                     ? ApplyResult.accepted(state.withConfig(c.config().withVersion(1)))
                     : ApplyResult.rejected(state, "dynamic config already seeded (version "

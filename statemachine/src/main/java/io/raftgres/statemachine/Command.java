@@ -109,6 +109,30 @@ public sealed interface Command {
      */
     record SetSyncState(String member, long term, SyncState state) implements Command { }
 
+    /**
+     * Schedules a restart of the issuing member's own PostgreSQL ({@code POST /restart} with a
+     * schedule); refused while it has one. Level 6 on.
+     */
+    record ScheduleRestart(String member, long term, io.raftgres.core.model.ScheduledRestart restart)
+            implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
+    /**
+     * Removes the issuing member's scheduled restart: {@code DELETE /restart} ({@code requestedAtMillis}
+     * 0: whichever there is), or its HA loop once it is due (that schedule's request time, so a newer
+     * schedule is never removed by mistake). Level 6 on.
+     */
+    record CancelRestart(String member, long term, long requestedAtMillis) implements Command {
+        @Override
+        public boolean leaderOnly() {
+            return false;
+        }
+    }
+
     /** Seeds the cluster: scope check and dynamic config from bootstrap.dcs, once. */
     record SeedConfig(String member, long term, DynamicConfig config) implements Command { }
 }

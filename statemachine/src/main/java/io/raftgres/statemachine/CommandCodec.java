@@ -62,6 +62,7 @@ public final class CommandCodec {
             case SeedConfig c -> require(c.config(), "config", type);
             case Command.BeginHandover c -> require(c.to(), "to", type);
             case Command.AbandonSwitchover c -> require(c.why(), "why", type);
+            case Command.ScheduleRestart c -> require(c.restart(), "restart", type);
             default -> { }
         }
         ObjectNode n = ModelJson.object();
@@ -111,6 +112,8 @@ public final class CommandCodec {
                     n.set("state", ModelJson.syncState(c.state()));
                 }
             }
+            case Command.ScheduleRestart c -> n.set("restart", RestartJson.write(c.restart()));
+            case Command.CancelRestart c -> n.put("requestedAtMillis", c.requestedAtMillis());
         }
         return MAPPER.writeValueAsBytes(n);
     }
@@ -152,6 +155,8 @@ public final class CommandCodec {
             case "AbandonSwitchover" -> new Command.AbandonSwitchover(member, term, c.string("why"));
             case "SetSyncState" -> new SetSyncState(member, term,
                     c.optObject("state") == null ? null : ModelJson.syncState(c.object("state")));
+            case "ScheduleRestart" -> new Command.ScheduleRestart(member, term, RestartJson.read(c.object("restart")));
+            case "CancelRestart" -> new Command.CancelRestart(member, term, c.longValue("requestedAtMillis", 0));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
     }

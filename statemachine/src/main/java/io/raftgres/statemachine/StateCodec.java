@@ -67,6 +67,10 @@ public final class StateCodec {
         if (state.sync() != null) {
             s.set("sync", ModelJson.syncState(state.sync()));
         }
+        if (!state.restarts().isEmpty()) {
+            ObjectNode restarts = s.putObject("restarts");
+            state.restarts().forEach((name, r) -> restarts.set(name, RestartJson.write(r)));
+        }
         return CommandCodec.MAPPER.writeValueAsBytes(root);
     }
 
@@ -96,7 +100,8 @@ public final class StateCodec {
         ClusterState state = new ClusterState(s.string("scope"), s.optString("systemId"), s.optString("initializer"),
                 s.longValue("initTerm"), leader, members, config, history, config.pause(),
                 s.optInt("featureLevel", FeatureLevel.BASELINE), SwitchoverJson.read(s.optObject("switchover")),
-                s.optObject("sync") == null ? null : ModelJson.syncState(s.object("sync")));
+                s.optObject("sync") == null ? null : ModelJson.syncState(s.object("sync")),
+                RestartJson.readAll(s.optObject("restarts")));
         return new Snapshot(state, root.longValue("term"), root.longValue("index"));
     }
 }

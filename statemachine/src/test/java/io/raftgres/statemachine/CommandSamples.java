@@ -54,7 +54,15 @@ final class CommandSamples {
                 new Command.BeginHandover("n1", 3, "n2", Lsn.parse("0/5000028"), 2, 1_700_000_000_500L),
                 new Command.AbandonSwitchover("n2", 4, "n2 did not receive the shutdown checkpoint"),
                 new Command.SetSyncState("n1", 3, new io.raftgres.core.model.SyncState("n1", 3,
-                        io.raftgres.core.model.SyncMode.ON, List.of("n2"), 1)));
+                        io.raftgres.core.model.SyncMode.ON, List.of("n2"), 1)),
+                new Command.ScheduleRestart("n2", 3, scheduledRestart()),
+                new Command.CancelRestart("n2", 3, 1_700_000_000_000L));
+    }
+
+    /** A scheduled restart with every condition set. */
+    static io.raftgres.core.model.ScheduledRestart scheduledRestart() {
+        return new io.raftgres.core.model.ScheduledRestart(1_700_000_600_000L, true, PgRole.REPLICA, 150004, 30,
+                1_700_000_000_000L);
     }
 
     /**

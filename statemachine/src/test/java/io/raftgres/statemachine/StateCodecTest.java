@@ -28,6 +28,7 @@ class StateCodecTest {
                 .withHistory(new TimelineSwitch(2, Lsn.parse("0/3000060"), "failover", 1_700_000_000_000L, "n2"))
                 .withHistory(new TimelineSwitch(4, Lsn.parse("0/4000000"), "switchover", 1_700_000_100_000L, "n1", 2))
                 .withPaused(true)
+                .withScheduledRestart("n2", CommandSamples.scheduledRestart())
                 .withFeatureLevel(2);
     }
 

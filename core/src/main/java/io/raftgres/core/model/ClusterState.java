@@ -28,11 +28,20 @@ import java.util.TreeMap;
  * @param switchover  the requested switchover or manual failover, else null (level 4 on)
  * @param sync        the published synchronous replication state ({@link SyncState}), else null;
  *                    feature level 5
+ * @param restarts    scheduled restarts by member name ({@link ScheduledRestart}); feature level 6
  */
 public record ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
                            SortedMap<String, MemberRecord> members, DynamicConfig config,
                            List<TimelineSwitch> history, boolean paused, int featureLevel, Switchover switchover,
-                           SyncState sync) {
+                           SyncState sync, SortedMap<String, ScheduledRestart> restarts) {
+
+    /** A state without scheduled restarts. */
+    public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
+                        SortedMap<String, MemberRecord> members, DynamicConfig config, List<TimelineSwitch> history,
+                        boolean paused, int featureLevel, Switchover switchover, SyncState sync) {
+        this(scope, systemId, initializer, initTerm, leader, members, config, history, paused, featureLevel, switchover,
+                sync, new TreeMap<>());
+    }
 
     /** A state without a switchover request or a published synchronous replication state. */
     public ClusterState(String scope, String systemId, String initializer, long initTerm, LeaderRecord leader,
@@ -44,6 +53,7 @@ public record ClusterState(String scope, String systemId, String initializer, lo
     public ClusterState {
         members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
         history = List.copyOf(history);
+        restarts = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(restarts == null ? Map.of() : restarts));
     }
 
 
@@ -72,7 +82,7 @@ public record ClusterState(String scope, String systemId, String initializer, lo
 
     /** Publishes the system identifier; the initializer stays until a leader key exists. */
     public ClusterState withSystemId(String id) {
-        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel, switchover, sync);
+        return new ClusterState(scope, id, initializer, initTerm, leader, members, config, history, paused, featureLevel, switchover, sync, restarts);
     }
 
     /**
@@ -84,54 +94,70 @@ public record ClusterState(String scope, String systemId, String initializer, lo
     }
 
     public ClusterState withInitializer(String member, long term) {
-        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, switchover, sync);
+        return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, switchover, sync, restarts);
     }
 
     /** Sets the leader key; the first one on an initialized cluster ends the initializer's role. */
     public ClusterState withLeader(LeaderRecord record) {
         boolean initDone = systemId != null && record != null;
         return new ClusterState(scope, systemId, initDone ? null : initializer, initDone ? 0 : initTerm, record,
-                members, config, history, paused, featureLevel, switchover, sync);
+                members, config, history, paused, featureLevel, switchover, sync, restarts);
     }
 
     public ClusterState withMember(MemberRecord record) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.put(record.name(), record);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover, sync);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover, sync, restarts);
     }
 
+    /** Removes a member record and its scheduled restart. */
     public ClusterState withoutMember(String name) {
         SortedMap<String, MemberRecord> next = new TreeMap<>(members);
         next.remove(name);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused, featureLevel, switchover, sync);
+        SortedMap<String, ScheduledRestart> nextRestarts = new TreeMap<>(restarts);
+        nextRestarts.remove(name);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, next, config, history, paused,
+                featureLevel, switchover, sync, nextRestarts);
+    }
+
+    /** Sets or (null) removes {@code member}'s scheduled restart. */
+    public ClusterState withScheduledRestart(String member, ScheduledRestart restart) {
+        SortedMap<String, ScheduledRestart> next = new TreeMap<>(restarts);
+        if (restart == null) {
+            next.remove(member);
+        } else {
+            next.put(member, restart);
+        }
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
+                featureLevel, switchover, sync, next);
     }
 
     /** Replaces the dynamic config; {@link #paused()} follows its {@code pause} key. */
     public ClusterState withConfig(DynamicConfig next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, next, history, next.pause(),
-                featureLevel, switchover, sync);
+                featureLevel, switchover, sync, restarts);
     }
 
     public ClusterState withHistory(TimelineSwitch entry) {
         List<TimelineSwitch> next = new ArrayList<>(history);
         next.add(entry);
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel, switchover, sync);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, next, paused, featureLevel, switchover, sync, restarts);
     }
 
     public ClusterState withFeatureLevel(int level) {
-        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level, switchover, sync);
+        return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused, level, switchover, sync, restarts);
     }
 
     /** Sets or (null) removes the switchover request. */
     public ClusterState withSwitchover(Switchover next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
-                featureLevel, next, sync);
+                featureLevel, next, sync, restarts);
     }
 
     /** Replaces the published synchronous replication state (null: none). */
     public ClusterState withSync(SyncState next) {
         return new ClusterState(scope, systemId, initializer, initTerm, leader, members, config, history, paused,
-                featureLevel, switchover, next);
+                featureLevel, switchover, next, restarts);
     }
 
     /** The switchover request if one is active (not given up), else null. */

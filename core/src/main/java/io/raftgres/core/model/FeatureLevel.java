@@ -24,7 +24,8 @@ package io.raftgres.core.model;
  * 5      synchronous replication: SetConfig's {@code sync} keys and the SetSyncState command (the
  *        published {@link SyncState}); below 5 the keys are dropped at apply, SetSyncState is
  *        refused, and the API refuses a synchronous_mode other than off
- * 6      reserved for scheduled restarts (no rule yet: reaching 7 passes it)
+ * 6      scheduled restarts: ScheduleRestart and CancelRestart, and the state's {@code restarts}
+ *        (per member); below 6 both commands are refused and the API refuses a schedule
  * 7      timeline branches: a history entry records the leader-key term of its promotion, and
  *        a promotion that reused the last entry's timeline number under a newer leader key is
  *        recorded as a new entry (below 7 it is rejected as "not newer")
@@ -48,6 +49,9 @@ public final class FeatureLevel {
 
     /** From this level on: synchronous replication settings and the published {@link SyncState}. */
     public static final int SYNC_REPLICATION = 5;
+
+    /** From this level on: scheduled restarts (ScheduleRestart, CancelRestart, the state's restarts). */
+    public static final int SCHEDULED_RESTART = 6;
 
     /** From this level on: history entries carry their promotion's term; a reused timeline number is recorded. */
     public static final int TIMELINE_BRANCHES = 7;
