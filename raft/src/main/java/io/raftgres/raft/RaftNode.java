@@ -108,16 +108,25 @@ public final class RaftNode implements AutoCloseable {
             throw e;
         }
         server = built;
-        client = RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(RatisWiring.clientProperties())
-                .setRetryPolicy(RatisWiring.clientRetryPolicy())
-                .build();
+        client = newClient(group, null);
         submitter = new CommandSubmitter(built, group.getGroupId(), selfId, tracker::isLeader, client,
-                stateMachine, notifier, nanoTime, tracker::committed);
+                tracker::leaderId, leader -> newClient(group, leader), stateMachine, notifier, nanoTime,
+                tracker::committed);
         lease.start(timer);
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
+    }
+
+    /** A client for the group with bounded retries; its first attempt goes to {@code leader} when given. */
+    private static RaftClient newClient(RaftGroup group, RaftPeerId leader) {
+        RaftClient.Builder builder = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RatisWiring.clientProperties())
+                .setRetryPolicy(RatisWiring.clientRetryPolicy());
+        if (leader != null) {
+            builder.setLeaderId(leader);
+        }
+        return builder.build();
     }
 
     /**
