@@ -80,6 +80,9 @@ final class SimActionExecutor {
     }
 
     private void run(HaAction action, Consumer<Boolean> next) {
+        if (changesPostgres(action)) {
+            agent.lifecycleActions.accept(action.getClass().getSimpleName());
+        }
         String me = agent.name;
         FakePostgres pg = agent.pg;
         AgentTiming t = agent.timing;
@@ -106,7 +109,7 @@ final class SimActionExecutor {
                 next.accept(ok);
             });
             case RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(me, a.term(), a.timeline(),
-                    a.switchLsn(), "promoted " + me, agent.scheduler.nowMillis()), ok -> {
+                    a.switchLsn(), "promoted " + me, agent.wallMillis()), ok -> {
                         if (ok) {
                             agent.tracker.timelineMadeBy(new TimelineOrigin(a.timeline(), me, a.term()));
                         }
@@ -167,13 +170,33 @@ final class SimActionExecutor {
                 }
                 next.accept(true);
             }
+            // The agent checkpoints first (a no-op here: the fake's fast stop writes the shutdown checkpoint).
             case HaAction.DemoteForSwitchover a -> stop(StopMode.FAST, next);
             case HaAction.BeginHandover a -> submit(new Command.BeginHandover(me, a.term(), a.to(), a.checkpoint(),
-                    a.timeline(), agent.scheduler.nowMillis()), next);
+                    a.timeline(), agent.wallMillis()), next);
             case HaAction.AbandonSwitchover a -> submit(new Command.AbandonSwitchover(me, a.term(), a.why()), next);
             case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(me, a.term(), a.level()),
                     ok -> next.accept(true));
         }
+    }
+
+    /**
+     * Starts, stops (all but the fence's immediate stop), promotions and data directory changes:
+     * what a paused cluster's agents must not begin.
+     */
+    private boolean changesPostgres(HaAction action) {
+        return switch (action) {
+            case Bootstrap a -> true;
+            case Clone a -> true;
+            case StartPrimary a -> true;
+            case Follow a -> !agent.pg.isRunning();
+            case Promote a -> true;
+            case Stop a -> a.mode() != StopMode.IMMEDIATE;
+            case Rewind a -> true;
+            case RemoveDataDirectory a -> true;
+            case HaAction.DemoteForSwitchover a -> true;
+            default -> false;
+        };
     }
 
     private void follow(Follow action, Consumer<Boolean> next) {

@@ -93,6 +93,8 @@ public final class SimAgent {
     boolean fenceWaitsForVip;
     /** Test switch: the agent never disarms its watchdog, fence or decision (shows WATCHDOG_FED can fail). */
     boolean disarmBroken;
+    /** Told when the executor begins a PostgreSQL start, stop, promotion or data change (not the fence). */
+    Consumer<String> lifecycleActions = what -> { };
     private List<Runnable> stopWaiters;
     /** Non-null while a VIP removal is under way: what waits for it to end. */
     private List<Runnable> vipRemoval;
@@ -275,7 +277,9 @@ public final class SimAgent {
         RaftView view = raft.view(name);
         lastKey = WakeKey.of(state, view);
         publisher.maybePublish(local, view, now);
-        Decision decision = decider.decide(new ClusterView(state, view), local, now);
+        // The agent's wall clock, as the HA loop passes it: scheduled switchovers and the handover
+        // time limit are measured by it (0 would make nothing scheduled ever due).
+        Decision decision = decider.decide(new ClusterView(state, view, Set.of(), clock.wallMillis(), false), local, now);
         lastDecision = decision;
         if (!decision.summary().equals(lastLoggedSummary)) {
             lastLoggedSummary = decision.summary();
@@ -311,6 +315,11 @@ public final class SimAgent {
     /** The probe merged with what only the agent knows, by the agent's own {@link LocalTracker}. */
     LocalPgState observe() {
         return tracker.merge(pg.observe(), scheduler.nowMillis());
+    }
+
+    /** This host's wall clock (epoch ms), as the agent's executor stamps replicated records. */
+    long wallMillis() {
+        return clock.wallMillis();
     }
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */
