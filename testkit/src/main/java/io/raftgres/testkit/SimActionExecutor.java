@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * rejection or timeout ends the list; long PostgreSQL operations start in the background and
  * end the list too (the next cycle sees them as busy); a primary start or promotion re-checks
  * that this member still holds the primary role when it begins; an immediate stop waits for
- * the stop; a leadership transfer is started and the list goes on. Afterwards a decision that
+ * the stop; a VIP removal is waited for (the agent's {@code ip addr del} blocks its loop); a
+ * leadership transfer is started and the list goes on. Afterwards a decision that
  * did not ask for the VIP removes a VIP that is present.
  *
  * <p>Threading: single-threaded; continuations run in later scheduler events.
@@ -160,8 +161,12 @@ final class SimActionExecutor {
                 next.accept(true);
             }
             case RemoveVip a -> {
-                agent.removeVip();
-                next.accept(true);
+                long epoch = agent.epoch;
+                agent.removeVip(() -> {
+                    if (epoch == agent.epoch) {
+                        next.accept(true);
+                    }
+                });
             }
             case ArmWatchdog a -> next.accept(agent.watchdog.isArmed() || agent.watchdog.arm());
             case DisarmWatchdog a -> {

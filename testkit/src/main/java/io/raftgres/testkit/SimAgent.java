@@ -411,10 +411,24 @@ public final class SimAgent {
      * {@link AgentTiming#vipRemoveMaxMillis()}.
      */
     void removeVip() {
-        if (!vip.isPresent() || vipRemoval != null) {
+        removeVip(() -> { });
+    }
+
+    /**
+     * Removes the VIP and runs {@code then} once no removal is under way any more, as the agent's
+     * executor does for a decision's RemoveVip (its {@code ip addr del} blocks the HA loop).
+     */
+    void removeVip(Runnable then) {
+        if (vipRemoval != null) {
+            vipRemoval.add(then);
+            return;
+        }
+        if (!vip.isPresent()) {
+            then.run();
             return;
         }
         List<Runnable> waiters = new ArrayList<>();
+        waiters.add(then);
         vipRemoval = waiters;
         long slowest = random.nextInt(10) == 0 ? timing.vipRemoveMaxMillis() : timing.vipRemoveTypicalMillis();
         scheduler.schedule(random.nextLong(slowest + 1), new RaftNode.Note(name, "VIP removal completes"), () -> {
