@@ -105,8 +105,10 @@ class SwitchoverDecisionTableTest {
                 row("a candidate lagging beyond maximum_lag_on_failover: given up", "n1", lagging, leaderWithLease("n1"),
                         primary(1, 6000), Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: n3 lags 1000 bytes "
                                 + "behind the primary, maximum_lag_on_failover is 100", -1,
-                        new AbandonSwitchover(TERM, "no healthy candidate: n3 lags 1000 bytes behind the primary, "
-                                + "maximum_lag_on_failover is 100")),
+                        // Before the simulation found it (a resume, then this), the primary lost its VIP and
+                        // ran with its watchdog disarmed until the abandon committed.
+                        new ArmWatchdog(), new AddVip(), new AbandonSwitchover(TERM, "no healthy candidate: n3 lags "
+                                + "1000 bytes behind the primary, maximum_lag_on_failover is 100")),
                 row("the cleanly stopped primary records its release and hands over", "n1", withRequest(TERM, now("n2")),
                         leaderWithLease("n1"), stopped(ControlState.SHUT_DOWN, 1, 6000), Reason.SWITCHOVER_HANDOVER,
                         "switchover: PostgreSQL stopped with its shutdown checkpoint at 0/1770; handing the primary "
