@@ -29,7 +29,7 @@ import java.util.List;
  * ------------------------------------------------------------ ------------------------------------------
  * primary, due, no candidate qualifies                         ArmWatchdog, AddVip, AbandonSwitchover
  *                                                                (SWITCHOVER_NO_CANDIDATE)
- * primary, due, writable                                       RemoveVip, BeginHandover naming the target (once),
+ * primary, due, writable                                       ArmWatchdog, RemoveVip, BeginHandover naming the target (once),
  *                                                                DemoteForSwitchover (SWITCHOVER_DEMOTE)
  * key holder, due, PostgreSQL cleanly shut down                DisarmWatchdog, BeginHandover with the shutdown
  *                                                                checkpoint, TransferLeadership (SWITCHOVER_HANDOVER)
@@ -137,8 +137,9 @@ final class SwitchoverRules {
                     : Decision.of(Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: " + unfit, abandon);
         }
         if (local.isWritablePrimary()) {
-            List<HaAction> actions = named != null ? List.of(new RemoveVip(), new DemoteForSwitchover())
-                    : List.of(new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
+            // Armed until the stop: the primary runs until then, and a pause that just ended left it disarmed.
+            List<HaAction> actions = named != null ? List.of(new ArmWatchdog(), new RemoveVip(), new DemoteForSwitchover())
+                    : List.of(new ArmWatchdog(), new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
                     new DemoteForSwitchover());
             return Decision.of(Reason.SWITCHOVER_DEMOTE, "switchover to " + target
                     + ": removing the VIP, checkpointing and stopping PostgreSQL (fast)", actions.toArray(HaAction[]::new));
