@@ -70,6 +70,9 @@ public final class FakePostgres implements PostgresControl {
     private ControlState control = ControlState.UNKNOWN;
     private List<WalHistory.Segment> history = List.of();
     private Lsn writeLsn = Lsn.ZERO;
+    /** Start and end of the last checkpoint record written here (null before the first). */
+    private Lsn checkpointStart;
+    private Lsn checkpointEnd;
     private String upstream;
     private long maxSeenTimeline;
     private long generation;
@@ -105,7 +108,8 @@ public final class FakePostgres implements PostgresControl {
     public LocalPgState observe() {
         WalHistory.Segment current = hasData ? history.getLast() : null;
         return new LocalPgState(hasData, systemId, hasData ? control : ControlState.UNKNOWN, running,
-                running && inRecovery, current == null ? 0 : current.timeline(), writeLsn, writeLsn, isStreaming(),
+                running && inRecovery, current == null ? 0 : current.timeline(), reportedLsn(), reportedLsn(),
+                isStreaming(),
                 upstream, current == null ? null : current.start(), Activity.NONE, null, Activity.NONE, -1,
                 hasData ? 150_004 : 0, null);
     }
@@ -349,7 +353,19 @@ public final class FakePostgres implements PostgresControl {
     }
 
     private void writeCheckpointRecord() {
+        checkpointStart = writeLsn;
         writeLsn = new Lsn(writeLsn.value() + CHECKPOINT_RECORD_BYTES);
+        checkpointEnd = writeLsn;
+    }
+
+    /**
+     * What the probe reports: a cleanly shut down server's position comes from pg_controldata,
+     * whose "Latest checkpoint location" is the start of the shutdown checkpoint record (standbys
+     * that received it are past it); otherwise the WAL end.
+     */
+    private Lsn reportedLsn() {
+        return !running && control == ControlState.SHUT_DOWN && writeLsn.equals(checkpointEnd) ? checkpointStart
+                : writeLsn;
     }
 
     private void replaceDataDirectory(String system, List<WalHistory.Segment> hist, Lsn lsn, ControlState state,

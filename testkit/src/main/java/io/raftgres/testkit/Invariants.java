@@ -37,9 +37,22 @@ import java.util.function.Supplier;
  * <li>{@link Rule#REQUIRED_WATCHDOG_ARMED}: with {@code watchdog.mode: required}, a member running the
  *     primary (writable, leader with lease holding the leader key, no stop of PostgreSQL under way:
  *     a stop has signalled the postmaster already, so a freeze of the agent cannot keep it up;
- *     the model only counts it writable until the stop ends) has its watchdog armed. Shown to
+ *     the model only counts it writable until the stop ends) has its watchdog armed, unless its applied
+ *     state is paused or its agent has not run a cycle since the resume (maintenance mode disarms the
+ *     watchdog by design, as Patroni's pause does, and the primary re-arms it in its first cycle after). Shown to
  *     fail by {@code ClusterSimulationTest#detectsARequiredWatchdogThatIsNotArmed} (a device that
  *     silently arms nothing).</li>
+ * <li>{@link Rule#SWITCHOVER_KEEPS_ACKNOWLEDGED_WRITES}: a member that takes the leader key from a
+ *     released switchover handover promotes at or past the old primary's last WAL position (every
+ *     commit a client saw acknowledged, the shutdown checkpoint included). Shown to fail once by
+ *     a build whose {@code SwitchoverRules} claimed without checking the received position (the
+ *     {@code local.writeLsn().isAfter(handover.checkpoint())} test removed): the 300 default seeds
+ *     with {@code -Dsim.operator=true} then reported it on 9 seeds (5 Dec 2026);</li>
+ * <li>{@link Rule#PAUSED_NOTHING_STARTED_OR_STOPPED}: while the member's applied state is paused,
+ *     its agent begins no PostgreSQL start, stop, promotion, clone, rewind or data removal; only
+ *     the fence's immediate stop. Shown to fail once by a build whose {@code HaDecider} skipped
+ *     the pause rule: the 300 default seeds with {@code -Dsim.operator=true} then reported it on 213
+ *     seeds (5 Dec 2026).</li>
  * </ol>
  *
  * <p>Threading: single-threaded; called by the scheduler after each event and by the Raft and
@@ -50,8 +63,11 @@ public final class Invariants {
     public enum Rule {
         ONE_WRITABLE_PRIMARY, ONE_VIP_HOLDER, TERMS_NEVER_DECREASE, PROMOTION_WITHIN_LAG, TIMELINES_NEVER_DECREASE,
         FENCED_WITHIN_BUDGET, ONE_RAFT_LEADER_PER_TERM, WATCHDOG_FED,
-        REQUIRED_WATCHDOG_ARMED
+        REQUIRED_WATCHDOG_ARMED, SWITCHOVER_KEEPS_ACKNOWLEDGED_WRITES, PAUSED_NOTHING_STARTED_OR_STOPPED
     }
+
+    /** A handover claim's promotion must reach {@code lastWrite}, {@code from}'s final position. */
+    private record HandoverClaim(String from, Lsn lastWrite) { }
 
     private record Claim(long term, Lsn knownPosition, long maxLag) { }
 
@@ -72,6 +88,7 @@ public final class Invariants {
     private final long[] unsafeSince;
     private final Map<Long, String> leaderOfTerm = new HashMap<>();
     private final Map<String, Claim> claims = new HashMap<>();
+    private final Map<String, HandoverClaim> handoverClaims = new HashMap<>();
     private final long[] checks = new long[Rule.values().length];
     private long previousCheckMillis;
     private long longestUnsafeMillis;
@@ -198,10 +215,16 @@ public final class Invariants {
         count(Rule.REQUIRED_WATCHDOG_ARMED);
         SimAgent agent = agents.get(node);
         if (agent.isAlive() && pg.isWritable() && agent.holdsPrimaryRole() && !agent.isStopping()
-                && !agent.watchdog().isArmed()) {
+                && !agent.watchdog().isArmed() && !pausedOrJustResumed(node, agent)) {
             fail(Rule.REQUIRED_WATCHDOG_ARMED, node + " runs the primary with watchdog.mode required but its"
                     + " watchdog is not armed");
         }
+    }
+
+    /** Paused, or resumed but the agent's last cycle still decided on the paused state (it re-arms in the next). */
+    private boolean pausedOrJustResumed(String node, SimAgent agent) {
+        return raft.committedState(node).paused()
+                || agent.lastDecision() != null && agent.lastDecision().reason() == io.raftgres.core.decide.Reason.PAUSED;
     }
 
     /** Raft hook: remembers what the replicated state knew about the primary when a claim was appended. */
@@ -209,11 +232,39 @@ public final class Invariants {
         if (command instanceof Command.ClaimLeader claim && result.accepted()) {
             claims.put(claim.member(), new Claim(claim.term(), before.lastPrimaryPosition(),
                     before.config().maximumLagOnFailover()));
+            handoverClaims.remove(claim.member());
+            var handover = before.activeSwitchover() == null ? null : before.activeSwitchover().handover();
+            if (handover != null && handover.released() && handover.to().equals(claim.member())
+                    && before.leader() != null) {
+                // The old primary stopped cleanly for the release and may not restart while the record
+                // stands: its position now is its last acknowledged commit plus the shutdown checkpoint.
+                FakePostgres old = postgres.get(before.leader().member());
+                if (!old.history().isEmpty() && old.history().getLast().timeline() == handover.timeline()) {
+                    handoverClaims.put(claim.member(), new HandoverClaim(old.name(), old.writeLsn()));
+                }
+            }
+        }
+    }
+
+    /** Executor hook: {@code node}'s agent begins {@code action}, which starts, stops or changes PostgreSQL. */
+    void lifecycleAction(String node, String action) {
+        count(Rule.PAUSED_NOTHING_STARTED_OR_STOPPED);
+        if (raft.committedState(node).paused()) {
+            fail(Rule.PAUSED_NOTHING_STARTED_OR_STOPPED, node + " began " + action + " while its state is paused");
         }
     }
 
     /** PostgreSQL hook: a promotion happened on {@code node} at {@code at}. */
     void promoted(String node, Lsn at, long newTimeline) {
+        HandoverClaim handover = handoverClaims.remove(node);
+        if (handover != null) {
+            count(Rule.SWITCHOVER_KEEPS_ACKNOWLEDGED_WRITES);
+            if (handover.lastWrite().isAfter(at)) {
+                fail(Rule.SWITCHOVER_KEEPS_ACKNOWLEDGED_WRITES, node + " promoted at " + at + " after a switchover"
+                        + " handover from " + handover.from() + ", whose last WAL position was "
+                        + handover.lastWrite() + ": acknowledged commits lost");
+            }
+        }
         count(Rule.PROMOTION_WITHIN_LAG);
         Claim claim = claims.get(node);
         if (claim == null) {

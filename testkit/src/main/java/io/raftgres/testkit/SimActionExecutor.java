@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * rejection or timeout ends the list; long PostgreSQL operations start in the background and
  * end the list too (the next cycle sees them as busy); a primary start or promotion re-checks
  * that this member still holds the primary role when it begins; an immediate stop waits for
- * the stop; a leadership transfer is started and the list goes on. Afterwards a decision that
+ * the stop; a VIP removal is waited for (the agent's {@code ip addr del} blocks its loop); a
+ * leadership transfer is started and the list goes on. Afterwards a decision that
  * did not ask for the VIP removes a VIP that is present.
  *
  * <p>Threading: single-threaded; continuations run in later scheduler events.
@@ -80,6 +81,9 @@ final class SimActionExecutor {
     }
 
     private void run(HaAction action, Consumer<Boolean> next) {
+        if (changesPostgres(action)) {
+            agent.lifecycleActions.accept(action.getClass().getSimpleName());
+        }
         String me = agent.name;
         FakePostgres pg = agent.pg;
         AgentTiming t = agent.timing;
@@ -106,7 +110,7 @@ final class SimActionExecutor {
                 next.accept(ok);
             });
             case RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(me, a.term(), a.timeline(),
-                    a.switchLsn(), "promoted " + me, agent.scheduler.nowMillis()), ok -> {
+                    a.switchLsn(), "promoted " + me, agent.wallMillis()), ok -> {
                         if (ok) {
                             agent.tracker.timelineMadeBy(new TimelineOrigin(a.timeline(), me, a.term()));
                         }
@@ -157,8 +161,12 @@ final class SimActionExecutor {
                 next.accept(true);
             }
             case RemoveVip a -> {
-                agent.removeVip();
-                next.accept(true);
+                long epoch = agent.epoch;
+                agent.removeVip(() -> {
+                    if (epoch == agent.epoch) {
+                        next.accept(true);
+                    }
+                });
             }
             case ArmWatchdog a -> next.accept(agent.watchdog.isArmed() || agent.watchdog.arm());
             case DisarmWatchdog a -> {
@@ -167,13 +175,33 @@ final class SimActionExecutor {
                 }
                 next.accept(true);
             }
+            // The agent checkpoints first (a no-op here: the fake's fast stop writes the shutdown checkpoint).
             case HaAction.DemoteForSwitchover a -> stop(StopMode.FAST, next);
             case HaAction.BeginHandover a -> submit(new Command.BeginHandover(me, a.term(), a.to(), a.checkpoint(),
-                    a.timeline(), agent.scheduler.nowMillis()), next);
+                    a.timeline(), agent.wallMillis()), next);
             case HaAction.AbandonSwitchover a -> submit(new Command.AbandonSwitchover(me, a.term(), a.why()), next);
             case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(me, a.term(), a.level()),
                     ok -> next.accept(true));
         }
+    }
+
+    /**
+     * Starts, stops (all but the fence's immediate stop), promotions and data directory changes:
+     * what a paused cluster's agents must not begin.
+     */
+    private boolean changesPostgres(HaAction action) {
+        return switch (action) {
+            case Bootstrap a -> true;
+            case Clone a -> true;
+            case StartPrimary a -> true;
+            case Follow a -> !agent.pg.isRunning();
+            case Promote a -> true;
+            case Stop a -> a.mode() != StopMode.IMMEDIATE;
+            case Rewind a -> true;
+            case RemoveDataDirectory a -> true;
+            case HaAction.DemoteForSwitchover a -> true;
+            default -> false;
+        };
     }
 
     private void follow(Follow action, Consumer<Boolean> next) {

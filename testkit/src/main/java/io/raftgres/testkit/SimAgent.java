@@ -93,6 +93,8 @@ public final class SimAgent {
     boolean fenceWaitsForVip;
     /** Test switch: the agent never disarms its watchdog, fence or decision (shows WATCHDOG_FED can fail). */
     boolean disarmBroken;
+    /** Told when the executor begins a PostgreSQL start, stop, promotion or data change (not the fence). */
+    Consumer<String> lifecycleActions = what -> { };
     private List<Runnable> stopWaiters;
     /** Non-null while a VIP removal is under way: what waits for it to end. */
     private List<Runnable> vipRemoval;
@@ -275,7 +277,9 @@ public final class SimAgent {
         RaftView view = raft.view(name);
         lastKey = WakeKey.of(state, view);
         publisher.maybePublish(local, view, now);
-        Decision decision = decider.decide(new ClusterView(state, view), local, now);
+        // The agent's wall clock, as the HA loop passes it: scheduled switchovers and the handover
+        // time limit are measured by it (0 would make nothing scheduled ever due).
+        Decision decision = decider.decide(new ClusterView(state, view, Set.of(), clock.wallMillis(), false), local, now);
         lastDecision = decision;
         if (!decision.summary().equals(lastLoggedSummary)) {
             lastLoggedSummary = decision.summary();
@@ -311,6 +315,11 @@ public final class SimAgent {
     /** The probe merged with what only the agent knows, by the agent's own {@link LocalTracker}. */
     LocalPgState observe() {
         return tracker.merge(pg.observe(), scheduler.nowMillis());
+    }
+
+    /** This host's wall clock (epoch ms), as the agent's executor stamps replicated records. */
+    long wallMillis() {
+        return clock.wallMillis();
     }
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */
@@ -402,10 +411,24 @@ public final class SimAgent {
      * {@link AgentTiming#vipRemoveMaxMillis()}.
      */
     void removeVip() {
-        if (!vip.isPresent() || vipRemoval != null) {
+        removeVip(() -> { });
+    }
+
+    /**
+     * Removes the VIP and runs {@code then} once no removal is under way any more, as the agent's
+     * executor does for a decision's RemoveVip (its {@code ip addr del} blocks the HA loop).
+     */
+    void removeVip(Runnable then) {
+        if (vipRemoval != null) {
+            vipRemoval.add(then);
+            return;
+        }
+        if (!vip.isPresent()) {
+            then.run();
             return;
         }
         List<Runnable> waiters = new ArrayList<>();
+        waiters.add(then);
         vipRemoval = waiters;
         long slowest = random.nextInt(10) == 0 ? timing.vipRemoveMaxMillis() : timing.vipRemoveTypicalMillis();
         scheduler.schedule(random.nextLong(slowest + 1), new RaftNode.Note(name, "VIP removal completes"), () -> {

@@ -17,14 +17,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The seeded cluster simulation (model-codebases §8.4 layer 3, in the style of Kafka's
  * RaftEventSimulationTest): many seeds of bootstrap, two minutes of random faults, healing and
  * 30 s of calm, with every safety invariant checked after every event and liveness checked at
- * the end. {@code -Dsim.seeds=N -Dsim.firstSeed=S} choose the seeds; a failing seed is
- * replayed with {@code -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=S}.
+ * the end. {@code -Dsim.seeds=N -Dsim.firstSeed=S} choose the seeds, {@code -Dsim.operator=true}
+ * adds operator switchovers and pauses; a failing seed is replayed with
+ * {@code -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=S} (plus the same {@code sim.operator}).
  */
 @Tag("simulation")
 class ClusterSimulationTest {
 
     static final long FAULT_MILLIS = 120_000;
     static final long CALM_MILLIS = 30_000;
+    /** {@code -Dsim.operator=true}: switchover and pause events join the random schedule (not yet 0 failures). */
+    static final boolean OPERATOR = Boolean.getBoolean("sim.operator");
 
     /** Runs the seeds once, on first use, for the tests that share them. */
     private static final class Seeds {
@@ -70,6 +73,9 @@ class ClusterSimulationTest {
     void replaysOneSeed() {
         long seed = Long.getLong("sim.seed", 3);
         ClusterSimulation sim = new ClusterSimulation(SimulationOptions.randomized(seed, FAULT_MILLIS, CALM_MILLIS));
+        if (OPERATOR) {
+            sim.withOperatorEvents();
+        }
         ClusterSimulation.Result result;
         try {
             result = sim.run();
@@ -205,8 +211,9 @@ class ClusterSimulationTest {
             long events = 0;
             for (long seed = firstSeed; seed < firstSeed + count; seed++) {
                 try {
-                    ClusterSimulation.Result r = new ClusterSimulation(
-                            SimulationOptions.randomized(seed, FAULT_MILLIS, CALM_MILLIS)).run();
+                    ClusterSimulation sim = new ClusterSimulation(SimulationOptions.randomized(seed, FAULT_MILLIS,
+                            CALM_MILLIS));
+                    ClusterSimulation.Result r = (OPERATOR ? sim.withOperatorEvents() : sim).run();
                     results.add(r);
                     events += r.events();
                     r.checks().forEach((rule, n) -> checks.merge(rule, n, Long::sum));

@@ -1,5 +1,6 @@
 package io.raftgres.core.decide;
 
+import io.raftgres.core.decide.HaAction.AddVip;
 import io.raftgres.core.decide.HaAction.DisarmWatchdog;
 import io.raftgres.core.decide.HaAction.RaiseFeatureLevel;
 import io.raftgres.core.decide.HaAction.RemoveVip;
@@ -97,8 +98,11 @@ public final class HaDecider {
         if (state.paused()) {
             // Maintenance mode: nothing is started, stopped or promoted, and the watchdog is off so a
             // stalled agent does not reset the host; the primary re-arms it on the first cycle after resume.
-            return Decision.of(Reason.PAUSED, "PAUSE: no action: maintenance mode, I am " + me,
-                    new DisarmWatchdog());
+            // The primary (it passed the fence above) asks for its VIP: the executor removes a VIP that a
+            // decision does not ask for, and clients must keep reaching the primary during maintenance.
+            String what = "PAUSE: no action: maintenance mode, I am " + me;
+            return local.isWritablePrimary() ? Decision.of(Reason.PAUSED, what, new AddVip(), new DisarmWatchdog())
+                    : Decision.of(Reason.PAUSED, what, new DisarmWatchdog());
         }
         if (raft.role() != RaftRole.LEADER && raft.leaderId() == null) {
             return Decision.of(Reason.WAITING_FOR_RAFT, "no action: waiting for a Raft leader to be elected");

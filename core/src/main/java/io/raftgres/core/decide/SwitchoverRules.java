@@ -1,6 +1,8 @@
 package io.raftgres.core.decide;
 
 import io.raftgres.core.decide.HaAction.AbandonSwitchover;
+import io.raftgres.core.decide.HaAction.AddVip;
+import io.raftgres.core.decide.HaAction.ArmWatchdog;
 import io.raftgres.core.decide.HaAction.BeginHandover;
 import io.raftgres.core.decide.HaAction.ClaimLeader;
 import io.raftgres.core.decide.HaAction.DemoteForSwitchover;
@@ -25,8 +27,9 @@ import java.util.List;
  * <pre>
  * condition                                                    decision (reason)
  * ------------------------------------------------------------ ------------------------------------------
- * primary, due, no candidate qualifies                         AbandonSwitchover (SWITCHOVER_NO_CANDIDATE)
- * primary, due, writable                                       RemoveVip, BeginHandover naming the target (once),
+ * primary, due, no candidate qualifies                         ArmWatchdog, AddVip, AbandonSwitchover
+ *                                                                (SWITCHOVER_NO_CANDIDATE)
+ * primary, due, writable                                       ArmWatchdog, RemoveVip, BeginHandover naming the target (once),
  *                                                                DemoteForSwitchover (SWITCHOVER_DEMOTE)
  * key holder, due, PostgreSQL cleanly shut down                DisarmWatchdog, BeginHandover with the shutdown
  *                                                                checkpoint, TransferLeadership (SWITCHOVER_HANDOVER)
@@ -125,12 +128,18 @@ final class SwitchoverRules {
         String unfit = target == null ? "no member qualifies as candidate"
                 : SwitchoverCandidates.whyNot(view.state(), target, me, view.silentMembers());
         if (unfit != null && named == null) {
-            return Decision.of(Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: " + unfit,
-                    new AbandonSwitchover(term, "no healthy candidate: " + unfit));
+            AbandonSwitchover abandon = new AbandonSwitchover(term, "no healthy candidate: " + unfit);
+            // A running primary stays one: its watchdog armed (it may come straight from a pause) and its VIP
+            // kept (the executor removes a VIP that a decision does not ask for).
+            return local.isWritablePrimary()
+                    ? Decision.of(Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: " + unfit,
+                            new ArmWatchdog(), new AddVip(), abandon)
+                    : Decision.of(Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: " + unfit, abandon);
         }
         if (local.isWritablePrimary()) {
-            List<HaAction> actions = named != null ? List.of(new RemoveVip(), new DemoteForSwitchover())
-                    : List.of(new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
+            // Armed until the stop: the primary runs until then, and a pause that just ended left it disarmed.
+            List<HaAction> actions = named != null ? List.of(new ArmWatchdog(), new RemoveVip(), new DemoteForSwitchover())
+                    : List.of(new ArmWatchdog(), new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
                     new DemoteForSwitchover());
             return Decision.of(Reason.SWITCHOVER_DEMOTE, "switchover to " + target
                     + ": removing the VIP, checkpointing and stopping PostgreSQL (fast)", actions.toArray(HaAction[]::new));

@@ -86,18 +86,20 @@ class SwitchoverDecisionTableTest {
         ClusterState lagging = withConfig(withRequest(TERM, now("n3")), 100, true);
         ClusterState waitingTimeline = cluster("n2", TERM, member("n2", PgRole.PRIMARY, "running", 2, 7000, TERM));
         return Stream.of(
+                // ArmWatchdog first: before the simulation found it, a switchover due at a resume began with the
+                // required watchdog still disarmed by the pause, on a primary that ran until the stop.
                 row("the primary demotes for a due switchover to the named candidate", "n1", withRequest(TERM, now("n3")),
                         leaderWithLease("n1"), primary(1, 6000), Reason.SWITCHOVER_DEMOTE,
                         "switchover to n3: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
-                        new RemoveVip(), new BeginHandover(TERM, "n3", null, 1), new DemoteForSwitchover()),
+                        new ArmWatchdog(), new RemoveVip(), new BeginHandover(TERM, "n3", null, 1), new DemoteForSwitchover()),
                 row("... without a candidate, to the best one (most WAL)", "n1", withRequest(TERM, now(null)),
                         leaderWithLease("n1"), primary(1, 6000), Reason.SWITCHOVER_DEMOTE,
                         "switchover to n2: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
-                        new RemoveVip(), new BeginHandover(TERM, "n2", null, 1), new DemoteForSwitchover()),
+                        new ArmWatchdog(), new RemoveVip(), new BeginHandover(TERM, "n2", null, 1), new DemoteForSwitchover()),
                 row("... at the scheduled time", "n1", withRequest(TERM, Switchover.requested("n1", "n2", WALL, 1)),
                         leaderWithLease("n1"), primary(1, 6000), Reason.SWITCHOVER_DEMOTE,
                         "switchover to n2: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
-                        new RemoveVip(), new BeginHandover(TERM, "n2", null, 1), new DemoteForSwitchover()),
+                        new ArmWatchdog(), new RemoveVip(), new BeginHandover(TERM, "n2", null, 1), new DemoteForSwitchover()),
                 row("... not before it: the primary goes on as usual", "n1",
                         withRequest(TERM, Switchover.requested("n1", "n2", WALL + 1, 1)), leaderWithLease("n1"),
                         primary(1, 6000), Reason.LEADER_WITH_LEASE, "no action: I am n1, the primary with the lease (term 7)",
@@ -105,8 +107,10 @@ class SwitchoverDecisionTableTest {
                 row("a candidate lagging beyond maximum_lag_on_failover: given up", "n1", lagging, leaderWithLease("n1"),
                         primary(1, 6000), Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: n3 lags 1000 bytes "
                                 + "behind the primary, maximum_lag_on_failover is 100", -1,
-                        new AbandonSwitchover(TERM, "no healthy candidate: n3 lags 1000 bytes behind the primary, "
-                                + "maximum_lag_on_failover is 100")),
+                        // Before the simulation found it (a resume, then this), the primary lost its VIP and
+                        // ran with its watchdog disarmed until the abandon committed.
+                        new ArmWatchdog(), new AddVip(), new AbandonSwitchover(TERM, "no healthy candidate: n3 lags "
+                                + "1000 bytes behind the primary, maximum_lag_on_failover is 100")),
                 row("the cleanly stopped primary records its release and hands over", "n1", withRequest(TERM, now("n2")),
                         leaderWithLease("n1"), stopped(ControlState.SHUT_DOWN, 1, 6000), Reason.SWITCHOVER_HANDOVER,
                         "switchover: PostgreSQL stopped with its shutdown checkpoint at 0/1770; handing the primary "
@@ -121,7 +125,7 @@ class SwitchoverDecisionTableTest {
                 row("... a manual failover while the primary runs is a switchover", "n1", withRequest(TERM, failoverTo("n2")),
                         leaderWithLease("n1"), primary(1, 6000), Reason.SWITCHOVER_DEMOTE,
                         "switchover to n2: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
-                        new RemoveVip(), new BeginHandover(TERM, "n2", null, 1), new DemoteForSwitchover()),
+                        new ArmWatchdog(), new RemoveVip(), new BeginHandover(TERM, "n2", null, 1), new DemoteForSwitchover()),
                 row("a new leader finds a target named but no release: given up", "n2",
                         withRequest(OLD_TERM, now("n2").withHandover(new Handover("n2", OLD_TERM, null, 1, WALL - 500))),
                         freshLeader("n2"), replica("n1", 1, 6000, false), Reason.SWITCHOVER_INTERRUPTED,
