@@ -155,14 +155,16 @@ class FailoverScenariosIT {
                 run.holdUntil(fault + FAULT_HOLD_MILLIS);
                 run.faults().unpause(old);
                 ScenarioRun.Outcome o = run.finish("new primary " + next.name(), old);
-                // Quorum commit, gate off: a thawed primary acknowledges the detector's local commits
-                // until its guard, starved of CPU like everything else that thaws at once, has stopped
-                // PostgreSQL (0.3-0.7 s in all four runs of 4 Dec 2026). Nothing the agent runs can
-                // precede its own thaw; only a watchdog (none in containers) closes that window, so it
-                // is reported. Quorum commit protects the writer's sessions, hence no loss. With the
-                // gate (asynchronous), the thawed gate sees its lease ended and acknowledges nothing:
-                // no overlap, and only writes issued before the freeze may be lost.
-                assertHandOver(o, old, next, fault, mode.leaseGate());
+                // Quorum mode: the detector commits locally, which opts out of the gate and of the
+                // synchronous standbys, so a thawed primary acknowledges those commits until its guard,
+                // starved of CPU like everything else that thaws at once, has stopped PostgreSQL
+                // (0.3-0.7 s in all four runs of 4 Dec 2026). Nothing the agent runs can precede its own
+                // thaw; only a watchdog (none in containers) closes that window, so it is reported.
+                // Quorum commit protects the writer's sessions, hence no loss. Asynchronous with the
+                // gate, the detector commits as an application would: the thawed gate sees its lease
+                // ended and acknowledges nothing: no overlap, and only writes issued before the freeze
+                // may be lost.
+                assertHandOver(o, old, next, fault, !mode.detectorCommitsLocally());
                 assertLoss(o, mode, old, fault - LAG_WINDOW_MILLIS, fault + LEASE_BOUND_MILLIS, true);
             }
         }
