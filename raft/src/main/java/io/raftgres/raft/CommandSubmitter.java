@@ -51,11 +51,6 @@ final class CommandSubmitter implements AutoCloseable {
     private final RaftPeerId selfId;
     private final BooleanSupplier localIsLeader;
     private final RaftClient client;
-    private final java.util.function.Supplier<RaftPeerId> knownLeader;
-    private final java.util.function.Function<RaftPeerId, RaftClient> clientForLeader;
-    /** A client built to start at {@link #directedTo}; replaced when the local server follows another leader. */
-    private RaftClient directed;
-    private RaftPeerId directedTo;
     private final RatisStateMachine stateMachine;
     private final ChangeNotifier completer;
     private final LongSupplier nanoTime;
@@ -65,22 +60,14 @@ final class CommandSubmitter implements AutoCloseable {
     private final ExecutorService blocking =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raftgres-raft-client-", 0).factory());
 
-    /**
-     * @param knownLeader     the leader the local server follows, else null
-     * @param clientForLeader builds a client whose first attempt goes to the given leader
-     */
     CommandSubmitter(RaftServer server, RaftGroupId groupId, RaftPeerId selfId, BooleanSupplier localIsLeader,
-                     RaftClient client, java.util.function.Supplier<RaftPeerId> knownLeader,
-                     java.util.function.Function<RaftPeerId, RaftClient> clientForLeader,
-                     RatisStateMachine stateMachine, ChangeNotifier completer,
+                     RaftClient client, RatisStateMachine stateMachine, ChangeNotifier completer,
                      LongSupplier nanoTime, Runnable onCommitted) {
         this.server = server;
         this.groupId = groupId;
         this.selfId = selfId;
         this.localIsLeader = localIsLeader;
         this.client = client;
-        this.knownLeader = knownLeader;
-        this.clientForLeader = clientForLeader;
         this.stateMachine = stateMachine;
         this.completer = completer;
         this.nanoTime = nanoTime;
@@ -153,45 +140,13 @@ final class CommandSubmitter implements AutoCloseable {
                 throw new SubmitException("no time left to reach the Raft leader");
             }
             try {
-                return remoteClient().io().send(message);
+                return client.io().send(message);
             } catch (StateMachineException e) {
                 throw new CompletionException(e);
             } catch (IOException e) {
                 throw new SubmitException("could not reach the Raft leader: " + e.getMessage(), e);
             }
         }, blocking);
-    }
-
-    /**
-     * The client to send through. Ratis' client keeps sending to the leader it last knew while its
-     * attempts time out (a partitioned or vanished old leader drops packets rather than refusing),
-     * so after a failover a follower's commands waited up to ~30 s (container suite, managed quorum
-     * mode: the new leader needed the followers' records of its term to promote). The local server
-     * learns the new leader from its first append, so the first attempt goes there. Only where a
-     * request is sent changes; the leader still decides what is appended.
-     */
-    private synchronized RaftClient remoteClient() {
-        RaftPeerId leader = knownLeader.get();
-        if (leader == null || leader.equals(selfId)) {
-            return client;
-        }
-        if (!leader.equals(directedTo)) {
-            RaftClient previous = directed;
-            directed = clientForLeader.apply(leader);
-            directedTo = leader;
-            if (previous != null) {
-                closeQuietly(previous);
-            }
-        }
-        return directed;
-    }
-
-    private static void closeQuietly(RaftClient c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("closing a Raft client failed: {}", e.toString());
-        }
     }
 
     private static boolean isRedirect(RaftClientReply r) {
@@ -253,11 +208,5 @@ final class CommandSubmitter implements AutoCloseable {
     @Override
     public void close() {
         blocking.shutdownNow();
-        synchronized (this) {
-            if (directed != null) {
-                closeQuietly(directed);
-                directed = null;
-            }
-        }
     }
 }

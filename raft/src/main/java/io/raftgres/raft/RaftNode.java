@@ -108,25 +108,16 @@ public final class RaftNode implements AutoCloseable {
             throw e;
         }
         server = built;
-        client = newClient(group, null);
+        client = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RatisWiring.clientProperties())
+                .setRetryPolicy(RatisWiring.clientRetryPolicy())
+                .build();
         submitter = new CommandSubmitter(built, group.getGroupId(), selfId, tracker::isLeader, client,
-                tracker::leaderId, leader -> newClient(group, leader), stateMachine, notifier, nanoTime,
-                tracker::committed);
+                stateMachine, notifier, nanoTime, tracker::committed);
         lease.start(timer);
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
-    }
-
-    /** A client for the group with bounded retries; its first attempt goes to {@code leader} when given. */
-    private static RaftClient newClient(RaftGroup group, RaftPeerId leader) {
-        RaftClient.Builder builder = RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(RatisWiring.clientProperties())
-                .setRetryPolicy(RatisWiring.clientRetryPolicy());
-        if (leader != null) {
-            builder.setLeaderId(leader);
-        }
-        return builder.build();
     }
 
     /**

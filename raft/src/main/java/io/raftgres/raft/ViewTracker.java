@@ -94,12 +94,6 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         committedOnce = true;
     }
 
-    /** The leader the local division follows (or is) in its current term, else null. Never blocks. */
-    RaftPeerId leaderId() {
-        RaftServer.Division d = division;
-        return d == null ? null : d.getInfo().getLeaderId();
-    }
-
     RaftView view(boolean leaseValid) {
         RaftServer.Division d = division;
         if (d == null) {
