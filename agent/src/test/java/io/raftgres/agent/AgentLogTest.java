@@ -11,7 +11,6 @@ import tools.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -56,10 +55,7 @@ class AgentLogTest {
             default -> "";
         })) {
             try {
-                for (var m : cluster.members()) {
-                    cluster.start(m);
-                }
-                await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+                cluster.startAllHealthy();
                 Thread.sleep(20_000);
             } catch (AssertionError | Exception e) {
                 throw new AssertionError(e.getMessage() + "\n" + cluster.logs(), e);

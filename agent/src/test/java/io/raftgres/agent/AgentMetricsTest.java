@@ -63,10 +63,7 @@ class AgentMetricsTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var primary = cluster.primaries().getFirst();
         var replica = cluster.members().stream().filter(m -> m != primary).findFirst().orElseThrow();
         String primaryText = cluster.body(primary, "/metrics");

@@ -37,10 +37,7 @@ class FullRestartClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var primary = cluster.primaries().getFirst();
         // The fixture's primary_start_timeout of 10 s is shorter than an agent's start on a loaded
         // host (a run measured 55 s to healthy); its failover is right then, but this test is about

@@ -62,10 +62,7 @@ class LeaseGateClusterTest {
     }
 
     private void scenario(LocalAgentCluster cluster, String what, Fault fault) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var old = cluster.primaries().getFirst();
         try (Connection c = cluster.connect(old); Statement s = c.createStatement()) {
             s.execute("create table t(id serial primary key, via text)");

@@ -142,6 +142,14 @@ final class LocalAgentCluster implements AutoCloseable {
                 security.superuserPassword(), security.replicationPassword(), LEASE_GATE);
     }
 
+    /** Starts every member and waits (up to 120 s) for one primary and two streaming replicas. */
+    void startAllHealthy() throws IOException, InterruptedException {
+        for (Member m : members) {
+            start(m);
+        }
+        await("one primary and two streaming replicas", Duration.ofSeconds(120), this::healthy);
+    }
+
     void start(Member m) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -40,10 +40,7 @@ class OperationsClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var primary = cluster.primaries().getFirst();
         List<LocalAgentCluster.Member> replicas = cluster.members().stream().filter(m -> m != primary).toList();
         try (Connection c = cluster.connect(primary); Statement s = c.createStatement()) {

@@ -41,10 +41,7 @@ class RaftgresCtlClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var n1 = cluster.member("n1");
         String c = n1.config().toString();
         await("every member published as running or streaming", Duration.ofSeconds(20),

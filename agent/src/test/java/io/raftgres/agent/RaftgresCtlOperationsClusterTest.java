@@ -31,10 +31,7 @@ class RaftgresCtlOperationsClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         String c = cluster.member("n1").config().toString();
 
         CtlRun pg = CtlRun.of("-c", c, "edit-config", "-p", "max_connections=40", "--force", "-q");

@@ -36,10 +36,7 @@ class RaftgresCtlSwitchoverClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         String c = cluster.member("n1").config().toString();
 
         var leader = cluster.primaries().getFirst();

@@ -42,10 +42,7 @@ class ScheduledRestartClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var primary = cluster.primaries().getFirst();
         var replica = cluster.members().stream().filter(m -> m != primary).findFirst().orElseThrow();
 

@@ -56,10 +56,7 @@ class SwitchoverClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var first = cluster.primaries().getFirst();
         // The leader raises the level straight to this build's latest, which includes switchover (4).
         await("feature level " + io.raftgres.core.model.FeatureLevel.LATEST, Duration.ofSeconds(30),

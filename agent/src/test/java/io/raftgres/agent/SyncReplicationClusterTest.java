@@ -108,10 +108,7 @@ class SyncReplicationClusterTest {
     }
 
     private static void scenario(LocalAgentCluster cluster, String role, int standbys, Faults faults) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         var primary = cluster.primaries().getFirst();
         awaitPublished(cluster, primary, role, standbys);
         try (Connection c = cluster.connect(primary); Statement s = c.createStatement()) {

@@ -51,10 +51,7 @@ class ThreeAgentClusterTest {
     }
 
     private void run(LocalAgentCluster cluster) throws Exception {
-        for (var m : cluster.members()) {
-            cluster.start(m);
-        }
-        await("one primary and two streaming replicas", Duration.ofSeconds(120), cluster::healthy);
+        cluster.startAllHealthy();
         // Issue 9 item 11: with all three on this build, the leader raised the feature level once.
         String allLogs = String.join("\n", cluster.members().stream().map(m -> read(m.log())).toList());
         assertTrue(allLogs.contains("raising the cluster's feature level from 1 to " + io.raftgres.core.model.FeatureLevel.LATEST), "feature level raised");
