@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -47,6 +48,7 @@ public final class ActionExecutor {
     private final UnaryOperator<String> slotName;
     private final BooleanSupplier stillPrimary;
     private volatile HaEvents events = HaEvents.NONE;
+    private final AtomicBoolean transferInFlight = new AtomicBoolean();
 
     /**
      * @param stillPrimary checked right before a promotion or a primary start runs, since the
@@ -259,7 +261,12 @@ public final class ActionExecutor {
             LOG.warn("cannot hand Raft leadership to {}: no member record", member);
             return false;
         }
+        // the decision repeats every cycle while a transfer runs: one transfer at a time, one line per failure
+        if (!transferInFlight.compareAndSet(false, true)) {
+            return true;
+        }
         store.transferLeadership(target.raftAddress(), Duration.ofSeconds(5)).whenComplete((ok, error) -> {
+            transferInFlight.set(false);
             if (error != null) {
                 LOG.warn("handing Raft leadership to {} failed: {}", member, error.getMessage());
             }
