@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,14 +32,10 @@ class RaftgresCtlClientCertificateTest {
     @Test
     void writeCommandsNeedTheClientCertificateTheApiRequires() throws Exception {
         assumeTrue(TestCa.available(), "skipped: the openssl command is not installed");
-        Path certs = Files.createDirectories(dir.resolve("certs"));
-        TestCa ca = TestCa.create(certs, "ctl");
-        Path[] server = ca.issue("server", null);
-        Path[] client = ca.issue("operator", null);
-        certs.toFile().setReadable(true, false);
-        for (Path p : List.of(server[0], server[1], ca.caCert())) {
-            p.toFile().setReadable(true, false);
-        }
+        AgentCertificates certificates = AgentCertificates.create(dir, "ctl", null);
+        TestCa ca = certificates.ca();
+        Path[] server = certificates.server();
+        Path[] client = certificates.client();
         String tls = ", certfile: \"%s\", keyfile: \"%s\", cafile: \"%s\", verify_client: required"
                 .formatted(server[0], server[1], ca.caCert());
         var security = new LocalAgentCluster.Security(LocalAgentCluster.PASSWORD, LocalAgentCluster.PASSWORD,
