@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code GET /metrics} of real agents (three processes, PostgreSQL 15, Ratis over loopback):
  * Patroni's values agree with the member's role and WAL, the lease and Raft role are live, the
- * HA loop feeds the cycle histogram; a primary whose agent was frozen (SIGSTOP) until another
+ * HA loop feeds the cycle histogram; a replica's paused WAL replay shows as
+ * {@code patroni_xlog_paused} 1 and resumed as 0; a primary whose agent was frozen (SIGSTOP) until another
  * member took over counts one fence when it wakes; after SIGKILL of the primary the new primary
  * counts one more failover (its promotion) and a newer election. The exposition passes
  * {@code promtool check metrics}; without promtool the test is reported skipped with the reason
@@ -57,6 +58,22 @@ class AgentMetricsTest {
         }
     }
 
+    /**
+     * {@code pg_wal_replay_pause()} on a replica: its {@code patroni_xlog_paused} and
+     * {@code /patroni} {@code xlog.paused} follow within a few HA cycles, and return to 0 and
+     * false after {@code pg_wal_replay_resume()}.
+     */
+    private static void replayPauseShows(LocalAgentCluster cluster, LocalAgentCluster.Member replica) throws Exception {
+        assertEquals(0, Exposition.parse(cluster.body(replica, "/metrics")).value("patroni_xlog_paused"));
+        cluster.queryOne(replica, "select pg_wal_replay_pause()");
+        await("patroni_xlog_paused 1 on " + replica.name(), Duration.ofSeconds(15),
+                () -> Exposition.parse(cluster.body(replica, "/metrics")).value("patroni_xlog_paused") == 1);
+        assertTrue(cluster.body(replica, "/patroni").contains("\"paused\":true"), "xlog.paused in /patroni");
+        cluster.queryOne(replica, "select pg_wal_replay_resume()");
+        await("patroni_xlog_paused 0 on " + replica.name(), Duration.ofSeconds(15),
+                () -> Exposition.parse(cluster.body(replica, "/metrics")).value("patroni_xlog_paused") == 0);
+    }
+
     private static void signal(String name, long pid) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
@@ -82,6 +99,7 @@ class AgentMetricsTest {
         assertEquals(p.value("patroni_postgres_timeline"), r.value("patroni_postgres_timeline"));
         assertEquals(0, r.value("raftgres_lease_remaining_seconds"));
         assertEquals(p.value("raftgres_raft_term"), r.value("raftgres_raft_term"));
+        replayPauseShows(cluster, replica);
 
         freezeAgent(primary, cluster);
         await("the frozen member to fence itself and the cluster to heal", Duration.ofSeconds(120), cluster::healthy);

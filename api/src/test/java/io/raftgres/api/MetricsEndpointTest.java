@@ -79,6 +79,18 @@ class MetricsEndpointTest {
         assertEquals(1, m.value("raftgres_raft_role", "role", "follower"));
     }
 
+    /**
+     * Replay paused on a replica: Patroni's {@code patroni_xlog_paused} 1; a primary never reports it.
+     * Failed (expected 1, was 0) with the gauge put back to the constant 0 it was before.
+     */
+    @Test
+    void pausedReplayIsOneOnAReplicaOnly() {
+        FACADE.set(Snapshots.replica().local(Snapshots.replayPaused(Snapshots.replica().build().local())).build());
+        assertEquals(1, scrape().value("patroni_xlog_paused"));
+        FACADE.set(Snapshots.primary().local(Snapshots.replayPaused(Snapshots.primary().build().local())).build());
+        assertEquals(0, scrape().value("patroni_xlog_paused"));
+    }
+
     @Test
     void stoppedPausedAndLeaderlessMembersReportPatronisZerosAndFlags() {
         FACADE.set(Snapshots.stopped().paused(true).cluster(Snapshots.initializedCluster().withLeader(null)).build());
