@@ -103,7 +103,7 @@ class SwitchoverDecisionTableTest {
                 row("... not before it: the primary goes on as usual", "n1",
                         withRequest(TERM, Switchover.requested("n1", "n2", WALL + 1, 1)), leaderWithLease("n1"),
                         primary(1, 6000), Reason.LEADER_WITH_LEASE, "no action: I am n1, the primary with the lease (term 7)",
-                        -1, new ArmWatchdog(), new EnsureSlots(Set.of("n2", "n3")), new AddVip()),
+                        -1, new ArmWatchdog(), new AddVip(), new EnsureSlots(Set.of("n2", "n3"))),
                 row("a candidate lagging beyond maximum_lag_on_failover: given up", "n1", lagging, leaderWithLease("n1"),
                         primary(1, 6000), Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: n3 lags 1000 bytes "
                                 + "behind the primary, maximum_lag_on_failover is 100", -1,
