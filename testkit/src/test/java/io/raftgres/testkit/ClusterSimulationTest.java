@@ -76,6 +76,8 @@ class ClusterSimulationTest {
         if (OPERATOR) {
             sim.withOperatorEvents();
         }
+        // -Dsim.echo=true: print every event and decision as it happens (grep the output by member).
+        sim.trace().echo(Boolean.getBoolean("sim.echo"));
         ClusterSimulation.Result result;
         try {
             result = sim.run();

@@ -29,8 +29,9 @@ import java.util.List;
  * ------------------------------------------------------------ ------------------------------------------
  * primary, due, no candidate qualifies                         ArmWatchdog, AddVip, AbandonSwitchover
  *                                                                (SWITCHOVER_NO_CANDIDATE)
- * primary, due, writable                                       ArmWatchdog, RemoveVip, BeginHandover naming the target (once),
- *                                                                DemoteForSwitchover (SWITCHOVER_DEMOTE)
+ * primary, due, writable                                       ArmWatchdog, RecordTimelineSwitch (when the history lacks my
+ *                                                                timeline), RemoveVip, BeginHandover naming the target
+ *                                                                (once), DemoteForSwitchover (SWITCHOVER_DEMOTE)
  * key holder, due, PostgreSQL cleanly shut down                DisarmWatchdog, BeginHandover with the shutdown
  *                                                                checkpoint, TransferLeadership (SWITCHOVER_HANDOVER)
  * target named, not released, I am not the key holder         AbandonSwitchover (SWITCHOVER_INTERRUPTED)
@@ -138,9 +139,18 @@ final class SwitchoverRules {
         }
         if (local.isWritablePrimary()) {
             // Armed until the stop: the primary runs until then, and a pause that just ended left it disarmed.
-            List<HaAction> actions = named != null ? List.of(new ArmWatchdog(), new RemoveVip(), new DemoteForSwitchover())
-                    : List.of(new ArmWatchdog(), new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
-                    new DemoteForSwitchover());
+            List<HaAction> actions = new java.util.ArrayList<>(List.of(new ArmWatchdog()));
+            // My timeline in the history first: after the stop no rule of the primary's would record it, and a
+            // failed record skips the rest (the stop waits for the next cycle).
+            HaAction.RecordTimelineSwitch record = PrimaryRules.unrecordedTimeline(view.state(), view.raft(), local, me);
+            if (record != null) {
+                actions.add(record);
+            }
+            actions.add(new RemoveVip());
+            if (named == null) {
+                actions.add(new BeginHandover(term, target, null, local.timeline()));
+            }
+            actions.add(new DemoteForSwitchover());
             return Decision.of(Reason.SWITCHOVER_DEMOTE, "switchover to " + target
                     + ": removing the VIP, checkpointing and stopping PostgreSQL (fast)", actions.toArray(HaAction[]::new));
         }
