@@ -9,6 +9,7 @@ import io.raftgres.core.decide.HaAction.DemoteForSwitchover;
 import io.raftgres.core.decide.HaAction.DisarmWatchdog;
 import io.raftgres.core.decide.HaAction.EnsureSlots;
 import io.raftgres.core.decide.HaAction.Follow;
+import io.raftgres.core.decide.HaAction.Promote;
 import io.raftgres.core.decide.HaAction.RecordTimelineSwitch;
 import io.raftgres.core.decide.HaAction.RemoveVip;
 import io.raftgres.core.decide.HaAction.StartPrimary;
@@ -146,9 +147,9 @@ class SwitchoverDecisionTableTest {
                         new ArmWatchdog(), new StartPrimary()),
                 row("the target holding the shutdown checkpoint claims at once (no takeover wait)", "n2",
                         withRequest(OLD_TERM, handedOver(WALL - 500)), freshLeader("n2"), replica("n1", 1, 6120, false),
-                        Reason.SWITCHOVER_CLAIM, "taking the leader key for term 7: n1 handed over after its shutdown "
-                                + "checkpoint at 0/1770, which I received (0/17E8)", 0,
-                        new ClaimLeader(TERM, 1, new Lsn(6120))),
+                        Reason.SWITCHOVER_CLAIM, "taking the leader key for term 7 and promoting: n1 handed over after "
+                                + "its shutdown checkpoint at 0/1770, which I received (0/17E8)", 0,
+                        new ClaimLeader(TERM, 1, new Lsn(6120)), new ArmWatchdog(), new Promote()),
                 row("... not received past the checkpoint's start yet: waits", "n2",
                         withRequest(OLD_TERM, handedOver(WALL - 500)), freshLeader("n2"), replica("n1", 1, 6000, false),
                         Reason.SWITCHOVER_WAIT_FOR_WAL, "no action: waiting until my PostgreSQL has received n1's "
