@@ -93,26 +93,35 @@ final class SyncReplication {
             appliedTerm = term;
         }
         boolean primary = primaryRole.getAsBoolean();
+        boolean replica = false;
         SynchronousStandbys.Snapshot seen = null;
-        if (primary) {
+        // Without the gate a standby holds its list in a synchronous mode (SyncPlanner), so it is read too.
+        if (primary || !gate && state.config().sync().enabled()) {
             try {
                 seen = postgres.get().read();
+                replica = seen.inRecovery();
+                primary = primary && !seen.inRecovery();
             } catch (java.sql.SQLException e) {
-                primary = false; // not running, or not (yet) a primary: nothing to manage this cycle
+                primary = false; // not running: nothing to manage this cycle
+            }
+            if (!primary && !replica) {
+                seen = null; // writable but not ours to manage (a primary being fenced)
             }
         }
-        SyncInput input = new SyncInput(me, term, primary, state.featureLevel(), state.config().sync(), gate,
-                state.sync(), seen == null ? Optional.empty() : inPostgres(seen), appliedAt,
-                seen == null ? java.util.List.of() : seen.rows(), allowed(state));
+        SyncInput input = new SyncInput(me, term, primary, replica, state.featureLevel(), state.config().sync(),
+                gate, state.sync(), seen == null ? Optional.empty() : inPostgres(seen), appliedAt,
+                seen == null || !primary ? java.util.List.of() : seen.rows(), allowed(state));
         SyncStep step = SyncPlanner.plan(input);
         last = step;
         report(step);
         if (step.apply().isPresent()) {
             StandbyNames names = step.apply().get();
             try {
-                appliedAt = postgres.get().write(names.render(), names.mode() == SyncMode.OFF);
-                LOG.info("synchronous_standby_names is now '{}' (flushed WAL at the change: {})",
-                        names.mode() == SyncMode.OFF ? "as rendered: " + names.render() : names.render(), appliedAt);
+                Lsn at = postgres.get().write(names.render(), names.mode() == SyncMode.OFF);
+                appliedAt = primary ? at : null; // a standby's position means nothing to its lists
+                LOG.info("synchronous_standby_names is now '{}' ({} WAL at the change: {})",
+                        names.mode() == SyncMode.OFF ? "as rendered: " + names.render() : names.render(),
+                        primary ? "flushed" : "replayed", at);
             } catch (java.sql.SQLException e) {
                 appliedAt = null;
                 LOG.warn("could not set synchronous_standby_names to '{}': {}", names.render(), e.getMessage());

@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  * The simulation's counterpart of the agent's {@code SyncReplication}: every {@link #PERIOD_MILLIS}
  * on each live agent it runs the real {@link SyncPlanner} over the fakes (the local
  * {@link FakePostgres}'s synchronous_standby_names, a pg_stat_replication built from the standbys
- * that stream from it) and carries out the one step: set the list on PostgreSQL, or submit
+ * that stream from it; on a standby its list alone) and carries out the one step: set the list on
+ * PostgreSQL, or submit
  * {@code SetSyncState} through this member's Raft server. Like the agent it waits for a submitted
  * publication (up to {@link #SUBMIT_TIMEOUT_MILLIS}) before its next cycle, and forgets what it
  * wrote when its agent dies.
@@ -90,14 +91,16 @@ final class SimSyncReplication {
             appliedTerm = term;
         }
         boolean primary = agent.holdsPrimaryRole() && pg.isWritable();
+        boolean replica = !primary && pg.isStandby();
         boolean withGate = gate.getAsBoolean();
-        SyncInput input = new SyncInput(me, term, primary, state.featureLevel(), state.config().sync(), withGate,
-                state.sync(), primary ? Optional.of(namesOf(pg, withGate)) : Optional.empty(), appliedAt,
+        SyncInput input = new SyncInput(me, term, primary, replica, state.featureLevel(), state.config().sync(),
+                withGate, state.sync(), primary || replica ? Optional.of(namesOf(pg, withGate)) : Optional.empty(),
+                appliedAt,
                 primary ? rows() : List.of(), SyncMembers.allowed(state, me, liveness.silent(state, scheduler.nowMillis())));
         SyncStep step = SyncPlanner.plan(input);
         if (step.apply().isPresent()) {
             pg.setStandbyNames(step.apply().get());
-            appliedAt = pg.writeLsn();
+            appliedAt = primary ? pg.writeLsn() : null; // a standby's position means nothing to its lists
         }
         if (step.publish().isPresent()) {
             pendingUntil = scheduler.nowMillis() + SUBMIT_TIMEOUT_MILLIS;
