@@ -77,7 +77,7 @@ for r in $(seq 1 "$ROUNDS"); do
   start_member "$p"
   deadline=$(( $(date +%s) + 90 ))
   until [ "$(replication_state "$p")" = streaming ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "round $r: $p did not stream again within 90 s" >&2; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "round $r: write ok on $wrote after $tw s, but $p did not stream again within 90 s" >&2; exit 1; }
     sleep 0.2
   done
   ts=$(since "$t0")
