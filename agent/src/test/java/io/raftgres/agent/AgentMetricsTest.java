@@ -20,11 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * HA loop feeds the cycle histogram; a replica's paused WAL replay shows as
  * {@code patroni_xlog_paused} 1 and resumed as 0; a primary whose agent was frozen (SIGSTOP) until another
  * member took over counts one fence when it wakes; after SIGKILL of the primary the new primary
- * counts one more failover (its promotion) and a newer election. The exposition passes
+ * counts one more failover (its promotion) and a newer election, and times it
+ * ({@code raftgres_failover_last_duration_seconds} a new value between 0 and 60 s). The exposition passes
  * {@code promtool check metrics}; without promtool the test is reported skipped with the reason
  * after the value checks. Showed it can fail by removing the {@code events.promoted()} hook from
  * ActionExecutor (the failover count stayed 0) and both fence hooks, LeaseGuard's and
- * ActionExecutor's (no fence after the freeze).
+ * ActionExecutor's (no fence after the freeze), and by not passing the promotion on to the failover timer in
+ * RaftgresMetrics.promoted (the duration stayed NaN).
  */
 @Tag("postgres")
 class AgentMetricsTest {
@@ -112,8 +114,11 @@ class AgentMetricsTest {
         double termBefore = c.value("raftgres_raft_term");
         var survivors = cluster.members().stream().filter(m -> m != current).toList();
         double[] failoversBefore = new double[survivors.size()];
+        double[] durationBefore = new double[survivors.size()];
         for (int i = 0; i < survivors.size(); i++) {
-            failoversBefore[i] = Exposition.parse(cluster.body(survivors.get(i), "/metrics")).value("raftgres_failovers_total");
+            Exposition s = Exposition.parse(cluster.body(survivors.get(i), "/metrics"));
+            failoversBefore[i] = s.value("raftgres_failovers_total");
+            durationBefore[i] = s.value("raftgres_failover_last_duration_seconds");
         }
         cluster.kill(current);
         await("a new primary", Duration.ofSeconds(60), () -> cluster.primaries().size() == 1);
@@ -124,6 +129,10 @@ class AgentMetricsTest {
         assertEquals(failoversBefore[survivors.indexOf(next)] + 1, n.value("raftgres_failovers_total"),
                 "one more promotion on the new primary");
         assertTrue(n.value("raftgres_raft_term") > termBefore, "a newer term");
+        double took = n.value("raftgres_failover_last_duration_seconds");
+        assertTrue(took > 0 && took < 60, "the new primary timed its failover: " + took + " s");
+        assertTrue(Double.compare(took, durationBefore[survivors.indexOf(next)]) != 0,
+                "this failover's duration, not an earlier one's: " + took + " s");
         assertTrue(n.value("raftgres_leader_elections_seen_total") >= 2, "the first leader's term and the new one");
 
         Promtool promtool = Promtool.find();

@@ -194,13 +194,26 @@ public final class ActionExecutor {
         if (mode == StopMode.IMMEDIATE) {
             // Same path and bookkeeping as the lease guard's fence: serialized with it, and the
             // flag stays set while a start or promotion may still bring PostgreSQL up.
-            events.fenced(HaEvents.FenceReason.HA_DECISION);
-            return quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> pg.stop(StopMode.IMMEDIATE)));
+            return quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> {
+                countFence(tracker, events, HaEvents.FenceReason.HA_DECISION);
+                pg.stop(StopMode.IMMEDIATE);
+            }));
         }
         return inBackground(Activity.STOPPING, () -> {
             pg.stop(StopMode.FAST);
             tracker.markMayBeWritable(false);
         });
+    }
+
+    /**
+     * Counts a fence in {@code events} unless an earlier one (this loop's or the lease guard's) already
+     * stopped PostgreSQL: a stale decision repeated after a freeze stops it again but is no new fence.
+     * Called inside {@link LocalTracker#fence}, so a fence that ran concurrently has recorded itself.
+     */
+    static void countFence(LocalTracker tracker, HaEvents events, HaEvents.FenceReason reason) {
+        if (tracker.mayBeWritable()) {
+            events.fenced(reason);
+        }
     }
 
     /**
