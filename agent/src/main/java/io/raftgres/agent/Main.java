@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *   raftgres --validate-config FILE  check a configuration, print every problem, exit non-zero if any
  *   raftgres --migrate-config FILE   print the raftgres.yml equivalent to a patroni.yml, then validate it
  *   raftgres --version | --help
+ *   raftgres --aot-train DIR         the launcher's training run for the JDK's AOT cache (see AotTraining)
  * </pre>
  * Exit codes: 0 clean shutdown or valid config, 1 invalid config or fatal condition, 2 usage.
  */
@@ -37,6 +38,9 @@ public final class Main {
         }
         if (args.length == 2 && args[0].equals("--migrate-config")) {
             return io.raftgres.agent.config.MigrateConfigCommand.run(Path.of(args[1]), out, err);
+        }
+        if (args.length == 2 && args[0].equals("--aot-train")) {
+            return AotTraining.run(Path.of(args[1]), err);
         }
         if (args.length == 2 && (args[0].equals("-c") || args[0].equals("--config"))) {
             return AgentLauncher.launch(Path.of(args[1]), System.getenv(), err);
