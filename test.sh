@@ -47,6 +47,8 @@ export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 # The container suite runs after the agent module has packaged the distribution it puts in the image;
 # requireAgent makes a missing distribution a failure instead of a skip.
 mvn -B -ntp verify -Draftgres.it.requireAgent=true "-Draftgres.it.skipReason=$skip_reason" "$@"
+# The launcher's AOT cache choice on copies of the distribution mvn verify just packaged.
+scripts/test-aot-cache.sh
 # The demo through a real terminal (tmux): Ctrl-C and giving up stop every agent and PostgreSQL.
 # Runs the distribution mvn verify just packaged; holds /tmp/raftgres-demo.lock (fixed ports).
 scripts/test-demo-stop.sh

@@ -37,9 +37,11 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   "$REPO/scripts/build-base-image.sh" >&2 || exit $?
 fi
 
-# Stable listing of a tree: "mode sha256 relative/path" per file, symlinks followed.
+# Stable listing of a tree: "mode sha256 relative/path" per file, symlinks followed. The host's
+# AOT cache (aot/) is left out of the digest and the image: it is keyed to the host's JVM, never
+# to the image's jlinked one, so agents in the image would ignore it anyway.
 tree_digest() {
-  (cd "$1" && find -L . -type f -printf '%m %p\n' | LC_ALL=C sort -k2 | while read -r mode path; do
+  (cd "$1" && find -L . -path ./aot -prune -o -type f -printf '%m %p\n' | LC_ALL=C sort -k2 | while read -r mode path; do
      printf '%s %s %s\n' "$mode" "$(sha256sum < "$path" | cut -c1-64)" "$path"
    done)
 }
@@ -85,6 +87,7 @@ cp "$HERE/Dockerfile" "$ctx/"
 cp -a "$jre" "$ctx/jre"
 if [[ "$dist_kind" == agent ]]; then
   cp -aL "$DIST/." "$ctx/dist/"
+  rm -rf "$ctx/dist/aot"
 else
   say "agent distribution missing at $DIST: using the placeholder launcher"
   cp "$HERE/placeholder-raftgres" "$ctx/dist/bin/raftgres"

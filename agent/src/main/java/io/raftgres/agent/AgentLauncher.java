@@ -48,6 +48,10 @@ final class AgentLauncher {
             return 1;
         }
         LOG.info("configuration {}: {}", file, config.toDisplayMap());
+        String aot = AotCacheNote.describe(System.getProperty(AotCacheNote.PROPERTY), System.getProperty("java.vm.info"));
+        if (aot != null) {
+            LOG.info(aot);
+        }
         if (config.restapi().authentication() == null && !config.restapi().allowUnauthenticatedWrites()) {
             err.println("restapi.authentication: missing: the REST write endpoints (PATCH /config, ...) need a "
                     + "username and password; set restapi.allow_unauthenticated_writes: true to accept writes "

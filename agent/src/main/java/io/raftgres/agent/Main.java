@@ -10,6 +10,8 @@ import java.nio.file.Path;
  *   raftgres --validate-config FILE  check a configuration, print every problem, exit non-zero if any
  *   raftgres --migrate-config FILE   print the raftgres.yml equivalent to a patroni.yml, then validate it
  *   raftgres --version | --help
+ *   raftgres --aot-status            whether this JVM runs with the distribution's AOT cache (AotCacheNote)
+ *   raftgres --aot-train DIR         the launcher's training run for the JDK's AOT cache (see AotTraining)
  * </pre>
  * Exit codes: 0 clean shutdown or valid config, 1 invalid config or fatal condition, 2 usage.
  */
@@ -38,6 +40,15 @@ public final class Main {
         if (args.length == 2 && args[0].equals("--migrate-config")) {
             return io.raftgres.agent.config.MigrateConfigCommand.run(Path.of(args[1]), out, err);
         }
+        if (args.length == 1 && args[0].equals("--aot-status")) {
+            String note = AotCacheNote.describe(System.getProperty(AotCacheNote.PROPERTY),
+                    System.getProperty("java.vm.info"));
+            out.println(note == null ? "not started by the distribution's launcher (bin/raftgres)" : note);
+            return 0;
+        }
+        if (args.length == 2 && args[0].equals("--aot-train")) {
+            return AotTraining.run(Path.of(args[1]), err);
+        }
         if (args.length == 2 && (args[0].equals("-c") || args[0].equals("--config"))) {
             return AgentLauncher.launch(Path.of(args[1]), System.getenv(), err);
         }
@@ -51,6 +62,7 @@ public final class Main {
                 usage: raftgres -c FILE                 run one agent
                        raftgres --validate-config FILE  check a configuration and list every problem
                        raftgres --migrate-config PATRONI_YML  print the equivalent raftgres.yml, each change commented
+                       raftgres --aot-status                  whether this installation starts with an AOT cache
                        raftgres --version""";
     }
 }
