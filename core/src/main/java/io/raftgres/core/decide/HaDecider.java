@@ -29,7 +29,7 @@ import io.raftgres.core.spi.StopMode;
  *   ... but the lease gate holds the lapse for now        nothing (GATE_HOLDS_LAPSE), in pause too
  * a background operation is running                      nothing (BUSY)
  * an operator's restart or reinitialize is under way       {@link OperatorRules} (in maintenance mode too)
- * maintenance mode                                       nothing (PAUSED)
+ * maintenance mode                                       nothing (PAUSED_PRIMARY, PAUSED)
  * no Raft leader known                                   nothing (WAITING_FOR_RAFT)
  * cluster not initialized                                {@link BootstrapRules}
  * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
@@ -101,7 +101,9 @@ public final class HaDecider {
             // The primary (it passed the fence above) asks for its VIP: the executor removes a VIP that a
             // decision does not ask for, and clients must keep reaching the primary during maintenance.
             String what = "PAUSE: no action: maintenance mode, I am " + me;
-            return local.isWritablePrimary() ? Decision.of(Reason.PAUSED, what, new AddVip(), new DisarmWatchdog())
+            return local.isWritablePrimary()
+                    ? Decision.of(Reason.PAUSED_PRIMARY, what + ", the primary (VIP kept, watchdog off)", new AddVip(),
+                            new DisarmWatchdog())
                     : Decision.of(Reason.PAUSED, what, new DisarmWatchdog());
         }
         if (raft.role() != RaftRole.LEADER && raft.leaderId() == null) {
