@@ -239,9 +239,7 @@ final class Agent implements AutoCloseable {
     }
 
     private boolean holdsPrimaryRole(String me) {
-        var leader = store.state().leader();
-        boolean key = leader == null ? me.equals(store.state().initializer()) : me.equals(leader.member());
-        return store.view().isLeaderWithLease() && key;
+        return store.view().isLeaderWithLease() && store.state().primaryKeyHeldBy(me);
     }
 
     /** Waits until the HA loop stops on its own (a fatal condition) or the thread is interrupted. */

@@ -225,9 +225,7 @@ public final class SimAgent {
 
     /** Leader with a valid lease holding the leader key (or the initialize claim before there is one). */
     boolean holdsPrimaryRole() {
-        ClusterState state = raft.committedState(name);
-        boolean key = state.leader() == null ? name.equals(state.initializer()) : name.equals(state.leader().member());
-        return raft.view(name).isLeaderWithLease() && key;
+        return raft.view(name).isLeaderWithLease() && raft.committedState(name).primaryKeyHeldBy(name);
     }
 
     private void scheduleLeaseCheck(Scheduler process, LeaseGuard processGuard, long delayMillis) {

@@ -8,7 +8,6 @@ import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.FeatureLevel;
-import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.OperatorRequest;
 import io.raftgres.core.model.RaftRole;
@@ -161,10 +160,8 @@ public final class HaDecider {
         if (!raft.isLeaderWithLease()) {
             return false;
         }
-        LeaderRecord leader = state.leader();
         // No leader key yet: only during bootstrap, where this member is the initializer.
-        return leader == null ? config.memberName().equals(state.initializer())
-                : leader.member().equals(config.memberName());
+        return state.primaryKeyHeldBy(config.memberName());
     }
 
     private String fenceWhy(ClusterState state, RaftView raft) {
