@@ -178,11 +178,7 @@ public final class ActionExecutor {
                 addVip();
                 yield GO_ON;
             }
-            case HaAction.RemoveVip a -> {
-                // Removal never blocks the demotion that follows it.
-                vip.remove();
-                yield GO_ON;
-            }
+            case HaAction.RemoveVip a -> vipRemoved();
             case HaAction.ArmWatchdog a -> now(watchdog.isArmed() || watchdog.arm());
             // Logged if rejected; the cycle's other actions do not depend on it.
             case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(name, a.term(), a.level()))
@@ -200,6 +196,20 @@ public final class ActionExecutor {
                 yield GO_ON;
             }
         };
+    }
+
+    /**
+     * The decision goes on once the VIP is gone, so a demotion or a handover never leaves it behind
+     * beside the next primary's; a failed removal (logged by the adapter) never blocks the demotion.
+     */
+    private CompletionStage<Boolean> vipRemoved() {
+        CompletableFuture<Boolean> removal = vip.removal().toCompletableFuture();
+        if (removal.isDone()) {
+            return GO_ON;
+        }
+        CompletableFuture<Boolean> gone = new CompletableFuture<>();
+        removal.whenComplete((ok, error) -> loop.execute(() -> gone.complete(true)));
+        return gone;
     }
 
     private static CompletableFuture<Boolean> now(boolean goOn) {

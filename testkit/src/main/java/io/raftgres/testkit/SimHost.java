@@ -29,10 +29,10 @@ import java.util.random.RandomGenerator;
  * The other long operations (initdb, clone, start, promotion, rewind, fast stop) take their time in
  * {@link SimPgOperations} before their call arrives here, so here they take effect at once.
  * A watchdog disarm waits for a stop under way, as the agent disarms only once its stop returned.
- * One difference remains: the agent's HA loop thread blocks on its {@code ip addr del} and its
- * immediate stop, while here a decision's later actions run at once after them (earlier than in the
- * agent). The lease guard's fence, which bounds how long a deposed primary stays writable, runs
- * beside the loop in both.
+ * A decision's VIP removal ends before its next action, as in the agent ({@link VipControl#removal()}).
+ * One difference remains: the agent's HA loop thread blocks on an immediate stop, while here the
+ * decision's next actions run at once after it (earlier than in the agent). The lease guard's
+ * fence, which bounds how long a deposed primary stays writable, runs beside the loop in both.
  * Completed operations are reported as {@link Milestone}s.
  *
  * <p>Threading: single-threaded; completions run in later scheduler events and are dropped when
@@ -240,6 +240,13 @@ final class SimHost {
         @Override public boolean remove() {
             removeVip(() -> { });
             return true;
+        }
+
+        /** Completes when the simulated removal ended, as the agent's {@code ip addr del} returns then. */
+        @Override public java.util.concurrent.CompletionStage<Boolean> removal() {
+            java.util.concurrent.CompletableFuture<Boolean> gone = new java.util.concurrent.CompletableFuture<>();
+            removeVip(() -> gone.complete(true));
+            return gone;
         }
 
         @Override public boolean refresh(java.util.function.BooleanSupplier stillHolds) {
