@@ -8,6 +8,7 @@
 #   ./demo.sh restart nX   (re)start member nX in the background, logging to its raftgres.log
 #   ./demo.sh stop         stop every member of the demo, keep the data
 #   ./demo.sh bench        failover benchmark: kill the primary 5 times, print the numbers
+#                          (SYNC_MODE=on or quorum: in that synchronous_mode)
 #   ./demo.sh footprint    agent start-up time and idle memory per member (numbers only)
 #   ./demo.sh bench-switchover  switchover benchmark: 5 planned switchovers with a writer
 #   ./demo.sh clean        remove ./demo-data (stops members first)

@@ -3,10 +3,20 @@
 # (agent and PostgreSQL, SIGKILL) five times in a row and prints, per round and as median/max,
 # the seconds from the kill until a write succeeds on the new primary and until the killed
 # member (restarted right after the new primary accepted a write) streams again.
+# SYNC_MODE=off|on|quorum (default off) sets synchronous_mode through PATCH /config first, and each
+# round waits until the primary published its synchronous standby (on) or both quorum voters
+# (quorum) before the kill, so every kill lands in the mode's steady state.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DATA="${BENCH_DATA:-$ROOT/bench-data}"
 ROUNDS="${ROUNDS:-5}"
+SYNC_MODE="${SYNC_MODE:-off}"
+case "$SYNC_MODE" in
+  off) SYNC_ROLE=""; SYNC_COUNT=0 ;;
+  on) SYNC_ROLE=sync_standby; SYNC_COUNT=1 ;;
+  quorum) SYNC_ROLE=quorum_standby; SYNC_COUNT=2 ;;
+  *) echo "SYNC_MODE must be off, on or quorum, got '$SYNC_MODE'" >&2; exit 2 ;;
+esac
 . "$ROOT/scripts/java-env.sh"
 . "$ROOT/scripts/demo-lib.sh"
 find_pg_bin || exit 2
@@ -31,10 +41,27 @@ p=$(primary_member)
 PGPASSWORD="$SU_PASSWORD" psql "host=127.0.0.1 port=$(pg_port "$p") user=postgres dbname=postgres" -qc \
   "create table if not exists bench(id bigserial primary key, at timestamptz)" >/dev/null
 
+# Members /cluster shows in the mode's role (sync_standby or quorum_standby).
+sync_members() { curl -fsS -m 1 "http://127.0.0.1:$(rest_port "$1")/cluster" 2>/dev/null \
+  | jq --arg r "$SYNC_ROLE" '[.members[] | select(.role == $r)] | length' 2>/dev/null || echo 0; }
+wait_sync() {
+  [ "$SYNC_COUNT" -gt 0 ] || return 0
+  local deadline=$(( $(date +%s) + $1 ))
+  until [ "$(sync_members "$(primary_member)")" = "$SYNC_COUNT" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+curl -fsS -m 5 -u "admin:$REST_PASSWORD" -X PATCH -H 'Content-Type: application/json' \
+  -d "{\"synchronous_mode\": \"$SYNC_MODE\"}" "http://127.0.0.1:$(rest_port "$p")/config" >/dev/null \
+  || { echo "PATCH /config synchronous_mode=$SYNC_MODE failed" >&2; exit 1; }
+echo "synchronous_mode: $SYNC_MODE"
+
 writes=(); streams=()
 printf '%-6s %-8s %-8s %-22s %-22s\n' round killed new "write ok after (s)" "streams again after (s)"
 for r in $(seq 1 "$ROUNDS"); do
   wait_healthy 60 || { echo "round $r: cluster not healthy before the kill" >&2; exit 1; }
+  wait_sync 60 || { echo "round $r: synchronous_mode $SYNC_MODE not in effect before the kill" >&2; exit 1; }
   p=$(primary_member)
   t0=$(now); kill_member "$p"
   wrote=""; deadline=$(( $(date +%s) + 60 ))
@@ -50,7 +77,7 @@ for r in $(seq 1 "$ROUNDS"); do
   start_member "$p"
   deadline=$(( $(date +%s) + 90 ))
   until [ "$(replication_state "$p")" = streaming ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "round $r: $p did not stream again within 90 s" >&2; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "round $r: write ok on $wrote after $tw s, but $p did not stream again within 90 s" >&2; exit 1; }
     sleep 0.2
   done
   ts=$(since "$t0")
@@ -59,6 +86,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median %.2f s, max %.2f s", m, v[NR] }'; }
 echo
+echo "synchronous_mode $SYNC_MODE, $ROUNDS rounds"
 echo "kill -> write succeeds on the new primary: $(stats "${writes[@]}")"
 echo "kill -> killed member streams again:       $(stats "${streams[@]}")"
 rss=0; for m in "${MEMBERS[@]}"; do a=$(agent_pid "$m"); [ -n "$a" ] && rss=$(( rss > $(ps -o rss= -p "$a") ? rss : $(ps -o rss= -p "$a") )); done

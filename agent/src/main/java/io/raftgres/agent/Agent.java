@@ -82,7 +82,7 @@ final class Agent implements AutoCloseable {
         this.watchdog = watchdog;
         AgentIdentity me = identity(config);
         RaftgresMetrics metrics = new RaftgresMetrics(config.scope(), config.name(), () -> new LiveReadings(
-                raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()));
+                raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()), Clock.SYSTEM::monotonicMillis);
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
@@ -110,7 +110,7 @@ final class Agent implements AutoCloseable {
         loop.takeRequestsFrom(operations);
         executor.reportTo(metrics);
         loop.reportTo(metrics);
-        store.addListener(() -> metrics.observeRaft(store.view()));
+        store.addListener(() -> metrics.observeCluster(store.view(), store.state()));
         if (!config.log().deduplicateHeartbeatLogs()) {
             loop.logEveryCycle();
         }

@@ -1,14 +1,12 @@
 package io.raftgres.agent;
 
 import io.raftgres.core.model.ClusterState;
-import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
-import io.raftgres.core.model.MemberRecord;
-import io.raftgres.core.model.PgRole;
 import io.raftgres.core.model.SyncMode;
 import io.raftgres.core.model.SyncState;
 import io.raftgres.core.sync.StandbyNames;
 import io.raftgres.core.sync.SyncInput;
+import io.raftgres.core.sync.SyncMembers;
 import io.raftgres.core.sync.SyncPlanner;
 import io.raftgres.core.sync.SyncReason;
 import io.raftgres.core.sync.SyncStep;
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -76,13 +73,7 @@ final class SyncReplication {
      * old published state is known to hold its commits, so none may be acknowledged. Never blocks.
      */
     boolean gateMayAcknowledge() {
-        ClusterState state = store.state();
-        if (state.featureLevel() < FeatureLevel.SYNC_REPLICATION || state.config().sync().mode() == SyncMode.OFF) {
-            return true;
-        }
-        SyncState published = state.sync();
-        return published != null && published.publishedBy(me, store.view().term())
-                && published.mode() == state.config().sync().mode();
+        return SyncMembers.gateMayAcknowledge(store.state(), me, store.view().term());
     }
 
     /** One planner cycle; never throws. */
@@ -102,26 +93,35 @@ final class SyncReplication {
             appliedTerm = term;
         }
         boolean primary = primaryRole.getAsBoolean();
+        boolean replica = false;
         SynchronousStandbys.Snapshot seen = null;
-        if (primary) {
+        // Without the gate a standby holds its list in a synchronous mode (SyncPlanner), so it is read too.
+        if (primary || !gate && state.config().sync().enabled()) {
             try {
                 seen = postgres.get().read();
+                replica = seen.inRecovery();
+                primary = primary && !seen.inRecovery();
             } catch (java.sql.SQLException e) {
-                primary = false; // not running, or not (yet) a primary: nothing to manage this cycle
+                primary = false; // not running: nothing to manage this cycle
+            }
+            if (!primary && !replica) {
+                seen = null; // writable but not ours to manage (a primary being fenced)
             }
         }
-        SyncInput input = new SyncInput(me, term, primary, state.featureLevel(), state.config().sync(), gate,
-                state.sync(), seen == null ? Optional.empty() : inPostgres(seen), appliedAt,
-                seen == null ? java.util.List.of() : seen.rows(), allowed(state));
+        SyncInput input = new SyncInput(me, term, primary, replica, state.featureLevel(), state.config().sync(),
+                gate, state.sync(), seen == null ? Optional.empty() : inPostgres(seen), appliedAt,
+                seen == null || !primary ? java.util.List.of() : seen.rows(), allowed(state));
         SyncStep step = SyncPlanner.plan(input);
         last = step;
         report(step);
         if (step.apply().isPresent()) {
             StandbyNames names = step.apply().get();
             try {
-                appliedAt = postgres.get().write(names.render(), names.mode() == SyncMode.OFF);
-                LOG.info("synchronous_standby_names is now '{}' (flushed WAL at the change: {})",
-                        names.mode() == SyncMode.OFF ? "as rendered: " + names.render() : names.render(), appliedAt);
+                Lsn at = postgres.get().write(names.render(), names.mode() == SyncMode.OFF);
+                appliedAt = primary ? at : null; // a standby's position means nothing to its lists
+                LOG.info("synchronous_standby_names is now '{}' ({} WAL at the change: {})",
+                        names.mode() == SyncMode.OFF ? "as rendered: " + names.render() : names.render(),
+                        primary ? "flushed" : "replayed", at);
             } catch (java.sql.SQLException e) {
                 appliedAt = null;
                 LOG.warn("could not set synchronous_standby_names to '{}': {}", names.render(), e.getMessage());
@@ -148,20 +148,9 @@ final class SyncReplication {
         return seen.fromAutoConf() ? StandbyNames.parse(seen.value()) : Optional.of(StandbyNames.async(gate));
     }
 
-    /**
-     * Members that may be synchronous standbys: others, not tagged nosync, reporting, and running as a
-     * replica (a clone's pg_basebackup also streams under the member's name).
-     */
+    /** {@link SyncMembers#allowed}, with the members silent for longer than the member TTL. */
     private Set<String> allowed(ClusterState state) {
-        Set<String> silent = liveness.silent(state, System.nanoTime() / 1_000_000);
-        Set<String> out = new TreeSet<>();
-        for (MemberRecord m : state.members().values()) {
-            if (!m.name().equals(me) && !m.tags().nosync() && !silent.contains(m.name())
-                    && m.role() == PgRole.REPLICA && "running".equals(m.state())) {
-                out.add(m.name());
-            }
-        }
-        return out;
+        return SyncMembers.allowed(state, me, liveness.silent(state, System.nanoTime() / 1_000_000));
     }
 
     private void report(SyncStep step) {

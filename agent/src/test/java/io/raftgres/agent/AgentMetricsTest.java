@@ -17,13 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code GET /metrics} of real agents (three processes, PostgreSQL 15, Ratis over loopback):
  * Patroni's values agree with the member's role and WAL, the lease and Raft role are live, the
- * HA loop feeds the cycle histogram; a primary whose agent was frozen (SIGSTOP) until another
+ * HA loop feeds the cycle histogram; a replica's paused WAL replay shows as
+ * {@code patroni_xlog_paused} 1 and resumed as 0; a primary whose agent was frozen (SIGSTOP) until another
  * member took over counts one fence when it wakes; after SIGKILL of the primary the new primary
- * counts one more failover (its promotion) and a newer election. The exposition passes
+ * counts one more failover (its promotion) and a newer election, and times it
+ * ({@code raftgres_failover_last_duration_seconds} a new value between 0 and 60 s). The exposition passes
  * {@code promtool check metrics}; without promtool the test is reported skipped with the reason
  * after the value checks. Showed it can fail by removing the {@code events.promoted()} hook from
  * ActionExecutor (the failover count stayed 0) and both fence hooks, LeaseGuard's and
- * ActionExecutor's (no fence after the freeze).
+ * ActionExecutor's (no fence after the freeze), and by not passing the promotion on to the failover timer in
+ * RaftgresMetrics.promoted (the duration stayed NaN).
  */
 @Tag("postgres")
 class AgentMetricsTest {
@@ -57,6 +60,22 @@ class AgentMetricsTest {
         }
     }
 
+    /**
+     * {@code pg_wal_replay_pause()} on a replica: its {@code patroni_xlog_paused} and
+     * {@code /patroni} {@code xlog.paused} follow within a few HA cycles, and return to 0 and
+     * false after {@code pg_wal_replay_resume()}.
+     */
+    private static void replayPauseShows(LocalAgentCluster cluster, LocalAgentCluster.Member replica) throws Exception {
+        assertEquals(0, Exposition.parse(cluster.body(replica, "/metrics")).value("patroni_xlog_paused"));
+        cluster.queryOne(replica, "select pg_wal_replay_pause()");
+        await("patroni_xlog_paused 1 on " + replica.name(), Duration.ofSeconds(15),
+                () -> Exposition.parse(cluster.body(replica, "/metrics")).value("patroni_xlog_paused") == 1);
+        assertTrue(cluster.body(replica, "/patroni").contains("\"paused\":true"), "xlog.paused in /patroni");
+        cluster.queryOne(replica, "select pg_wal_replay_resume()");
+        await("patroni_xlog_paused 0 on " + replica.name(), Duration.ofSeconds(15),
+                () -> Exposition.parse(cluster.body(replica, "/metrics")).value("patroni_xlog_paused") == 0);
+    }
+
     private static void signal(String name, long pid) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
@@ -82,6 +101,7 @@ class AgentMetricsTest {
         assertEquals(p.value("patroni_postgres_timeline"), r.value("patroni_postgres_timeline"));
         assertEquals(0, r.value("raftgres_lease_remaining_seconds"));
         assertEquals(p.value("raftgres_raft_term"), r.value("raftgres_raft_term"));
+        replayPauseShows(cluster, replica);
 
         freezeAgent(primary, cluster);
         await("the frozen member to fence itself and the cluster to heal", Duration.ofSeconds(120), cluster::healthy);
@@ -94,8 +114,11 @@ class AgentMetricsTest {
         double termBefore = c.value("raftgres_raft_term");
         var survivors = cluster.members().stream().filter(m -> m != current).toList();
         double[] failoversBefore = new double[survivors.size()];
+        double[] durationBefore = new double[survivors.size()];
         for (int i = 0; i < survivors.size(); i++) {
-            failoversBefore[i] = Exposition.parse(cluster.body(survivors.get(i), "/metrics")).value("raftgres_failovers_total");
+            Exposition s = Exposition.parse(cluster.body(survivors.get(i), "/metrics"));
+            failoversBefore[i] = s.value("raftgres_failovers_total");
+            durationBefore[i] = s.value("raftgres_failover_last_duration_seconds");
         }
         cluster.kill(current);
         await("a new primary", Duration.ofSeconds(60), () -> cluster.primaries().size() == 1);
@@ -106,6 +129,10 @@ class AgentMetricsTest {
         assertEquals(failoversBefore[survivors.indexOf(next)] + 1, n.value("raftgres_failovers_total"),
                 "one more promotion on the new primary");
         assertTrue(n.value("raftgres_raft_term") > termBefore, "a newer term");
+        double took = n.value("raftgres_failover_last_duration_seconds");
+        assertTrue(took > 0 && took < 60, "the new primary timed its failover: " + took + " s");
+        assertTrue(Double.compare(took, durationBefore[survivors.indexOf(next)]) != 0,
+                "this failover's duration, not an earlier one's: " + took + " s");
         assertTrue(n.value("raftgres_leader_elections_seen_total") >= 2, "the first leader's term and the new one");
 
         Promtool promtool = Promtool.find();

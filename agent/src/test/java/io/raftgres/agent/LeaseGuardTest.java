@@ -17,6 +17,7 @@ import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.spi.HaEvents.FenceReason;
 import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
@@ -291,6 +292,35 @@ class LeaseGuardTest {
         guardThread.join(5000);
 
         assertEquals(List.of("begin", "end", "begin", "end"), stops);
+    }
+
+    /**
+     * {@code raftgres_fences_total} counts fences, not stop calls: the HA loop's Stop(IMMEDIATE), decided on
+     * a probe from before the guard's fence (as after a freeze), stops PostgreSQL again but is no second
+     * fence. AgentMetricsTest saw 2 and 6 fences for one freeze before. Showed it fails with the count
+     * made unconditional again in ActionExecutor.countFence (lease_lost and ha_decision counted).
+     */
+    @Test
+    void aStopAfterTheFenceIsNoSecondFence() {
+        List<String> counted = new ArrayList<>();
+        io.raftgres.core.spi.HaEvents recording = new io.raftgres.core.spi.HaEvents() {
+            @Override public void cycleCompleted(long durationNanos) { }
+            @Override public void fenced(FenceReason reason) { counted.add(reason.label()); }
+            @Override public void promoted() { }
+        };
+        store.view = view(RaftRole.FOLLOWER, false);
+        tracker.markMayBeWritable(true);
+        guard.reportTo(recording);
+        ActionExecutor loop = executor(new RecordingPostgres(), () -> false);
+        loop.reportTo(recording);
+
+        guard.check();
+        loop.execute(Decision.of(Reason.FENCE_LEASE_LOST, "fencing", new HaAction.Stop(StopMode.IMMEDIATE)));
+        guard.check();
+
+        assertEquals(List.of("vip.remove", "pg.stop IMMEDIATE", "pg.stop IMMEDIATE"), events,
+                "the stale decision still stops PostgreSQL");
+        assertEquals(List.of("lease_lost"), counted);
     }
 
     /**

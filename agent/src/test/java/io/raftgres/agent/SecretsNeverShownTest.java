@@ -51,14 +51,10 @@ class SecretsNeverShownTest {
     @Test
     void noSecretInLogsDocumentsMetricsOrErrors() throws Exception {
         assumeTrue(TestCa.available(), "skipped: the openssl command is not installed");
-        Path certs = Files.createDirectories(dir.resolve("certs"));
-        TestCa ca = TestCa.create(certs, "it");
-        Path[] server = ca.issue("server", KEY);
-        Path[] client = ca.issue("client", null);
-        certs.toFile().setReadable(true, false);
-        for (Path p : List.of(server[0], server[1], ca.caCert())) {
-            p.toFile().setReadable(true, false);
-        }
+        AgentCertificates certificates = AgentCertificates.create(dir, "it", KEY);
+        TestCa ca = certificates.ca();
+        Path[] server = certificates.server();
+        Path[] client = certificates.client();
         String tls = ", certfile: \"%s\", keyfile: \"%s\", keyfile_password: \"%s\", cafile: \"%s\", verify_client: optional, allowlist: [127.0.0.1], allowlist_include_members: true"
                 .formatted(server[0], server[1], KEY, ca.caCert());
         LocalAgentCluster.Security security = new LocalAgentCluster.Security(REST, SUPERUSER, REPLICATION, tls,

@@ -7,11 +7,11 @@ import io.raftgres.core.model.Lsn;
  * Patroni's {@code patroni_*} gauges with Patroni's names and meanings, so its dashboards and
  * alerts read raftgres unchanged. Values follow the {@code /patroni} document of the same
  * snapshot (role, xlog, timeline, cluster_unlocked), with Patroni's 0 for a value that does not
- * apply (a replica's {@code patroni_xlog_location}, a stopped server's timeline). Features
- * raftgres does not have report their inactive value: synchronous replication
- * ({@code patroni_sync_standby} 0), failsafe mode (0: a Raft majority is always required),
- * replay pause (0: not tracked yet). {@code patroni_pending_restart} is 1 while this member's record
- * lists parameters waiting for a restart. Stateless.
+ * apply (a replica's {@code patroni_xlog_location}, a stopped server's timeline). Failsafe mode,
+ * which raftgres does not have, reports 0 (a Raft majority is always required).
+ * {@code patroni_xlog_paused} is the replica's {@code xlog.paused} of {@code /patroni}, and
+ * {@code patroni_pending_restart} is 1 while this member's record lists parameters waiting for a
+ * restart. Stateless.
  */
 final class PatroniGauges {
 
@@ -41,7 +41,8 @@ final class PatroniGauges {
         m.snapshotGauge("patroni.xlog.replayed.timestamp",
                 "Epoch seconds of the last transaction a replica replayed, 0 when none or elsewhere",
                 s -> replayedAt(s.local()));
-        m.snapshotGauge("patroni.xlog.paused", "1 when WAL replay is paused; not tracked yet, always 0", s -> 0);
+        m.snapshotGauge("patroni.xlog.paused", "1 when a replica's WAL replay is paused (pg_wal_replay_pause()), 0 elsewhere",
+                s -> flag(s.local().isRunningReplica() && s.local().replayPaused()));
         m.snapshotGauge("patroni.postgres.streaming", "1 when the replica streams WAL from its upstream",
                 s -> flag("streaming".equals(HealthEvaluator.replicationState(s.local()))));
         m.snapshotGauge("patroni.postgres.in.archive.recovery", "1 when the replica runs without a WAL stream",

@@ -6,9 +6,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.HaEvents;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -16,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -33,6 +38,7 @@ import java.util.function.ToDoubleFunction;
  * monitor only while it renders (no I/O), so two scrapes never mix their snapshots.
  */
 public final class RaftgresMetrics implements HaEvents {
+    private static final Logger LOG = LoggerFactory.getLogger("raftgres.failover");
 
     /** Cycle-duration buckets: a cycle is tens of ms, a slow PostgreSQL probe seconds. */
     private static final Duration[] CYCLE_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
@@ -48,6 +54,8 @@ public final class RaftgresMetrics implements HaEvents {
     private final Timer cycles;
     private final Map<String, Counter> switchovers = new java.util.HashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicLong> lastSwitchoverMillis = new java.util.HashMap<>();
+    private final FailoverDuration failoverDuration;
+    private final LongSupplier monotonicMillis;
     private StatusSnapshot current;          // guarded by this; set for the duration of one scrape
     private LiveReadings currentLive = LiveReadings.NONE; // guarded by this
     private long lastLeaderTerm = -1;        // guarded by this
@@ -58,7 +66,17 @@ public final class RaftgresMetrics implements HaEvents {
      * @param live   read once per scrape; must not block (see {@link LiveReadings})
      */
     public RaftgresMetrics(String scope, String member, Supplier<LiveReadings> live) {
+        this(scope, member, live, () -> System.nanoTime() / 1_000_000);
+    }
+
+    /**
+     * @param monotonicMillis the agent's monotonic clock in milliseconds, which times the last failover
+     *                        (see {@link #observeCluster})
+     */
+    public RaftgresMetrics(String scope, String member, Supplier<LiveReadings> live, LongSupplier monotonicMillis) {
         this.live = Objects.requireNonNull(live, "live");
+        this.monotonicMillis = Objects.requireNonNull(monotonicMillis, "monotonicMillis");
+        this.failoverDuration = new FailoverDuration(Objects.requireNonNull(member, "member"));
         // No pause detector: the default one runs a LatencyUtils thread per registry, for timer
         // corrections we do not need; the agent stays one thread and a few KiB lighter.
         registry.config().pauseDetector(new NoPauseDetector());
@@ -87,6 +105,10 @@ public final class RaftgresMetrics implements HaEvents {
                     .description("Immediate PostgreSQL stops on this member, by reason")
                     .tag("reason", reason.label()).register(registry));
         }
+        Gauge.builder("raftgres.failover.last.duration.seconds", failoverDuration, FailoverDuration::lastSeconds)
+                .description("Last automatic failover onto this member: from its Raft view losing the old primary's "
+                        + "leader to its PostgreSQL accepting writes (NaN before the first)")
+                .register(registry);
         for (String kind : new String[]{"switchover", "failover"}) {
             switchovers.put(kind, Counter.builder("raftgres.switchovers")
                     .description("Switchovers and manual failovers requested through this member's REST API "
@@ -128,6 +150,16 @@ public final class RaftgresMetrics implements HaEvents {
         }
     }
 
+    /**
+     * Takes the Raft view and replicated state after a change: counts elections ({@link #observeRaft})
+     * and follows the primary this member replicates from, to time a failover from the moment its
+     * leadership ends here (see {@link FailoverDuration}). Called by the agent on every Raft change.
+     */
+    public void observeCluster(RaftView view, ClusterState state) {
+        observeRaft(view);
+        failoverDuration.observe(view, state, monotonicMillis.getAsLong());
+    }
+
     @Override
     public void cycleCompleted(long durationNanos) {
         cycles.record(durationNanos, TimeUnit.NANOSECONDS);
@@ -141,6 +173,9 @@ public final class RaftgresMetrics implements HaEvents {
     @Override
     public void promoted() {
         failovers.increment();
+        failoverDuration.promoted(monotonicMillis.getAsLong()).ifPresent(millis -> LOG.info("automatic failover onto "
+                + "this member took {} ms, from its Raft view losing the old primary's leader to PostgreSQL "
+                + "accepting writes", millis));
     }
 
     /** A switchover ({@code failover} false) or manual failover requested here completed after {@code millis}. */

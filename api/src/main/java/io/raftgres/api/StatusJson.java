@@ -94,7 +94,7 @@ final class StatusJson {
             xlog.put("replayed_location", WalPositions.orZero(local.replayLsn()).value());
             Long replayedAt = local.replayTimestampMillis();
             xlog.put("replayed_timestamp", replayedAt == null ? null : TimeText.postgres(replayedAt));
-            xlog.put("paused", false);
+            xlog.put("paused", local.replayPaused());
         } else {
             xlog.put("location", WalPositions.orZero(local.writeLsn()).value());
         }

@@ -26,16 +26,19 @@ class MetricsCatalogTest {
             "patroni_is_paused", "patroni_postgres_server_version");
 
     /** raftgres' own families and their Prometheus types. */
-    private static final Map<String, String> RAFTGRES = Map.of(
-            "raftgres_raft_term", "gauge",
-            "raftgres_raft_role", "gauge",
-            "raftgres_lease_remaining_seconds", "gauge",
-            "raftgres_leader_elections_seen_total", "counter",
-            "raftgres_fences_total", "counter",
-            "raftgres_failovers_total", "counter",
-            "raftgres_vip_held", "gauge",
-            "raftgres_watchdog_armed", "gauge",
-            "raftgres_ha_cycle_duration_seconds", "histogram");
+    private static final Map<String, String> RAFTGRES = Map.ofEntries(
+            Map.entry("raftgres_raft_term", "gauge"),
+            Map.entry("raftgres_raft_role", "gauge"),
+            Map.entry("raftgres_lease_remaining_seconds", "gauge"),
+            Map.entry("raftgres_leader_elections_seen_total", "counter"),
+            Map.entry("raftgres_fences_total", "counter"),
+            Map.entry("raftgres_failovers_total", "counter"),
+            Map.entry("raftgres_failover_last_duration_seconds", "gauge"),
+            Map.entry("raftgres_switchovers_total", "counter"),
+            Map.entry("raftgres_switchover_last_duration_seconds", "gauge"),
+            Map.entry("raftgres_vip_held", "gauge"),
+            Map.entry("raftgres_watchdog_armed", "gauge"),
+            Map.entry("raftgres_ha_cycle_duration_seconds", "histogram"));
 
     @Test
     void everyRequestedMetricIsExportedWithItsType() {

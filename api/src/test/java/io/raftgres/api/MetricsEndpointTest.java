@@ -1,6 +1,8 @@
 package io.raftgres.api;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LeaderRecord;
+import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.spi.HaEvents.FenceReason;
@@ -79,6 +81,18 @@ class MetricsEndpointTest {
         assertEquals(1, m.value("raftgres_raft_role", "role", "follower"));
     }
 
+    /**
+     * Replay paused on a replica: Patroni's {@code patroni_xlog_paused} 1; a primary never reports it.
+     * Failed (expected 1, was 0) with the gauge put back to the constant 0 it was before.
+     */
+    @Test
+    void pausedReplayIsOneOnAReplicaOnly() {
+        FACADE.set(Snapshots.replica().local(Snapshots.replayPaused(Snapshots.replica().build().local())).build());
+        assertEquals(1, scrape().value("patroni_xlog_paused"));
+        FACADE.set(Snapshots.primary().local(Snapshots.replayPaused(Snapshots.primary().build().local())).build());
+        assertEquals(0, scrape().value("patroni_xlog_paused"));
+    }
+
     @Test
     void stoppedPausedAndLeaderlessMembersReportPatronisZerosAndFlags() {
         FACADE.set(Snapshots.stopped().paused(true).cluster(Snapshots.initializedCluster().withLeader(null)).build());
@@ -142,12 +156,25 @@ class MetricsEndpointTest {
         RaftgresMetrics metrics = new RaftgresMetrics("demo", "n1", () -> new LiveReadings(800, true, true));
         metrics.fenced(FenceReason.GUARD_FAILED);
         metrics.cycleCompleted(12_000_000);
+        failOverOnto(metrics);
         for (StatusSnapshot s : List.of(Snapshots.primary().build(), Snapshots.replica().build(),
                 Snapshots.stopped().paused(true).build(), Snapshots.uninitialized().cluster(ClusterState.empty("demo")).build())) {
             Promtool.Result result = promtool.checkMetrics(metrics.scrape(s));
             assertTrue(result.passed(), "promtool on " + s.pgState() + " " + s.memberName() + ": exit "
                     + result.exitCode() + "\n" + result.output());
         }
+    }
+
+    /** An automatic failover from n0 onto {@code metrics}' member n1, so its duration gauge holds a number. */
+    private static void failOverOnto(RaftgresMetrics metrics) {
+        ClusterState n0 = ClusterState.empty("demo").withLeader(new LeaderRecord("n0", 3, 1, Lsn.ZERO));
+        metrics.observeCluster(new RaftView(3, RaftRole.FOLLOWER, "n0", false, false, -1, true), n0);
+        metrics.observeCluster(new RaftView(4, RaftRole.CANDIDATE, null, false, false, -1, true), n0);
+        metrics.observeCluster(new RaftView(4, RaftRole.LEADER, "n1", true, true, 0, true),
+                n0.withLeader(new LeaderRecord("n1", 4, 1, Lsn.ZERO)));
+        metrics.promoted();
+        assertTrue(Exposition.parse(metrics.scrape(Snapshots.primary().build()))
+                .value("raftgres_failover_last_duration_seconds") >= 0, "a measured failover");
     }
 
     private static Exposition scrape() {

@@ -94,6 +94,15 @@ final class Snapshots {
                 running ? -1 : 1_000, running ? 150_004 : 0, null);
     }
 
+    /** {@code local} with its WAL replay paused ({@code pg_wal_replay_pause()} on a replica). */
+    static LocalPgState replayPaused(LocalPgState l) {
+        return new LocalPgState(l.hasDataDirectory(), l.systemId(), l.controlState(), l.running(), l.inRecovery(),
+                l.timeline(), l.writeLsn(), l.replayLsn(), l.streaming(), l.upstream(), l.timelineStartLsn(),
+                l.activity(), l.lastFailure(), l.failedActivity(), l.downSinceMillis(), l.serverVersion(),
+                l.probeError(), l.replayTimestampMillis(), l.timelineStartReason(), l.watchdogUnusable(),
+                l.failures(), l.timelineOrigin(), true);
+    }
+
     private static RaftView follower() {
         return new RaftView(3, RaftRole.FOLLOWER, "n1", false, false, -1, true);
     }

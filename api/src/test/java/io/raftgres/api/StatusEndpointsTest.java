@@ -104,6 +104,13 @@ class StatusEndpointsTest {
                 client.json("/patroni").get("xlog").get("replayed_timestamp").asString());
     }
 
+    /** pg_is_wal_replay_paused() through the probe, as Patroni's {@code xlog.paused}; was always false before. */
+    @Test
+    void replicaStatusShowsAPausedReplay() {
+        facade.set(Snapshots.replica().local(Snapshots.replayPaused(Snapshots.replica().build().local())).build());
+        assertTrue(client.json("/patroni").get("xlog").get("paused").asBoolean());
+    }
+
     @Test
     void stoppedAndUninitializedMembersShowNoPostgresPositions() {
         facade.set(Snapshots.stopped().build());

@@ -21,4 +21,14 @@ abstract class CtlCommand implements Callable<Integer> {
     void println(String line) {
         term().out().println(line);
     }
+
+    /** The database system identifier for a table's title, from any member's {@code /patroni}; else null. */
+    String systemId() {
+        Response r = client().any(client().seeds(), "/patroni");
+        if (!r.success()) {
+            return null;
+        }
+        Object id = Documents.object(r).get("database_system_identifier");
+        return id == null ? null : id.toString();
+    }
 }

@@ -79,14 +79,4 @@ class ListCommand extends CtlCommand {
             term().out().print(MemberTable.footer(c));
         }
     }
-
-    /** The database system identifier for the title, from any member's {@code /patroni}. */
-    private String systemId() {
-        Response r = client().any(client().seeds(), "/patroni");
-        if (!r.success()) {
-            return null;
-        }
-        Object id = Documents.object(r).get("database_system_identifier");
-        return id == null ? null : id.toString();
-    }
 }

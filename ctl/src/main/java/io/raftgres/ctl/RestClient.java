@@ -30,6 +30,7 @@ final class RestClient implements AutoCloseable {
     private final List<URI> seeds;
     private final String authorization;
     private final HttpClient http;
+    private final boolean clientCertificate;
 
     RestClient(CtlSettings settings) {
         this.seeds = settings.urls();
@@ -41,6 +42,7 @@ final class RestClient implements AutoCloseable {
             b.sslContext(settings.tls().context());
         }
         this.http = b.build();
+        this.clientCertificate = settings.tls().certfile() != null;
     }
 
     /** The URLs from the command line, environment and configuration file, in order. */
@@ -53,17 +55,24 @@ final class RestClient implements AutoCloseable {
         return any(members, "GET", path, null, Map.of());
     }
 
-    /** Sends to each of {@code members} in turn until one answers; none answering is exit code 3. */
+    /**
+     * Sends to each of {@code members} in turn until one answers; none answering is exit code 3,
+     * or 4 when a member refused this client's TLS connection (a missing or refused client
+     * certificate).
+     */
     Response any(List<URI> members, String method, String path, String json, Map<String, String> headers) {
         List<String> failures = new ArrayList<>();
+        boolean denied = false;
         for (URI base : members) {
             try {
                 return send(base, method, path, json, headers);
             } catch (Unreachable e) {
                 failures.add(e.getMessage());
+                denied |= e.denied;
             }
         }
-        throw new CtlException(ExitCodes.UNREACHABLE, "no member answered: " + String.join("; ", failures));
+        throw denied ? new CtlException(ExitCodes.AUTH, "access denied: " + String.join("; ", failures))
+                : new CtlException(ExitCodes.UNREACHABLE, "no member answered: " + String.join("; ", failures));
     }
 
     /** One request to one member; an unreachable member is exit code 3 naming its URL. */
@@ -71,7 +80,7 @@ final class RestClient implements AutoCloseable {
         try {
             return send(base, method, path, json, Map.of());
         } catch (Unreachable e) {
-            throw new CtlException(ExitCodes.UNREACHABLE, e.getMessage());
+            throw new CtlException(e.denied ? ExitCodes.AUTH : ExitCodes.UNREACHABLE, e.getMessage());
         }
     }
 
@@ -100,6 +109,10 @@ final class RestClient implements AutoCloseable {
         } catch (ConnectException e) {
             throw new Unreachable(base + ": connection refused");
         } catch (IOException e) {
+            TlsRefusal tls = TlsRefusal.of(e, clientCertificate).orElse(null);
+            if (tls != null) {
+                throw new Unreachable(base + ": " + tls.message(), tls.accessDenied());
+            }
             throw new Unreachable(base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -113,10 +126,17 @@ final class RestClient implements AutoCloseable {
         http.close();
     }
 
-    /** A member that did not answer: try the next one. */
+    /** A member that did not answer, or refused this client's TLS connection ({@code denied}): try the next one. */
     private static final class Unreachable extends Exception {
+        private final boolean denied;
+
         Unreachable(String message) {
+            this(message, false);
+        }
+
+        Unreachable(String message, boolean denied) {
             super(message, null, false, false);
+            this.denied = denied;
         }
     }
 }

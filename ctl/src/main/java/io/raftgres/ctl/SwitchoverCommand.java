@@ -48,7 +48,7 @@ class SwitchoverCommand extends CtlCommand {
         Map<String, Object> body = failover() ? failoverBody(c) : switchoverBody(c);
         if (!force) {
             println("Current cluster topology");
-            term().out().print(MemberTable.of(c, null, false, false, OutputFormat.PRETTY).render(OutputFormat.PRETTY));
+            term().out().print(MemberTable.of(c, systemId(), false, false, OutputFormat.PRETTY).render(OutputFormat.PRETTY));
             String demoting = c.leader().map(l -> ", demoting current leader " + l.name()).orElse("");
             term().confirmOrAbort(false, "Are you sure you want to " + action + " cluster " + c.scope() + demoting + "?");
         }

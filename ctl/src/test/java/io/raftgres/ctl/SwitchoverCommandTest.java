@@ -20,6 +20,7 @@ class SwitchoverCommandTest {
         api = new FakeRestApi().cluster("");
         api.reply("POST /switchover", 200, "Successfully switched over to \"n2\"");
         api.reply("POST /failover", 200, "Successfully failed over to \"n3\"");
+        api.reply("GET /patroni", 200, "{\"database_system_identifier\": \"7441\"}");
     }
 
     @AfterEach
@@ -35,6 +36,8 @@ class SwitchoverCommandTest {
                 r.toString());
         assertTrue(r.out().contains("Are you sure you want to switchover cluster demo, demoting current leader n1? [y/N]: "),
                 r.toString());
+        // The topology shown before the question has list's title (it said "uninitialized" before).
+        assertTrue(r.out().contains("+ Cluster: demo (7441) "), r.toString());
         assertTrue(r.out().contains("Successfully switched over to \"n2\""), r.toString());
         assertEquals(1, api.writes().size());
         assertEquals("{\"leader\":\"n1\",\"candidate\":\"n2\"}", api.writes().getFirst().body().replaceAll("\\s", ""));

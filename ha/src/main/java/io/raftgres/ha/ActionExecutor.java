@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -62,6 +63,7 @@ public final class ActionExecutor {
     private final UnaryOperator<String> slotName;
     private final BooleanSupplier stillPrimary;
     private volatile HaEvents events = HaEvents.NONE;
+    private final AtomicBoolean transferInFlight = new AtomicBoolean();
 
     /**
      * @param stillPrimary checked right before a promotion or a primary start runs, since the
@@ -245,13 +247,26 @@ public final class ActionExecutor {
         if (mode == StopMode.IMMEDIATE) {
             // Same path and bookkeeping as the lease guard's fence: serialized with it, and the
             // flag stays set while a start or promotion may still bring PostgreSQL up.
-            events.fenced(HaEvents.FenceReason.HA_DECISION);
-            return now(quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> pg.stop(StopMode.IMMEDIATE))));
+            return now(quietly("stop PostgreSQL immediately", () -> tracker.fence(() -> {
+                countFence(tracker, events, HaEvents.FenceReason.HA_DECISION);
+                pg.stop(StopMode.IMMEDIATE);
+            })));
         }
         return inBackground(Activity.STOPPING, () -> { }, () -> {
             pg.stop(StopMode.FAST);
             tracker.markMayBeWritable(false);
         });
+    }
+
+    /**
+     * Counts a fence in {@code events} unless an earlier one (this loop's or the lease guard's) already
+     * stopped PostgreSQL: a stale decision repeated after a freeze stops it again but is no new fence.
+     * Called inside {@link LocalTracker#fence}, so a fence that ran concurrently has recorded itself.
+     */
+    static void countFence(LocalTracker tracker, HaEvents events, HaEvents.FenceReason reason) {
+        if (tracker.mayBeWritable()) {
+            events.fenced(reason);
+        }
     }
 
     /**
@@ -321,7 +336,12 @@ public final class ActionExecutor {
             LOG.warn("cannot hand Raft leadership to {}: no member record", member);
             return false;
         }
+        // the decision repeats every cycle while a transfer runs: one transfer at a time, one line per failure
+        if (!transferInFlight.compareAndSet(false, true)) {
+            return true;
+        }
         store.transferLeadership(target.raftAddress(), Duration.ofSeconds(5)).whenComplete((ok, error) -> {
+            transferInFlight.set(false);
             if (error != null) {
                 LOG.warn("handing Raft leadership to {} failed: {}", member, error.getMessage());
             }

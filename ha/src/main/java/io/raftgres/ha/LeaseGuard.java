@@ -183,9 +183,11 @@ public final class LeaseGuard {
 
     private void fence(RaftView view, FenceReason reason) {
         long start = clock.monotonicMillis();
-        events.fenced(reason);
         CompletableFuture<Boolean> vipGone = CompletableFuture.supplyAsync(vip::remove, vipRemoval);
-        tracker.fence(() -> pg.stop(StopMode.IMMEDIATE));
+        tracker.fence(() -> {
+            ActionExecutor.countFence(tracker, events, reason);
+            pg.stop(StopMode.IMMEDIATE);
+        });
         watchdog.disarm();
         long stopped = clock.monotonicMillis() - start;
         long left = timing.fenceBudget().toMillis() - stopped;

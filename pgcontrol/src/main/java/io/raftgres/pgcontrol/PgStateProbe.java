@@ -43,7 +43,8 @@ final class PgStateProbe {
                             (select min_recovery_end_timeline from pg_control_recovery())),
                    r.status,
                    r.received_tli,
-                   (extract(epoch from pg_last_xact_replay_timestamp()) * 1000)::bigint
+                   (extract(epoch from pg_last_xact_replay_timestamp()) * 1000)::bigint,
+                   case when pg_is_in_recovery() then pg_is_wal_replay_paused() else false end
               from (select 1) one left join pg_stat_wal_receiver r on true""";
 
     private final PgControlConfig config;
@@ -58,7 +59,7 @@ final class PgStateProbe {
 
     /** What the server reported over SQL; only exists while it accepts connections. */
     private record Live(boolean inRecovery, int version, long timeline, Lsn writeLsn, Lsn replayLsn,
-                        boolean streaming, Long replayTimestampMillis) {
+                        boolean streaming, Long replayTimestampMillis, boolean replayPaused) {
     }
 
     LocalPgState observe() {
@@ -66,7 +67,7 @@ final class PgStateProbe {
             return probe();
         } catch (RuntimeException e) {
             return state(Files.exists(config.dataDir().resolve("PG_VERSION")), null, ControlState.UNKNOWN,
-                    false, false, 0, Lsn.ZERO, Lsn.ZERO, false, null, null, 0, null, "probe failed: " + e);
+                    false, false, 0, Lsn.ZERO, Lsn.ZERO, false, null, null, 0, null, false, "probe failed: " + e);
         }
     }
 
@@ -105,7 +106,7 @@ final class PgStateProbe {
         return state(true, control.systemId(), control.state(), live != null,
                 live != null && live.inRecovery(), timeline, write, replay, live != null && live.streaming(),
                 upstream, timelineStart, live != null ? live.version() : 0,
-                live != null ? live.replayTimestampMillis() : null,
+                live != null ? live.replayTimestampMillis() : null, live != null && live.replayPaused(),
                 errors.isEmpty() ? null : String.join("; ", errors));
     }
 
@@ -114,11 +115,11 @@ final class PgStateProbe {
                                       boolean running, boolean inRecovery, long timeline, Lsn writeLsn,
                                       Lsn replayLsn, boolean streaming, String upstream,
                                       TimelineHistory.Entry timelineStart, int serverVersion,
-                                      Long replayTimestampMillis, String probeError) {
+                                      Long replayTimestampMillis, boolean replayPaused, String probeError) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStart == null ? null : timelineStart.switchPoint(),
                 Activity.NONE, null, Activity.NONE, -1, serverVersion, probeError, replayTimestampMillis,
-                timelineStart == null ? null : timelineStart.reason(), false, null, null);
+                timelineStart == null ? null : timelineStart.reason(), false, null, null, replayPaused);
     }
 
     /** pg_controldata of the data directory; {@link ControlData#NONE} when it cannot be read. */
@@ -143,7 +144,7 @@ final class PgStateProbe {
             int version = rs.getInt(2);
             if (!inRecovery) {
                 Lsn current = Lsn.parse(rs.getString(3));
-                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false, null);
+                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false, null, false);
             }
             Lsn received = lsnOrNull(rs.getString(5));
             Lsn replayed = lsnOrNull(rs.getString(6));
@@ -153,7 +154,7 @@ final class PgStateProbe {
             long replayedMillis = rs.getLong(10);
             Long replayedAt = rs.wasNull() ? null : replayedMillis; // before any other getter: wasNull is the last one's
             return new Live(true, version, timeline, write, replayed != null ? replayed : Lsn.ZERO,
-                    "streaming".equals(rs.getString(8)), replayedAt);
+                    "streaming".equals(rs.getString(8)), replayedAt, rs.getBoolean(11));
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes the local primary's {@code synchronous_standby_names} for the synchronous modes.
+ * Reads and writes the local server's {@code synchronous_standby_names} for the synchronous modes (on a
+ * primary; on a standby without the lease gate, which holds a list no standby matches).
  * raftgres writes it with {@code ALTER SYSTEM} (postgresql.auto.conf, which overrides the rendered
  * postgresql.conf) and resets it to the rendered value in asynchronous mode, so a value in
  * postgresql.auto.conf is always raftgres' own. Every call opens one short session; thread-safe.
@@ -22,8 +23,15 @@ public final class SynchronousStandbys {
     /** How long {@link #write} waits for the reload to show the new value. */
     static final Duration RELOAD_WAIT = Duration.ofSeconds(3);
 
-    /** What the primary enforces now. */
-    public record Snapshot(String value, boolean fromAutoConf, Lsn flushLsn, List<ReplicaRow> rows) { }
+    /**
+     * The server's list now. {@code flushLsn} is the flushed WAL position on a primary, the replayed
+     * one on a standby ({@code inRecovery}, where PostgreSQL ignores the list until a promotion).
+     */
+    public record Snapshot(String value, boolean fromAutoConf, Lsn flushLsn, List<ReplicaRow> rows,
+                           boolean inRecovery) { }
+
+    /** The flushed position on a primary, the replayed one on a standby (which has no flush function). */
+    private static final String POSITION = "(case when pg_is_in_recovery() then coalesce(pg_last_wal_replay_lsn(), '0/0') else pg_current_wal_flush_lsn() end)::text";
 
     private final JdbcSessions sessions;
 
@@ -43,9 +51,11 @@ public final class SynchronousStandbys {
                 auto = rs.getBoolean(2);
             }
             Lsn flush;
-            try (ResultSet rs = st.executeQuery("select pg_current_wal_flush_lsn()::text")) {
+            boolean recovery;
+            try (ResultSet rs = st.executeQuery("select " + POSITION + ", pg_is_in_recovery()")) {
                 rs.next();
                 flush = Lsn.parse(rs.getString(1));
+                recovery = rs.getBoolean(2);
             }
             List<ReplicaRow> rows = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("select application_name, state, sync_state, flush_lsn::text"
@@ -56,7 +66,7 @@ public final class SynchronousStandbys {
                             flushed == null ? Lsn.ZERO : Lsn.parse(flushed)));
                 }
             }
-            return new Snapshot(value, auto, flush, rows);
+            return new Snapshot(value, auto, flush, rows, recovery);
         }
     }
 
@@ -77,7 +87,7 @@ public final class SynchronousStandbys {
         while (true) {
             try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("select setting, coalesce(sourcefile, '') like"
-                         + " '%postgresql.auto.conf', pg_current_wal_flush_lsn()::text from pg_settings"
+                         + " '%postgresql.auto.conf', " + POSITION + " from pg_settings"
                          + " where name = 'synchronous_standby_names'")) {
                 rs.next();
                 boolean shown = reset ? !rs.getBoolean(2) : rs.getBoolean(2) && value.equals(rs.getString(1));

@@ -188,6 +188,19 @@ class ReplicationLifecycleTest {
         assertNotNull(replayedAt, "the replica replayed a commit");
         assertTrue(replayedAt <= now && now - replayedAt < 60_000, "replayed " + replayedAt + ", now " + now);
         assertNull(alpha.observe().replayTimestampMillis());
+
+        // pg_is_wal_replay_paused() (REST's xlog.paused, patroni_xlog_paused): asked only in recovery,
+        // as the function errors on a primary, whose probe must stay clean. With the probe's column
+        // replaced by a constant false, the first wait timed out.
+        assertFalse(beta.observe().replayPaused());
+        execute(beta, "select pg_wal_replay_pause()");
+        PgFixture.await("beta reports its replay paused", WAIT, () -> beta.observe().replayPaused());
+        LocalPgState primaryWhilePaused = alpha.observe();
+        assertNull(primaryWhilePaused.probeError());
+        assertFalse(primaryWhilePaused.replayPaused());
+        execute(beta, "select pg_wal_replay_resume()");
+        PgFixture.await("beta reports its replay resumed", WAIT, () -> !beta.observe().replayPaused());
+        assertTrue(beta.observe().isRunningReplica());
     }
 
     @Test

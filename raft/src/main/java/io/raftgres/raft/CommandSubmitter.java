@@ -15,11 +15,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gets commands into the Raft log. When the local server is leader the request goes to it
  * in-process ({@code submitClientRequestAsync}); otherwise, or when it stopped being leader
- * meanwhile, a Netty {@link RaftClient} sends it to the leader with bounded retries. Every
+ * meanwhile, a Netty {@link RaftClient} bound to the leader this server follows sends it
+ * ({@link LeaderClients} says why the client is bound and short-lived). Every
  * submission ends within about {@link #TOTAL_TIMEOUT}: with an {@link ApplyResult} (accepted,
  * rejected at apply, or refused by the leader before append) or a {@link SubmitException}.
  *
@@ -46,11 +49,15 @@ final class CommandSubmitter implements AutoCloseable {
     /** Upper bound on the time from {@link #submit} to its outcome. */
     static final Duration TOTAL_TIMEOUT = Duration.ofMillis(3000);
 
+    /** Pause before looking again for the leader to send to. */
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
     private final RaftServer server;
     private final RaftGroupId groupId;
     private final RaftPeerId selfId;
     private final BooleanSupplier localIsLeader;
-    private final RaftClient client;
+    private final LeaderClients clients;
+    private final Supplier<RaftPeerId> followedLeader;
     private final RatisStateMachine stateMachine;
     private final ChangeNotifier completer;
     private final LongSupplier nanoTime;
@@ -61,13 +68,14 @@ final class CommandSubmitter implements AutoCloseable {
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raftgres-raft-client-", 0).factory());
 
     CommandSubmitter(RaftServer server, RaftGroupId groupId, RaftPeerId selfId, BooleanSupplier localIsLeader,
-                     RaftClient client, RatisStateMachine stateMachine, ChangeNotifier completer,
-                     LongSupplier nanoTime, Runnable onCommitted) {
+                     LeaderClients clients, Supplier<RaftPeerId> followedLeader, RatisStateMachine stateMachine,
+                     ChangeNotifier completer, LongSupplier nanoTime, Runnable onCommitted) {
         this.server = server;
         this.groupId = groupId;
         this.selfId = selfId;
         this.localIsLeader = localIsLeader;
-        this.client = client;
+        this.clients = clients;
+        this.followedLeader = followedLeader;
         this.stateMachine = stateMachine;
         this.completer = completer;
         this.nanoTime = nanoTime;
@@ -98,17 +106,53 @@ final class CommandSubmitter implements AutoCloseable {
         return submitLocal(message).thenApply(r -> r.isSuccess() && decode(r).accepted());
     }
 
+    /**
+     * Asks the leader to hand leadership to {@code target}: in-process when this server leads
+     * (the agent's case), else through the client bound to the leader it follows. Never through
+     * a client's own leader guess, which after a failover is the lost member (see
+     * {@link LeaderClients}).
+     */
     CompletableFuture<Void> transferLeadership(RaftPeerId target, Duration timeout) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                RaftClientReply r = client.admin().transferLeadership(target, timeout.toMillis());
-                if (!r.isSuccess()) {
-                    throw new SubmitException("leadership transfer to " + target + " failed: " + r.getException());
-                }
-            } catch (IOException e) {
-                throw new SubmitException("leadership transfer to " + target + " failed: " + e.getMessage(), e);
+        CompletableFuture<RaftClientReply> reply = localIsLeader.getAsBoolean()
+                ? transferLocally(target, timeout)
+                : CompletableFuture.supplyAsync(() -> transferThroughLeader(target, timeout), blocking);
+        return reply.handle((r, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new SubmitException("leadership transfer to " + target + " failed: " + cause.getMessage(), cause);
             }
-        }, blocking).whenCompleteAsync((r, error) -> { }, completer);
+            if (!r.isSuccess()) {
+                throw new SubmitException("leadership transfer to " + target + " failed: " + r.getException());
+            }
+            return (Void) null;
+        }).whenCompleteAsync((r, error) -> { }, completer);
+    }
+
+    private CompletableFuture<RaftClientReply> transferLocally(RaftPeerId target, Duration timeout) {
+        try {
+            return server.transferLeadershipAsync(new TransferLeadershipRequest(localClientId, selfId, groupId,
+                    callIds.incrementAndGet(), target, timeout.toMillis()));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RaftClientReply transferThroughLeader(RaftPeerId target, Duration timeout) {
+        RaftPeerId leader = followedLeader.get();
+        if (leader == null) {
+            throw new SubmitException("no Raft leader is known");
+        }
+        RaftClient client = null;
+        try {
+            client = clients.forLeader(leader);
+            return client.admin().transferLeadership(target, timeout.toMillis());
+        } catch (IOException e) {
+            if (client != null) {
+                clients.discard(client);
+            }
+            throw new CompletionException(e);
+        }
     }
 
     CompletableFuture<Long> takeSnapshot(Duration timeout) {
@@ -135,18 +179,60 @@ final class CommandSubmitter implements AutoCloseable {
     }
 
     private CompletableFuture<RaftClientReply> sendRemote(Message message, long deadline) {
-        return CompletableFuture.supplyAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> sendToFollowedLeader(message, deadline), blocking);
+    }
+
+    /**
+     * Sends through the client bound to the leader this server follows; waits (until the deadline)
+     * while no leader is known rather than guessing one. A client that failed is discarded. Only a
+     * failed connect, which proves nothing was sent, is tried again here.
+     */
+    private RaftClientReply sendToFollowedLeader(Message message, long deadline) {
+        while (true) {
             if (nanoTime.getAsLong() - deadline >= 0) {
                 throw new SubmitException("no time left to reach the Raft leader");
             }
+            RaftPeerId leader = followedLeader.get();
+            if (leader == null || leader.equals(selfId)) {
+                pause();
+                continue;
+            }
+            RaftClient client = null;
             try {
+                client = clients.forLeader(leader);
                 return client.io().send(message);
             } catch (StateMachineException e) {
                 throw new CompletionException(e);
             } catch (IOException e) {
-                throw new SubmitException("could not reach the Raft leader: " + e.getMessage(), e);
+                if (client != null) {
+                    clients.discard(client);
+                }
+                if (!neverSent(e)) {
+                    throw new SubmitException("could not reach the Raft leader " + leader + ": " + e.getMessage(), e);
+                }
+                LOG.debug("could not connect to the Raft leader {} ({}); trying again", leader, e.toString());
+                pause();
             }
-        }, blocking);
+        }
+    }
+
+    /** A refused or failed connect: the request never left this member. */
+    private static boolean neverSent(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubmitException("interrupted while waiting for a Raft leader");
+        }
     }
 
     private static boolean isRedirect(RaftClientReply r) {
@@ -207,6 +293,7 @@ final class CommandSubmitter implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.close();
         blocking.shutdownNow();
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This member's seat in the cluster's Raft group: an embedded Ratis server (Netty transport,
- * storage recovered from disk), a client for reaching the leader, the replicated
+ * storage recovered from disk), clients for reaching the leader, the replicated
  * {@link ClusterState}, and the agent's {@link RaftLease}.
  *
  * <p>Used by the agent's HA loop: {@link #state()} and {@link #view()} never block and may be
@@ -50,7 +49,6 @@ public final class RaftNode implements AutoCloseable {
     private final RaftLease lease;
     private final ViewTracker tracker;
     private volatile RaftServer server;
-    private volatile RaftClient client;
     private volatile CommandSubmitter submitter;
     private volatile boolean closed;
 
@@ -108,12 +106,8 @@ public final class RaftNode implements AutoCloseable {
             throw e;
         }
         server = built;
-        client = RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(RatisWiring.clientProperties())
-                .setRetryPolicy(RatisWiring.clientRetryPolicy())
-                .build();
-        submitter = new CommandSubmitter(built, group.getGroupId(), selfId, tracker::isLeader, client,
+        submitter = new CommandSubmitter(built, group.getGroupId(), selfId, tracker::isLeader,
+                new LeaderClients(group, RatisWiring.clientProperties()), tracker::followedLeader,
                 stateMachine, notifier, nanoTime, tracker::committed);
         lease.start(timer);
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
@@ -244,7 +238,6 @@ public final class RaftNode implements AutoCloseable {
         if (s != null) {
             s.close();
         }
-        closeQuietly(client, "Raft client");
         closeQuietly(server, "Raft server");
         timer.shutdownNow();
         try {

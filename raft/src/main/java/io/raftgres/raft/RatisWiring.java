@@ -15,8 +15,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
@@ -55,7 +53,7 @@ final class RatisWiring {
 
     /** Snapshot files kept (at least 2 avoids a delete-while-sending race). */
     static final int SNAPSHOTS_RETAINED = 2;
-    /** Per-attempt timeout of a client request; attempts are bounded by {@link #clientRetryPolicy()}. */
+    /** Per-attempt timeout of a client request; attempts are bounded by {@link LeaderClients#refusalsOnly()}. */
     static final Duration CLIENT_ATTEMPT_TIMEOUT = Duration.ofMillis(1000);
 
     private RatisWiring() {
@@ -116,11 +114,6 @@ final class RatisWiring {
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(CLIENT_ATTEMPT_TIMEOUT));
         return p;
-    }
-
-    /** Bounded retries (never Ratis' retry-forever default): at most 4 attempts, 150 ms apart. */
-    static RetryPolicy clientRetryPolicy() {
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(4, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
     }
 
     private static TimeDuration millis(Duration d) {

@@ -70,6 +70,12 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         return d == null ? -1 : d.getInfo().getCurrentTerm();
     }
 
+    /** The leader of the current term as this server knows it (it hears from it), or null. */
+    RaftPeerId followedLeader() {
+        RaftServer.Division d = division;
+        return d == null ? null : d.getInfo().getLeaderId();
+    }
+
     /** Records the start of this member's leadership of the current term (first sighting wins). */
     void observeLeadership() {
         RaftServer.Division d = division;

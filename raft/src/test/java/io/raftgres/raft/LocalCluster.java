@@ -143,6 +143,21 @@ final class LocalCluster implements AutoCloseable {
         });
     }
 
+    /**
+     * Makes node {@code i} unreachable the way a host that went away is: its connections end, its
+     * outgoing traffic vanishes, and new connections to it hang (see {@link TcpForwarder#unreachable()}).
+     */
+    void partitionHard(int i) throws IOException {
+        for (Map.Entry<String, TcpForwarder> e : forwarders.entrySet()) {
+            String[] ends = e.getKey().split("->");
+            if (Integer.parseInt(ends[1]) == i) {
+                e.getValue().unreachable();
+            } else if (Integer.parseInt(ends[0]) == i) {
+                e.getValue().cut();
+            }
+        }
+    }
+
     static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

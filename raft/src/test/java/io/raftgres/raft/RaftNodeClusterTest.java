@@ -54,7 +54,7 @@ class RaftNodeClusterTest {
                 MemberTags.DEFAULT, false, false, "0.1.0", 0, 1_700_000_000_000L);
     }
 
-    private static ApplyResult publish(RaftNode node) throws Exception {
+    static ApplyResult publish(RaftNode node) throws Exception {
         long term = node.view().term();
         return node.submit(new Command.PublishMember(node.config().memberName(), term, record(node)))
                 .get(5, TimeUnit.SECONDS);

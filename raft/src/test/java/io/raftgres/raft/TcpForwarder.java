@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,18 +15,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * A loopback TCP forwarder for one direction of traffic between two Raft peers. {@link #cut()}
  * makes it a black hole, like a firewall DROP rule: connections stay open, bytes vanish, and
  * new connections are accepted but carry nothing. {@link #heal()} resumes forwarding.
+ * {@link #unreachable()} is a host that went away behind a DROP rule: open connections end and
+ * new connections hang in the handshake (the listener's accept queue is full, so the kernel
+ * drops their SYNs), which is what makes a client's connect wait for its timeout.
  * Threads are virtual and end when their sockets close.
  */
 final class TcpForwarder implements AutoCloseable {
 
-    private final ServerSocket listener;
+    private volatile ServerSocket listener;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> queued = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
 
     TcpForwarder(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true); // inherited by accepted sockets, so unreachable() can take the port over
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this.listener = s;
         Thread.ofVirtual().name("forwarder-accept-" + port()).start(this::acceptLoop);
     }
 
@@ -40,7 +49,53 @@ final class TcpForwarder implements AutoCloseable {
         cut = false;
     }
 
+    /**
+     * Ends open connections and makes new ones hang: the port is taken over by a listener with a
+     * one-slot accept queue that is filled and never served. Not undone by {@link #heal()}.
+     */
+    void unreachable() throws IOException {
+        cut();
+        int port = port();
+        listener.close();
+        sockets.forEach(this::closeQuietly);
+        listener = bindTarpit(port);
+        for (int i = 0; i < 5; i++) {
+            Socket filler = new Socket();
+            queued.add(filler);
+            try {
+                filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+            } catch (SocketTimeoutException full) {
+                return; // the queue is full: SYNs are dropped from now on
+            }
+        }
+        throw new IOException("could not fill the accept queue of port " + port);
+    }
+
+    /** Binds {@code port} again; the old listener's descriptor is released when its accept thread wakes. */
+    private static ServerSocket bindTarpit(int port) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            ServerSocket tarpit = new ServerSocket();
+            tarpit.setReuseAddress(true);
+            try {
+                tarpit.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return tarpit;
+            } catch (java.net.BindException e) {
+                tarpit.close();
+                if (attempt == 50) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private void acceptLoop() {
+        ServerSocket listener = this.listener;
         while (!listener.isClosed()) {
             Socket in;
             try {
@@ -92,5 +147,6 @@ final class TcpForwarder implements AutoCloseable {
     public void close() throws IOException {
         listener.close();
         sockets.forEach(this::closeQuietly);
+        queued.forEach(this::closeQuietly);
     }
 }

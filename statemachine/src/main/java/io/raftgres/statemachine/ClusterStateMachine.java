@@ -190,6 +190,10 @@ public final class ClusterStateMachine {
         if (c.expectedVersion() >= 0 && c.expectedVersion() != current) {
             return ApplyResult.rejected(state, "config version is " + current + ", not " + c.expectedVersion());
         }
+        String handover = SwitchoverApply.pauseRefusal(state, c.config());
+        if (handover != null) {
+            return ApplyResult.rejected(state, handover);
+        }
         // Below feature level 3 a build before it ignores the unknown pause key: so does this one.
         DynamicConfig next = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.config() : c.config().withPause(false);
         // Below feature level 5 a build before it ignores the unknown synchronous keys: so does this one.

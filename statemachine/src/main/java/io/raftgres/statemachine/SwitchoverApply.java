@@ -68,12 +68,36 @@ final class SwitchoverApply {
         if (refusal == null && (leader == null || !leader.member().equals(c.member()) || leader.term() != c.term())) {
             refusal = c.member() + " does not hold the leader key for term " + c.term();
         }
+        if (refusal == null && named == null && state.paused()
+                && state.featureLevel() >= FeatureLevel.PAUSE_EXCLUDES_HANDOVER) {
+            refusal = "the cluster is paused (maintenance mode): the switchover waits until it is resumed";
+        }
         if (refusal == null && (!state.members().containsKey(c.to()) || c.to().equals(c.member()))) {
             refusal = "cannot hand over to " + c.to();
         }
         return refusal != null ? ApplyResult.rejected(state, refusal) : ApplyResult.accepted(state.withSwitchover(
                 pending.withHandover(new Switchover.Handover(c.to(), c.term(), c.checkpoint(), c.timeline(),
                         c.atMillis()))));
+    }
+
+    /**
+     * Pause and a handover exclude each other (feature level 8 on): the old primary decides its
+     * stop in the cycle that names the target, so a pause committed between that decision and the
+     * stop would not stop it. Ordered by the log, either the handover's first step commits first
+     * (then pause is refused here until the switchover ended) or the pause does (then that step is
+     * refused in {@link #beginHandover} and the executor skips the stop that follows it).
+     *
+     * @return why turning pause on must be refused now; null when it may be applied
+     */
+    static String pauseRefusal(ClusterState state, io.raftgres.core.model.DynamicConfig next) {
+        Switchover pending = state.activeSwitchover();
+        if (!next.pause() || state.paused() || pending == null || pending.handover() == null
+                || state.featureLevel() < FeatureLevel.PAUSE_EXCLUDES_HANDOVER) {
+            return null;
+        }
+        String from = state.leader() == null ? "the old primary" : state.leader().member();
+        return "a switchover is in progress (" + from + " hands over to " + pending.handover().to()
+                + "): pause once it has finished";
     }
 
     static ApplyResult abandon(ClusterState state, AbandonSwitchover c) {

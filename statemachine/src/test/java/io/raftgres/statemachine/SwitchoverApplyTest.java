@@ -1,6 +1,7 @@
 package io.raftgres.statemachine;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.Switchover;
@@ -9,6 +10,7 @@ import io.raftgres.statemachine.Command.BeginHandover;
 import io.raftgres.statemachine.Command.CancelSwitchover;
 import io.raftgres.statemachine.Command.ClaimLeader;
 import io.raftgres.statemachine.Command.RequestSwitchover;
+import io.raftgres.statemachine.Command.SetConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -125,5 +127,55 @@ class SwitchoverApplyTest {
         ClusterState begun = apply(pending, new BeginHandover("n1", T, "n2", CKPT, 1, 20), T).state();
         assertEquals(begun, StateCodec.decode(StateCodec.encode(begun, T, 9)).state());
         assertEquals(pending, StateCodec.decode(StateCodec.encode(pending, T, 9)).state());
+    }
+
+    /** {@link #cluster} with a switchover now from n1 to the best candidate requested. */
+    private static ClusterState requested(int level) {
+        return apply(cluster(level), new RequestSwitchover("n3", T, "n1", null, 0, 10), T).state();
+    }
+
+    private static SetConfig pause(ClusterState s, boolean on) {
+        return new SetConfig("n2", T, s.config().withPause(on), -1);
+    }
+
+    /**
+     * Pause and a switchover's handover exclude each other (feature level 8): the race of
+     * simulation seed 1671 with operator events, where a pause committed while the old primary
+     * waited for its first BeginHandover to commit, and the fast stop decided in the same
+     * (unpaused) cycle then ran in maintenance mode. Whichever commits first wins; the other is
+     * refused with its reason. Shown to fail with the rule switched off in SwitchoverApply: both
+     * refusals below were accepted.
+     */
+    @Test
+    void pauseIsRefusedOnceTheHandoverNamedItsTarget() {
+        ClusterState named = apply(requested(FeatureLevel.PAUSE_EXCLUDES_HANDOVER),
+                new BeginHandover("n1", T, "n2", null, 1, 15), T).state();
+        refused(named, pause(named, true), T, "a switchover is in progress (n1 hands over to n2): pause once it has finished");
+        // Other config changes go through; so does the pause once the target took the key.
+        DynamicConfig slower = named.config().withVersion(0);
+        assertTrue(apply(named, new SetConfig("n2", T, slower, -1), T).accepted());
+        ClusterState released = apply(named, new BeginHandover("n1", T, "n2", CKPT, 1, 20), T).state();
+        ClusterState done = apply(released, new ClaimLeader("n2", T + 1, 1, CKPT), T + 1).state();
+        assertTrue(apply(done, pause(done, true), T + 1).state().paused());
+    }
+
+    @Test
+    void theHandoverIsRefusedOnceThePauseCommitted() {
+        ClusterState s = requested(FeatureLevel.PAUSE_EXCLUDES_HANDOVER);
+        ClusterState paused = apply(s, pause(s, true), T).state();
+        assertTrue(paused.paused());
+        refused(paused, new BeginHandover("n1", T, "n2", null, 1, 15), T,
+                "the cluster is paused (maintenance mode): the switchover waits until it is resumed");
+        ClusterState resumed = apply(paused, pause(paused, false), T).state();
+        assertTrue(apply(resumed, new BeginHandover("n1", T, "n2", null, 1, 15), T).accepted());
+    }
+
+    @Test
+    void belowLevelEightBothAreAcceptedAsBefore() {
+        ClusterState s = requested(FeatureLevel.TIMELINE_BRANCHES);
+        ClusterState paused = apply(s, pause(s, true), T).state();
+        assertTrue(apply(paused, new BeginHandover("n1", T, "n2", null, 1, 15), T).accepted());
+        ClusterState named = apply(s, new BeginHandover("n1", T, "n2", null, 1, 15), T).state();
+        assertTrue(apply(named, pause(named, true), T).state().paused());
     }
 }

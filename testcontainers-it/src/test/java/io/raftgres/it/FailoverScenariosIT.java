@@ -65,6 +65,9 @@ class FailoverScenariosIT {
      * five minutes.
      */
     private static final Duration LOSSY_HOLD = Duration.ofSeconds(Long.getLong("it.lossy.seconds", 120));
+
+    /** The quorum-mode lossy run's hold: 60 s by default, {@code -Dit.lossy.quorum.seconds=N} to change it. */
+    private static final Duration QUORUM_LOSSY_HOLD = Duration.ofSeconds(Long.getLong("it.lossy.quorum.seconds", 60));
     /** Replication lag on a healthy cluster is milliseconds; older unreplicated writes are a bug. */
     private static final long LAG_WINDOW_MILLIS = 2_000;
     /**
@@ -268,16 +271,18 @@ class FailoverScenariosIT {
     @Test
     @Order(7)
     void lossyNetworkOnThePrimary() throws Exception {
-        lossyNetwork(Replication.ASYNC, false);
+        lossyNetwork(Replication.ASYNC, false, LOSSY_HOLD);
     }
 
-    /** Opt-in ({@code -Dit.lossy.compare=true}): the same with the gate off (quorum mode), where every lapse fences. */
+    /**
+     * The same in managed quorum mode (issue 12): nothing acknowledged may be lost, whether or not the
+     * primary changes (asserted by {@code assertLoss} for quorum mode). Held {@link #QUORUM_LOSSY_HOLD}
+     * to fit the suite's time budget.
+     */
     @Test
     @Order(7)
-    void lossyNetworkWithoutTheGate() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("it.lossy.compare"),
-                "opt-in: -Dit.lossy.compare=true");
-        lossyNetwork(Replication.QUORUM, false);
+    void lossyNetworkInQuorumMode() throws Exception {
+        lossyNetwork(Replication.QUORUM, false, QUORUM_LOSSY_HOLD);
     }
 
     /**
@@ -289,10 +294,10 @@ class FailoverScenariosIT {
     void lossyNetworkFloor() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("it.lossy.compare"),
                 "opt-in: -Dit.lossy.compare=true");
-        lossyNetwork(Replication.ASYNC, true);
+        lossyNetwork(Replication.ASYNC, true, LOSSY_HOLD);
     }
 
-    private static void lossyNetwork(Replication mode, boolean floor) throws Exception {
+    private static void lossyNetwork(Replication mode, boolean floor, Duration hold) throws Exception {
         String name = "lossy-network" + (floor ? "-floor" : "") + mode.suffix();
         try (ClusterFixture cluster = agentCluster(name, mode)) {
             Node primary = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
@@ -305,14 +310,14 @@ class FailoverScenariosIT {
                 } else {
                     run.faults().lossy(primary, 0.2);
                 }
-                run.hold(LOSSY_HOLD);
+                run.hold(hold);
                 run.faults().heal(primary);
                 long healed = run.clock().millis();
                 LossyNetworkStats stats = LossyNetworkStats.of(primary).minus(before);
                 long gaps = LossyNetworkStats.sumOfGapsMillis(run.log(), fault, healed, 1000);
                 ScenarioRun.Outcome o = run.finish(String.format(java.util.Locale.ROOT, "20 %% loss in and out of %s"
                         + " (%s) for %d s; %s; write gaps >= 1 s: %.1f s in all", primary.name(),
-                        floor ? "PostgreSQL traffic only" : "all traffic", LOSSY_HOLD.toSeconds(),
+                        floor ? "PostgreSQL traffic only" : "all traffic", hold.toSeconds(),
                         stats.describe(primary.name()), gaps / 1000.0));
                 assertSafe(o, true);
                 assertLoss(o, mode, primary, fault, healed, false);

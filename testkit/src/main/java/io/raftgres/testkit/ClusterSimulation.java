@@ -52,7 +52,10 @@ public final class ClusterSimulation {
     private final List<Milestone> milestones = new ArrayList<>();
     private final PostgresTraffic traffic;
     private final Set<String> restarting = new TreeSet<>();
+    private final Map<String, SimSyncReplication> sync = new LinkedHashMap<>();
+    private final CommitLedger commits;
     private boolean operatorEvents;
+    private boolean leaseGate = true;
 
     public ClusterSimulation(SimulationOptions options) {
         this.options = options;
@@ -104,6 +107,14 @@ public final class ClusterSimulation {
                 fenceBudget(options), watchdogTimeout, this::watchdogReset, options.watchdog().required(),
                 this::describe);
         postgres.values().forEach(pg -> pg.onPromotion(invariants::promoted));
+        for (String node : nodes) {
+            sync.put(node, new SimSyncReplication(node, agents.get(node), postgres, raft, network, scheduler,
+                    () -> leaseGate));
+        }
+        this.commits = new CommitLedger(nodes, postgres, network, raft, node -> () -> leaseGate
+                && agents.get(node).isAlive() && agents.get(node).holdsPrimaryRole()
+                && sync.get(node).gateMayAcknowledge(), () -> leaseGate);
+        invariants.useLedger(commits);
         agents.values().forEach(a -> a.lifecycleActions = action -> invariants.lifecycleAction(a.name(), action));
         this.traffic = new PostgresTraffic(scheduler, network, random.split(), postgres);
         postgres.values().forEach(pg -> pg.onShutdownFlush(traffic::flushOnShutdown));
@@ -154,6 +165,15 @@ public final class ClusterSimulation {
         return this;
     }
 
+    /**
+     * Runs without the lease gate ({@code postgresql.lease_gate: false}): primaries acknowledge
+     * commits without asking their agent. Call before {@link #start()}.
+     */
+    public ClusterSimulation withoutLeaseGate() {
+        this.leaseGate = false;
+        return this;
+    }
+
     /** The randomized run: bootstrap, faults, heal, calm; returns the liveness verdict. */
     public Result run() {
         start();
@@ -182,6 +202,11 @@ public final class ClusterSimulation {
             agent.start(random.nextLong(500));
         }
         traffic.start();
+        // Fixed offsets, not drawn: the seeds' random streams stay what they were before this loop.
+        int i = 0;
+        for (SimSyncReplication loop : sync.values()) {
+            loop.start(SimSyncReplication.PERIOD_MILLIS * ++i / (sync.size() + 1));
+        }
     }
 
     public void runFor(long millis) {
@@ -368,6 +393,11 @@ public final class ClusterSimulation {
 
     public Invariants invariants() {
         return invariants;
+    }
+
+    /** Acknowledged commits and the asynchronous ones lost so far. */
+    CommitLedger commits() {
+        return commits;
     }
 
     public Trace trace() {

@@ -9,6 +9,7 @@ import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.PostgresControlException;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
+import io.raftgres.core.sync.StandbyNames;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,8 @@ public final class FakePostgres implements PostgresControl {
     private long lastWalMillis = Long.MIN_VALUE / 2;
     private boolean brokenStart;
     private Set<String> slots = Set.of();
+    /** postgresql.auto.conf's synchronous_standby_names; null: none set (postgresql.conf's value). */
+    private StandbyNames standbyNames;
 
     /** Finds another member's PostgreSQL if this host can reach it now, else null. */
     @FunctionalInterface
@@ -131,6 +134,7 @@ public final class FakePostgres implements PostgresControl {
         replaceDataDirectory(source.systemId, source.history, source.writeLsn,
                 source.inRecovery ? ControlState.IN_ARCHIVE_RECOVERY : ControlState.IN_PRODUCTION,
                 source.maxSeenTimeline);
+        standbyNames = source.standbyNames; // pg_basebackup copies postgresql.auto.conf
     }
 
     @Override
@@ -228,6 +232,7 @@ public final class FakePostgres implements PostgresControl {
         }
         history = source.history;
         writeLsn = fork;
+        standbyNames = source.standbyNames; // pg_rewind copies the configuration files too
         control = ControlState.IN_ARCHIVE_RECOVERY;
         maxSeenTimeline = Math.max(maxSeenTimeline, source.maxSeenTimeline);
     }
@@ -242,6 +247,7 @@ public final class FakePostgres implements PostgresControl {
         writeLsn = Lsn.ZERO;
         upstream = null;
         maxSeenTimeline = 0;
+        standbyNames = null;
         generation++;
     }
 
@@ -263,6 +269,20 @@ public final class FakePostgres implements PostgresControl {
         if (hasData) {
             maxSeenTimeline = Math.max(maxSeenTimeline, timeline);
         }
+    }
+
+    /**
+     * {@code ALTER SYSTEM SET synchronous_standby_names} and a reload: takes effect at once, on a
+     * primary or a standby (where PostgreSQL ignores it until a promotion).
+     */
+    public void setStandbyNames(StandbyNames names) {
+        requireData("ALTER SYSTEM");
+        standbyNames = names;
+    }
+
+    /** postgresql.auto.conf's synchronous_standby_names, or null when raftgres never set one here. */
+    public StandbyNames standbyNames() {
+        return standbyNames;
     }
 
     /** Makes every start fail (a broken data directory or config) until cleared. */

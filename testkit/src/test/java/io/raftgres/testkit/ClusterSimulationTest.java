@@ -17,17 +17,21 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The seeded cluster simulation (model-codebases §8.4 layer 3, in the style of Kafka's
  * RaftEventSimulationTest): many seeds of bootstrap, two minutes of random faults, healing and
  * 30 s of calm, with every safety invariant checked after every event and liveness checked at
- * the end. {@code -Dsim.seeds=N -Dsim.firstSeed=S} choose the seeds, {@code -Dsim.operator=true}
- * adds operator switchovers and pauses; a failing seed is replayed with
- * {@code -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=S} (plus the same {@code sim.operator}).
+ * the end. {@code -Dsim.seeds=N -Dsim.firstSeed=S} choose the seeds; operator switchovers,
+ * manual failovers and pauses join the schedule unless {@code -Dsim.operator=false}; a failing
+ * seed is replayed with {@code -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=S} (plus the
+ * same {@code sim.operator}; {@code -Dsim.echo=true} prints every event and decision).
  */
 @Tag("simulation")
 class ClusterSimulationTest {
 
     static final long FAULT_MILLIS = 120_000;
     static final long CALM_MILLIS = 30_000;
-    /** {@code -Dsim.operator=true}: switchover and pause events join the random schedule (not yet 0 failures). */
-    static final boolean OPERATOR = Boolean.getBoolean("sim.operator");
+    /**
+     * Switchover, manual failover and pause events join the random schedule; {@code -Dsim.operator=false}
+     * leaves them out (the fault-only schedule, whose seeds differ from the operator ones).
+     */
+    static final boolean OPERATOR = !"false".equals(System.getProperty("sim.operator"));
 
     /** Runs the seeds once, on first use, for the tests that share them. */
     private static final class Seeds {
@@ -59,13 +63,16 @@ class ClusterSimulationTest {
         }
         StringBuilder seeds = new StringBuilder();
         notLive.forEach(r -> seeds.append("\n  seed ").append(r.seed()).append(": ").append(r.liveness())
-                .append("\n    replay: mvn -pl testkit test -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=")
+                .append("\n    replay: mvn -pl testkit -am test -Dtest=ClusterSimulationTest#replaysOneSeed "
+                        + "-Dsurefire.failIfNoSpecifiedTests=false -Dsim.operator=").append(OPERATOR).append(" -Dsim.seed=")
                 .append(r.seed()));
         String report = notLive.size() + " of " + summary.results.size() + " seeds had no healthy cluster "
                 + CALM_MILLIS / 1000 + " s after healing:" + seeds;
         // No tolerance: before timeline branches (feature level 7) about 1 % of seeds never recovered,
         // because two promotions reached the same timeline number from the same parent at the same LSN
-        // and a member on the abandoned branch waited forever (seeds 252, 400, 1428, 1444).
+        // and a member on the abandoned branch waited forever (seeds 252, 400, 1428, 1444). With operator
+        // events, 15 of 2,000 seeds did until a switching-over primary recorded its unrecorded timeline
+        // first (seeds 84, 179, 337, 1084, 1106, ...).
         fail(report);
     }
 
@@ -76,6 +83,8 @@ class ClusterSimulationTest {
         if (OPERATOR) {
             sim.withOperatorEvents();
         }
+        // -Dsim.echo=true: print every event and decision as it happens (grep the output by member).
+        sim.trace().echo(Boolean.getBoolean("sim.echo"));
         ClusterSimulation.Result result;
         try {
             result = sim.run();

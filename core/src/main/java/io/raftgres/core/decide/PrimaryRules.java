@@ -100,16 +100,16 @@ final class PrimaryRules {
         if (local.isWritablePrimary()) {
             List<HaAction> actions = new ArrayList<>();
             actions.add(new ArmWatchdog());
-            long lastTimeline = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
-            if (local.timeline() > lastTimeline || reusedLastNumber(state, local)) {
-                actions.add(new RecordTimelineSwitch(raft.term(), local.timeline(),
-                        local.timelineStartLsn() == null ? Lsn.ZERO : local.timelineStartLsn(),
-                        local.timelineStartReason()));
+            // clients first: the VIP waits for no bookkeeping (the history record's commit and the
+            // slots took 0.3-0.9 s of a failover, measured); the executor re-checks the lease
+            actions.add(new AddVip());
+            RecordTimelineSwitch record = unrecordedTimeline(state, raft, local, me);
+            if (record != null) {
+                actions.add(record);
             }
             if (state.config().useSlots()) {
                 actions.add(new EnsureSlots(slotMembers(state)));
             }
-            actions.add(new AddVip());
             return new Decision(actions, Reason.LEADER_WITH_LEASE, "no action: I am " + me
                     + ", the primary with the lease (term " + raft.term() + ")", -1);
         }
@@ -142,15 +142,32 @@ final class PrimaryRules {
     }
 
     /**
+     * The record of the writable primary's timeline when the replicated history lacks it (a newer
+     * number, or a reused one), else null. Every rule that keeps a writable primary running, or
+     * hands it over, asks this first: the timeline of a promotion whose record did not commit
+     * before the promoter was fenced, and that then ran again under a new key (restarted in
+     * place), is otherwise never recorded when the next step is a switchover, and members whose
+     * WAL went past its fork could never tell (simulation seed 84 with operator events).
+     */
+    static RecordTimelineSwitch unrecordedTimeline(ClusterState state, RaftView raft, LocalPgState local, String me) {
+        long lastTimeline = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
+        if (local.timeline() <= lastTimeline && !reusedLastNumber(state, local, me)) {
+            return null;
+        }
+        return new RecordTimelineSwitch(raft.term(), local.timeline(),
+                local.timelineStartLsn() == null ? Lsn.ZERO : local.timelineStartLsn(), local.timelineStartReason());
+    }
+
+    /**
      * I promoted to the last history entry's timeline number myself, but the entry records an
      * older promotion to that number (its promoter was cut off before my PostgreSQL saw its
      * history file): record mine, so members on the other branch rewind. Feature level 7 only,
      * and only under a leader key newer than the entry's, as the state machine accepts it.
      */
-    private boolean reusedLastNumber(ClusterState state, LocalPgState local) {
+    private static boolean reusedLastNumber(ClusterState state, LocalPgState local, String me) {
         TimelineOrigin origin = local.timelineOrigin();
         if (state.featureLevel() < FeatureLevel.TIMELINE_BRANCHES || state.history().isEmpty() || origin == null
-                || origin.timeline() != local.timeline() || !origin.member().equals(config.memberName())) {
+                || origin.timeline() != local.timeline() || !origin.member().equals(me)) {
             return false;
         }
         TimelineSwitch last = state.history().getLast();

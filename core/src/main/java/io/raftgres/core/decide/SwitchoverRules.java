@@ -7,6 +7,7 @@ import io.raftgres.core.decide.HaAction.BeginHandover;
 import io.raftgres.core.decide.HaAction.ClaimLeader;
 import io.raftgres.core.decide.HaAction.DemoteForSwitchover;
 import io.raftgres.core.decide.HaAction.DisarmWatchdog;
+import io.raftgres.core.decide.HaAction.Promote;
 import io.raftgres.core.decide.HaAction.RemoveVip;
 import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.model.ClusterState;
@@ -29,12 +30,14 @@ import java.util.List;
  * ------------------------------------------------------------ ------------------------------------------
  * primary, due, no candidate qualifies                         ArmWatchdog, AddVip, AbandonSwitchover
  *                                                                (SWITCHOVER_NO_CANDIDATE)
- * primary, due, writable                                       ArmWatchdog, RemoveVip, BeginHandover naming the target (once),
- *                                                                DemoteForSwitchover (SWITCHOVER_DEMOTE)
+ * primary, due, writable                                       ArmWatchdog, RecordTimelineSwitch (when the history lacks my
+ *                                                                timeline), RemoveVip, BeginHandover naming the target
+ *                                                                (once), DemoteForSwitchover (SWITCHOVER_DEMOTE)
  * key holder, due, PostgreSQL cleanly shut down                DisarmWatchdog, BeginHandover with the shutdown
  *                                                                checkpoint, TransferLeadership (SWITCHOVER_HANDOVER)
  * target named, not released, I am not the key holder         AbandonSwitchover (SWITCHOVER_INTERRUPTED)
- * handover recorded, I am its target, my PostgreSQL received   ClaimLeader, no takeover wait (SWITCHOVER_CLAIM)
+ * handover recorded, I am its target, my PostgreSQL received   ClaimLeader, ArmWatchdog, Promote, no takeover wait
+ *                                                                (SWITCHOVER_CLAIM)
  *   past the shutdown checkpoint on its timeline
  * ... target, not received yet, within {@link #WAL_WAIT_MILLIS} nothing, look again in 50 ms (SWITCHOVER_WAIT_FOR_WAL)
  * ... target, not received in time                             AbandonSwitchover, TransferLeadership back
@@ -138,9 +141,18 @@ final class SwitchoverRules {
         }
         if (local.isWritablePrimary()) {
             // Armed until the stop: the primary runs until then, and a pause that just ended left it disarmed.
-            List<HaAction> actions = named != null ? List.of(new ArmWatchdog(), new RemoveVip(), new DemoteForSwitchover())
-                    : List.of(new ArmWatchdog(), new RemoveVip(), new BeginHandover(term, target, null, local.timeline()),
-                    new DemoteForSwitchover());
+            List<HaAction> actions = new java.util.ArrayList<>(List.of(new ArmWatchdog()));
+            // My timeline in the history first: after the stop no rule of the primary's would record it, and a
+            // failed record skips the rest (the stop waits for the next cycle).
+            HaAction.RecordTimelineSwitch record = PrimaryRules.unrecordedTimeline(view.state(), view.raft(), local, me);
+            if (record != null) {
+                actions.add(record);
+            }
+            actions.add(new RemoveVip());
+            if (named == null) {
+                actions.add(new BeginHandover(term, target, null, local.timeline()));
+            }
+            actions.add(new DemoteForSwitchover());
             return Decision.of(Reason.SWITCHOVER_DEMOTE, "switchover to " + target
                     + ": removing the VIP, checkpointing and stopping PostgreSQL (fast)", actions.toArray(HaAction[]::new));
         }
@@ -164,10 +176,13 @@ final class SwitchoverRules {
         if (handover.to().equals(config.memberName())) {
             if (local.isRunningReplica() && local.timeline() == handover.timeline()
                     && local.writeLsn().isAfter(handover.checkpoint())) {
-                return new Decision(List.of(new ClaimLeader(term, local.timeline(), local.writeLsn())),
-                        Reason.SWITCHOVER_CLAIM, "taking the leader key for term " + term + ": " + leader.member()
-                        + " handed over after its shutdown checkpoint at " + handover.checkpoint()
-                        + ", which I received (" + local.writeLsn() + ")", 0);
+                // Promote in the same decision, not a cycle later (about 0.45 s of a switchover's write gap on the
+                // demo): the executor runs it only once the claim committed, and checks right before it that this
+                // member still is the leader with a lease holding the key, as the PROMOTE rule's promotion does.
+                return new Decision(List.of(new ClaimLeader(term, local.timeline(), local.writeLsn()), new ArmWatchdog(),
+                        new Promote()), Reason.SWITCHOVER_CLAIM, "taking the leader key for term " + term
+                        + " and promoting: " + leader.member() + " handed over after its shutdown checkpoint at "
+                        + handover.checkpoint() + ", which I received (" + local.writeLsn() + ")", 0);
             }
             long waited = nowMillis - raft.leaderSinceMillis();
             if (waited < WAL_WAIT_MILLIS) {

@@ -29,6 +29,9 @@ package io.raftgres.core.model;
  * 7      timeline branches: a history entry records the leader-key term of its promotion, and
  *        a promotion that reused the last entry's timeline number under a newer leader key is
  *        recorded as a new entry (below 7 it is rejected as "not newer")
+ * 8      pause and a switchover's handover exclude each other: SetConfig turning {@code pause} on
+ *        is refused while a handover has begun, and the handover's first BeginHandover (naming
+ *        its target) is refused while paused (below 8 both are accepted)
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -56,8 +59,11 @@ public final class FeatureLevel {
     /** From this level on: history entries carry their promotion's term; a reused timeline number is recorded. */
     public static final int TIMELINE_BRANCHES = 7;
 
+    /** From this level on: pause is refused during a handover, a handover's first step while paused. */
+    public static final int PAUSE_EXCLUDES_HANDOVER = 8;
+
     /** The highest level this build supports; every rule of a level applies at that level and above. */
-    public static final int LATEST = 7;
+    public static final int LATEST = 8;
 
     private FeatureLevel() {
     }

@@ -32,16 +32,31 @@ package io.raftgres.core.model;
  * @param failures           background operations that failed in a row (agent fact), for back-off
  * @param timelineOrigin     agent fact kept with the data directory: the promotion that created
  *                           its timeline when this member made it, else null (unknown)
+ * @param replayPaused       a running replica's WAL replay is paused (pg_is_wal_replay_paused(),
+ *                           also true while a pause is requested); false on a primary or when unknown
  */
 public record LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
                            boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
                            String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure, Activity failedActivity,
                            long downSinceMillis, int serverVersion, String probeError, Long replayTimestampMillis,
                            String timelineStartReason, boolean watchdogUnusable, Failures failures,
-                           TimelineOrigin timelineOrigin) {
+                           TimelineOrigin timelineOrigin, boolean replayPaused) {
 
     public LocalPgState {
         failures = failures == null ? Failures.NONE : failures;
+    }
+
+    /** A view without the replay pause (not paused): for observers that do not read it. */
+    public LocalPgState(boolean hasDataDirectory, String systemId, ControlState controlState, boolean running,
+                        boolean inRecovery, long timeline, Lsn writeLsn, Lsn replayLsn, boolean streaming,
+                        String upstream, Lsn timelineStartLsn, Activity activity, String lastFailure,
+                        Activity failedActivity, long downSinceMillis, int serverVersion, String probeError,
+                        Long replayTimestampMillis, String timelineStartReason, boolean watchdogUnusable,
+                        Failures failures, TimelineOrigin timelineOrigin) {
+        this(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn, replayLsn, streaming,
+                upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis, serverVersion,
+                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures, timelineOrigin,
+                false);
     }
 
     /** A probe's view before the agent adds the origin of its timeline. */
@@ -83,14 +98,16 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
     public LocalPgState withAgentFacts(Activity job, String failure, Activity failedJob, long downSince) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, job, failure, failedJob, downSince, serverVersion,
-                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures, timelineOrigin);
+                probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable, failures, timelineOrigin,
+                replayPaused);
     }
 
     /** This state with the agent's watchdog fact (see {@code watchdogUnusable}). */
     public LocalPgState withWatchdogUnusable(boolean unusable) {
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity, downSinceMillis,
-                serverVersion, probeError, replayTimestampMillis, timelineStartReason, unusable, failures, timelineOrigin);
+                serverVersion, probeError, replayTimestampMillis, timelineStartReason, unusable, failures, timelineOrigin,
+                replayPaused);
     }
 
     /** This state with the agent's failure counts. */
@@ -98,7 +115,7 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity,
                 downSinceMillis, serverVersion, probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable,
-                counts, timelineOrigin);
+                counts, timelineOrigin, replayPaused);
     }
 
     /** This state with the origin of its timeline as the agent knows it (null: unknown). */
@@ -106,7 +123,7 @@ public record LocalPgState(boolean hasDataDirectory, String systemId, ControlSta
         return new LocalPgState(hasDataDirectory, systemId, controlState, running, inRecovery, timeline, writeLsn,
                 replayLsn, streaming, upstream, timelineStartLsn, activity, lastFailure, failedActivity,
                 downSinceMillis, serverVersion, probeError, replayTimestampMillis, timelineStartReason, watchdogUnusable,
-                failures, origin);
+                failures, origin, replayPaused);
     }
 
     /** Patroni's state text for this member ("running", "creating replica", "stopped", ...). */

@@ -40,6 +40,15 @@ public record StandbyNames(SyncMode mode, List<String> replicas, int count, bool
         replicas = List.copyOf(replicas);
     }
 
+    /**
+     * What a standby without the gate carries in a synchronous mode: {@code FIRST 1 (placeholder)}.
+     * PostgreSQL ignores it until a promotion; then commits wait until the new primary's planner
+     * publishes its own state and writes its own list, as a gated primary's wait for its gate.
+     */
+    public static StandbyNames hold() {
+        return new StandbyNames(SyncMode.ON, List.of(PLACEHOLDER), 1, false);
+    }
+
     public static StandbyNames async(boolean gate) {
         return new StandbyNames(SyncMode.OFF, List.of(), 0, gate);
     }

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param me            this member
  * @param term          the current Raft term
  * @param primary       this member runs the writable primary and may (Raft leader, lease, leader key)
+ * @param replica       this member's PostgreSQL runs as a standby and {@code inPostgres} was read from it
  * @param featureLevel  the cluster's feature level
  * @param settings      the dynamic config's synchronous keys
  * @param gate          the lease gate is on here
@@ -25,7 +26,7 @@ import java.util.Set;
  * @param rows          pg_stat_replication
  * @param allowed       members that may be synchronous standbys: known, not tagged nosync, reporting
  */
-public record SyncInput(String me, long term, boolean primary, int featureLevel, SyncSettings settings, boolean gate,
+public record SyncInput(String me, long term, boolean primary, boolean replica, int featureLevel, SyncSettings settings, boolean gate,
                         SyncState published, Optional<StandbyNames> inPostgres, Lsn appliedAt, List<ReplicaRow> rows,
                         Set<String> allowed) {
 

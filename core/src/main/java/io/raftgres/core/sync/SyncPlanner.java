@@ -31,6 +31,11 @@ import java.util.TreeSet;
  *       (V ∪ W, min(q, k)): a superset with a quorum no higher, true of old and new commits alike.
  *       After the change, once k members of W confirmed a flush at or past the position when it was
  *       written, (W, k) is published.</li>
+ *   <li>Without the lease gate nothing stops a freshly promoted standby from acknowledging commits
+ *       under the list it inherited before it published anything, while failover still trusts the
+ *       old published state. So in a synchronous mode a standby without the gate holds
+ *       {@link StandbyNames#hold()} (no real standby): once promoted it acknowledges nothing until its
+ *       planner published its state and replaced the list.</li>
  *   <li>Strict: with no eligible standby the last list is kept (or a placeholder no standby can
  *       match), so commits wait. Non-strict: the published set is emptied, then PostgreSQL's list
  *       falls back to the gate alone (asynchronous).</li>
@@ -43,7 +48,8 @@ public final class SyncPlanner {
 
     public static SyncStep plan(SyncInput in) {
         if (!in.primary()) {
-            return SyncStep.none(SyncReason.NOT_PRIMARY, "not the primary: synchronous replication is the primary's job");
+            return in.replica() && !in.gate() ? replica(in)
+                    : SyncStep.none(SyncReason.NOT_PRIMARY, "not the primary: synchronous replication is the primary's job");
         }
         if (in.featureLevel() < FeatureLevel.SYNC_REPLICATION) {
             StandbyNames want = StandbyNames.async(in.gate());
@@ -65,6 +71,27 @@ public final class SyncPlanner {
                     + " in mode " + mode.text() + " before choosing standbys", empty(in));
         }
         return mode == SyncMode.ON ? on(in, published) : quorum(in, published);
+    }
+
+    /**
+     * A standby without the gate: holds {@link StandbyNames#hold()} in a synchronous mode; in off mode
+     * (or below level 5) a hold it still carries is reset, so a promotion does not wait a cycle.
+     */
+    private static SyncStep replica(SyncInput in) {
+        boolean sync = in.featureLevel() >= FeatureLevel.SYNC_REPLICATION && in.settings().enabled();
+        java.util.Optional<StandbyNames> hold = java.util.Optional.of(StandbyNames.hold());
+        if (sync && !in.inPostgres().equals(hold)) {
+            return SyncStep.apply(SyncReason.REPLICA_HOLD, "setting synchronous_standby_names to '"
+                    + StandbyNames.hold().render() + "' on this standby: once promoted it acknowledges nothing"
+                    + " before it published its synchronous state", StandbyNames.hold());
+        }
+        if (!sync && in.inPostgres().equals(hold)) {
+            return SyncStep.apply(SyncReason.REPLICA_HOLD, "synchronous_mode is off: resetting this standby's"
+                    + " synchronous_standby_names", StandbyNames.async(false));
+        }
+        return SyncStep.none(sync ? SyncReason.REPLICA_HOLD : SyncReason.NOT_PRIMARY, sync
+                ? "standby without the lease gate: holding synchronous_standby_names until a promotion publishes"
+                : "not the primary: synchronous replication is the primary's job");
     }
 
     private static SyncStep off(SyncInput in) {

@@ -4,6 +4,11 @@ package io.raftgres.core.sync;
 public enum SyncReason {
     /** Not the primary with the leader key and a lease: nothing to manage. */
     NOT_PRIMARY,
+    /**
+     * A standby without the lease gate in a synchronous mode: its list names no real standby, so
+     * once promoted it acknowledges nothing until its planner replaced the list (after publishing).
+     */
+    REPLICA_HOLD,
     /** The cluster runs below feature level 5: synchronous replication is not managed. */
     FEATURE_LEVEL_TOO_LOW,
     /** synchronous_mode off: PostgreSQL's list is the gate alone (or empty). */

@@ -230,7 +230,7 @@ class HaDeciderTableTest {
                 row("primary with lease keeps watchdog, slots and VIP", "n1", steady, leaderWithLease("n1"),
                         primary(1, 5000), Reason.LEADER_WITH_LEASE,
                         "no action: I am n1, the primary with the lease (term 7)",
-                        new ArmWatchdog(), new EnsureSlots(Set.of("n2", "n3")), new AddVip()),
+                        new ArmWatchdog(), new AddVip(), new EnsureSlots(Set.of("n2", "n3"))),
                 row("promotes after its leader claim committed", "n2", cluster("n2", TERM, replicaRecord("n2", 5000)),
                         leaderWithLease("n2"), replica("n1", 1, 5000, false), Reason.PROMOTE,
                         "promoting: I hold the leader key for term 7", new ArmWatchdog(), new Promote()),

@@ -9,6 +9,8 @@ import io.raftgres.core.decide.HaAction.DemoteForSwitchover;
 import io.raftgres.core.decide.HaAction.DisarmWatchdog;
 import io.raftgres.core.decide.HaAction.EnsureSlots;
 import io.raftgres.core.decide.HaAction.Follow;
+import io.raftgres.core.decide.HaAction.Promote;
+import io.raftgres.core.decide.HaAction.RecordTimelineSwitch;
 import io.raftgres.core.decide.HaAction.RemoveVip;
 import io.raftgres.core.decide.HaAction.StartPrimary;
 import io.raftgres.core.decide.HaAction.TransferLeadership;
@@ -92,6 +94,14 @@ class SwitchoverDecisionTableTest {
                         leaderWithLease("n1"), primary(1, 6000), Reason.SWITCHOVER_DEMOTE,
                         "switchover to n3: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
                         new ArmWatchdog(), new RemoveVip(), new BeginHandover(TERM, "n3", null, 1), new DemoteForSwitchover()),
+                // Simulation seed 84 with operator events: a promotion whose record did not commit before the fence,
+                // restarted in place under a new key and then switched over, never entered the history, and a
+                // member whose WAL went past its fork waited forever as a replica that never streamed.
+                row("... on a timeline the history lacks: records it first", "n1", withRequest(TERM, now("n3")),
+                        leaderWithLease("n1"), primary(2, 6000), Reason.SWITCHOVER_DEMOTE,
+                        "switchover to n3: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
+                        new ArmWatchdog(), new RecordTimelineSwitch(TERM, 2, Lsn.ZERO, null), new RemoveVip(),
+                        new BeginHandover(TERM, "n3", null, 2), new DemoteForSwitchover()),
                 row("... without a candidate, to the best one (most WAL)", "n1", withRequest(TERM, now(null)),
                         leaderWithLease("n1"), primary(1, 6000), Reason.SWITCHOVER_DEMOTE,
                         "switchover to n2: removing the VIP, checkpointing and stopping PostgreSQL (fast)", -1,
@@ -103,7 +113,7 @@ class SwitchoverDecisionTableTest {
                 row("... not before it: the primary goes on as usual", "n1",
                         withRequest(TERM, Switchover.requested("n1", "n2", WALL + 1, 1)), leaderWithLease("n1"),
                         primary(1, 6000), Reason.LEADER_WITH_LEASE, "no action: I am n1, the primary with the lease (term 7)",
-                        -1, new ArmWatchdog(), new EnsureSlots(Set.of("n2", "n3")), new AddVip()),
+                        -1, new ArmWatchdog(), new AddVip(), new EnsureSlots(Set.of("n2", "n3"))),
                 row("a candidate lagging beyond maximum_lag_on_failover: given up", "n1", lagging, leaderWithLease("n1"),
                         primary(1, 6000), Reason.SWITCHOVER_NO_CANDIDATE, "giving up the switchover: n3 lags 1000 bytes "
                                 + "behind the primary, maximum_lag_on_failover is 100", -1,
@@ -137,9 +147,9 @@ class SwitchoverDecisionTableTest {
                         new ArmWatchdog(), new StartPrimary()),
                 row("the target holding the shutdown checkpoint claims at once (no takeover wait)", "n2",
                         withRequest(OLD_TERM, handedOver(WALL - 500)), freshLeader("n2"), replica("n1", 1, 6120, false),
-                        Reason.SWITCHOVER_CLAIM, "taking the leader key for term 7: n1 handed over after its shutdown "
-                                + "checkpoint at 0/1770, which I received (0/17E8)", 0,
-                        new ClaimLeader(TERM, 1, new Lsn(6120))),
+                        Reason.SWITCHOVER_CLAIM, "taking the leader key for term 7 and promoting: n1 handed over after "
+                                + "its shutdown checkpoint at 0/1770, which I received (0/17E8)", 0,
+                        new ClaimLeader(TERM, 1, new Lsn(6120)), new ArmWatchdog(), new Promote()),
                 row("... not received past the checkpoint's start yet: waits", "n2",
                         withRequest(OLD_TERM, handedOver(WALL - 500)), freshLeader("n2"), replica("n1", 1, 6000, false),
                         Reason.SWITCHOVER_WAIT_FOR_WAL, "no action: waiting until my PostgreSQL has received n1's "

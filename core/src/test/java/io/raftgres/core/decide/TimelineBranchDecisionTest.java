@@ -112,12 +112,12 @@ class TimelineBranchDecisionTest {
                         n3Primary(branches, 5).withLeader(new LeaderRecord("n3", TERM, 1, new Lsn(FORK))),
                         leaderWithLease("n3"), withStart(primary(2, 6000), new TimelineOrigin(2, "n3", TERM)),
                         Reason.LEADER_WITH_LEASE, "no action: I am n3, the primary with the lease (term 7)",
-                        new ArmWatchdog(), new RecordTimelineSwitch(TERM, 2, new Lsn(FORK), "no recovery target specified"),
-                        new EnsureSlots(Set.of("n1", "n2")), new AddVip()),
+                        new ArmWatchdog(), new AddVip(), new RecordTimelineSwitch(TERM, 2, new Lsn(FORK), "no recovery target specified"),
+                        new EnsureSlots(Set.of("n1", "n2"))),
                 row("a primary whose promotion is the last entry records nothing", "n3", n3Primary(branches, TERM),
                         leaderWithLease("n3"), withStart(primary(2, 6000), new TimelineOrigin(2, "n3", TERM)),
                         Reason.LEADER_WITH_LEASE, "no action: I am n3, the primary with the lease (term 7)",
-                        new ArmWatchdog(), new EnsureSlots(Set.of("n1", "n2")), new AddVip()));
+                        new ArmWatchdog(), new AddVip(), new EnsureSlots(Set.of("n1", "n2"))));
     }
 
     @ParameterizedTest(name = "{0}")
