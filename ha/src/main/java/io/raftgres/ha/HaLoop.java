@@ -214,8 +214,9 @@ public final class HaLoop {
             return;
         }
         lastEndMillis = clock.monotonicMillis();
-        long sleep = Math.max(0, wait);
-        scheduleAt(lastEndMillis + (wokenDuringCycle ? Math.min(sleep, MIN_GAP_MILLIS) : sleep));
+        // At least the minimum gap, also after a decision that asks to look again at once: in simulated
+        // time, where a cycle takes no time, a decision repeating "recheck in 0 ms" never let the clock move.
+        scheduleAt(lastEndMillis + (wokenDuringCycle ? MIN_GAP_MILLIS : Math.max(MIN_GAP_MILLIS, wait)));
     }
 
     /** One gather-decide-execute round; completes, when the actions ended, with how long to sleep. */
