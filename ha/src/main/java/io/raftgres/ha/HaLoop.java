@@ -39,6 +39,9 @@ public final class HaLoop {
     /** Sleeps at least this long between cycles so a burst of wake-ups cannot spin the loop. */
     static final long MIN_GAP_MILLIS = 50;
 
+    /** The shortest wait after a cycle, whatever the decision's {@code recheckIn}: a loop never spins. */
+    static final long MIN_RECHECK_MILLIS = 10;
+
     /** What the last cycle saw and decided, for the REST API. */
     public record Cycle(ClusterState state, RaftView raft, LocalPgState local, Decision decision,
                         long atEpochMillis) { }
@@ -214,9 +217,10 @@ public final class HaLoop {
             return;
         }
         lastEndMillis = clock.monotonicMillis();
-        // At least the minimum gap, also after a decision that asks to look again at once: in simulated
-        // time, where a cycle takes no time, a decision repeating "recheck in 0 ms" never let the clock move.
-        scheduleAt(lastEndMillis + (wokenDuringCycle ? MIN_GAP_MILLIS : Math.max(MIN_GAP_MILLIS, wait)));
+        // A decision that asks to look again at once still waits MIN_RECHECK_MILLIS: in simulated time,
+        // where a cycle takes no time, a repeated "recheck in 0 ms" never let the clock move.
+        long sleep = Math.max(MIN_RECHECK_MILLIS, wait);
+        scheduleAt(lastEndMillis + (wokenDuringCycle ? Math.min(sleep, MIN_GAP_MILLIS) : sleep));
     }
 
     /** One gather-decide-execute round; completes, when the actions ended, with how long to sleep. */
