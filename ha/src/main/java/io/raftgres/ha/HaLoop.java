@@ -22,7 +22,8 @@ import java.util.concurrent.CompletionStage;
  * (every change at once, an unchanged decision as a once-a-minute heartbeat); the cycle keeps the
  * term in the MDC under {@link #MDC_TERM}, so each of its lines reads {@code [member term=N] ...}. Runs on its own {@link Scheduler} (one thread in the agent,
  * the event scheduler in the simulation) every loop_wait, woken early by state changes,
- * finished background jobs and committed claims; at least {@link #MIN_GAP_MILLIS} apart.
+ * finished background jobs and committed claims; a wake-up at least {@link #MIN_GAP_MILLIS} after
+ * the last cycle, a decision's recheck at least {@link #MIN_RECHECK_MILLIS} after it.
  *
  * <p>A cycle ends when its decision's actions did ({@link ActionExecutor#execute} may wait for Raft
  * commits without holding the thread): the next cycle is scheduled only then, so two decisions
