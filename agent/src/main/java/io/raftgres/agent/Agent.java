@@ -11,6 +11,7 @@ import io.raftgres.ha.LeaseGuard;
 import io.raftgres.ha.LocalTracker;
 import io.raftgres.ha.MemberLiveness;
 import io.raftgres.ha.MemberPublisher;
+import io.raftgres.ha.PgOperations;
 import io.raftgres.agent.config.BootstrapConfig;
 import io.raftgres.agent.config.HostPort;
 import io.raftgres.agent.config.PostgresqlConfig;
@@ -91,18 +92,19 @@ final class Agent implements AutoCloseable {
         java.util.function.BooleanSupplier watchdogNowFailed = () -> watchdogFailed || watchdog.watchdogFailed();
         MemberLiveness liveness = new MemberLiveness(config.raft().electionTimeoutMax().toMillis());
         HaLoop[] loopRef = new HaLoop[1];
-        ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker, background,
-                () -> loopRef[0].wake(), PgCtlPostgresControl::slotName, () -> holdsPrimaryRole(me.name()),
-                Clock.SYSTEM);
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
+        Scheduler loopScheduler = Scheduler.of(loopThread);
+        ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker,
+                PgOperations.on(background), () -> loopRef[0].wake(), PgCtlPostgresControl::slotName,
+                () -> holdsPrimaryRole(me.name()), loopScheduler, Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
                 Math.max(takeoverDelay(config, raft).toMillis(), watchdogTakeover.toMillis()),
                 config.raft().allAddrs().size());
-        this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
-                Scheduler.of(loopThread), liveness);
+                loopScheduler, liveness);
         loopRef[0] = loop;
         io.raftgres.ha.OperatorRequests operations = new io.raftgres.ha.OperatorRequests(() -> loopRef[0].wake());
         loop.takeRequestsFrom(operations);
@@ -237,9 +239,7 @@ final class Agent implements AutoCloseable {
     }
 
     private boolean holdsPrimaryRole(String me) {
-        var leader = store.state().leader();
-        boolean key = leader == null ? me.equals(store.state().initializer()) : me.equals(leader.member());
-        return store.view().isLeaderWithLease() && key;
+        return store.view().isLeaderWithLease() && store.state().primaryKeyHeldBy(me);
     }
 
     /** Waits until the HA loop stops on its own (a fatal condition) or the thread is interrupted. */

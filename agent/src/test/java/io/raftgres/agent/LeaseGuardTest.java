@@ -341,9 +341,9 @@ class LeaseGuardTest {
     private ActionExecutor executor(PostgresControl pg, java.util.function.BooleanSupplier stillPrimary) {
         AgentIdentity me = new AgentIdentity("it", "n1", "http://127.0.0.1:8008", "127.0.0.1:5010", "127.0.0.1", 5432,
                 io.raftgres.core.model.MemberTags.DEFAULT, null, "test");
-        // Stop(IMMEDIATE) and AddVip run on the caller's thread: no background executor needed.
+        // Stop(IMMEDIATE) and AddVip run on the caller's thread: no background operations, no Raft commands.
         return new ActionExecutor(me, store, pg, new RecordingVip(), watchdog, tracker, null, () -> { },
-                name -> name, stillPrimary, Clock.SYSTEM);
+                name -> name, stillPrimary, null, Clock.SYSTEM);
     }
 
     private static RaftView view(RaftRole role, boolean leaseValid) {

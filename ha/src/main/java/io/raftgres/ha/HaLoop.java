@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The HA loop (ARCHITECTURE §5): gather (local PostgreSQL, Raft view, replicated state),
@@ -21,7 +22,12 @@ import java.util.concurrent.CompletableFuture;
  * (every change at once, an unchanged decision as a once-a-minute heartbeat); the cycle keeps the
  * term in the MDC under {@link #MDC_TERM}, so each of its lines reads {@code [member term=N] ...}. Runs on its own {@link Scheduler} (one thread in the agent,
  * the event scheduler in the simulation) every loop_wait, woken early by state changes,
- * finished background jobs and committed claims; at least {@link #MIN_GAP_MILLIS} apart.
+ * finished background jobs and committed claims; a wake-up at least {@link #MIN_GAP_MILLIS} after
+ * the last cycle, a decision's recheck at least {@link #MIN_RECHECK_MILLIS} after it.
+ *
+ * <p>A cycle ends when its decision's actions did ({@link ActionExecutor#execute} may wait for Raft
+ * commits without holding the thread): the next cycle is scheduled only then, so two decisions
+ * never interleave, and a wake-up that arrives meanwhile is kept for the end of the cycle.
  *
  * <p>Threading: cycles run on the scheduler only; {@link #wake()} and {@link #stop()} may be
  * called from any thread and hand their work to the scheduler.
@@ -33,6 +39,9 @@ public final class HaLoop {
 
     /** Sleeps at least this long between cycles so a burst of wake-ups cannot spin the loop. */
     static final long MIN_GAP_MILLIS = 50;
+
+    /** The shortest wait after a cycle, whatever the decision's {@code recheckIn}: a loop never spins. */
+    static final long MIN_RECHECK_MILLIS = 10;
 
     /** What the last cycle saw and decided, for the REST API. */
     public record Cycle(ClusterState state, RaftView raft, LocalPgState local, Decision decision,
@@ -61,6 +70,9 @@ public final class HaLoop {
     private Scheduler.Cancellable next;
     private long nextAtMillis = Long.MAX_VALUE;
     private long lastEndMillis = Long.MIN_VALUE / 2;
+    /** A cycle's actions are still running; wake-ups meanwhile set {@link #wokenDuringCycle}. */
+    private boolean inCycle;
+    private boolean wokenDuringCycle;
 
     public HaLoop(AgentIdentity me, ClusterStore store, PostgresControl pg, HaDecider decider,
                   ActionExecutor executor, MemberPublisher publisher, LocalTracker tracker, Clock clock,
@@ -123,7 +135,13 @@ public final class HaLoop {
 
     /** Asks for a cycle as soon as the minimum gap allows. */
     public void wake() {
-        scheduler.execute(() -> scheduleAt(Math.max(clock.monotonicMillis(), lastEndMillis + MIN_GAP_MILLIS)));
+        scheduler.execute(() -> {
+            if (inCycle) {
+                wokenDuringCycle = true;
+            } else {
+                scheduleAt(Math.max(clock.monotonicMillis(), lastEndMillis + MIN_GAP_MILLIS));
+            }
+        });
     }
 
     public void stop() {
@@ -168,17 +186,31 @@ public final class HaLoop {
     private void runCycle() {
         next = null;
         nextAtMillis = Long.MAX_VALUE;
-        if (!running) {
+        if (!running || inCycle) {
             return;
         }
-        long waitMillis;
+        inCycle = true;
+        wokenDuringCycle = false;
+        long started = clock.monotonicMillis();
+        CompletionStage<Long> waitMillis;
         try {
-            long started = clock.monotonicMillis();
             waitMillis = cycle();
-            events.cycleCompleted((clock.monotonicMillis() - started) * 1_000_000);
         } catch (RuntimeException e) {
-            LOG.error("unexpected error in the HA cycle, will try again: {}", e.toString(), e);
-            waitMillis = 1000;
+            waitMillis = CompletableFuture.failedFuture(e);
+        }
+        waitMillis.whenComplete((wait, error) -> endCycle(started, wait, error));
+    }
+
+    /** On the scheduler: the cycle's actions ended; schedules the next cycle. */
+    private void endCycle(long startedMillis, Long waitMillis, Throwable error) {
+        inCycle = false;
+        long wait;
+        if (error == null) {
+            events.cycleCompleted((clock.monotonicMillis() - startedMillis) * 1_000_000);
+            wait = waitMillis;
+        } else {
+            LOG.error("unexpected error in the HA cycle, will try again: {}", error.toString(), error);
+            wait = 1000;
         }
         if (fatal != null) {
             running = false;
@@ -186,11 +218,14 @@ public final class HaLoop {
             return;
         }
         lastEndMillis = clock.monotonicMillis();
-        scheduleAt(lastEndMillis + Math.max(0, waitMillis));
+        // A decision that asks to look again at once still waits MIN_RECHECK_MILLIS: in simulated time,
+        // where a cycle takes no time, a repeated "recheck in 0 ms" never let the clock move.
+        long sleep = Math.max(MIN_RECHECK_MILLIS, wait);
+        scheduleAt(lastEndMillis + (wokenDuringCycle ? Math.min(sleep, MIN_GAP_MILLIS) : sleep));
     }
 
-    /** One gather-decide-execute round; returns how long to sleep. */
-    long cycle() {
+    /** One gather-decide-execute round; completes, when the actions ended, with how long to sleep. */
+    CompletionStage<Long> cycle() {
         long now = clock.monotonicMillis();
         LocalPgState local = tracker.merge(pg.observe(), now);
         ClusterState state = store.state();
@@ -201,7 +236,7 @@ public final class HaLoop {
             fatal = "the member name " + me.name() + " is already used by the member at " + namesake.raftAddress()
                     + "; every member needs its own name";
             LOG.error("refusing to continue: {}", fatal);
-            return 0;
+            return CompletableFuture.completedFuture(0L);
         }
         publisher.maybePublish(local, raft, now);
         if (scheduledRestarts != null) {
@@ -213,9 +248,9 @@ public final class HaLoop {
         Decision decision = decider.decide(new ClusterView(state, raft, liveness.silent(state, now),
                 clock.wallMillis(), gateHolds), local, request, now);
         decisions.log(raft.term(), decision, now);
-        executor.execute(decision);
         last = new Cycle(state, raft, local, decision, clock.wallMillis());
         long loopWait = Math.max(100, state.config().loopWaitMillis());
-        return decision.recheckInMillis() >= 0 ? Math.min(loopWait, decision.recheckInMillis()) : loopWait;
+        long wait = decision.recheckInMillis() >= 0 ? Math.min(loopWait, decision.recheckInMillis()) : loopWait;
+        return executor.execute(decision).thenApply(done -> wait);
     }
 }

@@ -39,7 +39,7 @@ public final class LapseJudge {
         RaftView view = store.view();
         ClusterState state = store.state();
         LeaderRecord leader = state.leader();
-        boolean mine = leader == null ? member.equals(state.initializer()) : member.equals(leader.member());
+        boolean mine = state.primaryKeyHeldBy(member);
         boolean another = leader != null && !member.equals(leader.member());
         return rule.judge(view.isLeaderWithLease() && mine, store.lastLeaseGrant(), view.term(), another,
                 gateInEffect.getAsBoolean(), clock.monotonicMillis());

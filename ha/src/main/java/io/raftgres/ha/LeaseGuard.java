@@ -177,10 +177,8 @@ public final class LeaseGuard {
     }
 
     private boolean holdsLeaderKey() {
-        var state = store.state();
-        var leader = state.leader();
         // During bootstrap the initializer runs the primary before any leader key exists.
-        return leader == null ? member.equals(state.initializer()) : member.equals(leader.member());
+        return store.state().primaryKeyHeldBy(member);
     }
 
     private void fence(RaftView view, FenceReason reason) {

@@ -1,11 +1,10 @@
 package io.raftgres.testkit;
 
 /**
- * Timing of the simulated agent and of its PostgreSQL operations, in milliseconds.
+ * Timing of the simulated host's PostgreSQL operations and VIP removal, in milliseconds. The HA
+ * loop's own timing is the agent's: {@code loop_wait} from the replicated configuration, the loop's
+ * minimum gap between cycles, the executor's wait for a Raft commit.
  *
- * @param loopWaitMillis      HA loop period (woken early by state changes)
- * @param minRecheckMillis    floor for a decision's {@code recheckIn}, so "look again at once" cannot spin
- * @param commandTimeoutMillis how long the executor waits for a Raft command to commit
  * @param initdbMillis        initdb plus the first start
  * @param startMillis         pg_ctl start (primary or standby)
  * @param promoteMillis       pg_ctl promote until writable
@@ -21,21 +20,17 @@ package io.raftgres.testkit;
  * @param rewindMillis        pg_rewind
  * @param removeDataMillis    deleting the data directory
  */
-public record AgentTiming(long loopWaitMillis, long minRecheckMillis, long commandTimeoutMillis,
-                          long initdbMillis, long startMillis, long promoteMillis, long stopFastMillis,
+public record AgentTiming(long initdbMillis, long startMillis, long promoteMillis, long stopFastMillis,
                           long fenceMinMillis, long cloneMillis, long rewindMillis, long removeDataMillis,
                           long vipRemoveTypicalMillis, long vipRemoveMaxMillis) {
 
     public static final AgentTiming DEFAULT =
-            new AgentTiming(1000, 10, 2000, 500, 300, 200, 50, 20, 800, 400, 100, 20, 2000);
+            new AgentTiming(500, 300, 200, 50, 20, 800, 400, 100, 20, 2000);
 
     public AgentTiming {
-        if (loopWaitMillis <= 0 || minRecheckMillis <= 0 || fenceMinMillis < 0
-                || vipRemoveTypicalMillis < 0 || vipRemoveMaxMillis < vipRemoveTypicalMillis) {
-            throw new IllegalArgumentException("loop wait " + loopWaitMillis + " and minimum recheck "
-                    + minRecheckMillis + " must be positive, fence minimum " + fenceMinMillis
-                    + " not negative, VIP removal range [" + vipRemoveTypicalMillis + ", " + vipRemoveMaxMillis
-                    + "] not empty");
+        if (fenceMinMillis < 0 || vipRemoveTypicalMillis < 0 || vipRemoveMaxMillis < vipRemoveTypicalMillis) {
+            throw new IllegalArgumentException("fence minimum " + fenceMinMillis + " must not be negative, VIP removal"
+                    + " range [" + vipRemoveTypicalMillis + ", " + vipRemoveMaxMillis + "] not empty");
         }
     }
 }

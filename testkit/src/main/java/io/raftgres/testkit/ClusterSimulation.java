@@ -289,7 +289,7 @@ public final class ClusterSimulation {
      * ended. Only for the test that shows {@link Invariants.Rule#FENCED_WITHIN_BUDGET} can fail.
      */
     public void fenceWaitingForTheVip() {
-        agents.values().forEach(a -> a.fenceWaitsForVip = true);
+        agents.values().forEach(a -> a.host.fenceWaitsForVip = true);
     }
 
     /**
@@ -297,7 +297,7 @@ public final class ClusterSimulation {
      * that shows {@link Invariants.Rule#WATCHDOG_FED} can fail.
      */
     public void breakWatchdogDisarm() {
-        agents.values().forEach(a -> a.disarmBroken = true);
+        agents.values().forEach(a -> a.host.disarmBroken = true);
     }
 
     /** Whether {@code node} is down and not already coming back. */

@@ -248,10 +248,13 @@ public final class Invariants {
         }
     }
 
+    private static final java.util.Set<io.raftgres.core.decide.Reason> pauseReasons = java.util.EnumSet.of(
+            io.raftgres.core.decide.Reason.PAUSED, io.raftgres.core.decide.Reason.PAUSED_PRIMARY);
+
     /** Paused, or resumed but the agent's last cycle still decided on the paused state (it re-arms in the next). */
     private boolean pausedOrJustResumed(String node, SimAgent agent) {
         return raft.committedState(node).paused()
-                || agent.lastDecision() != null && agent.lastDecision().reason() == io.raftgres.core.decide.Reason.PAUSED;
+                || agent.lastDecision() != null && pauseReasons.contains(agent.lastDecision().reason());
     }
 
     /** Raft hook: remembers what the replicated state knew about the primary when a claim was appended. */

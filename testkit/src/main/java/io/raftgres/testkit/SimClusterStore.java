@@ -1,6 +1,7 @@
 package io.raftgres.testkit;
 
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.ha.ClusterStore;
 import io.raftgres.statemachine.ApplyResult;
@@ -9,13 +10,15 @@ import io.raftgres.statemachine.Command;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One member's view of the {@link SimulatedRaft} group through the agent's {@link ClusterStore}
  * port, so the production HA classes run against simulated Raft. A submission completes when the
  * group answers, or exceptionally after {@link #SUBMIT_TIMEOUT_MILLIS} (the Ratis client's retries
  * giving up); a refusal before the append also completes it exceptionally, as a Ratis
- * {@code NotLeaderException} would.
+ * {@code NotLeaderException} would. An accepted leader claim and a leadership transfer are
+ * reported as {@link Milestone}s.
  *
  * <p>Threading: single-threaded; futures complete inside scheduler events.
  */
@@ -26,11 +29,13 @@ final class SimClusterStore implements ClusterStore {
     private final String member;
     private final SimulatedRaft raft;
     private final EventScheduler scheduler;
+    private final Consumer<Milestone> milestones;
 
-    SimClusterStore(String member, SimulatedRaft raft, EventScheduler scheduler) {
+    SimClusterStore(String member, SimulatedRaft raft, EventScheduler scheduler, Consumer<Milestone> milestones) {
         this.member = member;
         this.raft = raft;
         this.scheduler = scheduler;
+        this.milestones = milestones;
     }
 
     @Override
@@ -49,6 +54,10 @@ final class SimClusterStore implements ClusterStore {
         long requestId = raft.submit(member, command, r -> {
             ClusterState now = raft.committedState(member);
             if (r.committed()) {
+                if (r.accepted() && command instanceof Command.ClaimLeader claim) {
+                    milestone(Milestone.Kind.LEADER_CLAIMED, "term " + claim.term() + " timeline " + claim.timeline()
+                            + " optime " + claim.optime());
+                }
                 result.complete(new ApplyResult(now, r.accepted(), r.accepted() ? null : r.message()));
             } else {
                 result.completeExceptionally(new IllegalStateException(r.message()));
@@ -64,9 +73,29 @@ final class SimClusterStore implements ClusterStore {
         return result;
     }
 
+    /** Hands leadership to the member at {@code raftAddress}; fails when it did not move within the group's time. */
     @Override
     public CompletableFuture<Void> transferLeadership(String raftAddress, Duration timeout) {
-        throw new UnsupportedOperationException("the simulated executor transfers through SimulatedRaft");
+        CompletableFuture<Void> moved = new CompletableFuture<>();
+        String target = state().members().values().stream().filter(m -> m.raftAddress().equals(raftAddress))
+                .map(MemberRecord::name).findFirst().orElse(null);
+        if (target == null) {
+            moved.completeExceptionally(new IllegalArgumentException("no member at " + raftAddress));
+            return moved;
+        }
+        milestone(Milestone.Kind.TRANSFER_REQUESTED, "to " + target);
+        raft.transferLeadership(member, target, ok -> {
+            if (ok) {
+                moved.complete(null);
+            } else {
+                moved.completeExceptionally(new IllegalStateException("leadership did not move to " + target));
+            }
+        });
+        return moved;
+    }
+
+    private void milestone(Milestone.Kind kind, String detail) {
+        milestones.accept(new Milestone(scheduler.nowMillis(), member, kind, detail));
     }
 
     @Override

@@ -189,8 +189,7 @@ class ClusterSimulationTest {
 
     private static boolean isolatedPrimaryBreaksTheFenceBudget(long seed, boolean fenceWaitsForVip) {
         AgentTiming d = AgentTiming.DEFAULT;
-        AgentTiming slowVip = new AgentTiming(d.loopWaitMillis(), d.minRecheckMillis(), d.commandTimeoutMillis(),
-                d.initdbMillis(), d.startMillis(), d.promoteMillis(), d.stopFastMillis(), d.fenceMinMillis(),
+        AgentTiming slowVip = new AgentTiming(d.initdbMillis(), d.startMillis(), d.promoteMillis(), d.stopFastMillis(), d.fenceMinMillis(),
                 d.cloneMillis(), d.rewindMillis(), d.removeDataMillis(), 2000, 2000);
         ClusterSimulation sim = new ClusterSimulation(SimulationOptions.defaults(seed).withAgent(slowVip));
         if (fenceWaitsForVip) {

@@ -8,7 +8,6 @@ import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.FeatureLevel;
-import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.OperatorRequest;
 import io.raftgres.core.model.RaftRole;
@@ -29,7 +28,7 @@ import io.raftgres.core.spi.StopMode;
  *   ... but the lease gate holds the lapse for now        nothing (GATE_HOLDS_LAPSE), in pause too
  * a background operation is running                      nothing (BUSY)
  * an operator's restart or reinitialize is under way       {@link OperatorRules} (in maintenance mode too)
- * maintenance mode                                       nothing (PAUSED)
+ * maintenance mode                                       nothing (PAUSED_PRIMARY, PAUSED)
  * no Raft leader known                                   nothing (WAITING_FOR_RAFT)
  * cluster not initialized                                {@link BootstrapRules}
  * data directory of another cluster                      nothing (FOREIGN_DATA_DIRECTORY)
@@ -101,7 +100,9 @@ public final class HaDecider {
             // The primary (it passed the fence above) asks for its VIP: the executor removes a VIP that a
             // decision does not ask for, and clients must keep reaching the primary during maintenance.
             String what = "PAUSE: no action: maintenance mode, I am " + me;
-            return local.isWritablePrimary() ? Decision.of(Reason.PAUSED, what, new AddVip(), new DisarmWatchdog())
+            return local.isWritablePrimary()
+                    ? Decision.of(Reason.PAUSED_PRIMARY, what + ", the primary (VIP kept, watchdog off)", new AddVip(),
+                            new DisarmWatchdog())
                     : Decision.of(Reason.PAUSED, what, new DisarmWatchdog());
         }
         if (raft.role() != RaftRole.LEADER && raft.leaderId() == null) {
@@ -159,10 +160,8 @@ public final class HaDecider {
         if (!raft.isLeaderWithLease()) {
             return false;
         }
-        LeaderRecord leader = state.leader();
         // No leader key yet: only during bootstrap, where this member is the initializer.
-        return leader == null ? config.memberName().equals(state.initializer())
-                : leader.member().equals(config.memberName());
+        return state.primaryKeyHeldBy(config.memberName());
     }
 
     private String fenceWhy(ClusterState state, RaftView raft) {

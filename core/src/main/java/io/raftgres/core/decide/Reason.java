@@ -128,5 +128,8 @@ public enum Reason {
     FAILOVER_TAKEOVER_WAIT,
     /** The manual failover's candidate takes the leader key. */
     FAILOVER_CLAIM,
+    /** Maintenance mode on the writable primary whose lease holds: keeps its VIP, disarms the watchdog. */
+    PAUSED_PRIMARY,
+    /** Maintenance mode on any other member: nothing is started, stopped or promoted; watchdog disarmed. */
     PAUSED
 }

@@ -93,6 +93,15 @@ public record ClusterState(String scope, String systemId, String initializer, lo
         return systemId != null && leader == null && initializer != null;
     }
 
+    /**
+     * Whether {@code member} holds the key to the primary role: the leader key, or before the first
+     * one (bootstrap) the initialize claim. With Raft leadership and a valid lease, the rule for
+     * "may run a primary" that the decider, the lease guard and the executor's re-checks share.
+     */
+    public boolean primaryKeyHeldBy(String member) {
+        return leader == null ? member.equals(initializer) : member.equals(leader.member());
+    }
+
     public ClusterState withInitializer(String member, long term) {
         return new ClusterState(scope, systemId, member, term, leader, members, config, history, paused, featureLevel, switchover, sync, restarts);
     }

@@ -1,5 +1,7 @@
 package io.raftgres.core.spi;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,6 +18,16 @@ public interface VipControl {
 
     /** Removes the VIP if present; true when it is absent afterwards. */
     boolean remove();
+
+    /**
+     * {@link #remove()}, as a stage that completes with its result once the removal ended: the
+     * HA loop's executor goes on with a decision (a demotion, a handover) only then. The default
+     * runs {@link #remove()} on the caller's thread and returns a completed stage; a port whose
+     * removal ends later (the simulation's, in simulated time) completes it then.
+     */
+    default CompletionStage<Boolean> removal() {
+        return CompletableFuture.completedFuture(remove());
+    }
 
     /**
      * Extends the VIP's kernel lifetime, if it has one, while this member holds it. Called only

@@ -115,8 +115,9 @@ class HaDeciderTableTest {
                 // Before the simulation's pause events found it, this decision did not ask for the VIP, so the
                 // executor removed it from the paused primary.
                 row("pause keeps a primary whose lease holds, with its VIP, and disarms its watchdog", "n1",
-                        steady.withPaused(true), leaderWithLease("n1"), primary(1, 5000), Reason.PAUSED,
-                        "PAUSE: no action: maintenance mode, I am n1", new AddVip(), new DisarmWatchdog()),
+                        steady.withPaused(true), leaderWithLease("n1"), primary(1, 5000), Reason.PAUSED_PRIMARY,
+                        "PAUSE: no action: maintenance mode, I am n1, the primary (VIP kept, watchdog off)",
+                        new AddVip(), new DisarmWatchdog()),
                 row("pause suppresses the restart of a fenced primary", "n1", steady.withPaused(true),
                         leaderWithLease("n1"), stopped(ControlState.IN_PRODUCTION, 1, 5000), Reason.PAUSED,
                         "PAUSE: no action: maintenance mode, I am n1", new DisarmWatchdog()),
