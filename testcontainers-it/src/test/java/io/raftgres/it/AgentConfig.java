@@ -59,7 +59,7 @@ public final class AgentConfig {
                 "dcs", map(
                         "loop_wait", 1,
                         "maximum_lag_on_failover", 1048576,
-                        "synchronous_mode", replication == Replication.QUORUM ? "quorum" : "off",
+                        "synchronous_mode", replication.synchronousMode(),
                         "postgresql", map(
                                 "use_pg_rewind", true,
                                 "use_slots", true,
@@ -91,8 +91,9 @@ public final class AgentConfig {
     private static Map<String, Object> parameters(Replication replication, List<NodeSpec> members) {
         Map<String, Object> p = map("wal_log_hints", "on", "max_wal_senders", 10, "max_replication_slots", 10,
                 "hot_standby", "on");
-        if (replication == Replication.QUORUM) {
-            // synchronous_mode: quorum manages synchronous_standby_names (ANY 2 (raftgres_gate, a, b)).
+        if (replication.synchronous()) {
+            // synchronous_mode manages synchronous_standby_names: quorum renders ANY 2 (raftgres_gate, a, b),
+            // on renders FIRST 2 (raftgres_gate, the published standby).
             p.put("synchronous_commit", "on");
         }
         return p;

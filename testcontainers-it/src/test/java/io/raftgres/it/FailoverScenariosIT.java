@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * including on a paused host), every acknowledged write present, cluster healthy again. Timing
  * goals are reported in target/failover-report.md, not asserted.
  *
- * <p>The cluster runs with quorum commit and the lease gate off ({@link Replication#QUORUM}; the
+ * <p>The cluster runs in managed quorum mode with the lease gate ({@link Replication#QUORUM}; the
  * detector commits locally, so this tests raftgres' fencing, not PostgreSQL's synchronous
  * replication): no acknowledged write may be lost and no acknowledging windows may overlap, except
  * in freeze-primary, where a thawed primary acknowledges local commits until its agent, thawed at
@@ -42,6 +42,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the lease gate ({@link Replication#ASYNC}; the detector commits as an application would): no
  * overlap in any of them, nothing lost in agent-crash, and in partition and freeze only writes the
  * deposed primary acknowledged before its lease's end (or issued before the freeze) lost, reported.
+ *
+ * kill-primary runs again in {@code synchronous_mode: on} ({@link Replication#ON}): nothing lost.
  *
  * pause and pause-partition (issue 11): in maintenance mode a killed primary stays down and no one
  * promotes until resume; a paused primary cut off is still fenced at its lease's end, before the
@@ -94,12 +96,15 @@ class FailoverScenariosIT {
         }
     }
 
-    @Test
+    /** In quorum mode (the suite's default) and in {@code synchronous_mode: on}: nothing acknowledged lost. */
+    @ParameterizedTest(name = "kill-primary, {0}")
+    @EnumSource(value = Replication.class, names = {"QUORUM", "ON"})
     @Order(2)
-    void killPrimaryPromotesAReplicaAndTheOldPrimaryRejoins() throws Exception {
-        try (ClusterFixture cluster = agentCluster("kill-primary")) {
+    void killPrimaryPromotesAReplicaAndTheOldPrimaryRejoins(Replication mode) throws Exception {
+        String scenario = "kill-primary" + mode.suffix();
+        try (ClusterFixture cluster = agentCluster(scenario, mode)) {
             Node old = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
-            try (ScenarioRun run = ScenarioRun.start("kill-primary", cluster, old)) {
+            try (ScenarioRun run = ScenarioRun.start(scenario, cluster, old)) {
                 run.hold(BASELINE);
                 long fault = run.clock().millis();
                 run.faults().kill(old);
@@ -110,13 +115,13 @@ class FailoverScenariosIT {
                 assertSafe(o, true);
                 assertNotEquals(old.name(), o.finalPrimary().name(), "the killed primary must rejoin as a replica");
                 assertTrue(o.log().firstAckMillisFrom(next.name()) > fault, "the new primary must accept writes");
-                assertLoss(o, Replication.QUORUM, old, fault - LAG_WINDOW_MILLIS, fault, false);
+                assertLoss(o, mode, old, fault - LAG_WINDOW_MILLIS, fault, false);
             }
         }
     }
 
     @ParameterizedTest(name = "partition-primary, {0}")
-    @EnumSource(Replication.class)
+    @EnumSource(value = Replication.class, names = {"QUORUM", "ASYNC"})
     @Order(3)
     void partitionedPrimaryStopsAcceptingBeforeTheMajorityPromotes(Replication mode) throws Exception {
         // -Dit.replication=QUORUM (or ASYNC) runs one mode only, to save machine time.
@@ -144,7 +149,7 @@ class FailoverScenariosIT {
     }
 
     @ParameterizedTest(name = "freeze-primary, {0}")
-    @EnumSource(Replication.class)
+    @EnumSource(value = Replication.class, names = {"QUORUM", "ASYNC"})
     @Order(4)
     void frozenPrimaryNeverAcknowledgesAfterTheNewPrimaryWasPromoted(Replication mode) throws Exception {
         String scenario = "freeze-primary" + mode.suffix();
@@ -182,7 +187,7 @@ class FailoverScenariosIT {
      * it joins Raft.
      */
     @ParameterizedTest(name = "agent-crash, {0}")
-    @EnumSource(Replication.class)
+    @EnumSource(value = Replication.class, names = {"QUORUM", "ASYNC"})
     @Order(5)
     void aRestartedAgentStopsTheOrphanPrimaryBeforeItJoinsRaft(Replication mode) throws Exception {
         String scenario = "agent-crash" + mode.suffix();
@@ -217,7 +222,7 @@ class FailoverScenariosIT {
      * hosts, no acknowledging windows overlap, and the old primary rejoins without pg_rewind.
      */
     @ParameterizedTest(name = "switchover, {0}")
-    @EnumSource(Replication.class)
+    @EnumSource(value = Replication.class, names = {"QUORUM", "ASYNC"})
     @Order(5)
     void switchoverMovesPrimaryAndVipToTheCandidateWithoutLoss(Replication mode) throws Exception {
         String scenario = "switchover" + mode.suffix();
@@ -511,8 +516,8 @@ class FailoverScenariosIT {
      */
     private static void assertLoss(ScenarioRun.Outcome o, Replication mode, Node deposed, long fromMillis,
                                    long toMillis, boolean issuedBy) {
-        if (mode == Replication.QUORUM) {
-            assertEquals(0, o.check().lostCount(), () -> "quorum commit must lose no acknowledged write: "
+        if (mode.synchronous()) {
+            assertEquals(0, o.check().lostCount(), () -> "synchronous commit must lose no acknowledged write: "
                     + o.log().attemptsOf(new HashSet<>(o.check().lost())));
             return;
         }

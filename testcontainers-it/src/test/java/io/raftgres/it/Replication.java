@@ -13,6 +13,12 @@ public enum Replication {
      */
     QUORUM,
     /**
+     * Managed synchronous commit ({@code synchronous_mode: on}, {@code synchronous_node_count: 1}, the
+     * lease gate on): the primary names one published standby, and failover promotes only it. Used
+     * by kill-primary only, as issue 12 asks; the detector commits locally, as in quorum mode.
+     */
+    ON,
+    /**
      * No replica is synchronous, and the lease gate is on ({@code lease_gate: true}, the default, with
      * no synchronous_standby_names configured): a commit is acknowledged once flushed locally and
      * acknowledged by the agent's gate, which it does only while its lease holds. What the old primary
@@ -33,11 +39,29 @@ public enum Replication {
      * (local commits would opt out of the gate).
      */
     public boolean detectorCommitsLocally() {
-        return this == QUORUM;
+        return synchronous();
+    }
+
+    /** Whether commits wait for a replica, so that no acknowledged write may be lost at failover. */
+    public boolean synchronous() {
+        return this != ASYNC;
     }
 
     /** The scenario name suffix in the report: none for the suite's default, quorum. */
     public String suffix() {
-        return this == QUORUM ? "" : "-async";
+        return switch (this) {
+            case QUORUM -> "";
+            case ON -> "-on";
+            case ASYNC -> "-async";
+        };
+    }
+
+    /** The {@code synchronous_mode} the agents are given. */
+    public String synchronousMode() {
+        return switch (this) {
+            case QUORUM -> "quorum";
+            case ON -> "on";
+            case ASYNC -> "off";
+        };
     }
 }
