@@ -2,6 +2,7 @@ package io.raftgres.raft;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.RaftView;
+import io.raftgres.core.timing.SilenceRule;
 import io.raftgres.statemachine.ApplyResult;
 import io.raftgres.statemachine.Command;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -50,6 +52,7 @@ public final class RaftNode implements AutoCloseable {
     private final ViewTracker tracker;
     private volatile RaftServer server;
     private volatile CommandSubmitter submitter;
+    private volatile LeaderSilenceDetector detector;
     private volatile boolean closed;
 
     public RaftNode(RaftNodeConfig config) {
@@ -110,6 +113,8 @@ public final class RaftNode implements AutoCloseable {
                 new LeaderClients(group, RatisWiring.clientProperties()), tracker::followedLeader,
                 stateMachine, notifier, nanoTime, tracker::committed);
         lease.start(timer);
+        detector = new LeaderSilenceDetector(config.memberName(), built.getDivision(group.getGroupId()),
+                new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble()).start();
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
     }
@@ -202,6 +207,12 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /** The configuration this node was built with. */
+    /** Elections the leader silence detector started (-1 before start or when its Ratis hook is missing). */
+    long silenceCampaigns() {
+        LeaderSilenceDetector d = detector;
+        return d == null || !d.active() ? -1 : d.campaigns();
+    }
+
     public RaftNodeConfig config() {
         return config;
     }
@@ -233,6 +244,7 @@ public final class RaftNode implements AutoCloseable {
         }
         closed = true;
         lease.stop();
+        closeQuietly(detector, "leader silence detector");
         tracker.detach();
         CommandSubmitter s = submitter;
         if (s != null) {

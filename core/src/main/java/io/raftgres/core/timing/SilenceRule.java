@@ -1,0 +1,115 @@
+package io.raftgres.core.timing;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When a follower whose Raft leader has gone silent starts a normal (pre-vote) election itself, instead
+ * of waiting for Ratis' follower timer. Pure: the caller passes what the local Raft division reports and
+ * a uniform random number; the raft module's detector and the simulation's Raft model both use it.
+ *
+ * <p><b>Why.</b> Ratis' follower timer sleeps a whole random election timeout {@code T} and only then
+ * checks whether the leader was silent for {@code T}; a leader that died just after a check is noticed
+ * only at the next one, so detection takes between {@code T} and {@code 2T} (1.5 T on average, about
+ * 3.4 s with the default 2000..2500 ms). This rule campaigns as soon as the silence reaches its threshold,
+ * {@code election_timeout_min + u * spread}, checked every {@link #POLL} (about 2.1 s on average).
+ *
+ * <p><b>Why it is safe.</b> Nothing of the lease's argument (ARCHITECTURE §3, {@link SafetyTiming}) rests on
+ * when a follower campaigns. It rests on pre-vote: a voter grants a pre-vote only when it has not heard
+ * from its leader for {@code election_timeout_min}, and the campaigning member itself only campaigns after
+ * the same silence. This rule never campaigns before that silence, keeps pre-vote (the election it starts
+ * is Ratis' normal one, never a forced one), skips a member that is not a follower, has no known leader,
+ * or is still appending entries from it (Ratis' own conditions). Leader transfer plays no part.
+ *
+ * <p>The spread keeps the two followers of a dead leader from campaigning in the same instant and
+ * splitting the vote; it stays within {@code election_timeout_max}, so the configured range still bounds
+ * when a follower campaigns. Ratis' own timer keeps running as the fallback.
+ *
+ * @param timing the one source of {@code election_timeout_min} and {@code election_timeout_max}
+ */
+public record SilenceRule(SafetyTiming timing) {
+
+    /** How often the detector asks the Raft division for its leader's silence. */
+    public static final Duration POLL = Duration.ofMillis(20);
+
+    /** The widest spread of thresholds above {@code election_timeout_min}. */
+    public static final Duration MAX_SPREAD = Duration.ofMillis(300);
+
+    public SilenceRule {
+        Objects.requireNonNull(timing, "timing");
+    }
+
+    /** Why a verdict was reached; one per branch. */
+    public enum Reason {
+        /** The member is not a follower (leader, candidate, listener, or not running). */
+        NOT_A_FOLLOWER,
+        /** The follower knows no leader in its term (Ratis' own timer handles that case). */
+        NO_KNOWN_LEADER,
+        /** An append from the leader is still being processed: it is not silent. */
+        APPEND_IN_PROGRESS,
+        /** The leader was heard from more recently than the threshold. */
+        LEADER_HEARD,
+        /** The leader has been silent for the threshold: start a pre-vote election. */
+        LEADER_SILENT
+    }
+
+    /** A verdict: whether to campaign now, and why. */
+    public record Verdict(Reason reason, boolean campaign) {
+
+        /** One sentence for the log. */
+        public String sentence() {
+            return switch (reason) {
+                case NOT_A_FOLLOWER -> "not a follower";
+                case NO_KNOWN_LEADER -> "no known leader in this term";
+                case APPEND_IN_PROGRESS -> "an append from the leader is in progress";
+                case LEADER_HEARD -> "the leader was heard from within the threshold";
+                case LEADER_SILENT -> "the leader has been silent for the threshold: starting a pre-vote election";
+            };
+        }
+    }
+
+    /** How far above {@code election_timeout_min} thresholds may lie: {@link #MAX_SPREAD}, within ET_max. */
+    public Duration spread() {
+        Duration range = timing.electionTimeoutMax().minus(timing.electionTimeoutMin());
+        return range.compareTo(MAX_SPREAD) < 0 ? range : MAX_SPREAD;
+    }
+
+    /**
+     * A threshold for one stretch of following a leader: {@code election_timeout_min + unit * spread}.
+     *
+     * @param unit uniform in [0, 1), drawn once per leader contact stretch (after every campaign)
+     */
+    public long thresholdMillis(double unit) {
+        if (!(unit >= 0 && unit < 1)) {
+            throw new IllegalArgumentException("unit must lie in [0, 1), found " + unit);
+        }
+        return timing.electionTimeoutMin().toMillis() + (long) (unit * spread().toMillis());
+    }
+
+    /**
+     * @param follower        the local division is a follower
+     * @param leaderKnown     it knows its term's leader
+     * @param outstandingOps  appends from the leader still in progress
+     * @param silentMillis    how long ago it last heard from the leader
+     * @param thresholdMillis from {@link #thresholdMillis(double)}
+     */
+    public Verdict judge(boolean follower, boolean leaderKnown, int outstandingOps, long silentMillis,
+                         long thresholdMillis) {
+        if (thresholdMillis < timing.electionTimeoutMin().toMillis()) {
+            throw new IllegalArgumentException("threshold " + thresholdMillis + " ms is below election_timeout_min");
+        }
+        if (!follower) {
+            return new Verdict(Reason.NOT_A_FOLLOWER, false);
+        }
+        if (!leaderKnown) {
+            return new Verdict(Reason.NO_KNOWN_LEADER, false);
+        }
+        if (outstandingOps > 0) {
+            return new Verdict(Reason.APPEND_IN_PROGRESS, false);
+        }
+        if (silentMillis < thresholdMillis) {
+            return new Verdict(Reason.LEADER_HEARD, false);
+        }
+        return new Verdict(Reason.LEADER_SILENT, true);
+    }
+}

@@ -1,0 +1,51 @@
+package io.raftgres.core.timing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SilenceRuleTest {
+
+    private final SilenceRule rule = new SilenceRule(SafetyTiming.DEFAULT);
+
+    @Test
+    void thresholdsLieBetweenTheMinimumAndTheSpreadAboveIt() {
+        assertEquals(300, rule.spread().toMillis());
+        assertEquals(2000, rule.thresholdMillis(0));
+        assertEquals(2150, rule.thresholdMillis(0.5));
+        assertTrue(rule.thresholdMillis(0.999_999) < 2300);
+        assertThrows(IllegalArgumentException.class, () -> rule.thresholdMillis(1.0));
+        assertThrows(IllegalArgumentException.class, () -> rule.thresholdMillis(-0.1));
+    }
+
+    @Test
+    void theSpreadNeverReachesPastTheMaximumElectionTimeout() {
+        SilenceRule narrow = new SilenceRule(SafetyTiming.ofMillis(2000, 2100, 250, 1000, 100, 500));
+        assertEquals(100, narrow.spread().toMillis());
+        assertTrue(narrow.thresholdMillis(0.999) <= 2100);
+    }
+
+    @Test
+    void campaignsOnlyWhenAFollowerHasNotHeardItsKnownLeaderForTheThreshold() {
+        long threshold = rule.thresholdMillis(0.1);
+        assertVerdict(SilenceRule.Reason.LEADER_SILENT, true, rule.judge(true, true, 0, threshold, threshold));
+        assertVerdict(SilenceRule.Reason.LEADER_HEARD, false, rule.judge(true, true, 0, threshold - 1, threshold));
+        assertVerdict(SilenceRule.Reason.NOT_A_FOLLOWER, false, rule.judge(false, true, 0, 10_000, threshold));
+        assertVerdict(SilenceRule.Reason.NO_KNOWN_LEADER, false, rule.judge(true, false, 0, 10_000, threshold));
+        assertVerdict(SilenceRule.Reason.APPEND_IN_PROGRESS, false, rule.judge(true, true, 1, 10_000, threshold));
+    }
+
+    @Test
+    void refusesAThresholdBelowTheMinimumElectionTimeout() {
+        assertThrows(IllegalArgumentException.class, () -> rule.judge(true, true, 0, 5000, 1999));
+    }
+
+    private static void assertVerdict(SilenceRule.Reason reason, boolean campaign, SilenceRule.Verdict verdict) {
+        assertEquals(reason, verdict.reason());
+        assertEquals(campaign, verdict.campaign());
+        assertFalse(verdict.sentence().isBlank());
+    }
+}

@@ -1,0 +1,138 @@
+package io.raftgres.raft;
+
+import io.raftgres.core.timing.SilenceRule;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import org.apache.ratis.proto.RaftProtos.FollowerInfoProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Ratis' normal pre-vote election as soon as the leader has been silent for {@link SilenceRule}'s
+ * threshold, instead of one to two election timeouts later (why that is safe: {@link SilenceRule}).
+ *
+ * <p><b>The one hook.</b> Ratis 3.3.0 has no public way to start a normal election from a follower; the
+ * follower timer calls the package-private {@code RaftServerImpl.changeToCandidate(false)} while holding
+ * the division's monitor, after re-checking the silence. This class does the same, through reflection,
+ * with the same monitor held while it reads the silence and calls it, so a leader's append that Ratis
+ * processes under that monitor cannot slip in between. If the method is missing (another Ratis version),
+ * the detector logs that once and stays off: Ratis' own timer still elects a leader, only later.
+ * {@code docs/ratis-deadline-election.md} proposes the upstream change that would make this class unneeded.
+ *
+ * <p>Runs on its own daemon thread, never on the lease timer: it may wait for the division's monitor.
+ */
+final class LeaderSilenceDetector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderSilenceDetector.class);
+
+    private final String member;
+    private final RaftServer.Division division;
+    private final SilenceRule rule;
+    private final DoubleSupplier random;
+    private final Method changeToCandidate;
+    private final AtomicLong campaigns = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long thresholdMillis;
+
+    LeaderSilenceDetector(String member, RaftServer.Division division, SilenceRule rule, DoubleSupplier random) {
+        this.member = member;
+        this.division = Objects.requireNonNull(division, "division");
+        this.rule = rule;
+        this.random = random;
+        this.changeToCandidate = hook(member, division);
+        this.thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+        this.thread = Thread.ofPlatform().daemon().name("raftgres-silence-" + member).unstarted(this::run);
+    }
+
+    /** Starts polling; a no-op when the hook is missing. */
+    LeaderSilenceDetector start() {
+        if (changeToCandidate != null) {
+            thread.start();
+        }
+        return this;
+    }
+
+    /** Whether the hook was found, so the detector runs. */
+    boolean active() {
+        return changeToCandidate != null;
+    }
+
+    /** How many elections this detector started. */
+    long campaigns() {
+        return campaigns.get();
+    }
+
+    private void run() {
+        long pollMillis = SilenceRule.POLL.toMillis();
+        while (running) {
+            try {
+                Thread.sleep(pollMillis);
+                checkOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // the division closing under us, or a role change racing the check: next poll decides again
+                LOG.debug("{}: leader silence check failed", member, e);
+            }
+        }
+    }
+
+    private void checkOnce() {
+        long silent;
+        synchronized (division) {
+            if (!running || !division.getInfo().isAlive()) {
+                return;
+            }
+            RoleInfoProto role = division.getInfo().getRoleInfoProto();
+            boolean follower = division.getInfo().isFollower() && role.hasFollowerInfo();
+            FollowerInfoProto info = role.getFollowerInfo();
+            boolean leaderKnown = info.hasLeaderInfo() && info.getLeaderInfo().hasId();
+            silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
+            SilenceRule.Verdict verdict = rule.judge(follower, leaderKnown, info.getOutstandingOp(), silent,
+                    thresholdMillis);
+            if (!verdict.campaign()) {
+                return;
+            }
+            invokeChangeToCandidate();
+        }
+        campaigns.incrementAndGet();
+        LOG.info("{}: the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election",
+                member, silent, thresholdMillis);
+        thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+    }
+
+    private void invokeChangeToCandidate() {
+        try {
+            changeToCandidate.invoke(division, false);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Method hook(String member, RaftServer.Division division) {
+        try {
+            Method m = division.getClass().getDeclaredMethod("changeToCandidate", boolean.class);
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException | RuntimeException e) {
+            LOG.warn("{}: this Ratis version has no RaftServerImpl.changeToCandidate(boolean) ({}); a dead leader is"
+                    + " noticed by Ratis' follower timer alone, one to two election timeouts after its last message",
+                    member, e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
