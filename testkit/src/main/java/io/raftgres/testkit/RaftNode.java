@@ -279,8 +279,8 @@ final class RaftNode {
 
     void resetElectionTimer() {
         RaftTiming t = group.timing;
-        electionDeadlineMillis = now() + trueMillis(group.random.nextLong(t.electionTimeoutMin(),
-                t.electionTimeoutMax() + 1));
+        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(
+                role == RaftRole.FOLLOWER && leaderId != null, group.random));
         ensureTimer();
     }
 

@@ -1,6 +1,7 @@
 package io.raftgres.testkit;
 
 import io.raftgres.core.timing.SafetyTiming;
+import io.raftgres.core.timing.SilenceRule;
 
 /**
  * Timing of the simulated Raft group, its lease and the agents' lease guard, in milliseconds.
@@ -14,8 +15,12 @@ import io.raftgres.core.timing.SafetyTiming;
  * @param stepDownWaitMillis  no elections by a leader that stepped down for lost heartbeats, this long
  * @param transferTimeoutMillis a leadership transfer gives up (and re-enables the lease) after this
  * @param preVote             pre-vote on; the lease argument needs it (only tests turn it off)
+ * @param silenceDetector     a follower with a known leader campaigns at {@link SilenceRule}'s threshold
+ *                            ({@code election_timeout_min} plus up to 300 ms), as the agent's detector makes
+ *                            it do, instead of at a random timeout up to {@code election_timeout_max}
  */
-public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long transferTimeoutMillis, boolean preVote) {
+public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long transferTimeoutMillis, boolean preVote,
+                         boolean silenceDetector) {
 
     /**
      * {@link SafetyTiming#DEFAULT}, with ET_max widened from 2500 to 3000 ms: a wider range of
@@ -23,7 +28,7 @@ public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long tran
      */
     public static final RaftTiming DEFAULT = new RaftTiming(new SafetyTiming(SafetyTiming.DEFAULT.electionTimeoutMin(),
             java.time.Duration.ofMillis(3000), SafetyTiming.DEFAULT.heartbeatInterval(), SafetyTiming.DEFAULT.lease(),
-            SafetyTiming.DEFAULT.leaseCheckInterval(), SafetyTiming.DEFAULT.fenceBudget()), 10_000, 5000, true);
+            SafetyTiming.DEFAULT.leaseCheckInterval(), SafetyTiming.DEFAULT.fenceBudget()), 10_000, 5000, true, false);
 
     public RaftTiming {
         if (safety.electionTimeoutMin().isNegative() || safety.electionTimeoutMin().isZero()
@@ -62,11 +67,27 @@ public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long tran
         SafetyTiming s = safety;
         return new RaftTiming(new SafetyTiming(s.electionTimeoutMin(), s.electionTimeoutMax(), s.heartbeatInterval(),
                 java.time.Duration.ofMillis(lease), s.leaseCheckInterval(), s.fenceBudget()), stepDownWaitMillis,
-                transferTimeoutMillis, preVote);
+                transferTimeoutMillis, preVote, silenceDetector);
     }
 
     /** The same timing with another safety timing (non-default configurations). */
     public RaftTiming withSafety(SafetyTiming timing) {
-        return new RaftTiming(timing, stepDownWaitMillis, transferTimeoutMillis, preVote);
+        return new RaftTiming(timing, stepDownWaitMillis, transferTimeoutMillis, preVote, silenceDetector);
+    }
+
+    /** The same timing with the agent's leader silence detector modelled ({@code silenceDetector}). */
+    public RaftTiming withSilenceDetector() {
+        return new RaftTiming(safety, stepDownWaitMillis, transferTimeoutMillis, preVote, true);
+    }
+
+    /**
+     * A follower's next election timeout: {@link SilenceRule#thresholdMillis(double)} when the detector is
+     * modelled and the follower knows its leader, else uniform in [ET_min, ET_max] as Ratis' timer.
+     */
+    long electionTimeoutMillis(boolean followingLeader, java.util.random.RandomGenerator random) {
+        if (silenceDetector && followingLeader) {
+            return new SilenceRule(safety).thresholdMillis(random.nextDouble());
+        }
+        return random.nextLong(electionTimeoutMin(), electionTimeoutMax() + 1);
     }
 }

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the end. {@code -Dsim.seeds=N -Dsim.firstSeed=S} choose the seeds; operator switchovers,
  * manual failovers and pauses join the schedule unless {@code -Dsim.operator=false}; a failing
  * seed is replayed with {@code -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=S} (plus the
- * same {@code sim.operator}; {@code -Dsim.echo=true} prints every event and decision).
+ * same {@code sim.operator}, and {@code -Dsim.detector=true} for a {@link SilenceDetectorSimulationTest} seed;
+ * {@code -Dsim.echo=true} prints every event and decision).
  */
 @Tag("simulation")
 class ClusterSimulationTest {
@@ -79,7 +80,10 @@ class ClusterSimulationTest {
     @Test
     void replaysOneSeed() {
         long seed = Long.getLong("sim.seed", 3);
-        ClusterSimulation sim = new ClusterSimulation(SimulationOptions.randomized(seed, FAULT_MILLIS, CALM_MILLIS));
+        SimulationOptions options = SimulationOptions.randomized(seed, FAULT_MILLIS, CALM_MILLIS);
+        // -Dsim.detector=true: the Raft model campaigns as the agent's leader silence detector makes it
+        ClusterSimulation sim = new ClusterSimulation(Boolean.getBoolean("sim.detector")
+                ? options.withRaft(RaftTiming.DEFAULT.withSilenceDetector()) : options);
         if (OPERATOR) {
             sim.withOperatorEvents();
         }
