@@ -4,6 +4,7 @@ import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.DynamicConfig;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.TimelineCeiling;
 import io.raftgres.core.model.TimelineSwitch;
 import io.raftgres.statemachine.Command.AbortInitialize;
 import io.raftgres.statemachine.Command.ClaimInitialize;
@@ -125,8 +126,11 @@ public final class ClusterStateMachine {
             return ApplyResult.rejected(state, c.member() + " may not take the first leader key: "
                     + state.initializer() + " initialized the cluster and runs its primary");
         }
+        // From level 9 on the key carries the timeline ceiling its holder reserves up to before promoting.
+        long ceiling = state.featureLevel() >= FeatureLevel.TIMELINE_RESERVATION
+                ? TimelineCeiling.afterClaim(state, c.member(), c.timeline()) : 0;
         return ApplyResult.accepted(SwitchoverApply.afterClaim(
-                state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime())), c));
+                state.withLeader(new LeaderRecord(c.member(), c.term(), c.timeline(), c.optime(), ceiling)), c));
     }
 
     private static ApplyResult abortInitialize(ClusterState state, AbortInitialize c) {

@@ -182,11 +182,16 @@ final class ModelJson {
         n.put("term", l.term());
         n.put("timeline", l.timeline());
         putLsn(n, "optime", l.optime());
+        if (l.timelineCeiling() > 0) {
+            // Set only from feature level 9 on; a build before it never sees it.
+            n.put("timelineCeiling", l.timelineCeiling());
+        }
         return n;
     }
 
     static LeaderRecord leader(JsonFields f) {
-        return new LeaderRecord(f.string("member"), f.longValue("term"), f.longValue("timeline"), f.optLsn("optime"));
+        return new LeaderRecord(f.string("member"), f.longValue("term"), f.longValue("timeline"), f.optLsn("optime"),
+                f.longValue("timelineCeiling", 0));
     }
 
     static ObjectNode timelineSwitch(TimelineSwitch s) {

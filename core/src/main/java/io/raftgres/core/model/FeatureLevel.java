@@ -62,8 +62,11 @@ public final class FeatureLevel {
     /** From this level on: pause is refused during a handover, a handover's first step while paused. */
     public static final int PAUSE_EXCLUDES_HANDOVER = 8;
 
+    /** From this level on: the leader key carries the timeline ceiling that promotions reserve up to. */
+    public static final int TIMELINE_RESERVATION = 9;
+
     /** The highest level this build supports; every rule of a level applies at that level and above. */
-    public static final int LATEST = 8;
+    public static final int LATEST = 9;
 
     private FeatureLevel() {
     }
