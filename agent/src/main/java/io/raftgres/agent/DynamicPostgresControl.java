@@ -91,6 +91,7 @@ final class DynamicPostgresControl implements PostgresControl {
     @Override public void follow(Upstream upstream, String selfSlot) { current().follow(upstream, selfSlot); }
     @Override public void stop(StopMode mode) { current().stop(mode); }
     @Override public void checkpoint() { current().checkpoint(); }
+    @Override public void reserveTimelines(long upTo) { current().reserveTimelines(upTo); }
     @Override public void promote() { current().promote(); }
     @Override public void rewind(Upstream from) { current().rewind(from); }
     @Override public void removeDataDirectory() { current().removeDataDirectory(); }

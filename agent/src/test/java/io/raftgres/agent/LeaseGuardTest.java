@@ -364,6 +364,7 @@ class LeaseGuardTest {
         @Override public void startPrimary() { events.add("pg.startPrimary"); }
         @Override public void follow(Upstream upstream, String selfSlot) { events.add("pg.follow"); }
         @Override public void stop(StopMode mode) { events.add("pg.stop " + mode); }
+        @Override public void reserveTimelines(long upTo) { events.add("pg.reserveTimelines " + upTo); }
         @Override public void promote() { events.add("pg.promote"); }
         @Override public void rewind(Upstream from) { events.add("pg.rewind"); }
         @Override public void removeDataDirectory() { events.add("pg.removeDataDirectory"); }

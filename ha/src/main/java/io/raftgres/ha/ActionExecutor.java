@@ -4,6 +4,7 @@ import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.MemberRecord;
+import io.raftgres.core.model.TimelineCeiling;
 import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.spi.HaEvents;
 import io.raftgres.core.spi.PostgresControl;
@@ -158,6 +159,8 @@ public final class ActionExecutor {
                     });
             case HaAction.Follow a -> follow(a);
             case HaAction.Promote a -> inBackground(Activity.PROMOTING, () -> mayBecomeWritable("promote"), () -> {
+                // from the state holding my own claim: in a switchover the claim is in the same decision
+                pg.reserveTimelines(TimelineCeiling.reserveUpTo(store.state(), name));
                 pg.promote();
                 tracker.timelineMadeBy(new TimelineOrigin(pg.observe().timeline(), name, keyTerm()));
                 rearmIfPrimary();

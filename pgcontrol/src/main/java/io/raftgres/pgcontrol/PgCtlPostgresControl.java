@@ -46,6 +46,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
     private final PgCtl pgCtl;
     private final JdbcSessions sessions;
     private final PgStateProbe probe;
+    private final TimelineReservation timelines;
 
     /** Runs the tools as {@code config.osUser()} when this JVM is root, else as this JVM's user. */
     public PgCtlPostgresControl(PgControlConfig config) {
@@ -57,6 +58,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
         this.pgCtl = new PgCtl(config, tools);
         this.sessions = new JdbcSessions(config);
         this.probe = new PgStateProbe(config, tools, sessions);
+        this.timelines = new TimelineReservation(config.dataDir(), files);
         Set<String> ignored = EnforcedParameters.ignoredNames(config.parameters());
         if (!ignored.isEmpty()) {
             log.warn("parameters {} are set by raftgres itself; the configured values are ignored", ignored);
@@ -216,6 +218,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
             requireDataDirectory();
             configFiles.writeReplica(upstream, slot);
             if (!pgCtl.isRunning()) {
+                timelines.removeUnused(probe.controlData().checkpointTimeline());
                 pgCtl.start();
                 return "started as replica";
             }
@@ -259,6 +262,15 @@ public final class PgCtlPostgresControl implements PostgresControl {
             awaitWritable();
             return "accepts writes";
         });
+    }
+
+    /** Placeholder history files before a promotion: see {@link TimelineReservation}. */
+    @Override
+    public void reserveTimelines(long upTo) {
+        long current = observe().timeline();
+        if (upTo > current) {
+            timed("reserve timelines up to " + upTo, () -> "placeholders written for " + timelines.reserve(current, upTo));
+        }
     }
 
     @Override

@@ -162,8 +162,8 @@ final class PgStateProbe {
      * The timeline a standby without a WAL receiver replays on. pg_control's timeline moves only at a
      * restartpoint, so after its upstream stopped (a switchover) a standby that already followed the
      * upstream onto a newer timeline would report the old one, and its replay position would look
-     * past that old timeline's end (diverged). Walks the history files the standby fetched: timeline
-     * N+1 counts once replay reached where it began.
+     * past that old timeline's end (diverged). Walks the history files the standby fetched: the next
+     * timeline counts once replay reached where it began; raftgres' placeholders are skipped.
      */
     private long replayedTimeline(long controlTimeline, Lsn replayed) {
         long timeline = controlTimeline;
@@ -171,13 +171,16 @@ final class PgStateProbe {
             return timeline;
         }
         try {
-            while (true) {
-                var next = TimelineHistory.startOf(config.dataDir(), timeline + 1);
+            for (long t = timeline + 1; ; t++) {
+                if (TimelineReservation.isPlaceholder(config.dataDir(), t)) {
+                    continue; // a number a promotion reserved and skipped: no server runs it
+                }
+                var next = TimelineHistory.startOf(config.dataDir(), t);
                 if (next.isEmpty() || next.get().parentTimeline() != timeline
                         || next.get().switchPoint().isAfter(replayed)) {
                     return timeline;
                 }
-                timeline++;
+                timeline = t;
             }
         } catch (UncheckedIOException e) {
             return timeline;

@@ -245,6 +245,7 @@ class GatedLapseTest {
         @Override public void cloneFrom(Upstream from) { pg.cloneFrom(from); }
         @Override public void startPrimary() { pg.startPrimary(); }
         @Override public void follow(Upstream upstream, String selfSlot) { pg.follow(upstream, selfSlot); }
+        @Override public void reserveTimelines(long upTo) { pg.reserveTimelines(upTo); }
         @Override public void promote() { pg.promote(); }
         @Override public void rewind(Upstream from) { pg.rewind(from); }
         @Override public void removeDataDirectory() { pg.removeDataDirectory(); }

@@ -271,6 +271,12 @@ public final class FakePostgres implements PostgresControl {
         }
     }
 
+    /** The agent's placeholder history files: PostgreSQL's next promotion picks a number above {@code upTo}. */
+    @Override
+    public void reserveTimelines(long upTo) {
+        addTimelineHistoryFile(upTo);
+    }
+
     /**
      * {@code ALTER SYSTEM SET synchronous_standby_names} and a reload: takes effect at once, on a
      * primary or a standby (where PostgreSQL ignores it until a promotion).

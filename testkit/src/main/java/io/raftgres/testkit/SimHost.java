@@ -206,6 +206,10 @@ final class SimHost {
             }
         }
 
+        @Override public void reserveTimelines(long upTo) {
+            pg.reserveTimelines(upTo);
+        }
+
         @Override public void promote() {
             operation(Milestone.Kind.PROMOTED, pg::promote);
         }

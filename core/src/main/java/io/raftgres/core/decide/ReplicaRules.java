@@ -9,6 +9,7 @@ import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ControlState;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
@@ -64,7 +65,8 @@ final class ReplicaRules {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: " + otherBranchText(state, local)
                         + "; it must be rewound", new Stop(StopMode.FAST));
             }
-            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
+            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
+                    || lostBranch(state, local, leaderTimeline))) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
@@ -81,7 +83,7 @@ final class ReplicaRules {
         boolean diverged = local.controlState().lastRanAsPrimary() && local.timeline() < leaderTimeline
                 && !cleanShutdownAtFork(state, local)
                 || divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
-                || otherBranch(state, local);
+                || otherBranch(state, local) || lostBranch(state, local, leaderTimeline);
         if (local.failedActivity() == Activity.REWINDING) {
             return afterRewindFailure(local);
         }
@@ -137,7 +139,7 @@ final class ReplicaRules {
         if (local.controlState() != ControlState.SHUT_DOWN) {
             return false;
         }
-        TimelineSwitch entry = lastEntryFor(state, local.timeline() + 1);
+        TimelineSwitch entry = forkFrom(state, local.timeline());
         if (entry == null) {
             return false;
         }
@@ -146,12 +148,13 @@ final class ReplicaRules {
     }
 
     /**
-     * A cleanly shut down former primary one timeline behind the leader, whose next timeline is not
-     * in the history yet: the leader records it in its first cycles as primary.
+     * A cleanly shut down former primary behind the leader, whose next timeline is not in the history
+     * yet: the leader records it in its first cycles as primary. The leader's number may be more than
+     * one above mine: a promotion skips the numbers it reserved (feature level 9).
      */
     static boolean awaitsTimelineRecord(ClusterState state, LocalPgState local, long leaderTimeline) {
         long lastRecorded = state.history().isEmpty() ? 1 : state.history().getLast().timeline();
-        return local.controlState() == ControlState.SHUT_DOWN && leaderTimeline == local.timeline() + 1
+        return local.controlState() == ControlState.SHUT_DOWN && leaderTimeline > local.timeline()
                 && lastRecorded == local.timeline();
     }
 
@@ -183,6 +186,28 @@ final class ReplicaRules {
         return entry != null && origin.contradicts(entry);
     }
 
+    /**
+     * My timeline is below the primary's, yet no history entry records it, none continues from it and the
+     * leader key was not claimed on it: a promotion whose promoter was cut off before recording it, which
+     * the primary's line does not pass through. From feature level 9 on such a promotion has a number of
+     * its own (the next promoter reserved it), so neither {@link #otherBranch} (same number) nor
+     * {@link #divergedAsReplica} (measured against the fork from my number) sees it; simulation seeds 180
+     * and 192 stayed "not streaming" for ever without this rule.
+     */
+    static boolean lostBranch(ClusterState state, LocalPgState local, long leaderTimeline) {
+        long mine = local.timeline();
+        if (state.featureLevel() < FeatureLevel.TIMELINE_RESERVATION || mine <= 1 || mine >= leaderTimeline
+                || state.leader() != null && state.leader().timeline() == mine) {
+            return false;
+        }
+        for (TimelineSwitch entry : state.history()) {
+            if (entry.timeline() == mine || entry.endedTimeline() == mine) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The branch a replica streaming the primary's timeline holds: the primary's (null: unknown). */
     static TimelineOrigin streamedBranch(ClusterState state, LocalPgState local, long leaderTimeline) {
         if (!local.streaming() || local.timeline() != leaderTimeline) {
@@ -212,6 +237,22 @@ final class ReplicaRules {
         return found;
     }
 
+    /**
+     * The switch that ended {@code timeline}: the last history entry that names it as the timeline it
+     * ended (the primary's branch when two did), else the entry for the next number (a record that
+     * names no ended timeline). Not simply the next number: a promotion skips the numbers it reserved
+     * (feature level 9), so timeline 1 may be followed by 3.
+     */
+    static TimelineSwitch forkFrom(ClusterState state, long timeline) {
+        TimelineSwitch found = null;
+        for (TimelineSwitch entry : state.history()) {
+            if (entry.endedTimeline() == timeline && entry.timeline() > timeline) {
+                found = entry;
+            }
+        }
+        return found != null ? found : lastEntryFor(state, timeline + 1);
+    }
+
     /** Local WAL went past the point where the timeline after ours forked off. */
     static boolean divergedAsReplica(ClusterState state, LocalPgState local, long leaderTimeline) {
         if (local.timeline() <= 0 || local.timeline() >= leaderTimeline) {
@@ -221,7 +262,7 @@ final class ReplicaRules {
         // but unreplayed partial record past the fork is no divergence, and after a restart the
         // receiver's position starts below what was replayed anyway.
         Lsn held = local.replayLsn();
-        TimelineSwitch entry = lastEntryFor(state, local.timeline() + 1);
+        TimelineSwitch entry = forkFrom(state, local.timeline());
         if (entry == null) {
             return false;
         }

@@ -43,6 +43,14 @@ public interface PostgresControl {
     default void checkpoint() {
     }
 
+    /**
+     * Before a promotion: makes sure every timeline number above the current one up to {@code upTo} has a
+     * history file, so the promotion picks a number above them all (core's {@code TimelineCeiling} says
+     * which numbers another member's promotion may have taken unseen). Does nothing when {@code upTo} is
+     * not above the current timeline; 0 means nothing is reserved (below feature level 9).
+     */
+    void reserveTimelines(long upTo);
+
     /** Promotes a running standby and waits until it accepts writes. */
     void promote();
 
