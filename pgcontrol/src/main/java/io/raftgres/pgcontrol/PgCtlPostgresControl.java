@@ -268,7 +268,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
     @Override
     public void reserveTimelines(long upTo) {
         long current = observe().timeline();
-        if (upTo > current) {
+        if (upTo > Math.max(current, 1)) {
             timed("reserve timelines up to " + upTo, () -> "placeholders written for " + timelines.reserve(current, upTo));
         }
     }

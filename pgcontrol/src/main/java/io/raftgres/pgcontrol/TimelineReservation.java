@@ -57,8 +57,12 @@ final class TimelineReservation {
      * returns the numbers written, lowest first (empty when none was missing).
      */
     List<Long> reserve(long current, long upTo) {
+        if (current < 1) {
+            // never promote blind: the placeholders' parent and range depend on it
+            throw new IllegalStateException("cannot reserve timelines up to " + upTo + ": the current timeline is unknown");
+        }
         List<Long> written = new ArrayList<>();
-        for (long timeline = Math.max(current, 1) + 1; timeline <= upTo; timeline++) {
+        for (long timeline = current + 1; timeline <= upTo; timeline++) {
             Path file = fileOf(timeline);
             if (Files.exists(file)) {
                 continue;

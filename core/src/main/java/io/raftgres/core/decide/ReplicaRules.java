@@ -65,8 +65,12 @@ final class ReplicaRules {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: " + otherBranchText(state, local)
                         + "; it must be rewound", new Stop(StopMode.FAST));
             }
-            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local)
-                    || lostBranch(state, local, leaderTimeline))) {
+            if (!local.streaming() && lostBranch(state, local, leaderTimeline)) {
+                return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my timeline " + local.timeline()
+                        + " is a promotion the history never recorded, off the primary's timeline " + leaderTimeline
+                        + "; it must be rewound", new Stop(StopMode.FAST));
+            }
+            if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
                         + " went past the fork to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }

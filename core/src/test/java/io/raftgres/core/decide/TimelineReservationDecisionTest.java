@@ -70,7 +70,8 @@ class TimelineReservationDecisionTest {
         return Stream.of(
                 row("stops a replica on a lost branch that cannot stream (was: follows for ever)", "n1",
                         seed69(reserving), replica("n2", 3, 0x3800, false), Reason.STOP_DIVERGED_REPLICA,
-                        "stopping: my WAL on timeline 3 went past the fork to timeline 4; it must be rewound",
+                        "stopping: my timeline 3 is a promotion the history never recorded, off the primary's"
+                                + " timeline 4; it must be rewound",
                         new Stop(StopMode.FAST)),
                 row("rewinds a stopped member on a lost branch (was: starts as a replica)", "n1", seed69(reserving),
                         stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 3, 0x3800), Reason.REWIND,
