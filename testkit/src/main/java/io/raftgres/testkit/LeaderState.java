@@ -36,6 +36,8 @@ final class LeaderState {
     private record Pending(String requester, long requestId) { }
 
     final long sinceMillis;
+    /** {@code RaftView.priorContactMillis}: proven when this node became leader, else -1. */
+    final long priorContactMillis;
     private final RaftNode node;
     private final List<String> members;
     private final int[] matchIndex;
@@ -52,8 +54,9 @@ final class LeaderState {
     private boolean startElectionSent;
     private Consumer<Boolean> transferDone;
 
-    LeaderState(RaftNode node) {
+    LeaderState(RaftNode node, long priorContactMillis) {
         this.node = node;
+        this.priorContactMillis = priorContactMillis;
         this.members = node.group.members;
         this.sinceMillis = node.now();
         this.matchIndex = new int[members.size()];
