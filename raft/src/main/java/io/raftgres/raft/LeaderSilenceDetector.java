@@ -5,6 +5,7 @@ import io.raftgres.core.timing.SilenceRule;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.FollowerInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -49,8 +51,11 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private volatile boolean running = true;
     private long thresholdMillis;
 
-    /** A campaign: the local log's last entry and the monotonic time of the last contact with a leader. */
-    private record Firing(TermIndex lastEntry, long contactNanos) { }
+    /** A campaign: the local log's last entry, the monotonic time of the last contact, the silent leader's id. */
+    private record Firing(TermIndex lastEntry, long contactNanos, String silentLeader) { }
+
+    /** A proven prior contact: when (monotonic ns), and the Raft peer id of the leader that fell silent. */
+    record Prior(long contactNanos, String silentLeader) { }
 
     LeaderSilenceDetector(String member, RaftServer.Division division, SilenceRule rule, DoubleSupplier random,
                           LongSupplier nanoTime) {
@@ -115,7 +120,8 @@ final class LeaderSilenceDetector implements AutoCloseable {
             }
             // Ratis measured the silence just now and rounds it down: contact is at or after the true last one
             lastFiring = new Firing(division.getRaftLog().getLastEntryTermIndex(),
-                    nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(silent));
+                    nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(silent),
+                    RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString());
             invokeChangeToCandidate();
         }
         campaigns.incrementAndGet();
@@ -129,16 +135,17 @@ final class LeaderSilenceDetector implements AutoCloseable {
      * before the campaign this detector started, when {@link PriorContactRule} proves it bounds every lease of
      * an earlier term; else empty (no campaign since start, the log changed, or it was purged past the entry).
      */
-    OptionalLong priorContactNanos(long term) {
+    Optional<Prior> priorContact(long term) {
         Firing f = lastFiring;
         if (f == null || f.lastEntry() == null) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         RaftLog log = division.getRaftLog();
         TermIndex there = log.getTermIndex(f.lastEntry().getIndex());
         TermIndex after = log.getTermIndex(f.lastEntry().getIndex() + 1);
-        return PriorContactRule.proven(f.lastEntry().getTerm(), f.lastEntry().getIndex(),
+        OptionalLong proven = PriorContactRule.proven(f.lastEntry().getTerm(), f.lastEntry().getIndex(),
                 there == null ? -1 : there.getTerm(), after == null ? -1 : after.getTerm(), term, f.contactNanos());
+        return proven.isPresent() ? Optional.of(new Prior(proven.getAsLong(), f.silentLeader())) : Optional.empty();
     }
 
     private void invokeChangeToCandidate() {

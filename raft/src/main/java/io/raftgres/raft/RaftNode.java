@@ -115,7 +115,7 @@ public final class RaftNode implements AutoCloseable {
         lease.start(timer);
         detector = new LeaderSilenceDetector(config.memberName(), built.getDivision(group.getGroupId()),
                 new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime).start();
-        tracker.priorContact(detector::priorContactNanos);
+        tracker.priorContact(detector::priorContact);
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
     }

@@ -31,18 +31,18 @@ final class ViewTracker implements RaftLease.LeaderStatus {
      * When this member became leader of which term, in milliseconds of the monotonic clock, and the proven
      * prior contact for that term ({@link RaftView#priorContactMillis()}, -1 when none).
      */
-    private record LeaderSince(long term, long millis, long priorContactMillis) {
+    private record LeaderSince(long term, long millis, long priorContactMillis, String silentLeader) {
     }
 
-    /** For a term this member leads: the proven prior contact in monotonic nanoseconds, if any. */
+    /** For a term this member leads: the proven prior contact, if any. */
     interface PriorContact {
-        java.util.OptionalLong nanos(long term);
+        java.util.Optional<LeaderSilenceDetector.Prior> of(long term);
     }
 
     private final LongSupplier nanoTime;
     private final Supplier<ClusterState> state;
-    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, -1));
-    private volatile PriorContact priorContact = term -> java.util.OptionalLong.empty();
+    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, -1, null));
+    private volatile PriorContact priorContact = term -> java.util.Optional.empty();
     private volatile RaftServer.Division division;
     private volatile long lastCommitNanos;
     private volatile boolean committedOnce;
@@ -101,9 +101,12 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         if (leaderSince.get().term() == term) {
             return;
         }
+        var prior = priorContact.of(term);
         // rounded up: the contact bounds send times from above, it must not move earlier
-        long prior = priorContact.nanos(term).stream().map(n -> Math.ceilDiv(n, 1_000_000L)).findFirst().orElse(-1);
-        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis, prior));
+        long priorMillis = prior.map(p -> Math.ceilDiv(p.contactNanos(), 1_000_000L)).orElse(-1L);
+        String silent = prior.map(LeaderSilenceDetector.Prior::silentLeader).orElse(null);
+        leaderSince.updateAndGet(prev -> prev.term() == term ? prev
+                : new LeaderSince(term, nowMillis, priorMillis, silent));
     }
 
     /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
@@ -140,7 +143,9 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         return new RaftView(term, role, leader == null ? null : memberNameOf(leader.toString()),
                 leading && info.isLeaderReady(), leading && leaseValid,
                 leading && since.term() == term ? since.millis() : -1, quorum,
-                leading && since.term() == term ? since.priorContactMillis() : -1);
+                leading && since.term() == term ? since.priorContactMillis() : -1,
+                leading && since.term() == term && since.silentLeader() != null
+                        ? memberNameOf(since.silentLeader()) : null);
     }
 
     /** A peer id is a Raft address; members publish theirs, so show the member's name when known. */

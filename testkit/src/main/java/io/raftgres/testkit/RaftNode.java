@@ -55,6 +55,7 @@ final class RaftNode {
     long campaignTerm = -1;
     int campaignIndex = -1;
     long campaignContactMillis = -1;
+    String campaignSilentLeader;
     long noElectionUntilMillis;
     long lastWriteMillis = Long.MIN_VALUE / 2;
     LeaderState leader;
@@ -94,7 +95,7 @@ final class RaftNode {
         return new RaftView(term, alive ? role : RaftRole.UNKNOWN, alive ? leaderId : null, ready, lease,
                 isLeader ? leader.sinceMillis : -1,
                 alive && now() - lastWriteMillis < trueMillis(2 * group.timing.electionTimeoutMax()),
-                isLeader ? leader.priorContactMillis : -1);
+                isLeader ? leader.priorContactMillis : -1, isLeader ? leader.silentLeader : null);
     }
 
     void start() {
@@ -258,7 +259,8 @@ final class RaftNode {
     private void becomeLeader() {
         role = RaftRole.LEADER;
         leaderId = id;
-        leader = new LeaderState(this, priorContactMillis());
+        long prior = priorContactMillis();
+        leader = new LeaderState(this, prior, prior >= 0 ? campaignSilentLeader : null);
         group.scheduler.note(new Note(id, "became leader of term " + term));
         leader.begin();
         group.observer.raftChanged(id);
@@ -326,6 +328,7 @@ final class RaftNode {
                 campaignTerm = log.lastTerm();
                 campaignIndex = log.length();
                 campaignContactMillis = contactMillis;
+                campaignSilentLeader = leaderId;
             }
             startRound(group.timing.preVote());
         }

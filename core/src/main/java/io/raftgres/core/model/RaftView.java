@@ -17,14 +17,16 @@ package io.raftgres.core.model;
  *                           send time of every lease heartbeat of an earlier term (the raft module's
  *                           {@code PriorContactRule}: its last contact with any leader before the campaign that
  *                           made it leader); -1 when nothing is proven. See {@code DeciderConfig#takeoverWaitLeft}.
+ * @param silentLeader       with a proven prior contact: the member whose silence of at least
+ *                           {@code election_timeout_min} started that campaign (the previous Raft leader), else null
  */
 public record RaftView(long term, RaftRole role, String leaderId, boolean leaderReady, boolean leaseValid,
-                       long leaderSinceMillis, boolean quorumReachable, long priorContactMillis) {
+                       long leaderSinceMillis, boolean quorumReachable, long priorContactMillis, String silentLeader) {
 
     /** A view without a proven prior contact. */
     public RaftView(long term, RaftRole role, String leaderId, boolean leaderReady, boolean leaseValid,
                     long leaderSinceMillis, boolean quorumReachable) {
-        this(term, role, leaderId, leaderReady, leaseValid, leaderSinceMillis, quorumReachable, -1);
+        this(term, role, leaderId, leaderReady, leaseValid, leaderSinceMillis, quorumReachable, -1, null);
     }
 
     public boolean isLeaderWithLease() {
