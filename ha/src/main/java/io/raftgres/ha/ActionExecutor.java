@@ -3,7 +3,6 @@ package io.raftgres.ha;
 import io.raftgres.core.decide.Decision;
 import io.raftgres.core.decide.HaAction;
 import io.raftgres.core.model.Activity;
-import io.raftgres.core.model.MemberRecord;
 import io.raftgres.core.model.TimelineCeiling;
 import io.raftgres.core.model.TimelineOrigin;
 import io.raftgres.core.spi.HaEvents;
@@ -11,16 +10,13 @@ import io.raftgres.core.spi.PostgresControl;
 import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
-import io.raftgres.statemachine.ApplyResult;
 import io.raftgres.statemachine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -31,10 +27,10 @@ import java.util.stream.Collectors;
  * PostgreSQL operations (initdb, clone, start, promote, rewind, removal) go to
  * {@link PgOperations} while the loop keeps checking the lease, and report through
  * {@link LocalTracker}. Raft commands are submitted and the decision goes on when the commit is
- * answered, or ends after {@link #RAFT_WAIT} without an answer.
+ * answered, or ends after {@link RaftRequests#RAFT_WAIT} without an answer ({@link RaftRequests}).
  *
  * <p>Why continuations rather than a blocking wait on the commit: the HA loop's thread is not
- * held for up to {@link #RAFT_WAIT} per command, and the seeded simulation, which runs every
+ * held for up to {@link RaftRequests#RAFT_WAIT} per command, and the seeded simulation, which runs every
  * agent on one thread in simulated time, can run this class itself instead of a copy that
  * drifted (issue 9 item 2). {@link #execute} returns a stage the loop waits for before its next
  * cycle, so two decisions never interleave; every continuation runs on the loop's scheduler, so
@@ -42,29 +38,26 @@ import java.util.stream.Collectors;
  * promotion checks {@code stillPrimary} when it begins, an AddVip before and after the add.
  *
  * <p>VIP rule: a decision that does not ask for the VIP gets it removed if present, so a member
- * that is not the primary never keeps it, whatever happened before.
+ * that is not the primary never keeps it, whatever happened before ({@link VipSteps}).
  */
 public final class ActionExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
-    /** How long a decision waits for a Raft command's commit before it ends. */
-    static final Duration RAFT_WAIT = Duration.ofSeconds(3);
     private static final CompletableFuture<Boolean> GO_ON = CompletableFuture.completedFuture(true);
     private static final CompletableFuture<Boolean> END = CompletableFuture.completedFuture(false);
 
     private final AgentIdentity me;
     private final ClusterStore store;
     private final PostgresControl pg;
-    private final VipControl vip;
+    private final VipSteps vip;
+    private final RaftRequests raft;
     private final WatchdogControl watchdog;
     private final LocalTracker tracker;
     private final PgOperations background;
-    private final Scheduler loop;
     private final Clock clock;
     private final Runnable wake;
     private final UnaryOperator<String> slotName;
     private final BooleanSupplier stillPrimary;
     private volatile HaEvents events = HaEvents.NONE;
-    private final AtomicBoolean transferInFlight = new AtomicBoolean();
 
     /**
      * @param stillPrimary checked right before a promotion or a primary start runs, since the
@@ -77,14 +70,14 @@ public final class ActionExecutor {
         this.me = me;
         this.store = store;
         this.pg = pg;
-        this.vip = vip;
+        this.vip = new VipSteps(vip, stillPrimary, loop);
+        this.raft = new RaftRequests(store, loop, wake);
         this.watchdog = watchdog;
         this.tracker = tracker;
         this.background = background;
         this.wake = wake;
         this.slotName = slotName;
         this.stillPrimary = stillPrimary;
-        this.loop = loop;
         this.clock = clock;
     }
 
@@ -123,9 +116,7 @@ public final class ActionExecutor {
                     break;
                 }
             }
-            if (!decision.has(HaAction.AddVip.class) && vip.isPresent()) {
-                vip.remove();
-            }
+            vip.removeUnlessAsked(decision);
             done.complete(null);
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
@@ -136,16 +127,17 @@ public final class ActionExecutor {
     private CompletionStage<Boolean> run(HaAction action) {
         String name = me.name();
         return switch (action) {
-            case HaAction.ClaimInitialize a -> submit(new Command.ClaimInitialize(name, a.term()));
+            case HaAction.ClaimInitialize a -> raft.submit(new Command.ClaimInitialize(name, a.term()));
             case HaAction.Bootstrap a -> inBackground(Activity.INITDB, () -> tracker.markMayBeWritable(true), () -> {
                 pg.bootstrap();
                 tracker.dataReplaced();
             });
             case HaAction.CompleteInitialize a -> seedConfig(a.term()).thenCompose(seeded -> seeded
-                    ? submit(new Command.CompleteInitialize(name, a.term(), a.systemId())) : END);
-            case HaAction.AbortInitialize a -> submit(new Command.AbortInitialize(name, a.term()));
-            case HaAction.ClaimLeader a -> submit(new Command.ClaimLeader(name, a.term(), a.timeline(), a.optime()));
-            case HaAction.RecordTimelineSwitch a -> submit(new Command.RecordTimelineSwitch(name, a.term(),
+                    ? raft.submit(new Command.CompleteInitialize(name, a.term(), a.systemId())) : END);
+            case HaAction.AbortInitialize a -> raft.submit(new Command.AbortInitialize(name, a.term()));
+            case HaAction.ClaimLeader a -> raft.submit(new Command.ClaimLeader(name, a.term(), a.timeline(),
+                    a.optime()));
+            case HaAction.RecordTimelineSwitch a -> raft.submit(new Command.RecordTimelineSwitch(name, a.term(),
                     a.timeline(), a.switchLsn(), a.reason(), clock.wallMillis()))
                     .thenApply(ok -> ok && recorded(new TimelineOrigin(a.timeline(), name, a.term())));
             case HaAction.Clone a -> inBackground(Activity.CLONING, () -> { }, () -> {
@@ -176,26 +168,26 @@ public final class ActionExecutor {
                 tracker.dataReplaced();
             });
             case HaAction.KeepTimelineOrigin a -> now(recorded(a.origin()));
-            case HaAction.TransferLeadership a -> now(transfer(a.to()));
+            case HaAction.TransferLeadership a -> now(raft.transferLeadership(a.to()));
             case HaAction.EnsureSlots a -> now(quietly("ensure replication slots", () -> pg.ensureSlots(
                     a.slotNames().stream().map(slotName).collect(Collectors.toSet()))));
             case HaAction.AddVip a -> {
-                addVip();
+                vip.add();
                 yield GO_ON;
             }
-            case HaAction.RemoveVip a -> vipRemoved();
+            case HaAction.RemoveVip a -> vip.removed();
             case HaAction.ArmWatchdog a -> now(watchdog.isArmed() || watchdog.arm());
             // Logged if rejected; the cycle's other actions do not depend on it.
-            case HaAction.RaiseFeatureLevel a -> submit(new Command.SetFeatureLevel(name, a.term(), a.level()))
+            case HaAction.RaiseFeatureLevel a -> raft.submit(new Command.SetFeatureLevel(name, a.term(), a.level()))
                     .thenApply(ok -> true);
             case HaAction.DemoteForSwitchover a -> inBackground(Activity.STOPPING, () -> { }, () -> {
                 quietly("checkpoint before the switchover", pg::checkpoint);
                 pg.stop(StopMode.FAST);
                 tracker.markMayBeWritable(false);
             });
-            case HaAction.BeginHandover a -> submit(new Command.BeginHandover(name, a.term(), a.to(), a.checkpoint(),
-                    a.timeline(), clock.wallMillis()));
-            case HaAction.AbandonSwitchover a -> submit(new Command.AbandonSwitchover(name, a.term(), a.why()));
+            case HaAction.BeginHandover a -> raft.submit(new Command.BeginHandover(name, a.term(), a.to(),
+                    a.checkpoint(), a.timeline(), clock.wallMillis()));
+            case HaAction.AbandonSwitchover a -> raft.submit(new Command.AbandonSwitchover(name, a.term(), a.why()));
             case HaAction.DisarmWatchdog a -> {
                 watchdog.disarm();
                 yield GO_ON;
@@ -203,39 +195,8 @@ public final class ActionExecutor {
         };
     }
 
-    /**
-     * The decision goes on once the VIP is gone, so a demotion or a handover never leaves it behind
-     * beside the next primary's; a failed removal (logged by the adapter) never blocks the demotion.
-     */
-    private CompletionStage<Boolean> vipRemoved() {
-        CompletableFuture<Boolean> removal = vip.removal().toCompletableFuture();
-        if (removal.isDone()) {
-            return GO_ON;
-        }
-        CompletableFuture<Boolean> gone = new CompletableFuture<>();
-        removal.whenComplete((ok, error) -> loop.execute(() -> gone.complete(true)));
-        return gone;
-    }
-
     private static CompletableFuture<Boolean> now(boolean goOn) {
         return goOn ? GO_ON : END;
-    }
-
-    /**
-     * The decision is one cycle old: add the VIP only while this member still is the leader with
-     * a lease holding the key, and check again after the add (the lease may lapse during it, and
-     * a fence that removed the VIP meanwhile must not be undone). A failed add is logged by the
-     * adapter and retried next cycle; it blocks nothing.
-     */
-    private void addVip() {
-        if (vip.isPresent() || !stillPrimary.getAsBoolean()) {
-            return;
-        }
-        vip.add();
-        if (!stillPrimary.getAsBoolean()) {
-            LOG.warn("removing the VIP just added: the lease lapsed meanwhile");
-            vip.remove();
-        }
     }
 
     private CompletionStage<Boolean> follow(HaAction.Follow a) {
@@ -330,64 +291,7 @@ public final class ActionExecutor {
         if (me.bootstrapDcs() == null || store.state().config().version() > 0) {
             return GO_ON;
         }
-        return submit(new Command.SeedConfig(me.name(), term, me.bootstrapDcs()));
-    }
-
-    private boolean transfer(String member) {
-        MemberRecord target = store.state().members().get(member);
-        if (target == null) {
-            LOG.warn("cannot hand Raft leadership to {}: no member record", member);
-            return false;
-        }
-        // the decision repeats every cycle while a transfer runs: one transfer at a time, one line per failure
-        if (!transferInFlight.compareAndSet(false, true)) {
-            return true;
-        }
-        store.transferLeadership(target.raftAddress(), Duration.ofSeconds(5)).whenComplete((ok, error) -> {
-            transferInFlight.set(false);
-            if (error != null) {
-                LOG.warn("handing Raft leadership to {} failed: {}", member, error.getMessage());
-            }
-            wake.run();
-        });
-        return true;
-    }
-
-    /**
-     * Submits {@code command}; completes on the loop's scheduler with whether it was accepted, or
-     * with false when no answer came within {@link #RAFT_WAIT} (the bound the blocking wait had).
-     */
-    private CompletionStage<Boolean> submit(Command command) {
-        String what = command.getClass().getSimpleName();
-        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-        Scheduler.Cancellable timeout = loop.schedule(RAFT_WAIT.toMillis(), () -> {
-            if (outcome.complete(false)) {
-                LOG.warn("{} could not be committed: no answer within {} ms", what, RAFT_WAIT.toMillis());
-            }
-        });
-        CompletableFuture<ApplyResult> answer;
-        try {
-            answer = store.submit(command);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((result, error) -> loop.execute(() -> {
-            if (outcome.isDone()) {
-                return;
-            }
-            timeout.cancel();
-            if (error != null) {
-                LOG.warn("{} could not be committed: {}", what, rootMessage(error));
-                outcome.complete(false);
-                return;
-            }
-            if (!result.accepted()) {
-                LOG.warn("{} was rejected: {}", what, result.rejection());
-            }
-            wake.run();
-            outcome.complete(result.accepted());
-        }));
-        return outcome;
+        return raft.submit(new Command.SeedConfig(me.name(), term, me.bootstrapDcs()));
     }
 
     /** Hands a long operation to {@link PgOperations}; the decision's list ends here (the next cycle sees it busy). */

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Puts raftgres' configuration into PGDATA and the run directory: postgresql.conf (initdb's original
@@ -39,6 +40,14 @@ final class ConfigFiles {
 
     Path passfile() {
         return config.passfile();
+    }
+
+    /**
+     * Environment of the client tools (pg_basebackup, pg_rewind, post_bootstrap): passwords from the
+     * pgpass file written here, this member as the application name, a bounded connect.
+     */
+    Map<String, String> clientEnvironment() {
+        return Map.of("PGPASSFILE", passfile().toString(), "PGAPPNAME", config.memberName(), "PGCONNECT_TIMEOUT", "5");
     }
 
     /** Creates the run directory (socket, log, pgpass) and writes the pgpass file. */

@@ -1,6 +1,5 @@
 package io.raftgres.pgcontrol;
 
-import io.raftgres.core.decide.RetryPolicy;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.spi.PostgresControl;
@@ -10,7 +9,6 @@ import io.raftgres.core.spi.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -30,8 +28,9 @@ import java.util.Set;
  *
  * <p>Each operation logs one INFO line with its duration when it succeeds. When it fails it logs nothing
  * and throws {@link PostgresControlException} whose message names the operation, its duration and the
- * tool's output; no password ever goes on a command line, into a log line or into an exception:
- * tools read them from a 0600 pgpass file in the run directory.
+ * tool's output ({@link OperationLog}); no password ever goes on a command line, into a log line or into
+ * an exception: tools read them from a 0600 pgpass file in the run directory. Copies from another member
+ * (pg_basebackup, pg_rewind) are {@link UpstreamCopy}'s.
  */
 public final class PgCtlPostgresControl implements PostgresControl {
 
@@ -47,6 +46,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
     private final JdbcSessions sessions;
     private final PgStateProbe probe;
     private final TimelineReservation timelines;
+    private final UpstreamCopy copies;
+    private final OperationLog operations = new OperationLog(log);
 
     /** Runs the tools as {@code config.osUser()} when this JVM is root, else as this JVM's user. */
     public PgCtlPostgresControl(PgControlConfig config) {
@@ -59,6 +60,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
         this.sessions = new JdbcSessions(config);
         this.probe = new PgStateProbe(config, tools, sessions);
         this.timelines = new TimelineReservation(config.dataDir(), files);
+        this.copies = new UpstreamCopy(config, tools, files, configFiles, pgCtl, sessions);
         Set<String> ignored = EnforcedParameters.ignoredNames(config.parameters());
         if (!ignored.isEmpty()) {
             log.warn("parameters {} are set by raftgres itself; the configured values are ignored", ignored);
@@ -140,35 +142,17 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void bootstrap() {
-        timed("bootstrap", () -> {
-            requireEmptyDataDirectory("bootstrap");
-            return new NewCluster(config, tools, files, configFiles, pgCtl, sessions, clientEnvironment(), SQL_TIMEOUT)
-                    .create();
+        operations.timed("bootstrap", () -> {
+            DataDirectoryChecks.requireEmpty("bootstrap", config.dataDir());
+            return new NewCluster(config, tools, files, configFiles, pgCtl, sessions, configFiles.clientEnvironment(),
+                    SQL_TIMEOUT).create();
         });
     }
 
     @Override
     public void cloneFrom(Upstream from) {
         Objects.requireNonNull(from, "upstream");
-        timed("clone from " + describe(from), () -> {
-            CloneMarker marker = new CloneMarker(config.runDir(), files);
-            marker.removeLeftoversIn(config.dataDir());
-            requireEmptyDataDirectory("clone");
-            configFiles.prepareRunDirectory();
-            files.ensureDirectory(config.dataDir());
-            marker.set(describe(from));
-            ToolRunner.ToolResult r = tools.run("pg_basebackup", List.of("-D", config.dataDir().toString(),
-                            "-h", from.host(), "-p", Integer.toString(from.port()),
-                            "-U", config.replication().username(), "-X", "stream", "-c", "fast", "-w"),
-                    clientEnvironment(), config.toolTimeout());
-            if (!r.succeeded()) {
-                marker.discard(config.dataDir());
-                throw new PostgresControlException(r.describe() + " (partial data directory removed)");
-            }
-            configFiles.writeReplica(from, null);
-            marker.clear();
-            return "stopped, configured as replica";
-        });
+        operations.timed("clone from " + describe(from), () -> copies.cloneFrom(from, describe(from)));
     }
 
     /**
@@ -178,8 +162,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
      */
     @Override
     public void startPrimary() {
-        timed("start as primary", () -> {
-            requireDataDirectory();
+        operations.timed("start as primary", () -> {
+            DataDirectoryChecks.requireExisting(config.dataDir());
             if (pgCtl.isRunning()) {
                 // Unknown role: rewriting a standby's files as a primary's would make its next start unsafe.
                 boolean inRecovery = probe.inRecovery().orElseThrow(() -> new PostgresControlException(
@@ -214,8 +198,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
     @Override
     public void follow(Upstream upstream, String selfSlot) {
         String slot = selfSlot == null ? null : slotName(selfSlot);
-        timed("follow " + describe(upstream) + " with slot " + slot, () -> {
-            requireDataDirectory();
+        operations.timed("follow " + describe(upstream) + " with slot " + slot, () -> {
+            DataDirectoryChecks.requireExisting(config.dataDir());
             configFiles.writeReplica(upstream, slot);
             if (!pgCtl.isRunning()) {
                 timelines.removeUnused(probe.controlData().checkpointTimeline());
@@ -240,10 +224,10 @@ public final class PgCtlPostgresControl implements PostgresControl {
         try {
             stopped = pgCtl.stop(mode);
         } catch (RuntimeException e) {
-            throw failure("stop (" + mode + ")", started, e);
+            throw OperationLog.failure("stop (" + mode + ")", started, e);
         }
         if (stopped) {
-            log.info("stop ({}): done in {} ms", mode, millisSince(started));
+            log.info("stop ({}): done in {} ms", mode, OperationLog.millisSince(started));
         } else {
             log.debug("stop ({}): PostgreSQL was not running", mode);
         }
@@ -251,7 +235,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void promote() {
-        timed("promote", () -> {
+        operations.timed("promote", () -> {
             if (!pgCtl.isRunning()) {
                 throw new PostgresControlException("PostgreSQL is not running");
             }
@@ -269,41 +253,19 @@ public final class PgCtlPostgresControl implements PostgresControl {
     public void reserveTimelines(long upTo) {
         long current = observe().timeline();
         if (upTo > Math.max(current, 1)) {
-            timed("reserve timelines up to " + upTo, () -> "placeholders written for " + timelines.reserve(current, upTo));
+            operations.timed("reserve timelines up to " + upTo, () -> "placeholders written for " + timelines.reserve(current, upTo));
         }
     }
 
     @Override
     public void rewind(Upstream from) {
         Objects.requireNonNull(from, "upstream");
-        timed("rewind from " + describe(from), () -> {
-            requireDataDirectory();
-            if (pgCtl.isRunning()) {
-                throw new PostgresControlException("PostgreSQL must be stopped before pg_rewind");
-            }
-            configFiles.prepareRunDirectory();
-            new RewindSource(config, sessions).ensureCheckpointOnCurrentTimeline(from);
-            ToolRunner.ToolResult r = tools.run("pg_rewind", List.of("--target-pgdata=" + config.dataDir(),
-                    "--source-server=" + configFiles.renderer().rewindSource(from)), clientEnvironment(),
-                    config.toolTimeout());
-            if (!r.succeeded() && RewindSource.sourceUnavailable(r.output())) {
-                throw new PostgresControlException(RetryPolicy.REWIND_SOURCE_UNAVAILABLE + ": " + r.describe());
-            }
-            if (!r.succeeded()) {
-                if (config.removeDataDirectoryOnRewindFailure()) {
-                    files.deleteContents(config.dataDir());
-                    throw new PostgresControlException(r.describe() + " (data directory removed to re-clone)");
-                }
-                throw new PostgresControlException(r.describe());
-            }
-            configFiles.writeReplica(from, null);
-            return RewindSource.summary(r.output());
-        });
+        operations.timed("rewind from " + describe(from), () -> copies.rewind(from));
     }
 
     @Override
     public void removeDataDirectory() {
-        timed("remove data directory", () -> {
+        operations.timed("remove data directory", () -> {
             if (pgCtl.isRunning()) {
                 throw new PostgresControlException("PostgreSQL is running on " + config.dataDir());
             }
@@ -328,13 +290,13 @@ public final class PgCtlPostgresControl implements PostgresControl {
         try (Connection c = sessions.local(SQL_TIMEOUT)) {
             changes = ReplicationSlots.ensure(c, wanted);
         } catch (SQLException | RuntimeException e) {
-            throw failure("ensure slots " + wanted, started, e);
+            throw OperationLog.failure("ensure slots " + wanted, started, e);
         }
         if (changes.created().isEmpty() && changes.dropped().isEmpty()) {
             log.debug("ensure slots {}: nothing to change", wanted);
         } else {
             log.info("ensure slots: created {}, dropped {} in {} ms", changes.created(), changes.dropped(),
-                    millisSince(started));
+                    OperationLog.millisSince(started));
         }
     }
 
@@ -349,9 +311,9 @@ public final class PgCtlPostgresControl implements PostgresControl {
         try (Connection c = sessions.local(config.pgCtlTimeout()); var st = c.createStatement()) {
             st.execute("CHECKPOINT");
         } catch (SQLException | RuntimeException e) {
-            throw failure("checkpoint", started, e);
+            throw OperationLog.failure("checkpoint", started, e);
         }
-        log.info("checkpoint: done in {} ms", millisSince(started));
+        log.info("checkpoint: done in {} ms", OperationLog.millisSince(started));
     }
 
     /** Waits until PostgreSQL has left recovery after the promotion signal (see {@link PromotionWait}). */
@@ -359,55 +321,10 @@ public final class PgCtlPostgresControl implements PostgresControl {
         PromotionWait.untilWritable(probe, pgCtl, config.pgCtlTimeout());
     }
 
-    private void requireEmptyDataDirectory(String operation) {
-        if (!OwnedFiles.isMissingOrEmpty(config.dataDir())) {
-            throw new PostgresControlException(operation + " needs an empty data directory, but "
-                    + config.dataDir() + " has files");
-        }
-    }
-
-    private void requireDataDirectory() {
-        if (!Files.exists(config.dataDir().resolve("PG_VERSION"))) {
-            throw new PostgresControlException("no PostgreSQL data directory at " + config.dataDir());
-        }
-    }
-
-    /** Environment of pg_basebackup and pg_rewind: passwords from the pgpass file, bounded connect. */
-    private Map<String, String> clientEnvironment() {
-        return Map.of("PGPASSFILE", configFiles.passfile().toString(), "PGAPPNAME", config.memberName(),
-                "PGCONNECT_TIMEOUT", "5");
-    }
-
     private static String describe(Upstream up) {
         if (up == null) {
             return "no upstream";
         }
         return up.member() + " (" + up.host() + ":" + up.port() + ")";
-    }
-
-    /** The body of an operation; returns a few words on the outcome for the log line. */
-    @FunctionalInterface
-    private interface Operation {
-        String run() throws SQLException;
-    }
-
-    private void timed(String operation, Operation body) {
-        long started = System.nanoTime();
-        String outcome;
-        try {
-            outcome = body.run();
-        } catch (SQLException | RuntimeException e) {
-            throw failure(operation, started, e);
-        }
-        log.info("{}: {} in {} ms", operation, outcome, millisSince(started));
-    }
-
-    private static PostgresControlException failure(String operation, long started, Exception e) {
-        String why = e instanceof PostgresControlException ? e.getMessage() : e.toString();
-        return new PostgresControlException(operation + " failed after " + millisSince(started) + " ms: " + why, e);
-    }
-
-    private static long millisSince(long nanoStart) {
-        return (System.nanoTime() - nanoStart) / 1_000_000;
     }
 }

@@ -1,14 +1,22 @@
 package io.raftgres.raft;
 
+import io.raftgres.core.timing.PriorContactRule;
 import io.raftgres.core.timing.SilenceRule;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.FollowerInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +44,23 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private final DoubleSupplier random;
     private final Method changeToCandidate;
     private final AtomicLong campaigns = new AtomicLong();
+    private final LongSupplier nanoTime;
+    /** The last campaign this detector started: the log's last entry then, and the last contact before it. */
+    private volatile Firing lastFiring;
     private final Thread thread;
     private volatile boolean running = true;
     private long thresholdMillis;
 
-    LeaderSilenceDetector(String member, RaftServer.Division division, SilenceRule rule, DoubleSupplier random) {
+    /** A campaign: the local log's last entry, the monotonic time of the last contact, the silent leader's id. */
+    private record Firing(TermIndex lastEntry, long contactNanos, String silentLeader) { }
+
+    /** A proven prior contact: when (monotonic ns), and the Raft peer id of the leader that fell silent. */
+    record Prior(long contactNanos, String silentLeader) { }
+
+    LeaderSilenceDetector(String member, RaftServer.Division division, SilenceRule rule, DoubleSupplier random,
+                          LongSupplier nanoTime) {
         this.member = member;
+        this.nanoTime = nanoTime;
         this.division = Objects.requireNonNull(division, "division");
         this.rule = rule;
         this.random = random;
@@ -99,12 +118,34 @@ final class LeaderSilenceDetector implements AutoCloseable {
             if (!verdict.campaign()) {
                 return;
             }
+            // Ratis measured the silence just now and rounds it down: contact is at or after the true last one
+            lastFiring = new Firing(division.getRaftLog().getLastEntryTermIndex(),
+                    nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(silent),
+                    RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString());
             invokeChangeToCandidate();
         }
         campaigns.incrementAndGet();
-        LOG.info("{}: the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election",
-                member, silent, thresholdMillis);
+        LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
+                thresholdMillis);
         thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+    }
+
+    /**
+     * For this member as leader of {@code term}: the monotonic time (ns) of its last contact with any leader
+     * before the campaign this detector started, when {@link PriorContactRule} proves it bounds every lease of
+     * an earlier term; else empty (no campaign since start, the log changed, or it was purged past the entry).
+     */
+    Optional<Prior> priorContact(long term) {
+        Firing f = lastFiring;
+        if (f == null || f.lastEntry() == null) {
+            return Optional.empty();
+        }
+        RaftLog log = division.getRaftLog();
+        TermIndex there = log.getTermIndex(f.lastEntry().getIndex());
+        TermIndex after = log.getTermIndex(f.lastEntry().getIndex() + 1);
+        OptionalLong proven = PriorContactRule.proven(f.lastEntry().getTerm(), f.lastEntry().getIndex(),
+                there == null ? -1 : there.getTerm(), after == null ? -1 : after.getTerm(), term, f.contactNanos());
+        return proven.isPresent() ? Optional.of(new Prior(proven.getAsLong(), f.silentLeader())) : Optional.empty();
     }
 
     private void invokeChangeToCandidate() {

@@ -27,13 +27,22 @@ final class ViewTracker implements RaftLease.LeaderStatus {
 
     private static final RaftView DETACHED = new RaftView(0, RaftRole.UNKNOWN, null, false, false, -1, false);
 
-    /** When this member became leader of which term, in milliseconds of the monotonic clock. */
-    private record LeaderSince(long term, long millis) {
+    /**
+     * When this member became leader of which term, in milliseconds of the monotonic clock, and the proven
+     * prior contact for that term ({@link RaftView#priorContactMillis()}, -1 when none).
+     */
+    private record LeaderSince(long term, long millis, long priorContactMillis, String silentLeader) {
+    }
+
+    /** For a term this member leads: the proven prior contact, if any. */
+    interface PriorContact {
+        java.util.Optional<LeaderSilenceDetector.Prior> of(long term);
     }
 
     private final LongSupplier nanoTime;
     private final Supplier<ClusterState> state;
-    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1));
+    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, -1, null));
+    private volatile PriorContact priorContact = term -> java.util.Optional.empty();
     private volatile RaftServer.Division division;
     private volatile long lastCommitNanos;
     private volatile boolean committedOnce;
@@ -45,6 +54,11 @@ final class ViewTracker implements RaftLease.LeaderStatus {
 
     void attach(RaftServer.Division d) {
         division = d;
+    }
+
+    /** Where leadership looks up its proven prior contact (the leader silence detector). */
+    void priorContact(PriorContact source) {
+        priorContact = source;
     }
 
     /** After close: views say UNKNOWN and the lease sees no leadership. */
@@ -84,7 +98,15 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         }
         long term = d.getInfo().getCurrentTerm();
         long nowMillis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong());
-        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis));
+        if (leaderSince.get().term() == term) {
+            return;
+        }
+        var prior = priorContact.of(term);
+        // rounded up: the contact bounds send times from above, it must not move earlier
+        long priorMillis = prior.map(p -> Math.ceilDiv(p.contactNanos(), 1_000_000L)).orElse(-1L);
+        String silent = prior.map(LeaderSilenceDetector.Prior::silentLeader).orElse(null);
+        leaderSince.updateAndGet(prev -> prev.term() == term ? prev
+                : new LeaderSince(term, nowMillis, priorMillis, silent));
     }
 
     /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
@@ -120,7 +142,10 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         boolean leading = role == RaftRole.LEADER;
         return new RaftView(term, role, leader == null ? null : memberNameOf(leader.toString()),
                 leading && info.isLeaderReady(), leading && leaseValid,
-                leading && since.term() == term ? since.millis() : -1, quorum);
+                leading && since.term() == term ? since.millis() : -1, quorum,
+                leading && since.term() == term ? since.priorContactMillis() : -1,
+                leading && since.term() == term && since.silentLeader() != null
+                        ? memberNameOf(since.silentLeader()) : null);
     }
 
     /** A peer id is a Raft address; members publish theirs, so show the member's name when known. */

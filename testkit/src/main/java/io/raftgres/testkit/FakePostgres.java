@@ -11,7 +11,6 @@ import io.raftgres.core.spi.StopMode;
 import io.raftgres.core.spi.Upstream;
 import io.raftgres.core.sync.StandbyNames;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,8 +25,9 @@ import java.util.function.Supplier;
  * {@link PostgresControlException} when the real one would fail; callers that want durations
  * (the simulated agent) call them when the operation would finish.
  *
- * <p>Checkpoint records are modelled because they decide whether pg_rewind has work to do: a
- * fast stop of a primary writes a shutdown checkpoint (and hands it to connected standbys), and
+ * <p>This class is the postmaster (stopped, primary or standby, its upstream and its streaming
+ * state) and the checks the real tools make; what survives it is the {@link FakeDataDirectory}.
+ * A fast stop of a primary writes a shutdown checkpoint (and hands it to connected standbys), and
  * crash recovery (a start after a crash, or pg_rewind's single-user run) writes one too.
  *
  * <p>WAL history is a list of {@link WalHistory.Segment}s; each promotion starts a new segment
@@ -55,9 +55,6 @@ public final class FakePostgres implements PostgresControl {
 
     /** How long after the last WAL message a standby still reports {@code streaming}. */
     static final long STREAMING_WINDOW_MILLIS = 1000;
-    /** WAL bytes of a checkpoint record (shutdown or end of crash recovery). */
-    static final long CHECKPOINT_RECORD_BYTES = 120;
-    private static final Lsn INITIAL_LSN = new Lsn(0x0100_0028L);
 
     private final String name;
     private final LongSupplier clock;
@@ -66,24 +63,13 @@ public final class FakePostgres implements PostgresControl {
     private PromotionListener promotionListener = (node, at, tl) -> { };
     private Consumer<FakePostgres> shutdownFlush = pg -> { };
 
-    private boolean hasData;
-    private String systemId;
-    private ControlState control = ControlState.UNKNOWN;
-    private List<WalHistory.Segment> history = List.of();
-    private Lsn writeLsn = Lsn.ZERO;
-    /** Start and end of the last checkpoint record written here (null before the first). */
-    private Lsn checkpointStart;
-    private Lsn checkpointEnd;
+    private final FakeDataDirectory data = new FakeDataDirectory();
     private String upstream;
-    private long maxSeenTimeline;
-    private long generation;
     private boolean running;
     private boolean inRecovery;
     private long lastWalMillis = Long.MIN_VALUE / 2;
     private boolean brokenStart;
     private Set<String> slots = Set.of();
-    /** postgresql.auto.conf's synchronous_standby_names; null: none set (postgresql.conf's value). */
-    private StandbyNames standbyNames;
 
     /** Finds another member's PostgreSQL if this host can reach it now, else null. */
     @FunctionalInterface
@@ -109,21 +95,22 @@ public final class FakePostgres implements PostgresControl {
 
     @Override
     public LocalPgState observe() {
-        WalHistory.Segment current = hasData ? history.getLast() : null;
-        return new LocalPgState(hasData, systemId, hasData ? control : ControlState.UNKNOWN, running,
-                running && inRecovery, current == null ? 0 : current.timeline(), reportedLsn(), reportedLsn(),
+        WalHistory.Segment current = data.currentSegment();
+        Lsn reported = data.reportedLsn(running);
+        return new LocalPgState(data.exists(), data.systemId(), data.exists() ? data.control() : ControlState.UNKNOWN,
+                running, running && inRecovery, current == null ? 0 : current.timeline(), reported, reported,
                 isStreaming(),
                 upstream, current == null ? null : current.start(), Activity.NONE, null, Activity.NONE, -1,
-                hasData ? 150_004 : 0, null);
+                data.exists() ? 150_004 : 0, null);
     }
 
     @Override
     public void bootstrap() {
-        if (hasData) {
+        if (data.exists()) {
             throw new PostgresControlException("initdb: directory of " + name + " exists and is not empty");
         }
-        replaceDataDirectory(systemIds.get(), List.of(new WalHistory.Segment(1, name + "@initdb", INITIAL_LSN)),
-                INITIAL_LSN, ControlState.SHUT_DOWN, 1);
+        data.initdb(systemIds.get(), name);
+        upstream = null;
         startPrimary();
     }
 
@@ -131,10 +118,8 @@ public final class FakePostgres implements PostgresControl {
     public void cloneFrom(Upstream from) {
         requireStopped("pg_basebackup");
         FakePostgres source = reachRunning(from, "pg_basebackup");
-        replaceDataDirectory(source.systemId, source.history, source.writeLsn,
-                source.inRecovery ? ControlState.IN_ARCHIVE_RECOVERY : ControlState.IN_PRODUCTION,
-                source.maxSeenTimeline);
-        standbyNames = source.standbyNames; // pg_basebackup copies postgresql.auto.conf
+        data.copyOf(source.data, source.inRecovery ? ControlState.IN_ARCHIVE_RECOVERY : ControlState.IN_PRODUCTION);
+        upstream = null;
     }
 
     @Override
@@ -147,13 +132,13 @@ public final class FakePostgres implements PostgresControl {
             throw new PostgresControlException(name + " runs as a standby; promote it instead");
         }
         requireStartable();
-        if (control == ControlState.IN_PRODUCTION || control == ControlState.IN_CRASH_RECOVERY) {
-            writeCheckpointRecord(); // crash recovery ends with a checkpoint
+        if (data.control() == ControlState.IN_PRODUCTION || data.control() == ControlState.IN_CRASH_RECOVERY) {
+            data.writeCheckpointRecord(); // crash recovery ends with a checkpoint
         }
         running = true;
         inRecovery = false;
         upstream = null;
-        control = ControlState.IN_PRODUCTION;
+        data.control(ControlState.IN_PRODUCTION);
     }
 
     @Override
@@ -172,7 +157,7 @@ public final class FakePostgres implements PostgresControl {
         running = true;
         inRecovery = true;
         upstream = member;
-        control = ControlState.IN_ARCHIVE_RECOVERY;
+        data.control(ControlState.IN_ARCHIVE_RECOVERY);
         lastWalMillis = Long.MIN_VALUE / 2;
     }
 
@@ -182,14 +167,14 @@ public final class FakePostgres implements PostgresControl {
             return;
         }
         if (mode == StopMode.FAST) {
-            control = inRecovery ? ControlState.SHUT_DOWN_IN_RECOVERY : ControlState.SHUT_DOWN;
+            data.control(inRecovery ? ControlState.SHUT_DOWN_IN_RECOVERY : ControlState.SHUT_DOWN);
             if (!inRecovery) {
                 // Shutdown checkpoint; walsenders send it to connected standbys before the postmaster exits.
-                writeCheckpointRecord();
+                data.writeCheckpointRecord();
                 shutdownFlush.accept(this);
             }
         } else {
-            control = inRecovery ? ControlState.IN_ARCHIVE_RECOVERY : ControlState.IN_PRODUCTION;
+            data.control(inRecovery ? ControlState.IN_ARCHIVE_RECOVERY : ControlState.IN_PRODUCTION);
         }
         running = false;
         inRecovery = false;
@@ -201,15 +186,11 @@ public final class FakePostgres implements PostgresControl {
         if (!running || !inRecovery) {
             throw new PostgresControlException("pg_ctl promote on " + name + ": server is not in standby mode");
         }
-        long timeline = Math.max(maxSeenTimeline, history.getLast().timeline()) + 1;
-        List<WalHistory.Segment> next = new ArrayList<>(history);
-        next.add(new WalHistory.Segment(timeline, name + "@" + writeLsn, writeLsn));
-        history = List.copyOf(next);
-        maxSeenTimeline = timeline;
+        long timeline = data.startTimeline(name);
         inRecovery = false;
         upstream = null;
-        control = ControlState.IN_PRODUCTION;
-        promotionListener.promoted(name, writeLsn, timeline);
+        data.control(ControlState.IN_PRODUCTION);
+        promotionListener.promoted(name, data.writeLsn(), timeline);
     }
 
     @Override
@@ -217,38 +198,23 @@ public final class FakePostgres implements PostgresControl {
         requireData("pg_rewind");
         requireStopped("pg_rewind");
         FakePostgres source = reachRunning(from, "pg_rewind");
-        if (!Objects.equals(systemId, source.systemId)) {
+        if (!Objects.equals(data.systemId(), source.data.systemId())) {
             throw new PostgresControlException("pg_rewind: source and target clusters are from different systems");
         }
-        if (control == ControlState.IN_PRODUCTION || control == ControlState.IN_CRASH_RECOVERY) {
+        if (data.control() == ControlState.IN_PRODUCTION || data.control() == ControlState.IN_CRASH_RECOVERY) {
             // pg_rewind first runs single-user crash recovery on a target that was not shut down cleanly.
-            writeCheckpointRecord();
-            control = ControlState.SHUT_DOWN;
+            data.writeCheckpointRecord();
+            data.control(ControlState.SHUT_DOWN);
         }
         upstream = from.member();
-        Lsn fork = WalHistory.forkPoint(history, writeLsn, source.history, source.writeLsn);
-        if (fork == null) {
-            return; // "no rewind required": pg_rewind leaves the control file alone
-        }
-        history = source.history;
-        writeLsn = fork;
-        standbyNames = source.standbyNames; // pg_rewind copies the configuration files too
-        control = ControlState.IN_ARCHIVE_RECOVERY;
-        maxSeenTimeline = Math.max(maxSeenTimeline, source.maxSeenTimeline);
+        data.rewindTo(source.data);
     }
 
     @Override
     public void removeDataDirectory() {
         requireStopped("removing the data directory");
-        hasData = false;
-        systemId = null;
-        control = ControlState.UNKNOWN;
-        history = List.of();
-        writeLsn = Lsn.ZERO;
+        data.remove();
         upstream = null;
-        maxSeenTimeline = 0;
-        standbyNames = null;
-        generation++;
     }
 
     @Override
@@ -266,9 +232,7 @@ public final class FakePostgres implements PostgresControl {
      * an agent): a later promotion picks a timeline above it.
      */
     public void addTimelineHistoryFile(long timeline) {
-        if (hasData) {
-            maxSeenTimeline = Math.max(maxSeenTimeline, timeline);
-        }
+        data.sawTimeline(timeline);
     }
 
     /** The agent's placeholder history files: PostgreSQL's next promotion picks a number above {@code upTo}. */
@@ -283,12 +247,12 @@ public final class FakePostgres implements PostgresControl {
      */
     public void setStandbyNames(StandbyNames names) {
         requireData("ALTER SYSTEM");
-        standbyNames = names;
+        data.standbyNames(names);
     }
 
     /** postgresql.auto.conf's synchronous_standby_names, or null when raftgres never set one here. */
     public StandbyNames standbyNames() {
-        return standbyNames;
+        return data.standbyNames();
     }
 
     /** Makes every start fail (a broken data directory or config) until cleared. */
@@ -299,29 +263,20 @@ public final class FakePostgres implements PostgresControl {
     /** A client commit of {@code bytes} of WAL; ignored unless this server accepts writes. */
     public void clientWrite(long bytes) {
         if (isWritable()) {
-            writeLsn = new Lsn(writeLsn.value() + bytes);
+            data.append(bytes);
         }
     }
 
     /** Takes WAL from {@code from} if this is a standby configured to stream from it and its history allows. */
     public void receiveWal(String from, WalPosition position) {
-        if (!running || !inRecovery || !from.equals(upstream) || !Objects.equals(systemId, position.systemId())) {
-            return;
+        if (running && inRecovery && from.equals(upstream) && data.receive(position)) {
+            lastWalMillis = clock.getAsLong();
         }
-        if (!WalHistory.canStream(history, writeLsn, position.history(), position.lsn())) {
-            return;
-        }
-        history = position.history();
-        if (position.lsn().isAfter(writeLsn)) {
-            writeLsn = position.lsn();
-        }
-        maxSeenTimeline = Math.max(maxSeenTimeline, history.getLast().timeline());
-        lastWalMillis = clock.getAsLong();
     }
 
     /** What this server would ship to a standby right now, or null when it is not running. */
     public WalPosition walPosition() {
-        return running ? new WalPosition(systemId, history, writeLsn) : null;
+        return running ? data.position() : null;
     }
 
     public String name() {
@@ -350,15 +305,15 @@ public final class FakePostgres implements PostgresControl {
     }
 
     public long timeline() {
-        return hasData ? history.getLast().timeline() : 0;
+        return data.timeline();
     }
 
     public Lsn writeLsn() {
-        return writeLsn;
+        return data.writeLsn();
     }
 
     public List<WalHistory.Segment> history() {
-        return history;
+        return data.history();
     }
 
     public Set<String> slots() {
@@ -367,47 +322,19 @@ public final class FakePostgres implements PostgresControl {
 
     /** Increments whenever the data directory is replaced (clone, removal, initdb). */
     public long generation() {
-        return generation;
+        return data.generation();
     }
 
     @Override
     public String toString() {
         String process = !running ? "stopped" : inRecovery ? "standby of " + upstream
                 + (isStreaming() ? " (streaming)" : " (not streaming)") : "PRIMARY";
-        return name + ": " + (hasData ? process + ", timeline " + timeline() + " at " + writeLsn + ", "
-                + control.text() + ", history " + history : "no data directory");
-    }
-
-    private void writeCheckpointRecord() {
-        checkpointStart = writeLsn;
-        writeLsn = new Lsn(writeLsn.value() + CHECKPOINT_RECORD_BYTES);
-        checkpointEnd = writeLsn;
-    }
-
-    /**
-     * What the probe reports: a cleanly shut down server's position comes from pg_controldata,
-     * whose "Latest checkpoint location" is the start of the shutdown checkpoint record (standbys
-     * that received it are past it); otherwise the WAL end.
-     */
-    private Lsn reportedLsn() {
-        return !running && control == ControlState.SHUT_DOWN && writeLsn.equals(checkpointEnd) ? checkpointStart
-                : writeLsn;
-    }
-
-    private void replaceDataDirectory(String system, List<WalHistory.Segment> hist, Lsn lsn, ControlState state,
-                                      long maxTimeline) {
-        hasData = true;
-        systemId = system;
-        history = List.copyOf(hist);
-        writeLsn = lsn;
-        control = state;
-        upstream = null;
-        maxSeenTimeline = maxTimeline;
-        generation++;
+        return name + ": " + (data.exists() ? process + ", timeline " + timeline() + " at " + data.writeLsn() + ", "
+                + data.control().text() + ", history " + data.history() : "no data directory");
     }
 
     private void requireData(String what) {
-        if (!hasData) {
+        if (!data.exists()) {
             throw new PostgresControlException(what + " on " + name + ": no data directory");
         }
     }

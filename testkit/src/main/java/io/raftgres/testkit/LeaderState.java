@@ -36,6 +36,10 @@ final class LeaderState {
     private record Pending(String requester, long requestId) { }
 
     final long sinceMillis;
+    /** {@code RaftView.priorContactMillis}: proven when this node became leader, else -1. */
+    final long priorContactMillis;
+    /** {@code RaftView.silentLeader}: with a proven prior contact, the leader whose silence started the campaign. */
+    final String silentLeader;
     private final RaftNode node;
     private final List<String> members;
     private final int[] matchIndex;
@@ -52,8 +56,10 @@ final class LeaderState {
     private boolean startElectionSent;
     private Consumer<Boolean> transferDone;
 
-    LeaderState(RaftNode node) {
+    LeaderState(RaftNode node, long priorContactMillis, String silentLeader) {
         this.node = node;
+        this.priorContactMillis = priorContactMillis;
+        this.silentLeader = silentLeader;
         this.members = node.group.members;
         this.sinceMillis = node.now();
         this.matchIndex = new int[members.size()];

@@ -85,7 +85,9 @@ final class CandidateSelector {
                 continue;
             }
             if (m.term() != raft.term()) {
-                someoneStale = true;
+                // The previous leader whose silence of election_timeout_min made me campaign is not waited for:
+                // it published nothing since, and if it comes back it is not a candidate before it has.
+                someoneStale |= !m.name().equals(raft.silentLeader());
                 excluded.add(m.name() + " (no state published in term " + raft.term() + ")");
             } else if (silent.contains(m.name())) {
                 excluded.add(m.name() + " (no report within the member TTL)");

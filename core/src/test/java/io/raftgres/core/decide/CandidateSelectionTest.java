@@ -3,6 +3,8 @@ package io.raftgres.core.decide;
 import io.raftgres.core.decide.HaAction.ClaimLeader;
 import io.raftgres.core.decide.HaAction.TransferLeadership;
 import io.raftgres.core.model.ClusterState;
+import io.raftgres.core.model.LocalPgState;
+import io.raftgres.core.model.RaftView;
 import io.raftgres.core.model.ControlState;
 import io.raftgres.core.model.MemberTags;
 import io.raftgres.core.model.PgRole;
@@ -86,6 +88,25 @@ class CandidateSelectionTest {
         assertEquals(Reason.WAITING_FOR_FRESH_STATE, early.reason(), early.summary());
         Decision late = decider("n2").decide(view(state, leaderWithLease("n2")), replica("n1", 1, 4000, false), NOW);
         assertTrue(late.actions().getFirst() instanceof ClaimLeader, late.summary());
+    }
+
+    @Test
+    void doesNotWaitForThePreviousLeaderWhoseSilenceStartedTheCampaign() {
+        // n1, the old primary, published nothing in the new term; n3 did
+        ClusterState state = oldLeader(replicaRecord("n2", 4000), member("n3", PgRole.REPLICA, "running", 1, 3500, TERM));
+        LocalPgState local = replica("n1", 1, 4000, false);
+        Decision waits = decider("n2").decide(view(state, afterSilence("n3")), local, NOW);
+        assertEquals(Reason.WAITING_FOR_FRESH_STATE, waits.reason(), "n1 is stale and not the silent leader: "
+                + waits.summary());
+        Decision goes = decider("n2").decide(view(state, afterSilence("n1")), local, NOW);
+        // past the freshness stage: what is left is the takeover wait, counted from the election here
+        assertEquals(Reason.TAKEOVER_WAIT, goes.reason(), goes.summary());
+    }
+
+    private static RaftView afterSilence(String silentLeader) {
+        RaftView fresh = freshLeader("n2");
+        return new RaftView(fresh.term(), fresh.role(), fresh.leaderId(), true, true, fresh.leaderSinceMillis(), true,
+                NOW - 2_500, silentLeader);
     }
 
     @Test
