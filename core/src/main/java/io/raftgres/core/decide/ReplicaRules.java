@@ -243,18 +243,27 @@ final class ReplicaRules {
 
     /**
      * The switch that ended {@code timeline}: the last history entry that names it as the timeline it
-     * ended (the primary's branch when two did), else the entry for the next number (a record that
-     * names no ended timeline). Not simply the next number: a promotion skips the numbers it reserved
-     * (feature level 9), so timeline 1 may be followed by 3.
+     * ended (the primary's branch when two did), else the last entry of the lowest number above it. Not
+     * simply the next number: a promotion skips the numbers it reserved (feature level 9), so timeline 1
+     * may be followed by 3; and an entry's ended timeline is a guess (one below) when its promoter
+     * recorded it only under a later key claimed on the new timeline itself (simulation seed 412 with
+     * the silence detector: timeline 5 recorded as ending 4, a member on 3 past the fork never stopped).
      */
     static TimelineSwitch forkFrom(ClusterState state, long timeline) {
-        TimelineSwitch found = null;
+        TimelineSwitch named = null;
+        TimelineSwitch next = null;
         for (TimelineSwitch entry : state.history()) {
-            if (entry.endedTimeline() == timeline && entry.timeline() > timeline) {
-                found = entry;
+            if (entry.timeline() <= timeline) {
+                continue;
+            }
+            if (entry.endedTimeline() == timeline) {
+                named = entry;
+            }
+            if (next == null || entry.timeline() <= next.timeline()) {
+                next = entry;
             }
         }
-        return found != null ? found : lastEntryFor(state, timeline + 1);
+        return named != null ? named : next;
     }
 
     /** Local WAL went past the point where the timeline after ours forked off. */

@@ -91,6 +91,10 @@ class TimelineReservationDecisionTest {
                 row("a former primary shut down at the fork needs no rewind (was: rewinds for ever)", "n3",
                         seed69(reserving), stopped(ControlState.SHUT_DOWN, 2, FORK), Reason.START_REPLICA,
                         "starting as a replica of n2", new Follow(n2())),
+                row("the fork from my timeline is the next recorded one, whatever it names as ended (was: starts)",
+                        "n3", seed69(reserving).withHistory(new TimelineSwitch(6, new Lsn(0x4400), "r", 0, "n2", 5, TERM)),
+                        stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 4, 0x4800), Reason.REWIND,
+                        "rewinding from n2: timeline 4 diverged from the primary's timeline 6", new Rewind(n2())),
                 row("a former primary shut down waits for the skipping timeline's record (was: rewinds)", "n3",
                         n2Primary(reserving, 4, false), stopped(ControlState.SHUT_DOWN, 2, FORK),
                         Reason.WAITING_FOR_TIMELINE_HISTORY, "no action: waiting for n2 to record where timeline 4 began"));
