@@ -67,8 +67,7 @@ final class ReplicaRules {
             }
             if (!local.streaming() && lostBranch(state, local, leaderTimeline)) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my timeline " + local.timeline()
-                        + " is a promotion the history never recorded, off the primary's timeline " + leaderTimeline
-                        + "; it must be rewound", new Stop(StopMode.FAST));
+                        + " is a branch off the primary's line to timeline " + leaderTimeline + "; it must be rewound", new Stop(StopMode.FAST));
             }
             if (!local.streaming() && (divergedAsReplica(state, local, leaderTimeline) || foreignTimeline(state, local))) {
                 return Decision.of(Reason.STOP_DIVERGED_REPLICA, "stopping: my WAL on timeline " + local.timeline()
@@ -191,17 +190,37 @@ final class ReplicaRules {
     }
 
     /**
-     * My timeline is below the primary's, yet no history entry records it, none continues from it and the
-     * leader key was not claimed on it: a promotion whose promoter was cut off before recording it, which
-     * the primary's line does not pass through. From feature level 9 on such a promotion has a number of
-     * its own (the next promoter reserved it), so neither {@link #otherBranch} (same number) nor
-     * {@link #divergedAsReplica} (measured against the fork from my number) sees it; simulation seeds 180
-     * and 192 stayed "not streaming" for ever without this rule.
+     * My timeline is below the primary's and not on its line (feature level 9, where promotions skip
+     * reserved numbers, so a lost branch has a number of its own and neither {@link #otherBranch} (same
+     * number) nor {@link #divergedAsReplica} (WAL past the fork) need see it). The line is walked down
+     * from the primary's timeline through each entry's ended timeline (from the key's claim timeline
+     * while the primary's own switch is unrecorded); passing below my number without meeting it means
+     * another branch (simulation seed 1426: n2's timeline 3 and n3's 4 both forked from 1 at one LSN,
+     * a member on 3 stayed "not streaming"). Where the walk cannot reach my number (an entry missing),
+     * a timeline that no entry records, none continues from and the key was not claimed on counts as
+     * lost (seeds 180 and 192).
      */
     static boolean lostBranch(ClusterState state, LocalPgState local, long leaderTimeline) {
         long mine = local.timeline();
-        if (state.featureLevel() < FeatureLevel.TIMELINE_RESERVATION || mine <= 1 || mine >= leaderTimeline
-                || state.leader() != null && state.leader().timeline() == mine) {
+        if (state.featureLevel() < FeatureLevel.TIMELINE_RESERVATION || mine <= 1 || mine >= leaderTimeline) {
+            return false;
+        }
+        long t = leaderTimeline;
+        if (lastEntryFor(state, t) == null && state.leader() != null && state.leader().timeline() < t) {
+            t = state.leader().timeline();
+        }
+        while (t > mine) {
+            TimelineSwitch entry = lastEntryFor(state, t);
+            if (entry == null || entry.endedTimeline() >= t) {
+                return neverRecordedNorContinued(state, mine);
+            }
+            t = entry.endedTimeline();
+        }
+        return t != mine;
+    }
+
+    private static boolean neverRecordedNorContinued(ClusterState state, long mine) {
+        if (state.leader() != null && state.leader().timeline() == mine) {
             return false;
         }
         for (TimelineSwitch entry : state.history()) {

@@ -57,6 +57,21 @@ class TimelineReservationDecisionTest {
         return recorded ? s.withHistory(new TimelineSwitch(primaryTimeline, new Lsn(FORK), "r", 0, "n2", 2, TERM)) : s;
     }
 
+    /**
+     * Seed 1426: n1 recorded 3 (from 1 at {@code FORK}) and was cut off; n3 reserved 3 and promoted 1 -> 4 at
+     * the same LSN; then 4 -> 5 and 5 -> 6, n2 now primary on 6 claimed on 5.
+     */
+    private static ClusterState siblings(int level) {
+        ClusterState s = cluster("n2", TERM, member("n1", PgRole.REPLICA, "running", 3, FORK, TERM),
+                member("n2", PgRole.PRIMARY, "running", 6, 0x6000, TERM),
+                member("n3", PgRole.REPLICA, "running", 6, 0x6000, TERM)).withFeatureLevel(level);
+        s = s.withHistory(new TimelineSwitch(3, new Lsn(FORK), "r", 0, "n1", 1, 2));
+        s = s.withHistory(new TimelineSwitch(4, new Lsn(FORK), "r", 0, "n3", 1, 3));
+        s = s.withHistory(new TimelineSwitch(5, new Lsn(0x4800), "r", 0, "n2", 4, 4));
+        s = s.withHistory(new TimelineSwitch(6, new Lsn(0x5000), "r", 0, "n2", 5, 5));
+        return s.withLeader(new LeaderRecord("n2", TERM, 5, new Lsn(0x5000), 6));
+    }
+
     private static ClusterState seed69(int level) {
         return n2Primary(level, 4, true);
     }
@@ -70,8 +85,7 @@ class TimelineReservationDecisionTest {
         return Stream.of(
                 row("stops a replica on a lost branch that cannot stream (was: follows for ever)", "n1",
                         seed69(reserving), replica("n2", 3, 0x3800, false), Reason.STOP_DIVERGED_REPLICA,
-                        "stopping: my timeline 3 is a promotion the history never recorded, off the primary's"
-                                + " timeline 4; it must be rewound",
+                        "stopping: my timeline 3 is a branch off the primary's line to timeline 4; it must be rewound",
                         new Stop(StopMode.FAST)),
                 row("rewinds a stopped member on a lost branch (was: starts as a replica)", "n1", seed69(reserving),
                         stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 3, 0x3800), Reason.REWIND,
@@ -95,6 +109,15 @@ class TimelineReservationDecisionTest {
                         "n3", seed69(reserving).withHistory(new TimelineSwitch(6, new Lsn(0x4400), "r", 0, "n2", 5, TERM)),
                         stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 4, 0x4800), Reason.REWIND,
                         "rewinding from n2: timeline 4 diverged from the primary's timeline 6", new Rewind(n2())),
+                row("rewinds a member on a recorded sibling branch off the primary's line (was: starts)", "n1",
+                        siblings(reserving), stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 3, FORK), Reason.REWIND,
+                        "rewinding from n2: timeline 3 diverged from the primary's timeline 6", new Rewind(n2())),
+                row("stops a running member on that sibling branch (was: follows for ever)", "n1", siblings(reserving),
+                        replica("n2", 3, FORK, false), Reason.STOP_DIVERGED_REPLICA,
+                        "stopping: my timeline 3 is a branch off the primary's line to timeline 6; it must be rewound", new Stop(StopMode.FAST)),
+                row("a member on the primary's line below its timeline starts", "n3", siblings(reserving),
+                        stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 4, 0x4200), Reason.START_REPLICA,
+                        "starting as a replica of n2", new Follow(n2())),
                 row("a former primary shut down waits for the skipping timeline's record (was: rewinds)", "n3",
                         n2Primary(reserving, 4, false), stopped(ControlState.SHUT_DOWN, 2, FORK),
                         Reason.WAITING_FOR_TIMELINE_HISTORY, "no action: waiting for n2 to record where timeline 4 began"));
