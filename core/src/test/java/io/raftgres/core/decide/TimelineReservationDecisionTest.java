@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * promoted 2 -> 4 at 0/4000 ({@code FORK}); the history has 2 (ended 1) and 4 (ended 2). The next
  * number is no longer "one above": rows marked "was" show what the rules answered while they assumed it
  * (ReplicaRules' {@code lastEntryFor(timeline + 1)} and {@code leaderTimeline == timeline + 1}), each
- * a member that never streams or a rewind loop; the simulation's seeds 1, 180 and 192 ended so. With
- * main's ReplicaRules (before this change) exactly those five rows fail (5 Dec 2026).
+ * a member that never streams or a rewind loop; the simulation's seeds 1, 180, 192 and 1426 (and
+ * silence-detector seed 412) ended so. With ReplicaRules as before this change exactly the eight rows
+ * marked "was" fail (5 Dec 2026).
  */
 class TimelineReservationDecisionTest {
 
