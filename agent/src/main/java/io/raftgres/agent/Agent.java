@@ -217,9 +217,10 @@ final class Agent implements AutoCloseable {
     /**
      * How long after a proven prior contact (RaftView.priorContactMillis) every earlier primary is gone. Its
      * PostgreSQL: the takeover delay, which every variant (gate, watchdog) counts from the last lease heartbeat.
-     * Its VIP: removal may first wait for a renewal in flight and then for {@code ip}, and only the kernel
-     * lifetime bounds a stuck one (lease + lifetime + 1 s after that heartbeat), which is no sooner than the
-     * election rule gives; so with a VIP only the election counts.
+     * Its VIP: removal may first wait for a renewal in flight and then for {@code ip}, beyond the fence budget,
+     * and the VIP's own safety rules (the kernel lifetime check in TimingRule) are derived against the election
+     * rule ({@code election_timeout_min} + takeover delay after the heartbeat); so with a VIP only the election
+     * counts, as before.
      */
     static long takeoverAfterContact(RaftgresConfig config, long takeoverMillis) {
         return config.vip() == null ? takeoverMillis : DeciderConfig.NO_CONTACT_RULE;
