@@ -48,8 +48,9 @@ final class LeaderSilenceDetector implements AutoCloseable {
     /** The last campaign this detector started: the log's last entry then, and the last contact before it. */
     private volatile Firing lastFiring;
     private final Thread thread;
+    private final java.util.function.BooleanSupplier preferred;
     private volatile boolean running = true;
-    private long thresholdMillis;
+    private double unit;
 
     /** A campaign: the local log's last entry, the monotonic time of the last contact, the silent leader's id. */
     private record Firing(TermIndex lastEntry, long contactNanos, String silentLeader) { }
@@ -57,15 +58,17 @@ final class LeaderSilenceDetector implements AutoCloseable {
     /** A proven prior contact: when (monotonic ns), and the Raft peer id of the leader that fell silent. */
     record Prior(long contactNanos, String silentLeader) { }
 
+    /** @param preferred whether this member is likely the next primary ({@link SilenceRule#preferred}) */
     LeaderSilenceDetector(String member, RaftServer.Division division, SilenceRule rule, DoubleSupplier random,
-                          LongSupplier nanoTime) {
+                          LongSupplier nanoTime, java.util.function.BooleanSupplier preferred) {
         this.member = member;
         this.nanoTime = nanoTime;
+        this.preferred = preferred;
         this.division = Objects.requireNonNull(division, "division");
         this.rule = rule;
         this.random = random;
         this.changeToCandidate = hook(member, division);
-        this.thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+        this.unit = random.getAsDouble();
         this.thread = Thread.ofPlatform().daemon().name("raftgres-silence-" + member).unstarted(this::run);
     }
 
@@ -104,6 +107,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
 
     private void checkOnce() {
         long silent;
+        long thresholdMillis = rule.thresholdMillis(unit, preferred.getAsBoolean());
         synchronized (division) {
             if (!running || !division.getInfo().isAlive()) {
                 return;
@@ -127,7 +131,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
         campaigns.incrementAndGet();
         LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
                 thresholdMillis);
-        thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+        unit = random.getAsDouble();
     }
 
     /**

@@ -114,7 +114,8 @@ public final class RaftNode implements AutoCloseable {
                 stateMachine, notifier, nanoTime, tracker::committed);
         lease.start(timer);
         detector = new LeaderSilenceDetector(config.memberName(), built.getDivision(group.getGroupId()),
-                new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime).start();
+                new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime,
+                () -> SilenceRule.preferred(stateMachine.state(), config.memberName())).start();
         tracker.priorContact(detector::priorContact);
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());

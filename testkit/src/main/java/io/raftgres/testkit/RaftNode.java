@@ -4,6 +4,7 @@ import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
 import io.raftgres.core.timing.PriorContactRule;
+import io.raftgres.core.timing.SilenceRule;
 import io.raftgres.testkit.RaftMessage.AppendEntries;
 import io.raftgres.testkit.RaftMessage.AppendReply;
 import io.raftgres.testkit.RaftMessage.ClientReply;
@@ -294,8 +295,9 @@ final class RaftNode {
 
     void resetElectionTimer() {
         RaftTiming t = group.timing;
-        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(
-                role == RaftRole.FOLLOWER && leaderId != null, group.random));
+        boolean following = role == RaftRole.FOLLOWER && leaderId != null;
+        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(following,
+                following && t.silenceDetector() && SilenceRule.preferred(committedState(), id), group.random));
         ensureTimer();
     }
 

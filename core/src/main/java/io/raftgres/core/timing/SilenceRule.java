@@ -87,6 +87,40 @@ public record SilenceRule(SafetyTiming timing) {
     }
 
     /**
+     * As {@link #thresholdMillis(double)}, split by preference: a member that would likely be chosen as the
+     * next primary ({@link #preferred}) draws from the lowest third of the spread, any other from its upper
+     * half, so the likely candidate usually campaigns first and no leadership handover follows the election
+     * (a leader elected by a handover proves no earlier contact, so it waits the full takeover delay).
+     */
+    public long thresholdMillis(double unit, boolean preferred) {
+        double part = preferred ? unit / 3 : 0.5 + unit / 2;
+        return thresholdMillis(part);
+    }
+
+    /**
+     * Whether {@code me} would likely be chosen as the next primary, judged from the replicated records only:
+     * it may fail over, it is a synchronous standby when synchronous replication names some, and no other
+     * member (the leader key's holder aside) last reported a later received WAL position. A hint for the
+     * campaign order, never a safety decision: the new leader still chooses with {@code CandidateSelector}.
+     */
+    public static boolean preferred(io.raftgres.core.model.ClusterState state, String me) {
+        var mine = state.members().get(me);
+        if (mine == null || !mine.tags().canFailover() || mine.watchdogFailed()) {
+            return false;
+        }
+        var sync = state.sync();
+        if (sync != null && sync.mode() != io.raftgres.core.model.SyncMode.OFF && !sync.members().isEmpty()
+                && !sync.members().contains(me)) {
+            return false;
+        }
+        String keyHolder = state.leader() == null ? null : state.leader().member();
+        return state.members().values().stream()
+                .filter(m -> !m.name().equals(me) && !m.name().equals(keyHolder))
+                .noneMatch(m -> m.receiveLsn() != null && mine.receiveLsn() != null
+                        && m.receiveLsn().isAfter(mine.receiveLsn()));
+    }
+
+    /**
      * @param follower        the local division is a follower
      * @param leaderKnown     it knows its term's leader
      * @param outstandingOps  appends from the leader still in progress
