@@ -287,17 +287,18 @@ class FailoverScenariosIT {
     }
 
     /**
-     * Opt-in ({@code -Dit.lossy.quorum=true}): the same in managed quorum mode (issue 12): nothing
-     * acknowledged may be lost, whether or not the primary changes (asserted by {@code assertLoss} for
-     * quorum mode). Held {@link #QUORUM_LOSSY_HOLD}. Opt-in because quorum mode fences at every lasting
-     * lapse, and in one of two clean-clone runs the final check met the primary restarting after such
-     * a fence right after the loss (its VIP not yet back), a liveness check, not a loss: 0 lost in both.
+     * The same in managed quorum mode (issue 12), held {@link #QUORUM_LOSSY_HOLD}: nothing acknowledged may
+     * be lost, whether or not the primary changes (asserted by {@code assertLoss} for quorum mode). Quorum
+     * mode fences at every lasting lapse (the gate is not in effect there: docs/quorum-lease-gate.md), and a
+     * lapse under way at the heal fences a moment after it; the scenario therefore waits until the cluster
+     * has settled before its final checks (it once met the primary restarting, its VIP not yet back). Runs
+     * by default; {@code -Dit.lossy.quorum=false} skips it (about 100 s).
      */
     @Test
     @Order(7)
     void lossyNetworkInQuorumMode() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("it.lossy.quorum"),
-                "opt-in: -Dit.lossy.quorum=true");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.parseBoolean(System.getProperty("it.lossy.quorum", "true")),
+                "skipped: -Dit.lossy.quorum=false");
         lossyNetwork(Replication.QUORUM, false, QUORUM_LOSSY_HOLD);
     }
 
