@@ -161,7 +161,7 @@ public final class ScenarioRun implements AutoCloseable {
      *
      * @return the scenario time at which the cluster had settled, or -1 when {@code timeout} ran out
      */
-    public long awaitSettled(Duration quiet, Duration timeout) throws Exception {
+    public long awaitSettled(Duration quiet, Duration timeout) throws InterruptedException {
         long deadline = clock.millis() + timeout.toMillis();
         while (clock.millis() < deadline) {
             Node primary = healthyPrimaryOrNull();
