@@ -116,7 +116,9 @@ public final class RaftNode implements AutoCloseable {
         detector = new LeaderSilenceDetector(config.memberName(), built.getDivision(group.getGroupId()),
                 new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime,
                 () -> SilenceRule.preferred(stateMachine.state(), config.memberName())).start();
-        tracker.priorContact(detector::priorContact);
+        // a campaign that made this member leader ends within ET_max (a further round would be a new campaign)
+        long recent = config.electionTimeoutMax().multipliedBy(2).toNanos();
+        tracker.silentLeader(term -> detector.silentLeader(term, recent));
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
     }
