@@ -55,9 +55,9 @@ class SilencePreferenceTest {
     @Test
     void preferredThresholdsComeBeforeTheOthers() {
         SilenceRule rule = new SilenceRule(SafetyTiming.DEFAULT);
-        assertEquals(2000, rule.thresholdMillis(0, true));
-        assertTrue(rule.thresholdMillis(0.999, true) < 2100);
-        assertEquals(2150, rule.thresholdMillis(0, false));
-        assertTrue(rule.thresholdMillis(0.999, false) < 2300);
+        assertEquals(2250, rule.thresholdMillis(0, true));
+        assertTrue(rule.thresholdMillis(0.999, true) < 2334);
+        assertEquals(2375, rule.thresholdMillis(0, false));
+        assertTrue(rule.thresholdMillis(0.999, false) < 2500);
     }
 }
