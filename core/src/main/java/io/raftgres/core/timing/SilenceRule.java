@@ -115,9 +115,12 @@ public record SilenceRule(SafetyTiming timing) {
 
     /**
      * Whether {@code me} would likely be chosen as the next primary, judged from the replicated records only:
-     * it may fail over, it is a synchronous standby when synchronous replication names some, and no other
-     * member (the leader key's holder aside) last reported a later received WAL position. A hint for the
-     * campaign order, never a safety decision: the new leader still chooses with {@code CandidateSelector}.
+     * it may fail over, it is a synchronous standby when synchronous replication names some, and among the
+     * other members that could (the leader key's holder aside) none last reported a later received WAL
+     * position, or the same one with a higher failover priority or, at equal priority, a smaller name. At most
+     * one member is preferred in a given state, so the survivors of a dead leader do not campaign in the same
+     * range and split the vote. A hint for the campaign order, never a safety decision: the new leader still
+     * chooses with {@code CandidateSelector}.
      */
     public static boolean preferred(io.raftgres.core.model.ClusterState state, String me) {
         var mine = state.members().get(me);
@@ -132,8 +135,23 @@ public record SilenceRule(SafetyTiming timing) {
         String keyHolder = state.leader() == null ? null : state.leader().member();
         return state.members().values().stream()
                 .filter(m -> !m.name().equals(me) && !m.name().equals(keyHolder))
-                .noneMatch(m -> m.receiveLsn() != null && mine.receiveLsn() != null
-                        && m.receiveLsn().isAfter(mine.receiveLsn()));
+                .filter(m -> m.tags().canFailover() && !m.watchdogFailed())
+                .filter(m -> sync == null || sync.mode() == io.raftgres.core.model.SyncMode.OFF
+                        || sync.members().isEmpty() || sync.members().contains(m.name()))
+                .noneMatch(m -> ahead(m, mine));
+    }
+
+    /** {@code other} ranks before {@code mine}: later WAL, or the same with higher priority, or then a smaller name. */
+    private static boolean ahead(io.raftgres.core.model.MemberRecord other, io.raftgres.core.model.MemberRecord mine) {
+        if (other.receiveLsn() == null || mine.receiveLsn() == null) {
+            return false;
+        }
+        int byLsn = other.receiveLsn().compareTo(mine.receiveLsn());
+        if (byLsn != 0) {
+            return byLsn > 0;
+        }
+        int byPriority = Integer.compare(other.tags().failoverPriority(), mine.tags().failoverPriority());
+        return byPriority != 0 ? byPriority > 0 : other.name().compareTo(mine.name()) < 0;
     }
 
     /**

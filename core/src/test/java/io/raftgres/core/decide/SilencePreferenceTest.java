@@ -31,16 +31,17 @@ class SilencePreferenceTest {
         ClusterState state = primaryN1(5000, 4000);
         assertTrue(SilenceRule.preferred(state, "n2"));
         assertFalse(SilenceRule.preferred(state, "n3"));
-        assertTrue(SilenceRule.preferred(primaryN1(5000, 5000), "n3"), "a tie prefers both");
+        assertTrue(SilenceRule.preferred(primaryN1(5000, 5000), "n2"), "a tie goes to the smaller name");
+        assertFalse(SilenceRule.preferred(primaryN1(5000, 5000), "n3"), "only one member is preferred");
     }
 
     @Test
     void inASynchronousModeOnlyASynchronousStandbyIsPreferred() {
         ClusterState state = primaryN1(5000, 4000).withSync(new SyncState("n1", TERM, SyncMode.ON, List.of("n3"), 1));
         assertFalse(SilenceRule.preferred(state, "n2"), "ahead, but not the synchronous standby");
-        assertFalse(SilenceRule.preferred(state, "n3"), "the synchronous standby, but behind");
+        assertTrue(SilenceRule.preferred(state, "n3"), "the synchronous standby, behind a replica that may not be promoted");
         ClusterState even = primaryN1(5000, 5000).withSync(new SyncState("n1", TERM, SyncMode.ON, List.of("n3"), 1));
-        assertTrue(SilenceRule.preferred(even, "n3"));
+        assertTrue(SilenceRule.preferred(even, "n3"), "n2 ties but is not a synchronous standby");
     }
 
     @Test
