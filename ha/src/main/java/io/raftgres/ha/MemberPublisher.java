@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -21,19 +22,30 @@ import java.util.function.Supplier;
  * right after an election), and at least every {@link #REFRESH_MILLIS}. Publication is
  * asynchronous and never blocks the HA loop; a failed one is retried next cycle. A member that gave
  * up bootstrapping ({@link RetryPolicy}) publishes that it can no longer bootstrap.
+ *
+ * <p>One publication is in flight per term. A new term does not wait for one of an older term: that
+ * one was gathered before the election, so the state machine rejects it if it lands in the new term
+ * (it may be stale), and after a leader died it often still waits for the dead leader (connects
+ * refused until the submission's deadline or the next leader). Waiting for it held the survivor's
+ * record, which the new leader waits for before it takes over, a loop_wait beyond its rejection:
+ * about 1.2 s of every failover in the demo bench. The older one needs no cancelling: it either
+ * applies in its own term, before anything of the new term, or is rejected, so it never overwrites
+ * the newer record, and no submission is ever sent twice.
  */
 public final class MemberPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
     static final long REFRESH_MILLIS = 10_000;
+    private static final long NONE = -1;
 
     private final AgentIdentity me;
     private final ClusterStore store;
     private final java.util.function.BooleanSupplier watchdogFailed;
     private final Clock clock;
     private final Supplier<Map<String, PendingChange>> pendingRestart;
-    private MemberRecord lastSent;
+    private volatile MemberRecord lastSent;
     private long lastSentAt = Long.MIN_VALUE / 2;
-    private volatile boolean inFlight;
+    /** The term of the publication in flight, or {@link #NONE}; only its own completion clears it. */
+    private final AtomicLong inFlightTerm = new AtomicLong(NONE);
 
     /** @param watchdogFailed read at each publication: required watchdog unusable (peers skip this member) */
     public MemberPublisher(AgentIdentity me, ClusterStore store, java.util.function.BooleanSupplier watchdogFailed,
@@ -53,24 +65,31 @@ public final class MemberPublisher {
 
     /** Called from the HA loop thread only. */
     public void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
-        if (inFlight || raft.leaderId() == null && !raft.isLeaderWithLease()) {
+        long term = raft.term();
+        if (inFlightTerm.get() == term || raft.leaderId() == null && !raft.isLeaderWithLease()) {
             return;
         }
         MemberRecord record = record(local);
         MemberRecord stored = store.state().members().get(me.name());
-        boolean staleTerm = stored == null || stored.term() != raft.term();
+        boolean staleTerm = stored == null || stored.term() != term;
         boolean changed = lastSent == null || !sameContent(record, lastSent);
         if (!staleTerm && !changed && nowMillis - lastSentAt < REFRESH_MILLIS) {
             return;
         }
-        inFlight = true;
+        inFlightTerm.set(term);
         lastSent = record;
         lastSentAt = nowMillis;
-        store.submit(new Command.PublishMember(me.name(), raft.term(), record)).whenComplete((result, error) -> {
-            inFlight = false;
+        LOG.debug("publishing my state in term {} through leader {}", term, raft.leaderId());
+        store.submit(new Command.PublishMember(me.name(), term, record)).whenComplete((result, error) -> {
+            boolean current = inFlightTerm.compareAndSet(term, NONE);
             if (error != null || !result.accepted()) {
-                lastSent = null;
-                LOG.debug("publishing member state failed: {}", error != null ? error.getMessage() : result.rejection());
+                if (current) {
+                    lastSent = null;
+                }
+                LOG.debug("publishing my state in term {} failed after {} ms: {}", term,
+                        clock.monotonicMillis() - nowMillis, error != null ? error.getMessage() : result.rejection());
+            } else {
+                LOG.debug("published my state in term {} in {} ms", term, clock.monotonicMillis() - nowMillis);
             }
         });
     }
