@@ -1,6 +1,7 @@
 package io.raftgres.ha;
 
 import io.raftgres.core.decide.RetryPolicy;
+import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
@@ -28,9 +29,11 @@ import java.util.function.Supplier;
  * (it may be stale), and after a leader died it often still waits for the dead leader (connects
  * refused until the submission's deadline or the next leader). Waiting for it held the survivor's
  * record, which the new leader waits for before it takes over, a loop_wait beyond its rejection:
- * about 1.2 s of every failover in the demo bench. The older one needs no cancelling: it either
- * applies in its own term, before anything of the new term, or is rejected, so it never overwrites
- * the newer record, and no submission is ever sent twice.
+ * about 1.2 s of every failover in the demo bench. The older one needs no cancelling: from
+ * {@link FeatureLevel#STRICT_APPLY} on it either applies in its own term, before anything of the new
+ * term, or is rejected, so it never overwrites the newer record, and no submission is ever sent twice.
+ * Below that level a record appended in a later term is accepted, and the older one could land after
+ * the newer one, so there the new term still waits.
  */
 public final class MemberPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPublisher.class);
@@ -66,11 +69,15 @@ public final class MemberPublisher {
     /** Called from the HA loop thread only. */
     public void maybePublish(LocalPgState local, RaftView raft, long nowMillis) {
         long term = raft.term();
-        if (inFlightTerm.get() == term || raft.leaderId() == null && !raft.isLeaderWithLease()) {
+        long pending = inFlightTerm.get();
+        ClusterState state = store.state();
+        boolean mayOvertake = state.featureLevel() >= FeatureLevel.STRICT_APPLY;
+        if (pending != NONE && (pending == term || !mayOvertake)
+                || raft.leaderId() == null && !raft.isLeaderWithLease()) {
             return;
         }
         MemberRecord record = record(local);
-        MemberRecord stored = store.state().members().get(me.name());
+        MemberRecord stored = state.members().get(me.name());
         boolean staleTerm = stored == null || stored.term() != term;
         boolean changed = lastSent == null || !sameContent(record, lastSent);
         if (!staleTerm && !changed && nowMillis - lastSentAt < REFRESH_MILLIS) {

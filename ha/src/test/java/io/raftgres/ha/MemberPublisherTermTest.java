@@ -2,6 +2,7 @@ package io.raftgres.ha;
 
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.DynamicConfig;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberTags;
 import io.raftgres.core.model.RaftRole;
@@ -64,11 +65,24 @@ class MemberPublisherTermTest {
         publisher.maybePublish(LocalPgState.empty(), follower(2), 100);
         store.answers.get(0).complete(new ApplyResult(store.state(), true, null));
         store.answers.get(1).complete(new ApplyResult(store.state(), true, null));
-        store.published = ClusterState.empty("demo").withMember(
+        store.published = store.published.withMember(
                 publisher.record(LocalPgState.empty()).withTerm(2));
 
         publisher.maybePublish(LocalPgState.empty(), follower(2), 200);
         assertEquals(List.of(1L, 2L), terms(), "term 2's record is stored and unchanged: nothing to publish");
+    }
+
+    /** Below STRICT_APPLY a record appended in a later term is accepted: the older one could overwrite the newer. */
+    @Test
+    void belowStrictApplyTheNewTermStillWaits() {
+        store.published = ClusterState.empty("demo");
+        publisher.maybePublish(LocalPgState.empty(), follower(1), 0);
+        publisher.maybePublish(LocalPgState.empty(), follower(2), 100);
+        assertEquals(List.of(1L), terms(), "feature level 1: term 1's publication ends first");
+
+        store.answers.get(0).completeExceptionally(new IllegalStateException("could not reach the Raft leader"));
+        publisher.maybePublish(LocalPgState.empty(), follower(2), 200);
+        assertEquals(List.of(1L, 2L), terms(), "then the next cycle publishes in term 2");
     }
 
     private List<Long> terms() {
@@ -83,7 +97,7 @@ class MemberPublisherTermTest {
     private static final class Unanswered implements ClusterStore {
         final List<Command> submitted = new ArrayList<>();
         final List<CompletableFuture<ApplyResult>> answers = new ArrayList<>();
-        ClusterState published = ClusterState.empty("demo");
+        ClusterState published = ClusterState.empty("demo").withFeatureLevel(FeatureLevel.LATEST);
 
         @Override public ClusterState state() {
             return published;
