@@ -287,6 +287,7 @@ public final class RaftNode implements AutoCloseable {
 
         @Override
         public void leadershipChanged() {
+            LOG.debug("Raft leadership changed: term {}, leader {}", tracker.term(), tracker.followedLeader());
             tracker.observeLeadership();
             if (tracker.isLeader()) {
                 lease.kick();
