@@ -95,6 +95,8 @@ postgresql:
     - host all all 127.0.0.1/32 scram-sha-256
     - host replication replicator 127.0.0.1/32 scram-sha-256
 YML
+    # DEMO_LOG_LOGGERS='io.raftgres.raft: DEBUG, org.apache.ratis.client: DEBUG' raises chosen loggers (diagnosis only)
+    [ -z "${DEMO_LOG_LOGGERS:-}" ] || printf 'log:\n  loggers: {%s}\n' "$DEMO_LOG_LOGGERS" >> "$DATA/$m/raftgres.yml"
     chmod 600 "$DATA/$m/raftgres.yml"
   done
 }

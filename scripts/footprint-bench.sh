@@ -5,7 +5,7 @@
 # each agent's resident memory from /proc/<pid>/status. Finally it restarts one replica and prints
 # its start-up time again (a restart includes the ET_min wait before it may rejoin Raft). Next to
 # each wall time it prints the CPU seconds the JVM used until then, which other load on the
-# machine distorts far less.
+# machine distorts far less; next to the memory, the share of a core each agent used while idle.
 # Numbers only, no assertion. NMT=1 also runs the agents with Native Memory Tracking and prints
 # n1's summary (committed KB per JVM area); RAFTGRES_JAVA_OPTS replaces the launcher's JVM flags.
 set -euo pipefail
@@ -65,14 +65,18 @@ start_and_time "${MEMBERS[@]}"
 wait_healthy 120 || { echo "cluster did not become healthy" >&2; exit 1; }
 echo
 echo "healthy; idle for $IDLE_S s..."
+declare -A idle_from
+for m in "${MEMBERS[@]}"; do idle_from[$m]=$(cpu_s "$(agent_pid "$m")"); done
 sleep "$IDLE_S"
-printf '%-8s %-8s %-10s %-9s %-9s %-8s\n' member role "RSS (MB)" "anon" "file" threads
+# idle CPU: the share of one core the agent used while idle (heartbeats, HA loop, JIT, GC)
+printf '%-8s %-8s %-10s %-9s %-9s %-8s %s\n' member role "RSS (MB)" "anon" "file" threads "idle CPU (%)"
 p=$(primary_member)
 for m in "${MEMBERS[@]}"; do
   a=$(agent_pid "$m")
   role=replica; [ "$m" = "$p" ] && role=primary
-  printf '%-8s %-8s %-10s %-9s %-9s %-8s\n' "$m" "$role" "$(mb "$(status_kb "$a" VmRSS)")" \
-    "$(mb "$(status_kb "$a" RssAnon)")" "$(mb "$(status_kb "$a" RssFile)")" "$(status_kb "$a" Threads)"
+  printf '%-8s %-8s %-10s %-9s %-9s %-8s %s\n' "$m" "$role" "$(mb "$(status_kb "$a" VmRSS)")" \
+    "$(mb "$(status_kb "$a" RssAnon)")" "$(mb "$(status_kb "$a" RssFile)")" "$(status_kb "$a" Threads)" \
+    "$(awk -v a="${idle_from[$m]}" -v b="$(cpu_s "$a")" -v t="$IDLE_S" 'BEGIN { printf "%.1f", 100 * (b - a) / t }')"
 done
 if [ "${NMT:-0}" = 1 ]; then
   echo

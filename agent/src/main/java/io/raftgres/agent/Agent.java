@@ -97,11 +97,11 @@ final class Agent implements AutoCloseable {
         ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker,
                 PgOperations.on(background), () -> loopRef[0].wake(), PgCtlPostgresControl::slotName,
                 () -> holdsPrimaryRole(me.name()), loopScheduler, Clock.SYSTEM);
-        long takeover = Math.max(takeoverDelay(config, raft).toMillis(), watchdogTakeover.toMillis());
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
-                config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500, takeover,
-                config.raft().allAddrs().size(), takeoverAfterContact(config, takeover));
+                config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
+                Math.max(takeoverDelay(config, raft).toMillis(), watchdogTakeover.toMillis()),
+                config.raft().allAddrs().size());
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
                 loopScheduler, liveness);
@@ -214,17 +214,6 @@ final class Agent implements AutoCloseable {
      * behind its closed gate until its lapse rule's deadline, so the wait covers that (SafetyTiming explains).
      * Assumes the members agree on {@code lease_gate}, as the README asks.
      */
-    /**
-     * How long after a proven prior contact (RaftView.priorContactMillis) every earlier primary is gone. Its
-     * PostgreSQL: the takeover delay, which every variant (gate, watchdog) counts from the last lease heartbeat.
-     * Its VIP: removal may first wait for a renewal in flight and then for {@code ip}, and only the kernel
-     * lifetime bounds a stuck one (lease + lifetime + 1 s after that heartbeat), which is no sooner than the
-     * election rule gives; so with a VIP only the election counts.
-     */
-    static long takeoverAfterContact(RaftgresConfig config, long takeoverMillis) {
-        return config.vip() == null ? takeoverMillis : DeciderConfig.NO_CONTACT_RULE;
-    }
-
     private static Duration takeoverDelay(RaftgresConfig config, RaftClusterStore raft) {
         return config.postgresql().leaseGate() ? config.raft().safety().takeoverDelayWithGate() : raft.takeoverDelay();
     }

@@ -123,11 +123,14 @@ class AgentMetricsTest {
         cluster.kill(current);
         await("a new primary", Duration.ofSeconds(60), () -> cluster.primaries().size() == 1);
         var next = cluster.primaries().getFirst();
-        await("the new primary's metrics to show its promotion", Duration.ofSeconds(10),
-                () -> Exposition.parse(cluster.body(next, "/metrics")).value("patroni_primary") == 1);
+        double expectedFailovers = failoversBefore[survivors.indexOf(next)] + 1;
+        // patroni_primary turns 1 once PostgreSQL accepts writes; the promotion counts when its action ended
+        await("the new primary's metrics to show its promotion", Duration.ofSeconds(10), () -> {
+            Exposition e = Exposition.parse(cluster.body(next, "/metrics"));
+            return e.value("patroni_primary") == 1 && e.value("raftgres_failovers_total") >= expectedFailovers;
+        });
         Exposition n = Exposition.parse(cluster.body(next, "/metrics"));
-        assertEquals(failoversBefore[survivors.indexOf(next)] + 1, n.value("raftgres_failovers_total"),
-                "one more promotion on the new primary");
+        assertEquals(expectedFailovers, n.value("raftgres_failovers_total"), "one more promotion on the new primary");
         assertTrue(n.value("raftgres_raft_term") > termBefore, "a newer term");
         double took = n.value("raftgres_failover_last_duration_seconds");
         assertTrue(took > 0 && took < 60, "the new primary timed its failover: " + took + " s");

@@ -1,5 +1,7 @@
 package io.raftgres.pgcontrol;
 
+import io.raftgres.core.sync.StandbyNames;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +177,7 @@ public final class LeaseGate implements AutoCloseable {
             if (!rs.next()) {
                 return false;
             }
-            boolean required = EnforcedParameters.gateStandbyNames().equals(rs.getString(2));
+            boolean required = StandbyNames.parse(rs.getString(2)).map(StandbyNames::requiresGate).orElse(false);
             if (required != inEffect) {
                 report(required ? "in effect: PostgreSQL requires it for every commit"
                         : "NOT in effect: PostgreSQL reports synchronous_standby_names '" + rs.getString(2)

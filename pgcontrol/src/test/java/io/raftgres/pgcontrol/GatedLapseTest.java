@@ -154,6 +154,37 @@ class GatedLapseTest {
                 (began - end) / 1_000_000, (fenced - end) / 1_000_000, TIMING.gateGrace().toMillis());
     }
 
+    /**
+     * In {@code synchronous_mode: on} the agent renders {@code FIRST 2 (raftgres_gate, n3)}: every commit still
+     * waits for the gate, so a lapse must only close it. Shown to fail (2026-12-05) with the gate's old check
+     * (equal to {@code FIRST 1 (raftgres_gate)}): it timed out "waiting for the gate to see the list of mode on",
+     * so every lasting lapse in mode on stopped PostgreSQL at once. A quorum list its replicas can reach alone
+     * does not require the gate.
+     */
+    @Test
+    void theGateStaysInEffectInSynchronousModeOnButNotUnderAQuorumTheReplicasReachAlone() throws Exception {
+        PgCtlPostgresControl pg = primary(fixture.gatedMember("mode-on"));
+        LocalTracker tracker = new LocalTracker();
+        LeaseGate gate = guarded(pg, tracker);
+        PgFixture.await("the gate in effect", OPEN_WAIT, gate::inEffect);
+        standbyNames(pg, "ANY 2 (raftgres_gate, n2, n3)");
+        PgFixture.await("the gate to see the quorum list", OPEN_WAIT, () -> !gate.inEffect());
+        standbyNames(pg, "FIRST 2 (raftgres_gate, n3)");
+        PgFixture.await("the gate to see the list of mode on", OPEN_WAIT, gate::inEffect);
+        assertTrue(tracker.mayBeWritable(), "nothing was fenced");
+    }
+
+    /** Sets the list, then ends the gate's session so that it reconnects and reads the list again. */
+    private static void standbyNames(PgCtlPostgresControl pg, String value) throws SQLException {
+        try (Connection c = PgFixture.connect(pg); Statement st = c.createStatement()) {
+            st.execute("alter system set synchronous_standby_names = '" + value + "'");
+            st.execute("select pg_reload_conf()");
+            sleep(Duration.ofMillis(200));
+            st.execute("select pg_terminate_backend(pid) from pg_stat_replication where application_name = '"
+                    + LeaseGate.APPLICATION_NAME + "'");
+        }
+    }
+
     @Test
     void withoutTheGateInEffectALapseFencesAtOnce() throws Exception {
         PgCtlPostgresControl pg = primary(fixture.member("ungated")); // no synchronous_standby_names

@@ -200,7 +200,11 @@ final class CommandSubmitter implements AutoCloseable {
             RaftClient client = null;
             try {
                 client = clients.forLeader(leader);
-                return client.io().send(message);
+                LOG.debug("sending to the Raft leader {}", leader);
+                RaftClientReply r = client.io().send(message);
+                LOG.debug("the Raft leader {} answered: success={} {}", leader, r.isSuccess(),
+                        r.isSuccess() ? "" : String.valueOf(r.getException()));
+                return r;
             } catch (StateMachineException e) {
                 throw new CompletionException(e);
             } catch (IOException e) {
@@ -208,6 +212,7 @@ final class CommandSubmitter implements AutoCloseable {
                     clients.discard(client);
                 }
                 if (!neverSent(e)) {
+                    LOG.debug("sending to the Raft leader {} failed: {}", leader, e.toString());
                     throw new SubmitException("could not reach the Raft leader " + leader + ": " + e.getMessage(), e);
                 }
                 LOG.debug("could not connect to the Raft leader {} ({}); trying again", leader, e.toString());

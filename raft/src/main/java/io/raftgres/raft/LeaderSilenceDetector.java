@@ -1,22 +1,17 @@
 package io.raftgres.raft;
 
-import io.raftgres.core.timing.PriorContactRule;
 import io.raftgres.core.timing.SilenceRule;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.FollowerInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.raftlog.RaftLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>The one hook.</b> Ratis 3.3.0 has no public way to start a normal election from a follower; the
  * follower timer calls the package-private {@code RaftServerImpl.changeToCandidate(false)} while holding
  * the division's monitor, after re-checking the silence. This class does the same, through reflection,
- * with the same monitor held while it reads the silence and calls it, so a leader's append that Ratis
- * processes under that monitor cannot slip in between. If the method is missing (another Ratis version),
+ * with the same monitor held while it reads the silence and calls it, so an append whose term check and
+ * silence reset Ratis makes under that monitor cannot slip in between (Ratis writes the entries to the log
+ * after it released the monitor; the detector does not rely on the log). If the method is missing (another Ratis version),
  * the detector logs that once and stays off: Ratis' own timer still elects a leader, only later.
  * {@code docs/ratis-deadline-election.md} proposes the upstream change that would make this class unneeded.
  *
@@ -45,27 +41,27 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private final Method changeToCandidate;
     private final AtomicLong campaigns = new AtomicLong();
     private final LongSupplier nanoTime;
-    /** The last campaign this detector started: the log's last entry then, and the last contact before it. */
+    /** The last campaign this detector started. */
     private volatile Firing lastFiring;
     private final Thread thread;
+    private final java.util.function.BooleanSupplier preferred;
     private volatile boolean running = true;
-    private long thresholdMillis;
+    private double unit;
 
-    /** A campaign: the local log's last entry, the monotonic time of the last contact, the silent leader's id. */
-    private record Firing(TermIndex lastEntry, long contactNanos, String silentLeader) { }
+    /** A campaign: the term it started from, when (monotonic ns), and the silent leader's Raft peer id. */
+    private record Firing(long term, long atNanos, String silentLeader) { }
 
-    /** A proven prior contact: when (monotonic ns), and the Raft peer id of the leader that fell silent. */
-    record Prior(long contactNanos, String silentLeader) { }
-
+    /** @param preferred whether this member is likely the next primary ({@link SilenceRule#preferred}) */
     LeaderSilenceDetector(String member, RaftServer.Division division, SilenceRule rule, DoubleSupplier random,
-                          LongSupplier nanoTime) {
+                          LongSupplier nanoTime, java.util.function.BooleanSupplier preferred) {
         this.member = member;
         this.nanoTime = nanoTime;
+        this.preferred = preferred;
         this.division = Objects.requireNonNull(division, "division");
         this.rule = rule;
         this.random = random;
         this.changeToCandidate = hook(member, division);
-        this.thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+        this.unit = random.getAsDouble();
         this.thread = Thread.ofPlatform().daemon().name("raftgres-silence-" + member).unstarted(this::run);
     }
 
@@ -104,6 +100,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
 
     private void checkOnce() {
         long silent;
+        long thresholdMillis = rule.thresholdMillis(unit, preferred.getAsBoolean());
         synchronized (division) {
             if (!running || !division.getInfo().isAlive()) {
                 return;
@@ -118,34 +115,27 @@ final class LeaderSilenceDetector implements AutoCloseable {
             if (!verdict.campaign()) {
                 return;
             }
-            // Ratis measured the silence just now and rounds it down: contact is at or after the true last one
-            lastFiring = new Firing(division.getRaftLog().getLastEntryTermIndex(),
-                    nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(silent),
+            lastFiring = new Firing(division.getInfo().getCurrentTerm(), nanoTime.getAsLong(),
                     RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString());
             invokeChangeToCandidate();
         }
         campaigns.incrementAndGet();
         LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
                 thresholdMillis);
-        thresholdMillis = rule.thresholdMillis(random.getAsDouble());
+        unit = random.getAsDouble();
     }
 
     /**
-     * For this member as leader of {@code term}: the monotonic time (ns) of its last contact with any leader
-     * before the campaign this detector started, when {@link PriorContactRule} proves it bounds every lease of
-     * an earlier term; else empty (no campaign since start, the log changed, or it was purged past the entry).
+     * For this member as leader of {@code term}: the Raft peer id of the leader whose silence started this
+     * detector's last campaign, if that campaign began in an earlier term within {@code recentNanos}. A hint
+     * (the new leader does not wait for that member's record), not a proof of anything.
      */
-    Optional<Prior> priorContact(long term) {
+    Optional<String> silentLeader(long term, long recentNanos) {
         Firing f = lastFiring;
-        if (f == null || f.lastEntry() == null) {
+        if (f == null || f.term() >= term || nanoTime.getAsLong() - f.atNanos() > recentNanos) {
             return Optional.empty();
         }
-        RaftLog log = division.getRaftLog();
-        TermIndex there = log.getTermIndex(f.lastEntry().getIndex());
-        TermIndex after = log.getTermIndex(f.lastEntry().getIndex() + 1);
-        OptionalLong proven = PriorContactRule.proven(f.lastEntry().getTerm(), f.lastEntry().getIndex(),
-                there == null ? -1 : there.getTerm(), after == null ? -1 : after.getTerm(), term, f.contactNanos());
-        return proven.isPresent() ? Optional.of(new Prior(proven.getAsLong(), f.silentLeader())) : Optional.empty();
+        return Optional.of(f.silentLeader());
     }
 
     private void invokeChangeToCandidate() {

@@ -114,8 +114,11 @@ public final class RaftNode implements AutoCloseable {
                 stateMachine, notifier, nanoTime, tracker::committed);
         lease.start(timer);
         detector = new LeaderSilenceDetector(config.memberName(), built.getDivision(group.getGroupId()),
-                new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime).start();
-        tracker.priorContact(detector::priorContact);
+                new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime,
+                () -> SilenceRule.preferred(stateMachine.state(), config.memberName())).start();
+        // a campaign that made this member leader ends within ET_max (a further round would be a new campaign)
+        long recent = config.electionTimeoutMax().multipliedBy(2).toNanos();
+        tracker.silentLeader(term -> detector.silentLeader(term, recent));
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
     }
@@ -284,6 +287,7 @@ public final class RaftNode implements AutoCloseable {
 
         @Override
         public void leadershipChanged() {
+            LOG.debug("Raft leadership changed: term {}, leader {}", tracker.term(), tracker.followedLeader());
             tracker.observeLeadership();
             if (tracker.isLeader()) {
                 lease.kick();

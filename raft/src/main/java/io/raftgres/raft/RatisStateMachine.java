@@ -182,6 +182,9 @@ final class RatisStateMachine extends BaseStateMachine {
         Command command;
         try {
             command = CommandCodec.decode(data);
+            if (LOG.isDebugEnabled() && !(command instanceof Command.LeaseHeartbeat)) {
+                LOG.debug("applying {} from {} at {}:{}", command.getClass().getSimpleName(), command.member(), term, index);
+            }
         } catch (IllegalArgumentException e) {
             LOG.warn("entry {} is not a command this build can read; rejected: {}", index, e.getMessage());
             return new ApplyResult(before, false, "undecodable command at index " + index + ": " + e.getMessage());

@@ -28,21 +28,21 @@ final class ViewTracker implements RaftLease.LeaderStatus {
     private static final RaftView DETACHED = new RaftView(0, RaftRole.UNKNOWN, null, false, false, -1, false);
 
     /**
-     * When this member became leader of which term, in milliseconds of the monotonic clock, and the proven
-     * prior contact for that term ({@link RaftView#priorContactMillis()}, -1 when none).
+     * When this member became leader of which term, in milliseconds of the monotonic clock, and the Raft peer
+     * id of the previous leader whose silence started its campaign ({@link RaftView#silentLeader()}), or null.
      */
-    private record LeaderSince(long term, long millis, long priorContactMillis, String silentLeader) {
+    private record LeaderSince(long term, long millis, String silentLeader) {
     }
 
-    /** For a term this member leads: the proven prior contact, if any. */
-    interface PriorContact {
-        java.util.Optional<LeaderSilenceDetector.Prior> of(long term);
+    /** For a term this member leads: the peer id of the leader whose silence started its campaign, if any. */
+    interface SilentLeader {
+        java.util.Optional<String> of(long term);
     }
 
     private final LongSupplier nanoTime;
     private final Supplier<ClusterState> state;
-    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, -1, null));
-    private volatile PriorContact priorContact = term -> java.util.Optional.empty();
+    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, null));
+    private volatile SilentLeader silentLeader = term -> java.util.Optional.empty();
     private volatile RaftServer.Division division;
     private volatile long lastCommitNanos;
     private volatile boolean committedOnce;
@@ -56,9 +56,9 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         division = d;
     }
 
-    /** Where leadership looks up its proven prior contact (the leader silence detector). */
-    void priorContact(PriorContact source) {
-        priorContact = source;
+    /** Where leadership looks up the leader whose silence started its campaign (the leader silence detector). */
+    void silentLeader(SilentLeader source) {
+        silentLeader = source;
     }
 
     /** After close: views say UNKNOWN and the lease sees no leadership. */
@@ -101,12 +101,8 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         if (leaderSince.get().term() == term) {
             return;
         }
-        var prior = priorContact.of(term);
-        // rounded up: the contact bounds send times from above, it must not move earlier
-        long priorMillis = prior.map(p -> Math.ceilDiv(p.contactNanos(), 1_000_000L)).orElse(-1L);
-        String silent = prior.map(LeaderSilenceDetector.Prior::silentLeader).orElse(null);
-        leaderSince.updateAndGet(prev -> prev.term() == term ? prev
-                : new LeaderSince(term, nowMillis, priorMillis, silent));
+        String silent = silentLeader.of(term).orElse(null);
+        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis, silent));
     }
 
     /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
@@ -143,7 +139,6 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         return new RaftView(term, role, leader == null ? null : memberNameOf(leader.toString()),
                 leading && info.isLeaderReady(), leading && leaseValid,
                 leading && since.term() == term ? since.millis() : -1, quorum,
-                leading && since.term() == term ? since.priorContactMillis() : -1,
                 leading && since.term() == term && since.silentLeader() != null
                         ? memberNameOf(since.silentLeader()) : null);
     }

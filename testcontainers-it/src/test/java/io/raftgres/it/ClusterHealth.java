@@ -33,7 +33,8 @@ public final class ClusterHealth {
         });
     }
 
-    private static Node healthyPrimary(ClusterFixture cluster) throws Exception {
+    /** The primary when the cluster is healthy right now (one look), else null; fails at once when a container exited. */
+    static Node healthyPrimary(ClusterFixture cluster) throws Exception {
         cluster.nodes().forEach(Node::assertNotExited);
         List<Node> primaries = cluster.nodes().stream()
                 .filter(n -> AgentRest.status(n.rest(), "/primary") == 200).toList();

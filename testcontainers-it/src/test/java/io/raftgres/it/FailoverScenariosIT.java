@@ -70,6 +70,13 @@ class FailoverScenariosIT {
 
     /** The quorum-mode lossy run's hold: 60 s by default, {@code -Dit.lossy.quorum.seconds=N} to change it. */
     private static final Duration QUORUM_LOSSY_HOLD = Duration.ofSeconds(Long.getLong("it.lossy.quorum.seconds", 60));
+    /**
+     * How long, after a lossy network healed, the VIP must have been on the healthy primary alone before the
+     * final checks. A lapse under way when the window opens has fenced well within it (its fence starts at
+     * the last acknowledged heartbeat + 1380 ms, at most 380 ms after the lease's end), and so has one that
+     * begins during the window's first second; 3 s leave a margin on a loaded host.
+     */
+    private static final Duration SETTLE_QUIET = Duration.ofSeconds(3);
     /** Replication lag on a healthy cluster is milliseconds; older unreplicated writes are a bug. */
     private static final long LAG_WINDOW_MILLIS = 2_000;
     /**
@@ -280,17 +287,18 @@ class FailoverScenariosIT {
     }
 
     /**
-     * Opt-in ({@code -Dit.lossy.quorum=true}): the same in managed quorum mode (issue 12): nothing
-     * acknowledged may be lost, whether or not the primary changes (asserted by {@code assertLoss} for
-     * quorum mode). Held {@link #QUORUM_LOSSY_HOLD}. Opt-in because quorum mode fences at every lasting
-     * lapse, and in one of two clean-clone runs the final check met the primary restarting after such
-     * a fence right after the loss (its VIP not yet back), a liveness check, not a loss: 0 lost in both.
+     * The same in managed quorum mode (issue 12), held {@link #QUORUM_LOSSY_HOLD}: nothing acknowledged may
+     * be lost, whether or not the primary changes (asserted by {@code assertLoss} for quorum mode). Quorum
+     * mode fences at every lasting lapse (the gate is not in effect there: docs/quorum-lease-gate.md), and a
+     * lapse under way at the heal fences a moment after it; the scenario therefore waits until the cluster
+     * has settled before its final checks (it once met the primary restarting, its VIP not yet back). Runs
+     * by default; {@code -Dit.lossy.quorum=false} skips it (100-120 s; 4 of 4 runs passed on 5 Dec 2026).
      */
     @Test
     @Order(7)
     void lossyNetworkInQuorumMode() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("it.lossy.quorum"),
-                "opt-in: -Dit.lossy.quorum=true");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.parseBoolean(System.getProperty("it.lossy.quorum", "true")),
+                "skipped: -Dit.lossy.quorum=false");
         lossyNetwork(Replication.QUORUM, false, QUORUM_LOSSY_HOLD);
     }
 
@@ -322,12 +330,18 @@ class FailoverScenariosIT {
                 run.hold(hold);
                 run.faults().heal(primary);
                 long healed = run.clock().millis();
+                // A lapse under way at the heal may still fence (and PostgreSQL start again) after it: the
+                // counts, the gaps and the final checks look at the cluster once it has settled.
+                long settled = run.awaitSettled(SETTLE_QUIET, ScenarioRun.HEALTH_TIMEOUT);
+                long end = run.clock().millis();
                 LossyNetworkStats stats = LossyNetworkStats.of(primary).minus(before);
-                long gaps = LossyNetworkStats.sumOfGapsMillis(run.log(), fault, healed, 1000);
+                long gaps = LossyNetworkStats.sumOfGapsMillis(run.log(), fault, end, 1000);
                 ScenarioRun.Outcome o = run.finish(String.format(java.util.Locale.ROOT, "20 %% loss in and out of %s"
-                        + " (%s) for %d s; %s; write gaps >= 1 s: %.1f s in all", primary.name(),
-                        floor ? "PostgreSQL traffic only" : "all traffic", hold.toSeconds(),
-                        stats.describe(primary.name()), gaps / 1000.0));
+                        + " (%s) for %d s; %s; write gaps >= 1 s: %.1f s in all, longest %.1f s (fault to %s)",
+                        primary.name(), floor ? "PostgreSQL traffic only" : "all traffic", hold.toSeconds(),
+                        stats.describe(primary.name()), gaps / 1000.0,
+                        run.log().longestAckGapMillis(fault, end) / 1000.0,
+                        settled < 0 ? "the settle timeout, not settled" : "settled"));
                 assertSafe(o, true);
                 assertLoss(o, mode, primary, fault, healed, false);
                 if (o.result().leaderChanges() == 0) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -146,6 +147,46 @@ public final class ScenarioRun implements AutoCloseable {
         long rest = atMillis - clock.millis();
         if (rest > 0) {
             Thread.sleep(rest);
+        }
+    }
+
+    /**
+     * Waits, load still running, until the cluster has settled: one healthy primary that every VIP
+     * look for {@code quiet} saw as the VIP's only holder, and that is still the healthy primary at
+     * the end of that window. A fault that ends may still be working its way out (a lease lapse that
+     * began before a lossy network healed fences a moment later, removing the VIP, then PostgreSQL
+     * starts again); the final checks must look at the cluster after that, not in the middle of it.
+     * Only waits: it asserts nothing, so a cluster that does not settle within {@code timeout} goes on
+     * to {@link #finish} and its checks report what is wrong.
+     *
+     * @return the scenario time at which the cluster had settled, or -1 when {@code timeout} ran out
+     */
+    public long awaitSettled(Duration quiet, Duration timeout) throws InterruptedException {
+        long deadline = clock.millis() + timeout.toMillis();
+        while (clock.millis() < deadline) {
+            Node primary = healthyPrimaryOrNull();
+            if (primary == null) {
+                Thread.sleep(500);
+                continue;
+            }
+            long since = clock.millis();
+            holdUntil(since + quiet.toMillis());
+            Set<String> sole = Set.of(primary.name());
+            List<VipObserver.Sample> window = vip.samples().stream().filter(s -> s.atMillis() >= since).toList();
+            Node still = healthyPrimaryOrNull();
+            if (!window.isEmpty() && window.stream().allMatch(s -> s.holders().equals(sole))
+                    && still != null && still.name().equals(primary.name())) {
+                return clock.millis();
+            }
+        }
+        return -1;
+    }
+
+    private Node healthyPrimaryOrNull() {
+        try {
+            return ClusterHealth.healthyPrimary(cluster);
+        } catch (Exception e) {
+            return null;
         }
     }
 

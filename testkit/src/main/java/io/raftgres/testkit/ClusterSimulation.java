@@ -95,7 +95,7 @@ public final class ClusterSimulation {
             DeciderConfig config = new DeciderConfig(node, bootstrap, MemberTags.DEFAULT,
                     options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(),
                     watchdog.required() && noDevice, options.freshnessWaitMillis(), takeoverDelay(options, noDevice),
-                    nodes.size(), takeoverAfterContact(options, noDevice));
+                    nodes.size());
             SimAgent agent = new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
                     postgres.get(node), options.agent(), agentRandom.split(), this::milestone);
             agent.watchdog().setAutomatic(!watchdog.required());
@@ -134,22 +134,6 @@ public final class ClusterSimulation {
         }
         return Math.max(configured,
                 options.raft().safety().takeoverDelayWithWatchdog((int) (timeout / 1000)).toMillis());
-    }
-
-    /**
-     * The decider's wait after a proven prior contact: the simulated VIP has no kernel lifetime but a bounded
-     * removal, so every earlier primary is gone once its fence started (at the latest at the gated stop plus a
-     * check interval after its last heartbeat) and its removal ran its longest; never less than the takeover
-     * delay. Off when a test turned the decider's waits off.
-     */
-    private static long takeoverAfterContact(SimulationOptions options, boolean noDevice) {
-        if (options.takeoverDelayMillis() == 0) {
-            return DeciderConfig.NO_CONTACT_RULE;
-        }
-        var safety = options.raft().safety();
-        long vipGone = safety.gatedStopAfterHeartbeat().plus(safety.leaseCheckInterval()).plus(safety.drift())
-                .toMillis() + options.agent().vipRemoveMaxMillis();
-        return Math.max(takeoverDelay(options, noDevice), vipGone);
     }
 
     /**

@@ -36,9 +36,7 @@ final class LeaderState {
     private record Pending(String requester, long requestId) { }
 
     final long sinceMillis;
-    /** {@code RaftView.priorContactMillis}: proven when this node became leader, else -1. */
-    final long priorContactMillis;
-    /** {@code RaftView.silentLeader}: with a proven prior contact, the leader whose silence started the campaign. */
+    /** {@code RaftView.silentLeader}: the previous leader whose silence started this node's campaign, or null. */
     final String silentLeader;
     private final RaftNode node;
     private final List<String> members;
@@ -56,9 +54,8 @@ final class LeaderState {
     private boolean startElectionSent;
     private Consumer<Boolean> transferDone;
 
-    LeaderState(RaftNode node, long priorContactMillis, String silentLeader) {
+    LeaderState(RaftNode node, String silentLeader) {
         this.node = node;
-        this.priorContactMillis = priorContactMillis;
         this.silentLeader = silentLeader;
         this.members = node.group.members;
         this.sinceMillis = node.now();

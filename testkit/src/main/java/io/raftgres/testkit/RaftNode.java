@@ -3,7 +3,7 @@ package io.raftgres.testkit;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.RaftRole;
 import io.raftgres.core.model.RaftView;
-import io.raftgres.core.timing.PriorContactRule;
+import io.raftgres.core.timing.SilenceRule;
 import io.raftgres.testkit.RaftMessage.AppendEntries;
 import io.raftgres.testkit.RaftMessage.AppendReply;
 import io.raftgres.testkit.RaftMessage.ClientReply;
@@ -49,12 +49,9 @@ final class RaftNode {
     RaftRole role = RaftRole.FOLLOWER;
     String leaderId;
     long lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
-    /** Ratis' last-RPC time: the last append from a leader, or when this node last became follower or restarted. */
-    long contactMillis = Long.MIN_VALUE / 2;
-    /** The agent's detector's last campaign (silenceDetector only): the log's last entry then, and the contact. */
+    /** The agent's detector's last campaign (silenceDetector only): the term it began in, when, whose silence. */
     long campaignTerm = -1;
-    int campaignIndex = -1;
-    long campaignContactMillis = -1;
+    long campaignMillis;
     String campaignSilentLeader;
     long noElectionUntilMillis;
     long lastWriteMillis = Long.MIN_VALUE / 2;
@@ -95,7 +92,7 @@ final class RaftNode {
         return new RaftView(term, alive ? role : RaftRole.UNKNOWN, alive ? leaderId : null, ready, lease,
                 isLeader ? leader.sinceMillis : -1,
                 alive && now() - lastWriteMillis < trueMillis(2 * group.timing.electionTimeoutMax()),
-                isLeader ? leader.priorContactMillis : -1, isLeader ? leader.silentLeader : null);
+                isLeader ? leader.silentLeader : null);
     }
 
     void start() {
@@ -122,9 +119,7 @@ final class RaftNode {
         role = RaftRole.FOLLOWER;
         leaderId = null;
         lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
-        contactMillis = now();
         campaignTerm = -1;
-        campaignIndex = -1;
         noElectionUntilMillis = 0;
         resetElectionTimer();
         group.observer.raftChanged(id);
@@ -174,7 +169,6 @@ final class RaftNode {
             becomeFollower(m.term(), m.leader());
         }
         lastHeardFromLeaderMillis = now();
-        contactMillis = now();
         resetElectionTimer();
         long committedTerm = log.termAt(commitIndex);
         int match = log.mergeFrom(m.log());
@@ -259,8 +253,7 @@ final class RaftNode {
     private void becomeLeader() {
         role = RaftRole.LEADER;
         leaderId = id;
-        long prior = priorContactMillis();
-        leader = new LeaderState(this, prior, prior >= 0 ? campaignSilentLeader : null);
+        leader = new LeaderState(this, silentLeader());
         group.scheduler.note(new Note(id, "became leader of term " + term));
         leader.begin();
         group.observer.raftChanged(id);
@@ -279,7 +272,6 @@ final class RaftNode {
         }
         if (wasLeader || role == RaftRole.CANDIDATE) {
             resetElectionTimer();
-            contactMillis = now();
         }
         role = RaftRole.FOLLOWER;
         leaderId = newLeader;
@@ -294,8 +286,9 @@ final class RaftNode {
 
     void resetElectionTimer() {
         RaftTiming t = group.timing;
-        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(
-                role == RaftRole.FOLLOWER && leaderId != null, group.random));
+        boolean following = role == RaftRole.FOLLOWER && leaderId != null;
+        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(following,
+                following && t.silenceDetector() && SilenceRule.preferred(committedState(), id), group.random));
         ensureTimer();
     }
 
@@ -325,21 +318,18 @@ final class RaftNode {
             ensureTimer();
         } else {
             if (role == RaftRole.FOLLOWER && group.timing.silenceDetector()) {
-                campaignTerm = log.lastTerm();
-                campaignIndex = log.length();
-                campaignContactMillis = contactMillis;
+                campaignTerm = term;
+                campaignMillis = now();
                 campaignSilentLeader = leaderId;
             }
             startRound(group.timing.preVote());
         }
     }
 
-    /** {@link PriorContactRule} on this node's log as it becomes leader (before it appends its own entries). */
-    private long priorContactMillis() {
-        long there = campaignIndex >= 0 && campaignIndex <= log.length() ? log.termAt(campaignIndex) : -1;
-        long after = campaignIndex >= 0 && campaignIndex < log.length() ? log.termAt(campaignIndex + 1) : -1;
-        return PriorContactRule.proven(campaignTerm, campaignIndex, there, after, term, campaignContactMillis)
-                .orElse(-1);
+    /** The raft module's LeaderSilenceDetector.silentLeader: the silent leader of a recent campaign from an earlier term. */
+    private String silentLeader() {
+        boolean recent = now() - campaignMillis <= trueMillis(2 * group.timing.electionTimeoutMax());
+        return campaignTerm >= 0 && campaignTerm < term && recent ? campaignSilentLeader : null;
     }
 
     /** A trace line about one node. */

@@ -81,12 +81,12 @@ public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long tran
     }
 
     /**
-     * A follower's next election timeout: {@link SilenceRule#thresholdMillis(double)} when the detector is
-     * modelled and the follower knows its leader, else uniform in [ET_min, ET_max] as Ratis' timer.
+     * A follower's next election timeout: {@link SilenceRule#thresholdMillis(double, boolean)} when the detector
+     * is modelled and the follower knows its leader, else uniform in [ET_min, ET_max] as Ratis' timer.
      */
-    long electionTimeoutMillis(boolean followingLeader, java.util.random.RandomGenerator random) {
+    long electionTimeoutMillis(boolean followingLeader, boolean preferred, java.util.random.RandomGenerator random) {
         if (silenceDetector && followingLeader) {
-            return new SilenceRule(safety).thresholdMillis(random.nextDouble());
+            return new SilenceRule(safety).thresholdMillis(random.nextDouble(), preferred);
         }
         return random.nextLong(electionTimeoutMin(), electionTimeoutMax() + 1);
     }

@@ -15,14 +15,9 @@ import org.junit.jupiter.api.Test;
  * Raft model's followers campaign at the detector's thresholds. Every safety invariant is checked after
  * every event; those invariants' negative controls (a lease that outlives the election timeout, a late fence,
  * a watchdog left armed) are in {@link ClusterSimulationTest}. The narrower range of election timeouts is
- * what could hurt: more followers campaigning at the same time, more split votes.
- *
- * <p>The detector's campaigns also give a new leader a proven prior contact ({@code PriorContactRule}), from
- * which the decider counts its takeover wait when that is sooner than counting from the election. Shown to
- * fail (2026-12-05): with the simulated Raft reporting that contact 1500 ms too early, seed 142 broke
- * ONE_VIP_HOLDER (the new primary added the VIP while the isolated old one still held it). Accepting the
- * contact without PriorContactRule's log check broke nothing in 600 seeds: the schedules where an entry
- * arrives between the campaign and the leadership are rare; PriorContactRuleTest covers that check.
+ * what could hurt: more followers campaigning at the same time, more split votes. The campaign order
+ * ({@code SilenceRule.preferred}) and the new leader not waiting for the silent previous leader's record are
+ * modelled too.
  */
 @Tag("simulation")
 class SilenceDetectorSimulationTest {

@@ -1,7 +1,6 @@
 package io.raftgres.core.decide;
 
 import io.raftgres.core.model.MemberTags;
-import io.raftgres.core.model.RaftView;
 
 /**
  * The member-local settings the decider needs (cluster-wide settings come from the replicated
@@ -24,40 +23,11 @@ import io.raftgres.core.model.RaftView;
  * @param memberCount                       the Raft group's size; the leader raises the feature
  *                                          level only when this many member records support it
  *                                          (0: never raises it)
- * @param takeoverAfterContactMillis        how long after a proven prior contact
- *                                          ({@link RaftView#priorContactMillis()}) every earlier primary is surely
- *                                          gone: its PostgreSQL fenced and, with a VIP, its VIP removed;
- *                                          {@link #NO_CONTACT_RULE} when only the election counts
  */
 public record DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
                             boolean removeDataDirectoryOnRewindFailure,
                             boolean removeDataDirectoryOnDivergedTimelines, boolean watchdogFailed,
-                            long freshnessWaitMillis, long takeoverDelayMillis, int memberCount,
-                            long takeoverAfterContactMillis) {
-
-    /** {@code takeoverAfterContactMillis} when the takeover counts from the election only. */
-    public static final long NO_CONTACT_RULE = Long.MAX_VALUE / 4;
-
-    /** A config whose takeover counts from the election only. */
-    public DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
-                         boolean removeDataDirectoryOnRewindFailure, boolean removeDataDirectoryOnDivergedTimelines,
-                         boolean watchdogFailed, long freshnessWaitMillis, long takeoverDelayMillis, int memberCount) {
-        this(memberName, canBootstrap, tags, removeDataDirectoryOnRewindFailure, removeDataDirectoryOnDivergedTimelines,
-                watchdogFailed, freshnessWaitMillis, takeoverDelayMillis, memberCount, NO_CONTACT_RULE);
-    }
-
-    /**
-     * How long a new leader must still wait before it takes over another member's primary (at most 0: go).
-     * Every lease of an earlier term was granted by a heartbeat sent before this member's election, so its
-     * holder is fenced {@code takeoverDelayMillis} after the election; and, when proven, sent before the prior
-     * contact, so the holder is gone {@code takeoverAfterContactMillis} after that. Either proof suffices.
-     */
-    public long takeoverWaitLeft(RaftView raft, long nowMillis) {
-        long afterElection = raft.leaderSinceMillis() + takeoverDelayMillis;
-        long afterContact = raft.priorContactMillis() >= 0 && takeoverAfterContactMillis < NO_CONTACT_RULE
-                ? raft.priorContactMillis() + takeoverAfterContactMillis : Long.MAX_VALUE;
-        return Math.min(afterElection, afterContact) - nowMillis;
-    }
+                            long freshnessWaitMillis, long takeoverDelayMillis, int memberCount) {
 
     /** A config that never raises the feature level (memberCount 0). */
     public DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,

@@ -67,11 +67,13 @@ final class PrimaryRules {
             return Decision.of(Reason.NO_CANDIDATE_READONLY, "read-only: " + choice.why());
         }
         String winner = choice.winner().get();
-        long left = config.takeoverWaitLeft(raft, nowMillis);
-        if (winner.equals(me) && leader != null && left > 0) {
-            // The old primary may still hold a lease granted before my election: wait until it surely lapsed.
+        long sinceElection = nowMillis - raft.leaderSinceMillis();
+        if (winner.equals(me) && leader != null && sinceElection < config.takeoverDelayMillis()) {
+            // A follower may have voted for me while the old primary's lease still ran (pre-vote
+            // granted, then one more heartbeat acknowledged); wait until that lease has surely lapsed.
             return new Decision(List.of(), Reason.TAKEOVER_WAIT, "no action: I am the best candidate; waiting "
-                    + left + " ms until " + leader.member() + "'s lease has surely lapsed", left);
+                    + (config.takeoverDelayMillis() - sinceElection) + " ms until " + leader.member()
+                    + "'s lease has surely lapsed", config.takeoverDelayMillis() - sinceElection);
         }
         if (winner.equals(me)) {
             return claim(term, local, "I am the best candidate"

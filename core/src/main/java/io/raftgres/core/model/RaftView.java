@@ -13,20 +13,17 @@ package io.raftgres.core.model;
  * @param leaderSinceMillis  agent-clock time (ms) at which this member became leader in this
  *                           term, or -1; used to give followers time to publish fresh state
  * @param quorumReachable    a write to the Raft log succeeded recently (any role)
- * @param priorContactMillis agent-clock time (ms), when this member is leader: a proven upper bound on the
- *                           send time of every lease heartbeat of an earlier term (the raft module's
- *                           {@code PriorContactRule}: its last contact with any leader before the campaign that
- *                           made it leader); -1 when nothing is proven. See {@code DeciderConfig#takeoverWaitLeft}.
- * @param silentLeader       with a proven prior contact: the member whose silence of at least
- *                           {@code election_timeout_min} started that campaign (the previous Raft leader), else null
+ * @param silentLeader       when this member is leader after a campaign its leader silence detector started: the
+ *                           previous Raft leader, whose silence of at least {@code election_timeout_min} started it;
+ *                           else null. A hint for the freshness wait, never a safety decision.
  */
 public record RaftView(long term, RaftRole role, String leaderId, boolean leaderReady, boolean leaseValid,
-                       long leaderSinceMillis, boolean quorumReachable, long priorContactMillis, String silentLeader) {
+                       long leaderSinceMillis, boolean quorumReachable, String silentLeader) {
 
-    /** A view without a proven prior contact. */
+    /** A view without a silent previous leader. */
     public RaftView(long term, RaftRole role, String leaderId, boolean leaderReady, boolean leaseValid,
                     long leaderSinceMillis, boolean quorumReachable) {
-        this(term, role, leaderId, leaderReady, leaseValid, leaderSinceMillis, quorumReachable, -1, null);
+        this(term, role, leaderId, leaderReady, leaseValid, leaderSinceMillis, quorumReachable, null);
     }
 
     public boolean isLeaderWithLease() {

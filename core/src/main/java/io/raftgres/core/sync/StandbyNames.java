@@ -118,6 +118,20 @@ public record StandbyNames(SyncMode mode, List<String> replicas, int count, bool
         return Optional.of(new StandbyNames(mode, replicas, count, gate));
     }
 
+    /**
+     * Whether PostgreSQL can acknowledge no commit without the gate's confirmation: the gate is listed and
+     * fewer other names than the rule requires remain, so every set of confirmations that releases a commit
+     * includes it. True for {@code FIRST 1 (gate)} and {@code FIRST k+1 (gate, r1..rk)}; false for a quorum
+     * list whose replicas alone can reach the count ({@code ANY 2 (gate, a, b)}).
+     */
+    public boolean requiresGate() {
+        if (!gate) {
+            return false;
+        }
+        int required = mode == SyncMode.OFF ? 1 : count + 1;
+        return replicas.size() < required;
+    }
+
     private static String quote(String name) {
         return name.matches("[a-z_][a-z0-9_]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }

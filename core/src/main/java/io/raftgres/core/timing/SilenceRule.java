@@ -12,7 +12,13 @@ import java.util.Objects;
  * checks whether the leader was silent for {@code T}; a leader that died just after a check is noticed
  * only at the next one, so detection takes between {@code T} and {@code 2T} (1.5 T on average, about
  * 3.4 s with the default 2000..2500 ms). This rule campaigns as soon as the silence reaches its threshold,
- * {@code election_timeout_min + u * spread}, checked every {@link #POLL} (about 2.1 s on average).
+ * {@code election_timeout_min + heartbeat_interval + u * spread}, checked every {@link #POLL} (2.25-2.5 s).
+ *
+ * <p><b>Why one heartbeat interval more.</b> The other survivor grants the pre-vote only once its own silence
+ * reached {@code election_timeout_min}, and the two followers' last contacts with a dying leader differ (by
+ * 124 ms in one measured round). A campaign it refuses is worse than none: the refused member becomes a
+ * follower again, its silence starts over, and it refuses the other's pre-vote for {@code election_timeout_min}
+ * (the demo lost 2.6 s that way). Waiting one heartbeat interval more lets the other's silence catch up.
  *
  * <p><b>Why it is safe.</b> Nothing of the lease's argument (ARCHITECTURE §3, {@link SafetyTiming}) rests on
  * when a follower campaigns. It rests on pre-vote: a voter grants a pre-vote only when it has not heard
@@ -68,14 +74,23 @@ public record SilenceRule(SafetyTiming timing) {
         }
     }
 
-    /** How far above {@code election_timeout_min} thresholds may lie: {@link #MAX_SPREAD}, within ET_max. */
+    /**
+     * How far above {@code election_timeout_min + heartbeat_interval} thresholds may lie: {@link #MAX_SPREAD},
+     * within ET_max (none when the margin already reaches it).
+     */
     public Duration spread() {
-        Duration range = timing.electionTimeoutMax().minus(timing.electionTimeoutMin());
-        return range.compareTo(MAX_SPREAD) < 0 ? range : MAX_SPREAD;
+        Duration range = timing.electionTimeoutMax().minus(timing.electionTimeoutMin()).minus(margin());
+        return range.isNegative() ? Duration.ZERO : range.compareTo(MAX_SPREAD) < 0 ? range : MAX_SPREAD;
+    }
+
+    /** The lowest silence that campaigns, above {@code election_timeout_min}: one heartbeat interval. */
+    public Duration margin() {
+        return timing.heartbeatInterval();
     }
 
     /**
-     * A threshold for one stretch of following a leader: {@code election_timeout_min + unit * spread}.
+     * A threshold for one stretch of following a leader:
+     * {@code election_timeout_min + heartbeat_interval + unit * spread}.
      *
      * @param unit uniform in [0, 1), drawn once per leader contact stretch (after every campaign)
      */
@@ -83,7 +98,60 @@ public record SilenceRule(SafetyTiming timing) {
         if (!(unit >= 0 && unit < 1)) {
             throw new IllegalArgumentException("unit must lie in [0, 1), found " + unit);
         }
-        return timing.electionTimeoutMin().toMillis() + (long) (unit * spread().toMillis());
+        long threshold = timing.electionTimeoutMin().plus(margin()).toMillis() + (long) (unit * spread().toMillis());
+        return Math.min(threshold, timing.electionTimeoutMax().toMillis());
+    }
+
+    /**
+     * As {@link #thresholdMillis(double)}, split by preference: a member that would likely be chosen as the
+     * next primary ({@link #preferred}) draws from the lowest third of the spread, any other from its upper
+     * half, so the likely candidate usually campaigns first and no leadership handover follows the election
+     * (a leader elected by a handover proves no earlier contact, so it waits the full takeover delay).
+     */
+    public long thresholdMillis(double unit, boolean preferred) {
+        double part = preferred ? unit / 3 : 0.5 + unit / 2;
+        return thresholdMillis(part);
+    }
+
+    /**
+     * Whether {@code me} would likely be chosen as the next primary, judged from the replicated records only:
+     * it may fail over, it is a synchronous standby when synchronous replication names some, and among the
+     * other members that could (the leader key's holder aside) none last reported a later received WAL
+     * position, or the same one with a higher failover priority or, at equal priority, a smaller name. At most
+     * one member is preferred in a given state, so the survivors of a dead leader do not campaign in the same
+     * range and split the vote. A hint for the campaign order, never a safety decision: the new leader still
+     * chooses with {@code CandidateSelector}.
+     */
+    public static boolean preferred(io.raftgres.core.model.ClusterState state, String me) {
+        var mine = state.members().get(me);
+        if (mine == null || !mine.tags().canFailover() || mine.watchdogFailed()) {
+            return false;
+        }
+        var sync = state.sync();
+        if (sync != null && sync.mode() != io.raftgres.core.model.SyncMode.OFF && !sync.members().isEmpty()
+                && !sync.members().contains(me)) {
+            return false;
+        }
+        String keyHolder = state.leader() == null ? null : state.leader().member();
+        return state.members().values().stream()
+                .filter(m -> !m.name().equals(me) && !m.name().equals(keyHolder))
+                .filter(m -> m.tags().canFailover() && !m.watchdogFailed())
+                .filter(m -> sync == null || sync.mode() == io.raftgres.core.model.SyncMode.OFF
+                        || sync.members().isEmpty() || sync.members().contains(m.name()))
+                .noneMatch(m -> ahead(m, mine));
+    }
+
+    /** {@code other} ranks before {@code mine}: later WAL, or the same with higher priority, or then a smaller name. */
+    private static boolean ahead(io.raftgres.core.model.MemberRecord other, io.raftgres.core.model.MemberRecord mine) {
+        if (other.receiveLsn() == null || mine.receiveLsn() == null) {
+            return false;
+        }
+        int byLsn = other.receiveLsn().compareTo(mine.receiveLsn());
+        if (byLsn != 0) {
+            return byLsn > 0;
+        }
+        int byPriority = Integer.compare(other.tags().failoverPriority(), mine.tags().failoverPriority());
+        return byPriority != 0 ? byPriority > 0 : other.name().compareTo(mine.name()) < 0;
     }
 
     /**

@@ -99,14 +99,14 @@ class CandidateSelectionTest {
         assertEquals(Reason.WAITING_FOR_FRESH_STATE, waits.reason(), "n1 is stale and not the silent leader: "
                 + waits.summary());
         Decision goes = decider("n2").decide(view(state, afterSilence("n1")), local, NOW);
-        // past the freshness stage: what is left is the takeover wait, counted from the election here
+        // past the freshness stage: what is left is the takeover wait after the election
         assertEquals(Reason.TAKEOVER_WAIT, goes.reason(), goes.summary());
     }
 
     private static RaftView afterSilence(String silentLeader) {
         RaftView fresh = freshLeader("n2");
         return new RaftView(fresh.term(), fresh.role(), fresh.leaderId(), true, true, fresh.leaderSinceMillis(), true,
-                NOW - 2_500, silentLeader);
+                silentLeader);
     }
 
     @Test

@@ -13,19 +13,22 @@ class SilenceRuleTest {
 
     @Test
     void thresholdsLieBetweenTheMinimumAndTheSpreadAboveIt() {
-        assertEquals(300, rule.spread().toMillis());
-        assertEquals(2000, rule.thresholdMillis(0));
-        assertEquals(2150, rule.thresholdMillis(0.5));
-        assertTrue(rule.thresholdMillis(0.999_999) < 2300);
+        // defaults: ET 2000..2500, heartbeat 250: thresholds from 2250, spread 250 (up to ET_max)
+        assertEquals(250, rule.spread().toMillis());
+        assertEquals(2250, rule.thresholdMillis(0));
+        assertEquals(2375, rule.thresholdMillis(0.5));
+        assertTrue(rule.thresholdMillis(0.999_999) < 2500);
         assertThrows(IllegalArgumentException.class, () -> rule.thresholdMillis(1.0));
         assertThrows(IllegalArgumentException.class, () -> rule.thresholdMillis(-0.1));
     }
 
     @Test
     void theSpreadNeverReachesPastTheMaximumElectionTimeout() {
+        SilenceRule wide = new SilenceRule(SafetyTiming.ofMillis(2000, 4000, 250, 1000, 100, 500));
+        assertEquals(300, wide.spread().toMillis());
         SilenceRule narrow = new SilenceRule(SafetyTiming.ofMillis(2000, 2100, 250, 1000, 100, 500));
-        assertEquals(100, narrow.spread().toMillis());
-        assertTrue(narrow.thresholdMillis(0.999) <= 2100);
+        assertEquals(0, narrow.spread().toMillis(), "the margin alone passes ET_max: no spread");
+        assertEquals(2100, narrow.thresholdMillis(0.9), "never past ET_max");
     }
 
     @Test
