@@ -100,6 +100,9 @@ final class LeaderSilenceDetector implements AutoCloseable {
 
     private void checkOnce() {
         long silent;
+        if (!division.getInfo().isFollower()) {
+            return; // a leader or candidate: no need to take the division's monitor every poll
+        }
         long thresholdMillis = rule.thresholdMillis(unit, preferred.getAsBoolean());
         synchronized (division) {
             if (!running || !division.getInfo().isAlive()) {
