@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -12,12 +13,15 @@ import org.apache.ratis.proto.RaftProtos.FollowerInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts Ratis' normal pre-vote election as soon as the leader has been silent for {@link SilenceRule}'s
- * threshold, instead of one to two election timeouts later (why that is safe: {@link SilenceRule}).
+ * threshold, instead of one to two election timeouts later (why that is safe: {@link SilenceRule}); and
+ * when an election failed, as soon as this follower has known no leader for the rule's leaderless threshold,
+ * instead of a whole election timeout later.
  *
  * <p><b>The one hook.</b> Ratis 3.3.0 has no public way to start a normal election from a follower; the
  * follower timer calls the package-private {@code RaftServerImpl.changeToCandidate(false)} while holding
@@ -47,8 +51,16 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private final java.util.function.BooleanSupplier preferred;
     private volatile boolean running = true;
     private double unit;
+    private static final long NEVER = Long.MIN_VALUE;
+    /** When this member was last seen as Raft leader (monotonic ns), or {@link #NEVER}. Poll thread only. */
+    private long ledAtNanos = NEVER;
+    /** Ratis' leader step-down wait: no leaderless campaign this long after this member led. */
+    private final long stepDownWaitNanos;
+    /** The term in which the detector saw this follower know no leader, or -1; since when. Poll thread only. */
+    private long leaderlessTerm = -1;
+    private long leaderlessSinceNanos;
 
-    /** A campaign: the term it started from, when (monotonic ns), and the silent leader's Raft peer id. */
+    /** A campaign: the term it started from, when (monotonic ns), and the silent leader's Raft peer id (null: none known). */
     private record Firing(long term, long atNanos, String silentLeader) { }
 
     /** @param preferred whether this member is likely the next primary ({@link SilenceRule#preferred}) */
@@ -62,6 +74,8 @@ final class LeaderSilenceDetector implements AutoCloseable {
         this.random = random;
         this.changeToCandidate = hook(member, division);
         this.unit = random.getAsDouble();
+        this.stepDownWaitNanos = RaftServerConfigKeys.LeaderElection.leaderStepDownWaitTime(
+                division.getRaftServer().getProperties()).toLong(TimeUnit.NANOSECONDS);
         this.thread = Thread.ofPlatform().daemon().name("raftgres-silence-" + member).unstarted(this::run);
     }
 
@@ -99,11 +113,16 @@ final class LeaderSilenceDetector implements AutoCloseable {
     }
 
     private void checkOnce() {
-        long silent;
         if (!division.getInfo().isFollower()) {
+            if (division.getInfo().isLeader()) {
+                ledAtNanos = nanoTime.getAsLong();
+            }
             return; // a leader or candidate: no need to take the division's monitor every poll
         }
-        long thresholdMillis = rule.thresholdMillis(unit, preferred.getAsBoolean());
+        boolean prefer = preferred.getAsBoolean();
+        boolean silentLeaderKnown;
+        long silent;
+        long thresholdMillis;
         synchronized (division) {
             if (!running || !division.getInfo().isAlive()) {
                 return;
@@ -112,20 +131,59 @@ final class LeaderSilenceDetector implements AutoCloseable {
             boolean follower = division.getInfo().isFollower() && role.hasFollowerInfo();
             FollowerInfoProto info = role.getFollowerInfo();
             boolean leaderKnown = info.hasLeaderInfo() && info.getLeaderInfo().hasId();
-            silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
+            long term = division.getInfo().getCurrentTerm();
+            if (leaderKnown) {
+                leaderlessTerm = -1;
+                silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
+                thresholdMillis = rule.thresholdMillis(unit, prefer);
+            } else {
+                silent = leaderlessMillis(term, role.getRoleElapsedTimeMs());
+                if (steppedDownRecently()) {
+                    return; // as Ratis' timer: a leader that stepped down does not campaign again at once
+                }
+                thresholdMillis = rule.leaderlessThresholdMillis(unit, prefer);
+            }
             SilenceRule.Verdict verdict = rule.judge(follower, leaderKnown, info.getOutstandingOp(), silent,
                     thresholdMillis);
             if (!verdict.campaign()) {
                 return;
             }
-            lastFiring = new Firing(division.getInfo().getCurrentTerm(), nanoTime.getAsLong(),
-                    RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString());
+            Firing before = lastFiring;
+            // a leaderless campaign continues the failover of the leader whose silence started the previous one
+            lastFiring = new Firing(term, nanoTime.getAsLong(), leaderKnown
+                    ? RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString()
+                    : before == null ? null : before.silentLeader());
+            leaderlessTerm = -1;
+            silentLeaderKnown = leaderKnown;
             invokeChangeToCandidate();
         }
         campaigns.incrementAndGet();
-        LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
-                thresholdMillis);
+        if (silentLeaderKnown) {
+            LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
+                    thresholdMillis);
+        } else {
+            LOG.info("no Raft leader was elected in term {} within {} ms (threshold {} ms): starting a pre-vote election",
+                    lastFiring.term(), silent, thresholdMillis);
+        }
         unit = random.getAsDouble();
+    }
+
+    /**
+     * How long this follower has known no leader in {@code term}: since the detector first saw it so, or since
+     * Ratis last changed its role (a failed campaign, a vote in a newer term), whichever is shorter.
+     */
+    private long leaderlessMillis(long term, long roleElapsedMillis) {
+        long now = nanoTime.getAsLong();
+        if (leaderlessTerm != term) {
+            leaderlessTerm = term;
+            leaderlessSinceNanos = now;
+        }
+        return Math.min(roleElapsedMillis, TimeUnit.NANOSECONDS.toMillis(now - leaderlessSinceNanos));
+    }
+
+    private boolean steppedDownRecently() {
+        long led = ledAtNanos;
+        return led != NEVER && nanoTime.getAsLong() - led < stepDownWaitNanos;
     }
 
     /**
@@ -135,7 +193,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
      */
     Optional<String> silentLeader(long term, long recentNanos) {
         Firing f = lastFiring;
-        if (f == null || f.term() >= term || nanoTime.getAsLong() - f.atNanos() > recentNanos) {
+        if (f == null || f.silentLeader() == null || f.term() >= term || nanoTime.getAsLong() - f.atNanos() > recentNanos) {
             return Optional.empty();
         }
         return Optional.of(f.silentLeader());

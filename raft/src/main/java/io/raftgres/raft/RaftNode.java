@@ -54,6 +54,7 @@ public final class RaftNode implements AutoCloseable {
     private volatile CommandSubmitter submitter;
     private volatile LeaderSilenceDetector detector;
     private volatile boolean closed;
+    private final java.util.function.DoubleSupplier detectorRandom;
 
     public RaftNode(RaftNodeConfig config) {
         this(config, System::nanoTime, Map.of(), RatisWiring.Tuning.PRODUCTION);
@@ -66,6 +67,13 @@ public final class RaftNode implements AutoCloseable {
      */
     RaftNode(RaftNodeConfig config, LongSupplier nanoTime, Map<String, String> dialAddresses,
              RatisWiring.Tuning tuning) {
+        this(config, nanoTime, dialAddresses, tuning, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** As above; {@code detectorRandom} draws the leader silence detector's thresholds (uniform in [0, 1)). */
+    RaftNode(RaftNodeConfig config, LongSupplier nanoTime, Map<String, String> dialAddresses,
+             RatisWiring.Tuning tuning, java.util.function.DoubleSupplier detectorRandom) {
+        this.detectorRandom = detectorRandom;
         this.config = Objects.requireNonNull(config, "config");
         this.nanoTime = nanoTime;
         this.dialAddresses = Map.copyOf(dialAddresses);
@@ -114,7 +122,7 @@ public final class RaftNode implements AutoCloseable {
                 stateMachine, notifier, nanoTime, tracker::committed);
         lease.start(timer);
         detector = new LeaderSilenceDetector(config.memberName(), built.getDivision(group.getGroupId()),
-                new SilenceRule(config.timing()), () -> ThreadLocalRandom.current().nextDouble(), nanoTime,
+                new SilenceRule(config.timing()), detectorRandom, nanoTime,
                 () -> SilenceRule.preferred(stateMachine.state(), config.memberName())).start();
         // a campaign that made this member leader ends within ET_max (a further round would be a new campaign)
         long recent = config.electionTimeoutMax().multipliedBy(2).toNanos();
@@ -210,13 +218,19 @@ public final class RaftNode implements AutoCloseable {
         notifier.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** The configuration this node was built with. */
     /** Elections the leader silence detector started (-1 before start or when its Ratis hook is missing). */
     long silenceCampaigns() {
         LeaderSilenceDetector d = detector;
         return d == null || !d.active() ? -1 : d.campaigns();
     }
 
+    /** The local Raft division, for this package's tests that drive Ratis directly; null before start. */
+    RaftServer.Division division() throws IOException {
+        RaftServer s = server;
+        return s == null ? null : s.getDivision(RatisWiring.groupId(config.scope()));
+    }
+
+    /** The configuration this node was built with. */
     public RaftNodeConfig config() {
         return config;
     }

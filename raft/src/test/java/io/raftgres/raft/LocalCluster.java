@@ -33,6 +33,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<Map<String, String>> dials = new ArrayList<>();
     private final Map<String, TcpForwarder> forwarders = new HashMap<>();
     private final RatisWiring.Tuning tuning;
+    private double[] detectorUnits;
     private final List<RaftNode> nodes = new ArrayList<>();
 
     LocalCluster(Path root, int size, boolean withForwarders, RatisWiring.Tuning tuning) throws IOException {
@@ -83,7 +84,17 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private RaftNode newNode(int i) {
+        if (detectorUnits != null) {
+            double unit = detectorUnits[i];
+            return new RaftNode(configs.get(i), System::nanoTime, dials.get(i), tuning, () -> unit);
+        }
         return new RaftNode(configs.get(i), System::nanoTime, dials.get(i), tuning);
+    }
+
+    /** Fixes each node's leader silence detector draw (one unit in [0, 1) per node) for nodes started from now. */
+    LocalCluster withDetectorUnits(double... units) {
+        this.detectorUnits = units.clone();
+        return this;
     }
 
     /** Closes node {@code i} (storage is kept). */

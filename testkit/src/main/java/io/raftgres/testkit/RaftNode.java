@@ -270,11 +270,14 @@ final class RaftNode {
             leader.abandon(newerTerm);
             leader = null;
         }
-        if (wasLeader || role == RaftRole.CANDIDATE) {
-            resetElectionTimer();
-        }
+        // Ratis restarts a follower's timer when its role is set again: after leading or campaigning, and (the
+        // detector's leaderless threshold counts from it) on a newer term
+        boolean resetTimer = wasLeader || role == RaftRole.CANDIDATE || (newerTerm && group.timing.silenceDetector());
         role = RaftRole.FOLLOWER;
         leaderId = newLeader;
+        if (resetTimer) {
+            resetElectionTimer();
+        }
         group.observer.raftChanged(id);
     }
 
@@ -287,8 +290,10 @@ final class RaftNode {
     void resetElectionTimer() {
         RaftTiming t = group.timing;
         boolean following = role == RaftRole.FOLLOWER && leaderId != null;
-        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(following,
-                following && t.silenceDetector() && SilenceRule.preferred(committedState(), id), group.random));
+        boolean leaderless = role == RaftRole.FOLLOWER && leaderId == null;
+        electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(following, leaderless,
+                (following || leaderless) && t.silenceDetector() && SilenceRule.preferred(committedState(), id),
+                group.random));
         ensureTimer();
     }
 

@@ -15,7 +15,7 @@ import io.raftgres.core.timing.SilenceRule;
  * @param stepDownWaitMillis  no elections by a leader that stepped down for lost heartbeats, this long
  * @param transferTimeoutMillis a leadership transfer gives up (and re-enables the lease) after this
  * @param preVote             pre-vote on; the lease argument needs it (only tests turn it off)
- * @param silenceDetector     a follower with a known leader campaigns at {@link SilenceRule}'s threshold
+ * @param silenceDetector     a follower campaigns at {@link SilenceRule}'s thresholds (leader silent, or none known)
  *                            ({@code election_timeout_min} plus up to 300 ms), as the agent's detector makes
  *                            it do, instead of at a random timeout up to {@code election_timeout_max}
  */
@@ -81,12 +81,17 @@ public record RaftTiming(SafetyTiming safety, long stepDownWaitMillis, long tran
     }
 
     /**
-     * A follower's next election timeout: {@link SilenceRule#thresholdMillis(double, boolean)} when the detector
-     * is modelled and the follower knows its leader, else uniform in [ET_min, ET_max] as Ratis' timer.
+     * A follower's next election timeout: when the detector is modelled, {@link SilenceRule#thresholdMillis(double,
+     * boolean)} for a follower that knows its leader and {@link SilenceRule#leaderlessThresholdMillis} for one
+     * that knows none; else (and for a candidate's round) uniform in [ET_min, ET_max] as Ratis' timer.
      */
-    long electionTimeoutMillis(boolean followingLeader, boolean preferred, java.util.random.RandomGenerator random) {
+    long electionTimeoutMillis(boolean followingLeader, boolean leaderlessFollower, boolean preferred,
+                               java.util.random.RandomGenerator random) {
         if (silenceDetector && followingLeader) {
             return new SilenceRule(safety).thresholdMillis(random.nextDouble(), preferred);
+        }
+        if (silenceDetector && leaderlessFollower) {
+            return new SilenceRule(safety).leaderlessThresholdMillis(random.nextDouble(), preferred);
         }
         return random.nextLong(electionTimeoutMin(), electionTimeoutMax() + 1);
     }

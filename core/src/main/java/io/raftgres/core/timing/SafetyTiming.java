@@ -74,6 +74,17 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     }
 
     /**
+     * How long one call between Raft servers (a vote request, an append) waits for its reply: a quarter of
+     * {@code election_timeout_min} (500 ms with the defaults). It bounds how long a candidate waits on an
+     * unreachable peer, and so how long it holds its answer to another candidate (the raft module's
+     * {@code RatisWiring} explains why that answer waits); {@link SilenceRule} waits that long and more before
+     * it takes an election for failed. Safety does not depend on it.
+     */
+    public Duration peerRequestTimeout() {
+        return electionTimeoutMin.dividedBy(4);
+    }
+
+    /**
      * With the lease gate in effect, how long after the send time of its last acknowledged heartbeat
      * a member whose lease lapsed may keep PostgreSQL running behind the closed gate: the guard must
      * start the fence by then, so that (within one check interval and the fence budget, allowing for

@@ -24,8 +24,9 @@ import java.util.Objects;
  * when a follower campaigns. It rests on pre-vote: a voter grants a pre-vote only when it has not heard
  * from its leader for {@code election_timeout_min}, and the campaigning member itself only campaigns after
  * the same silence. This rule never campaigns before that silence, keeps pre-vote (the election it starts
- * is Ratis' normal one, never a forced one), skips a member that is not a follower, has no known leader,
- * or is still appending entries from it (Ratis' own conditions). Leader transfer plays no part.
+ * is Ratis' normal one, never a forced one), skips a member that is not a follower or is still appending
+ * entries from its leader (Ratis' own conditions). Leader transfer plays no part. A follower that knows no
+ * leader has its own, shorter threshold ({@link #leaderlessThresholdMillis}).
  *
  * <p>The spread keeps the two followers of a dead leader from campaigning in the same instant and
  * splitting the vote; it stays within {@code election_timeout_max}, so the configured range still bounds
@@ -49,8 +50,10 @@ public record SilenceRule(SafetyTiming timing) {
     public enum Reason {
         /** The member is not a follower (leader, candidate, listener, or not running). */
         NOT_A_FOLLOWER,
-        /** The follower knows no leader in its term (Ratis' own timer handles that case). */
+        /** The follower knows no leader in its term, for less than the leaderless threshold: an election may be under way. */
         NO_KNOWN_LEADER,
+        /** The follower has known no leader in its term for the leaderless threshold: start a pre-vote election. */
+        NO_LEADER_ELECTED,
         /** An append from the leader is still being processed: it is not silent. */
         APPEND_IN_PROGRESS,
         /** The leader was heard from more recently than the threshold. */
@@ -66,7 +69,9 @@ public record SilenceRule(SafetyTiming timing) {
         public String sentence() {
             return switch (reason) {
                 case NOT_A_FOLLOWER -> "not a follower";
-                case NO_KNOWN_LEADER -> "no known leader in this term";
+                case NO_KNOWN_LEADER -> "no known leader in this term yet";
+                case NO_LEADER_ELECTED -> "no leader was elected in this term within the threshold: starting a pre-vote"
+                        + " election";
                 case APPEND_IN_PROGRESS -> "an append from the leader is in progress";
                 case LEADER_HEARD -> "the leader was heard from within the threshold";
                 case LEADER_SILENT -> "the leader has been silent for the threshold: starting a pre-vote election";
@@ -114,13 +119,23 @@ public record SilenceRule(SafetyTiming timing) {
     }
 
     /**
+     * Received WAL positions closer than this count as the same when ordering the campaign (1 MiB, or
+     * {@code maximum_lag_on_failover} when smaller). Replicas publish their position once a loop, each at its
+     * own moment, and each member applies the latest records at its own moment: under a steady write load the
+     * order of two streaming replicas' published positions flips from record to record and differs between
+     * the two survivors' views. Compared exactly, both survivors of a killed primary took themselves for the
+     * preferred one in two container runs out of two, campaigned 19 ms apart and split the vote (2.4 s lost).
+     */
+    public static final long SAME_WAL_BYTES = 1024 * 1024;
+
+    /**
      * Whether {@code me} would likely be chosen as the next primary, judged from the replicated records only:
      * it may fail over, it is a synchronous standby when synchronous replication names some, and among the
-     * other members that could (the leader key's holder aside) none last reported a later received WAL
-     * position, or the same one with a higher failover priority or, at equal priority, a smaller name. At most
-     * one member is preferred in a given state, so the survivors of a dead leader do not campaign in the same
-     * range and split the vote. A hint for the campaign order, never a safety decision: the new leader still
-     * chooses with {@code CandidateSelector}.
+     * other members that could (the leader key's holder aside) none last reported a received WAL position
+     * more than {@link #SAME_WAL_BYTES} later, or one about the same with a higher failover priority or, at
+     * equal priority, a smaller name. At most one member is preferred in a given state, so the survivors of a
+     * dead leader do not campaign in the same range and split the vote. A hint for the campaign order, never a
+     * safety decision: the new leader still chooses with {@code CandidateSelector}, by exact position.
      */
     public static boolean preferred(io.raftgres.core.model.ClusterState state, String me) {
         var mine = state.members().get(me);
@@ -133,44 +148,88 @@ public record SilenceRule(SafetyTiming timing) {
             return false;
         }
         String keyHolder = state.leader() == null ? null : state.leader().member();
+        long same = Math.min(SAME_WAL_BYTES, Math.max(0, state.config().maximumLagOnFailover()));
         return state.members().values().stream()
                 .filter(m -> !m.name().equals(me) && !m.name().equals(keyHolder))
                 .filter(m -> m.tags().canFailover() && !m.watchdogFailed())
                 .filter(m -> sync == null || sync.mode() == io.raftgres.core.model.SyncMode.OFF
                         || sync.members().isEmpty() || sync.members().contains(m.name()))
-                .noneMatch(m -> ahead(m, mine));
+                .noneMatch(m -> ahead(m, mine, same));
     }
 
-    /** {@code other} ranks before {@code mine}: later WAL, or the same with higher priority, or then a smaller name. */
-    private static boolean ahead(io.raftgres.core.model.MemberRecord other, io.raftgres.core.model.MemberRecord mine) {
+    /**
+     * {@code other} ranks before {@code mine}: more than {@code same} bytes later, or about the same position
+     * with a higher priority or, at equal priority, a smaller name.
+     */
+    private static boolean ahead(io.raftgres.core.model.MemberRecord other, io.raftgres.core.model.MemberRecord mine,
+                                 long same) {
         if (other.receiveLsn() == null || mine.receiveLsn() == null) {
             return false;
         }
-        int byLsn = other.receiveLsn().compareTo(mine.receiveLsn());
-        if (byLsn != 0) {
-            return byLsn > 0;
+        if (mine.receiveLsn().lagBehind(other.receiveLsn()) > same) {
+            return true;
+        }
+        if (other.receiveLsn().lagBehind(mine.receiveLsn()) > same) {
+            return false;
         }
         int byPriority = Integer.compare(other.tags().failoverPriority(), mine.tags().failoverPriority());
         return byPriority != 0 ? byPriority > 0 : other.name().compareTo(mine.name()) < 0;
     }
 
     /**
+     * The threshold for a follower that knows no leader in its term: {@link SafetyTiming#peerRequestTimeout()}
+     * {@code + heartbeat_interval + part * spread} (750-1050 ms with the defaults), measured from when it began
+     * to know none (a newer term, or its own failed campaign).
+     *
+     * <p><b>Why.</b> When both survivors of a dead leader campaign at about the same time, they split the vote
+     * and both rounds end without a winner once the dead peer's reply timed out; Ratis then leaves each one a
+     * follower with no leader, whose timer sleeps a whole election timeout again (2.4 s lost in one container
+     * run). An election that succeeds announces its leader at once (the new leader's first append), and one
+     * that fails ends within the peer timeout; so a follower that knows no leader for that long, plus one
+     * heartbeat interval of margin, has seen an election fail. The same preference split as
+     * {@link #thresholdMillis(double, boolean)} makes the likely candidate go first.
+     *
+     * <p><b>Why it is safe.</b> As for a silent leader: a campaign is Ratis' normal pre-vote election, and a voter
+     * that still hears from a leader refuses it; when it is granted by voters that know no leader either, the new
+     * leader still waits the full takeover delay from its election before it touches another member's primary
+     * ({@link SafetyTiming#takeoverDelayWithGate()}), which never rested on when anyone campaigned. The caller
+     * skips it for a while after this member stepped down as leader, as Ratis' own timer does.
+     */
+    public long leaderlessThresholdMillis(double unit, boolean preferred) {
+        if (!(unit >= 0 && unit < 1)) {
+            throw new IllegalArgumentException("unit must lie in [0, 1), found " + unit);
+        }
+        double part = preferred ? unit / 3 : 0.5 + unit / 2;
+        return leaderlessMinimum().toMillis() + (long) (part * spread().toMillis());
+    }
+
+    /** The lowest leaderless threshold: the peer timeout plus one heartbeat interval. */
+    private Duration leaderlessMinimum() {
+        return timing.peerRequestTimeout().plus(margin());
+    }
+
+    /**
      * @param follower        the local division is a follower
      * @param leaderKnown     it knows its term's leader
      * @param outstandingOps  appends from the leader still in progress
-     * @param silentMillis    how long ago it last heard from the leader
-     * @param thresholdMillis from {@link #thresholdMillis(double)}
+     * @param silentMillis    how long ago it last heard from the leader; with no known leader, how long it has
+     *                        known none in this term
+     * @param thresholdMillis from {@link #thresholdMillis(double, boolean)}, or with no known leader from
+     *                        {@link #leaderlessThresholdMillis}
      */
     public Verdict judge(boolean follower, boolean leaderKnown, int outstandingOps, long silentMillis,
                          long thresholdMillis) {
-        if (thresholdMillis < timing.electionTimeoutMin().toMillis()) {
-            throw new IllegalArgumentException("threshold " + thresholdMillis + " ms is below election_timeout_min");
+        Duration lowest = leaderKnown ? timing.electionTimeoutMin() : leaderlessMinimum();
+        if (thresholdMillis < lowest.toMillis()) {
+            throw new IllegalArgumentException("threshold " + thresholdMillis + " ms is below " + lowest.toMillis()
+                    + " ms");
         }
         if (!follower) {
             return new Verdict(Reason.NOT_A_FOLLOWER, false);
         }
         if (!leaderKnown) {
-            return new Verdict(Reason.NO_KNOWN_LEADER, false);
+            return outstandingOps > 0 || silentMillis < thresholdMillis ? new Verdict(Reason.NO_KNOWN_LEADER, false)
+                    : new Verdict(Reason.NO_LEADER_ELECTED, true);
         }
         if (outstandingOps > 0) {
             return new Verdict(Reason.APPEND_IN_PROGRESS, false);

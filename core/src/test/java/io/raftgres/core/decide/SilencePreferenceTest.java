@@ -26,13 +26,31 @@ class SilencePreferenceTest {
                 replicaRecord("n3", n3Lsn));
     }
 
+    private static final long MIB = 1024 * 1024;
+
     @Test
     void theReplicaFurthestAheadIsPreferredAndTheOldPrimaryIsNotCompared() {
-        ClusterState state = primaryN1(5000, 4000);
-        assertTrue(SilenceRule.preferred(state, "n2"));
-        assertFalse(SilenceRule.preferred(state, "n3"));
+        ClusterState state = primaryN1(5 * MIB, 3 * MIB);
+        assertFalse(SilenceRule.preferred(state, "n2") == SilenceRule.preferred(state, "n3"));
+        ClusterState n3Ahead = primaryN1(3 * MIB, 5 * MIB);
+        assertFalse(SilenceRule.preferred(n3Ahead, "n2"), "n3 is more than 1 MiB ahead");
+        assertTrue(SilenceRule.preferred(n3Ahead, "n3"));
         assertTrue(SilenceRule.preferred(primaryN1(5000, 5000), "n2"), "a tie goes to the smaller name");
         assertFalse(SilenceRule.preferred(primaryN1(5000, 5000), "n3"), "only one member is preferred");
+    }
+
+    /**
+     * Two survivors' views of the same cluster under a write load: each applied the records at its own moment,
+     * so one sees n2 a little ahead and the other n3. Both must still prefer the same member. Shown to fail with
+     * the exact comparison this replaced (2026-12-05): both n2 (first view) and n3 (second view) were preferred.
+     */
+    @Test
+    void closePositionsCountAsTheSameSoThatDifferentViewsAgree() {
+        ClusterState seenByN2 = primaryN1(5 * MIB + 40_000, 5 * MIB);
+        ClusterState seenByN3 = primaryN1(5 * MIB, 5 * MIB + 70_000);
+        assertTrue(SilenceRule.preferred(seenByN2, "n2"));
+        assertFalse(SilenceRule.preferred(seenByN3, "n3"), "n3's view must not prefer n3 as well");
+        assertTrue(SilenceRule.preferred(seenByN3, "n2"));
     }
 
     @Test

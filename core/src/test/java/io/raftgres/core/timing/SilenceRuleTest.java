@@ -37,13 +37,36 @@ class SilenceRuleTest {
         assertVerdict(SilenceRule.Reason.LEADER_SILENT, true, rule.judge(true, true, 0, threshold, threshold));
         assertVerdict(SilenceRule.Reason.LEADER_HEARD, false, rule.judge(true, true, 0, threshold - 1, threshold));
         assertVerdict(SilenceRule.Reason.NOT_A_FOLLOWER, false, rule.judge(false, true, 0, 10_000, threshold));
-        assertVerdict(SilenceRule.Reason.NO_KNOWN_LEADER, false, rule.judge(true, false, 0, 10_000, threshold));
         assertVerdict(SilenceRule.Reason.APPEND_IN_PROGRESS, false, rule.judge(true, true, 1, 10_000, threshold));
     }
 
     @Test
     void refusesAThresholdBelowTheMinimumElectionTimeout() {
         assertThrows(IllegalArgumentException.class, () -> rule.judge(true, true, 0, 5000, 1999));
+        assertThrows(IllegalArgumentException.class, () -> rule.judge(true, false, 0, 5000, 749),
+                "a leaderless threshold below the peer timeout plus one heartbeat interval");
+    }
+
+    @Test
+    void leaderlessThresholdsLieAboveThePeerTimeoutAndOneHeartbeat() {
+        // defaults: peer timeout 500 (ET_min / 4) + heartbeat 250, spread 250; preferred lowest third, others upper half
+        assertEquals(500, SafetyTiming.DEFAULT.peerRequestTimeout().toMillis());
+        assertEquals(750, rule.leaderlessThresholdMillis(0, true));
+        assertTrue(rule.leaderlessThresholdMillis(0.999, true) < 834);
+        assertEquals(875, rule.leaderlessThresholdMillis(0, false));
+        assertTrue(rule.leaderlessThresholdMillis(0.999, false) < 1000);
+        assertTrue(rule.leaderlessThresholdMillis(0.999, false) < rule.thresholdMillis(0, true),
+                "a failed election is retried before a silent leader would be noticed");
+        assertThrows(IllegalArgumentException.class, () -> rule.leaderlessThresholdMillis(1.0, true));
+    }
+
+    @Test
+    void aFollowerThatKnowsNoLeaderCampaignsOnlyOnceNoneWasElectedForTheThreshold() {
+        long threshold = rule.leaderlessThresholdMillis(0.2, false);
+        assertVerdict(SilenceRule.Reason.NO_LEADER_ELECTED, true, rule.judge(true, false, 0, threshold, threshold));
+        assertVerdict(SilenceRule.Reason.NO_KNOWN_LEADER, false, rule.judge(true, false, 0, threshold - 1, threshold));
+        assertVerdict(SilenceRule.Reason.NO_KNOWN_LEADER, false, rule.judge(true, false, 1, 10_000, threshold));
+        assertVerdict(SilenceRule.Reason.NOT_A_FOLLOWER, false, rule.judge(false, false, 0, 10_000, threshold));
     }
 
     private static void assertVerdict(SilenceRule.Reason reason, boolean campaign, SilenceRule.Verdict verdict) {
