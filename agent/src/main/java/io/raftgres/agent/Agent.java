@@ -47,11 +47,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * One raftgres agent: wires the Raft store, PostgreSQL control, VIP, watchdog, the HA loop,
  * the lease guard and the REST API from a validated {@link RaftgresConfig}, and shuts them
- * down in the safe order (VIP off, PostgreSQL stopped, watchdog disarmed, Raft closed).
+ * down in the safe order (the HA loop's last cycle ended, VIP off, PostgreSQL stopped, watchdog disarmed,
+ * Raft closed).
  */
 final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     static final String VERSION = "0.1.0";
+    /** How long the shutdown waits for the HA cycle in flight before it stops PostgreSQL ({@link #close}). */
+    private static final Duration LAST_CYCLE_WAIT = Duration.ofSeconds(6);
 
     private final RaftgresConfig config;
     private final ClusterStore store;
@@ -60,6 +63,7 @@ final class Agent implements AutoCloseable {
     private final VipControl vip;
     private final WatchdogControl watchdog;
     private final HaLoop loop;
+    private final ActionExecutor executor;
     private final ScheduledExecutorService loopThread;
     private final ScheduledExecutorService guardTimer;
     private final ExecutorService background;
@@ -94,7 +98,7 @@ final class Agent implements AutoCloseable {
         HaLoop[] loopRef = new HaLoop[1];
         this.loopThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "raftgres-ha-loop"));
         Scheduler loopScheduler = Scheduler.of(loopThread);
-        ActionExecutor executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker,
+        this.executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker,
                 PgOperations.on(background), () -> loopRef[0].wake(), PgCtlPostgresControl::slotName,
                 () -> holdsPrimaryRole(me.name()), loopScheduler, Clock.SYSTEM);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
@@ -251,7 +255,10 @@ final class Agent implements AutoCloseable {
     public void close() {
         // Each step is logged: a shutdown that hangs must say where.
         LOG.info("shutting down: stopping the HA loop and the lease guard");
-        loop.stop();
+        // The loop decides no more, and the cycle in flight (which may have seen PostgreSQL going down)
+        // starts nothing: only then is PostgreSQL stopped. The lease guard keeps fencing meanwhile.
+        executor.shutDown();
+        awaitLastCycle(loop.stop());
         loopThread.shutdown();
         guardTimer.shutdownNow();
         syncTimer.shutdownNow();
@@ -279,6 +286,22 @@ final class Agent implements AutoCloseable {
             LOG.warn("closing Raft failed: {}", e.getMessage());
         }
         LOG.info("raftgres stopped");
+    }
+
+    /**
+     * Waits for the HA cycle in flight to end: it waits at most {@code RaftRequests.RAFT_WAIT} (3 s) for
+     * a commit and its probe about 2 s for PostgreSQL. Past {@link #LAST_CYCLE_WAIT} the shutdown goes on;
+     * the executor refuses whatever that cycle still asks.
+     */
+    private void awaitLastCycle(java.util.concurrent.CompletionStage<Void> idle) {
+        try {
+            idle.toCompletableFuture().get(LAST_CYCLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("shutting down: the HA cycle in flight did not end within {} ms; going on without it",
+                    LAST_CYCLE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static AgentIdentity identity(RaftgresConfig c) {

@@ -58,6 +58,7 @@ public final class ActionExecutor {
     private final UnaryOperator<String> slotName;
     private final BooleanSupplier stillPrimary;
     private volatile HaEvents events = HaEvents.NONE;
+    private volatile boolean shuttingDown;
 
     /**
      * @param stillPrimary checked right before a promotion or a primary start runs, since the
@@ -87,6 +88,15 @@ public final class ActionExecutor {
     }
 
     /**
+     * The agent is stopping, and stops PostgreSQL and removes the VIP itself: from now on no action runs,
+     * not even the rest of a decision under way, so nothing starts PostgreSQL (or adds the VIP) behind the
+     * shutdown. Each refused decision is logged once at INFO. Any thread.
+     */
+    public void shutDown() {
+        shuttingDown = true;
+    }
+
+    /**
      * Starts {@code decision}'s actions; the stage completes (on the loop's scheduler, or at once when
      * every action was quick) when the last one ran or one ended the list. Call on the loop's scheduler.
      */
@@ -100,6 +110,10 @@ public final class ActionExecutor {
         List<HaAction> actions = decision.actions();
         try {
             for (int i = index; i < actions.size(); i++) {
+                if (shuttingDown) {
+                    refuseAtShutdown(actions.subList(i, actions.size()));
+                    break;
+                }
                 CompletableFuture<Boolean> outcome = run(actions.get(i)).toCompletableFuture();
                 if (!outcome.isDone()) {
                     int next = i + 1;
@@ -121,6 +135,13 @@ public final class ActionExecutor {
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }
+    }
+
+    private static void refuseAtShutdown(List<HaAction> rest) {
+        String names = rest.stream().map(a -> a.getClass().getSimpleName()).collect(Collectors.joining(", "));
+        boolean starts = rest.stream().anyMatch(a -> a instanceof HaAction.StartPrimary
+                || a instanceof HaAction.Follow || a instanceof HaAction.Promote || a instanceof HaAction.Bootstrap);
+        LOG.info(starts ? "shutting down: not starting PostgreSQL ({})" : "shutting down: not running {}", names);
     }
 
     /** Completes with false when the rest of the decision must not run (a prerequisite failed). */

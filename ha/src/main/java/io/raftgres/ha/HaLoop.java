@@ -58,6 +58,8 @@ public final class HaLoop {
     private final Scheduler scheduler;
     private final MemberLiveness liveness;
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
+    /** Completes once the loop was stopped and no cycle is in flight ({@link #stop()}). */
+    private final CompletableFuture<Void> idle = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile Cycle last;
     private volatile String fatal;
@@ -144,14 +146,24 @@ public final class HaLoop {
         });
     }
 
-    public void stop() {
+    /**
+     * Ends the loop: no cycle starts from now on. The stage completes on the scheduler once no cycle is
+     * in flight (at once when none is, else when the running cycle's actions ended), so the agent's
+     * shutdown stops PostgreSQL only after the last decision. It never completes once the scheduler
+     * dropped its tasks; callers bound their wait.
+     */
+    public CompletionStage<Void> stop() {
         running = false;
         stopped.complete(null);
         scheduler.execute(() -> {
             if (next != null) {
                 next.cancel();
             }
+            if (!inCycle) {
+                idle.complete(null);
+            }
         });
+        return idle;
     }
 
     public Cycle lastCycle() {
@@ -215,6 +227,9 @@ public final class HaLoop {
         if (fatal != null) {
             running = false;
             stopped.complete(fatal);
+        }
+        if (!running) {
+            idle.complete(null);
             return;
         }
         lastEndMillis = clock.monotonicMillis();

@@ -121,6 +121,27 @@ class ActionExecutorContinuationTest {
         assertEquals(1, submitted.size());
     }
 
+    /**
+     * At the agent's shutdown the rest of a decision under way does not run: a claim answered after
+     * {@code shutDown()} adds no VIP, and a decision to start PostgreSQL hands no operation to the
+     * PostgreSQL thread (this test's throws if asked). Shown to fail: without the check in
+     * {@code runFrom} the VIP was added after the shutdown began.
+     */
+    @Test
+    void aShutdownRefusesWhatADecisionStillAsks() {
+        ActionExecutor executor = executor();
+        CompletionStage<Void> done = executor.execute(claimThenVip);
+        executor.shutDown();
+        answers.getFirst().complete(new ApplyResult(ClusterState.empty("t"), true, null));
+        events.runFor(1);
+        assertTrue(done.toCompletableFuture().isDone(), "the decision ended");
+        assertFalse(vip.isPresent(), "no VIP added once the shutdown began");
+
+        CompletableFuture<Void> start = executor.execute(Decision.of(Reason.LEADER_WITH_LEASE, "restart",
+                new HaAction.StartPrimary())).toCompletableFuture();
+        assertTrue(start.isDone() && !start.isCompletedExceptionally(), "refused without an error");
+    }
+
     private ActionExecutor executor() {
         return executor(vip);
     }

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent's {@link HaLoop} starts no cycle while the last one's actions still wait for Raft, however
@@ -54,6 +56,28 @@ class HaLoopCycleTest {
 
         events.runFor(3_000);
         assertEquals(2, claims(), "after 3 s without an answer the cycle ended and the next one claimed again");
+    }
+
+    /**
+     * {@code stop()} completes its stage only when the cycle in flight ended (here when its claim went
+     * unanswered for 3 s), and no cycle starts after it: the agent stops PostgreSQL only then. Shown to
+     * fail: with the stage completed at once in {@code stop()}, "still in flight" failed.
+     */
+    @Test
+    void stopCompletesOnceTheCycleInFlightEnded() {
+        HaLoop loop = loop();
+        loop.start();
+        events.runFor(10);
+        assertEquals(1, claims(), "a cycle is in flight, waiting for its claim");
+
+        CompletableFuture<Void> idle = loop.stop().toCompletableFuture();
+        loop.wake();
+        events.runFor(1_000);
+        assertFalse(idle.isDone(), "the cycle is still in flight");
+        events.runFor(2_500);
+        assertTrue(idle.isDone(), "the cycle ended");
+        events.runFor(5_000);
+        assertEquals(1, claims(), "no cycle after the stop");
     }
 
     private long claims() {
