@@ -96,8 +96,8 @@ final class RatisWiring {
         // vote in a newer term answers only after its own candidacy ended (RaftServerImpl.requestVote joins the
         // shut-down election): when both survivors of a dead or cut-off leader campaigned at once, each one's
         // answer waited for the silent peer, a whole election timeout (2.0-2.5 s, seen in the container suite).
-        // A healthy vote or append answers within milliseconds; a timed-out append is sent again (appends are
-        // idempotent by index and term).
+        // A healthy vote or append answers within milliseconds; a timed-out append is sent again on a new
+        // connection (appends are idempotent by index and term). The bound is the lease: SafetyTiming says why.
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(config.timing().peerRequestTimeout()));
         // the lease's safety argument needs pre-vote (see RaftLease); it is the default, make it explicit
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);

@@ -3,6 +3,8 @@ package io.raftgres.raft;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftgres.core.model.RaftRole;
+import io.raftgres.core.timing.SafetyTiming;
+import io.raftgres.core.timing.SilenceRule;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,27 +25,34 @@ import org.junit.jupiter.api.io.TempDir;
  * that then knows no leader campaigns again ({@code SilenceRule.leaderlessThresholdMillis}).
  *
  * <p>On three real Ratis servers over loopback, with the old leader black-holed (connections open, nothing
- * delivered), the forced campaigns start about 2 s before either survivor's detector would notice the
- * silence. The detectors' draws are fixed (0.1 and 0.9), so their leaderless thresholds differ by 100 ms and
- * the retry cannot split again. With both fixes the new leader came 1,454-1,497 ms after the campaigns (three
- * runs).
+ * delivered) and election timeouts of 4000..4500 ms ({@link #TIMING}), the forced campaigns start long before
+ * either survivor's detector would notice the silence. The detectors' draws are fixed (0.1 and 0.9), so their
+ * leaderless thresholds differ by 100 ms and the retry cannot split again. The new leader must follow within
+ * the peer timeout (1000 ms) + the largest leaderless threshold (750 ms) + 1 s allowance: it came after
+ * 1,743-1,774 ms (four runs).
  *
- * <p>Shown to fail on deliberately broken builds (2026-12-05, two runs each): with neither fix (Ratis' default
- * 3 s peer request timeout, no leaderless threshold) 2,396 and 2,490 ms; with the 500 ms peer timeout but no
- * leaderless threshold 2,589 and 2,767 ms (each round ended after 500 ms and Ratis' timer then slept a whole
- * election timeout); with the leaderless threshold but the default peer timeout 2,341 and 2,373 ms (the
- * candidates waited for the silent peer for a whole election timeout).
+ * <p>Shown to fail on deliberately broken builds (2026-12-05, two runs each): with Ratis' default 3 s peer
+ * request timeout, 3,738 and 3,740 ms (the rounds waited 3 s for the silent peer); with the leaderless
+ * threshold removed, 5,147 and 5,320 ms (each round ended after 1 s and Ratis' timer then slept a whole
+ * election timeout); with both removed, 7,115 and 7,139 ms.
  */
 @Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConcurrentCampaignsTest {
 
+    /**
+     * The defaults with election timeouts of 4000..4500 ms: the peer timeout (the lease, 1000 ms) and the
+     * leaderless threshold stay as they are, while anything that waits for an election timeout takes at least
+     * 4 s, far from the 1.7 s the fixes give, so the verdict does not hang on a loaded machine's timing.
+     */
+    private static final SafetyTiming TIMING = SafetyTiming.ofMillis(4000, 4500, 250, 1000, 100, 500);
+
     @TempDir
     Path root;
 
     @Test
-    void twoSurvivorsCampaigningAtOnceElectALeaderWithinTheMinimumElectionTimeout() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(root, 3, true, RatisWiring.Tuning.PRODUCTION)
+    void twoSurvivorsCampaigningAtOnceElectALeaderSoonAfterTheirRoundsGaveUp() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(root, 3, true, RatisWiring.Tuning.PRODUCTION, TIMING)
                 .withDetectorUnits(0.1, 0.9, 0.5).start()) {
             RaftNode old = cluster.awaitLeaderWithLease(Duration.ofSeconds(15));
             Thread.sleep(1000); // steady state: both followers heard the leader within the last heartbeat
@@ -57,9 +66,11 @@ class ConcurrentCampaignsTest {
             long electedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             System.out.printf("concurrent-campaigns: new leader %d ms after both survivors campaigned at once%n",
                     electedMs);
-            long limit = survivors.getFirst().config().electionTimeoutMin().toMillis();
+            // the rounds give up on the silent peer, then a follower that knows no leader campaigns; 1 s allowance
+            SilenceRule rule = new SilenceRule(TIMING);
+            long limit = TIMING.peerRequestTimeout().toMillis() + rule.leaderlessThresholdMillis(0.999, false) + 1000;
             assertTrue(electedMs < limit, "new leader " + electedMs + " ms after the concurrent campaigns, not within"
-                    + " election_timeout_min (" + limit + " ms)");
+                    + " the peer timeout + the leaderless threshold + 1 s (" + limit + " ms)");
         }
     }
 

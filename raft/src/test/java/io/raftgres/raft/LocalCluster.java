@@ -37,14 +37,20 @@ final class LocalCluster implements AutoCloseable {
     private final List<RaftNode> nodes = new ArrayList<>();
 
     LocalCluster(Path root, int size, boolean withForwarders, RatisWiring.Tuning tuning) throws IOException {
+        this(root, size, withForwarders, tuning, io.raftgres.core.timing.SafetyTiming.DEFAULT);
+    }
+
+    /** As above, with every node on {@code timing} instead of the defaults. */
+    LocalCluster(Path root, int size, boolean withForwarders, RatisWiring.Tuning tuning,
+                 io.raftgres.core.timing.SafetyTiming timing) throws IOException {
         this.tuning = tuning;
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             addresses.add("127.0.0.1:" + freePort());
         }
         for (int i = 0; i < size; i++) {
-            configs.add(RaftNodeConfig.withDefaults("n" + (i + 1), addresses.get(i), addresses, "it-cluster",
-                    root.resolve("n" + (i + 1))));
+            configs.add(new RaftNodeConfig("n" + (i + 1), addresses.get(i), addresses, "it-cluster",
+                    root.resolve("n" + (i + 1)), timing));
             Map<String, String> dial = new HashMap<>();
             for (int j = 0; withForwarders && j < size; j++) {
                 if (j != i) {

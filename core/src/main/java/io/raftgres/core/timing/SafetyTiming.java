@@ -74,14 +74,16 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     }
 
     /**
-     * How long one call between Raft servers (a vote request, an append) waits for its reply: a quarter of
-     * {@code election_timeout_min} (500 ms with the defaults). It bounds how long a candidate waits on an
-     * unreachable peer, and so how long it holds its answer to another candidate (the raft module's
-     * {@code RatisWiring} explains why that answer waits); {@link SilenceRule} waits that long and more before
-     * it takes an election for failed. Safety does not depend on it.
+     * How long one call between Raft servers (a vote request, an append) waits for its reply: the lease
+     * (1000 ms with the defaults; Ratis' own default is 3 s). A heartbeat answered later than that renews
+     * nothing (the lease counts from its send time), so giving up then and reconnecting (Ratis reconnects
+     * after a timeout) loses nothing; and it bounds how long a candidate waits on a dead or cut-off peer, and
+     * so how long it holds its answer to another candidate (the raft module's {@code RatisWiring} explains
+     * why that answer waits). A shorter bound would reconnect a link that is only slow, which under packet
+     * loss costs more than it saves. Safety does not depend on it.
      */
     public Duration peerRequestTimeout() {
-        return electionTimeoutMin.dividedBy(4);
+        return lease;
     }
 
     /**

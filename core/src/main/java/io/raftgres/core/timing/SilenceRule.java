@@ -177,23 +177,27 @@ public record SilenceRule(SafetyTiming timing) {
     }
 
     /**
-     * The threshold for a follower that knows no leader in its term: {@link SafetyTiming#peerRequestTimeout()}
-     * {@code + heartbeat_interval + part * spread} (750-1050 ms with the defaults), measured from when it began
-     * to know none (a newer term, or its own failed campaign).
+     * The threshold for a follower that knows no leader in its term: two heartbeat intervals
+     * {@code + part * spread} (500-750 ms with the defaults), measured from when it began to know none (a newer
+     * term, its own failed campaign, a vote it granted).
      *
      * <p><b>Why.</b> When both survivors of a dead leader campaign at about the same time, they split the vote
-     * and both rounds end without a winner once the dead peer's reply timed out; Ratis then leaves each one a
-     * follower with no leader, whose timer sleeps a whole election timeout again (2.4 s lost in one container
-     * run). An election that succeeds announces its leader at once (the new leader's first append), and one
-     * that fails ends within the peer timeout; so a follower that knows no leader for that long, plus one
-     * heartbeat interval of margin, has seen an election fail. The same preference split as
+     * and both rounds end without a winner once the dead peer's call timed out
+     * ({@link SafetyTiming#peerRequestTimeout()}); Ratis then leaves each one a follower with no leader, whose
+     * timer sleeps a whole election timeout again (2.4 s lost in one container run). Any leader, new or old,
+     * sends this member an append at least every heartbeat interval (a new one at once), so two intervals
+     * without one mean that no leader reaches it. The same preference split as
      * {@link #thresholdMillis(double, boolean)} makes the likely candidate go first.
      *
-     * <p><b>Why it is safe.</b> As for a silent leader: a campaign is Ratis' normal pre-vote election, and a voter
-     * that still hears from a leader refuses it; when it is granted by voters that know no leader either, the new
-     * leader still waits the full takeover delay from its election before it touches another member's primary
-     * ({@link SafetyTiming#takeoverDelayWithGate()}), which never rested on when anyone campaigned. The caller
-     * skips it for a while after this member stepped down as leader, as Ratis' own timer does.
+     * <p><b>Why it does no harm.</b> As for a silent leader, a campaign is Ratis' normal pre-vote election: a
+     * voter that still hears from a leader refuses it, and so does a leader elected within the last
+     * {@code election_timeout_max} (Ratis' {@code checkLeadership}), so it cannot depose a leader whose first
+     * append is merely late. A candidate whose round is still waiting grants the pre-vote and answers the vote
+     * when its round ends, which it would have had to wait for anyway. When voters that know no leader grant
+     * it, the new leader still waits the full takeover delay from its election before it touches another
+     * member's primary ({@link SafetyTiming#takeoverDelayWithGate()}), which never rested on when anyone
+     * campaigned. The caller skips it for a while after this member stepped down as leader, as Ratis' own
+     * timer does.
      */
     public long leaderlessThresholdMillis(double unit, boolean preferred) {
         if (!(unit >= 0 && unit < 1)) {
@@ -203,9 +207,9 @@ public record SilenceRule(SafetyTiming timing) {
         return leaderlessMinimum().toMillis() + (long) (part * spread().toMillis());
     }
 
-    /** The lowest leaderless threshold: the peer timeout plus one heartbeat interval. */
+    /** The lowest leaderless threshold: two heartbeat intervals. */
     private Duration leaderlessMinimum() {
-        return timing.peerRequestTimeout().plus(margin());
+        return timing.heartbeatInterval().multipliedBy(2);
     }
 
     /**

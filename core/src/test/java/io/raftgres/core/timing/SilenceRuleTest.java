@@ -43,18 +43,18 @@ class SilenceRuleTest {
     @Test
     void refusesAThresholdBelowTheMinimumElectionTimeout() {
         assertThrows(IllegalArgumentException.class, () -> rule.judge(true, true, 0, 5000, 1999));
-        assertThrows(IllegalArgumentException.class, () -> rule.judge(true, false, 0, 5000, 749),
-                "a leaderless threshold below the peer timeout plus one heartbeat interval");
+        assertThrows(IllegalArgumentException.class, () -> rule.judge(true, false, 0, 5000, 499),
+                "a leaderless threshold below two heartbeat intervals");
     }
 
     @Test
-    void leaderlessThresholdsLieAboveThePeerTimeoutAndOneHeartbeat() {
-        // defaults: peer timeout 500 (ET_min / 4) + heartbeat 250, spread 250; preferred lowest third, others upper half
-        assertEquals(500, SafetyTiming.DEFAULT.peerRequestTimeout().toMillis());
-        assertEquals(750, rule.leaderlessThresholdMillis(0, true));
-        assertTrue(rule.leaderlessThresholdMillis(0.999, true) < 834);
-        assertEquals(875, rule.leaderlessThresholdMillis(0, false));
-        assertTrue(rule.leaderlessThresholdMillis(0.999, false) < 1000);
+    void leaderlessThresholdsLieAboveTwoHeartbeatIntervals() {
+        // defaults: 2 x heartbeat 250, spread 250; preferred lowest third, others upper half; peer calls give up at the lease
+        assertEquals(1000, SafetyTiming.DEFAULT.peerRequestTimeout().toMillis());
+        assertEquals(500, rule.leaderlessThresholdMillis(0, true));
+        assertTrue(rule.leaderlessThresholdMillis(0.999, true) < 584);
+        assertEquals(625, rule.leaderlessThresholdMillis(0, false));
+        assertTrue(rule.leaderlessThresholdMillis(0.999, false) < 750);
         assertTrue(rule.leaderlessThresholdMillis(0.999, false) < rule.thresholdMillis(0, true),
                 "a failed election is retried before a silent leader would be noticed");
         assertThrows(IllegalArgumentException.class, () -> rule.leaderlessThresholdMillis(1.0, true));
