@@ -13,7 +13,8 @@
 #   ./demo.sh bench-switchover  switchover benchmark: 5 planned switchovers with a writer
 #   ./demo.sh clean        remove ./demo-data (stops members first)
 # Environment: DEMO_DATA (data directory, default ./demo-data), DEMO_HEALTH_TIMEOUT (seconds to
-# wait for a healthy cluster before giving up, default 90).
+# wait for a healthy cluster before giving up, default 90), DEMO_RAFT (raft keys for fresh demo
+# data, e.g. 'election_timeout_min: 1000ms, lease: 300ms'; the agent refuses a timing that breaks its rule).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 DATA="$(readlink -m "${DEMO_DATA:-$ROOT/demo-data}")"

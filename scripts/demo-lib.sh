@@ -95,6 +95,13 @@ postgresql:
     - host all all 127.0.0.1/32 scram-sha-256
     - host replication replicator 127.0.0.1/32 scram-sha-256
 YML
+    # DEMO_RAFT='election_timeout_min: 1000ms, lease: 300ms' sets raft timing keys (timing experiments; the
+    # agent still refuses a timing that breaks the rule)
+    if [ -n "${DEMO_RAFT:-}" ]; then
+      extra="$(printf '%s' "$DEMO_RAFT" | tr ',' '\n' | sed -e 's/^ *//' -e 's/^/  /')"
+      awk -v extra="$extra" '{ print } /^  data_dir: / && !done { print extra; done = 1 }' \
+        "$DATA/$m/raftgres.yml" > "$DATA/$m/raftgres.yml.tmp" && mv "$DATA/$m/raftgres.yml.tmp" "$DATA/$m/raftgres.yml"
+    fi
     # DEMO_LOG_LOGGERS='io.raftgres.raft: DEBUG, org.apache.ratis.client: DEBUG' raises chosen loggers (diagnosis only)
     [ -z "${DEMO_LOG_LOGGERS:-}" ] || printf 'log:\n  loggers: {%s}\n' "$DEMO_LOG_LOGGERS" >> "$DATA/$m/raftgres.yml"
     chmod 600 "$DATA/$m/raftgres.yml"
