@@ -59,6 +59,8 @@ final class LeaderSilenceDetector implements AutoCloseable {
     /** The term in which the detector saw this follower know no leader, or -1; since when. Poll thread only. */
     private long leaderlessTerm = -1;
     private long leaderlessSinceNanos;
+    /** Leaderless campaigns since a leader was last known (the first is logged at INFO). Poll thread only. */
+    private int leaderlessCampaigns;
 
     /** A campaign: the term it started from, when (monotonic ns), and the silent leader's Raft peer id (null: none known). */
     private record Firing(long term, long atNanos, String silentLeader) { }
@@ -134,6 +136,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
             long term = division.getInfo().getCurrentTerm();
             if (leaderKnown) {
                 leaderlessTerm = -1;
+                leaderlessCampaigns = 0;
                 silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
                 thresholdMillis = rule.thresholdMillis(unit, prefer);
             } else {
@@ -161,9 +164,14 @@ final class LeaderSilenceDetector implements AutoCloseable {
         if (silentLeaderKnown) {
             LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
                     thresholdMillis);
+        } else if (leaderlessCampaigns++ == 0) {
+            LOG.info("no Raft leader was elected in term {} within {} ms (threshold {} ms): starting a pre-vote election"
+                    + " (further ones until a leader is known are logged at DEBUG)", lastFiring.term(), silent,
+                    thresholdMillis);
         } else {
-            LOG.info("no Raft leader was elected in term {} within {} ms (threshold {} ms): starting a pre-vote election",
-                    lastFiring.term(), silent, thresholdMillis);
+            // a member cut off from the others campaigns about once a second: say it once, not every second
+            LOG.debug("no Raft leader was elected in term {} within {} ms: pre-vote election {} since a leader was"
+                    + " last known", lastFiring.term(), silent, leaderlessCampaigns);
         }
         unit = random.getAsDouble();
     }
