@@ -161,6 +161,11 @@ final class LeaderSilenceDetector implements AutoCloseable {
             invokeChangeToCandidate();
         }
         campaigns.incrementAndGet();
+        logCampaign(silentLeaderKnown, silent, thresholdMillis);
+        unit = random.getAsDouble();
+    }
+
+    private void logCampaign(boolean silentLeaderKnown, long silent, long thresholdMillis) {
         if (silentLeaderKnown) {
             LOG.info("the Raft leader has been silent for {} ms (threshold {} ms): starting a pre-vote election", silent,
                     thresholdMillis);
@@ -173,7 +178,6 @@ final class LeaderSilenceDetector implements AutoCloseable {
             LOG.debug("no Raft leader was elected in term {} within {} ms: pre-vote election {} since a leader was"
                     + " last known", lastFiring.term(), silent, leaderlessCampaigns);
         }
-        unit = random.getAsDouble();
     }
 
     /**
