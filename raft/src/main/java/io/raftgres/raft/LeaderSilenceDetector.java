@@ -59,6 +59,8 @@ final class LeaderSilenceDetector implements AutoCloseable {
     /** The term in which the detector saw this follower know no leader, or -1; since when. Poll thread only. */
     private long leaderlessTerm = -1;
     private long leaderlessSinceNanos;
+    /** The last term in which this member ran a round of its own (seen as a candidate, or its campaign), or -1. */
+    private long ownRoundTerm = -1;
     /** Leaderless campaigns since a leader was last known (the first is logged at INFO). Poll thread only. */
     private int leaderlessCampaigns;
 
@@ -116,9 +118,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
 
     private void checkOnce() {
         if (!division.getInfo().isFollower()) {
-            if (division.getInfo().isLeader()) {
-                ledAtNanos = nanoTime.getAsLong();
-            }
+            noteNotFollower();
             return; // a leader or candidate: no need to take the division's monitor every poll
         }
         boolean prefer = preferred.getAsBoolean();
@@ -144,19 +144,19 @@ final class LeaderSilenceDetector implements AutoCloseable {
                 if (steppedDownRecently()) {
                     return; // as Ratis' timer: a leader that stepped down does not campaign again at once
                 }
-                thresholdMillis = rule.leaderlessThresholdMillis(unit, prefer);
+                thresholdMillis = quickRetry(term) ? rule.leaderlessThresholdMillis(unit, prefer)
+                        : rule.thresholdMillis(unit, prefer);
             }
             SilenceRule.Verdict verdict = rule.judge(follower, leaderKnown, info.getOutstandingOp(), silent,
                     thresholdMillis);
             if (!verdict.campaign()) {
                 return;
             }
-            Firing before = lastFiring;
-            // a leaderless campaign continues the failover of the leader whose silence started the previous one
-            lastFiring = new Firing(term, nanoTime.getAsLong(), leaderKnown
-                    ? RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString()
-                    : before == null ? null : before.silentLeader());
+            long now = nanoTime.getAsLong();
+            lastFiring = new Firing(term, now, leaderKnown
+                    ? RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString() : carriedSilentLeader(now));
             leaderlessTerm = -1;
+            ownRoundTerm = term;
             silentLeaderKnown = leaderKnown;
             invokeChangeToCandidate();
         }
@@ -178,6 +178,37 @@ final class LeaderSilenceDetector implements AutoCloseable {
             LOG.debug("no Raft leader was elected in term {} within {} ms: pre-vote election {} since a leader was"
                     + " last known", lastFiring.term(), silent, leaderlessCampaigns);
         }
+    }
+
+    /** Notes, for the leaderless rule, when this member led and in which term it last ran a round of its own. */
+    private void noteNotFollower() {
+        if (division.getInfo().isLeader()) {
+            ledAtNanos = nanoTime.getAsLong();
+        } else if (division.getInfo().isCandidate()) {
+            ownRoundTerm = division.getInfo().getCurrentTerm();
+        }
+    }
+
+    /**
+     * Whether a follower that knows no leader in {@code term} campaigns at the short leaderless threshold: only
+     * once its own round of that term failed (seen as a candidate in it, or started by this detector), and only
+     * once until a leader is known again. Otherwise (it voted for another member, learned a newer term, restarted,
+     * or its quick retry failed too) someone else's election may still be announcing its leader, whose first
+     * append may be late: it waits as for a silent leader, {@code election_timeout_min} and more, so that a
+     * freshly elected leader is not deposed by members that have not heard from it yet.
+     */
+    private boolean quickRetry(long term) {
+        return term == ownRoundTerm && leaderlessCampaigns == 0;
+    }
+
+    /**
+     * The silent leader a leaderless campaign continues the failover of: the previous campaign's, if that began
+     * within two election timeouts.
+     */
+    private String carriedSilentLeader(long now) {
+        Firing before = lastFiring;
+        long recent = rule.timing().electionTimeoutMax().multipliedBy(2).toNanos();
+        return before == null || now - before.atNanos() > recent ? null : before.silentLeader();
     }
 
     /**

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * because {@code s} was read before the entry existed. Every such member resets its election
  * timer then, so it neither starts an election before {@code s + ET_min} nor, with pre-vote
  * on, grants a pre-vote to anyone before {@code s + ET_min} (a voter refuses pre-votes while
- * it heard from its leader within ET_min). Any new leader needs a majority, which includes at
+ * it heard from its leader within ET_min). The leader silence detector keeps this: it campaigns
+ * after ET_min of silence, and its quick retry only after a round of its own that began so late. Any new leader needs a majority, which includes at
  * least one of those members, so no other leader can exist before {@code s + ET_min}. Our
  * lease ends at {@code s + L}. The agent checks the lease every {@code lease_check_interval} and
  * then fences (VIP off, PostgreSQL stopped immediately) within {@code fence_budget}, so the

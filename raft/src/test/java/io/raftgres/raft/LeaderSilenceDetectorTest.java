@@ -59,6 +59,28 @@ class LeaderSilenceDetectorTest {
         }
     }
 
+    /**
+     * A restarted follower knows no leader until the leader's first append reaches it; it must wait for it as for
+     * a silent leader, not campaign at the quick retry's threshold (it ran no round of its own). Shown to fail
+     * (2026-12-05) with the quick retry allowed in every leaderless case: the restarted follower campaigned (in
+     * one run of two; the leader's first append reached it within the 500-750 ms threshold in the other).
+     */
+    @Test
+    void aRestartedFollowerWaitsForTheLeaderInsteadOfCampaigning() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(root, 3, false, RatisWiring.Tuning.PRODUCTION).start()) {
+            RaftNode leader = cluster.awaitLeaderWithLease(Duration.ofSeconds(15));
+            long term = leader.view().term();
+            int follower = cluster.indexOf(cluster.followersOf(leader).getFirst());
+            RaftNode restarted = cluster.restartNode(follower);
+            LocalCluster.awaitTrue(Duration.ofSeconds(10), "the restarted follower follows the leader",
+                    () -> restarted.view().role() == RaftRole.FOLLOWER && restarted.view().term() == term
+                            && restarted.view().leaderId() != null);
+            Thread.sleep(3000);
+            assertEquals(0, restarted.silenceCampaigns(), "campaigns by the restarted follower");
+            assertEquals(term, leader.view().term(), "the term changed under a live leader");
+        }
+    }
+
     @Test
     void aLiveLeaderIsNeverChallenged() throws Exception {
         try (LocalCluster cluster = new LocalCluster(root, 3, false, RatisWiring.Tuning.PRODUCTION).start()) {

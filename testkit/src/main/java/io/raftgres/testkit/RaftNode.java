@@ -54,6 +54,9 @@ final class RaftNode {
     long campaignMillis;
     String campaignSilentLeader;
     long noElectionUntilMillis;
+    /** The detector's leaderless rule: the last term of a round of this node's own, and whether its quick retry was used. */
+    private long ownRoundTerm = -1;
+    private boolean quickRetryUsed;
     long lastWriteMillis = Long.MIN_VALUE / 2;
     LeaderState leader;
 
@@ -169,6 +172,7 @@ final class RaftNode {
             becomeFollower(m.term(), m.leader());
         }
         lastHeardFromLeaderMillis = now();
+        quickRetryUsed = false;
         resetElectionTimer();
         long committedTerm = log.termAt(commitIndex);
         int match = log.mergeFrom(m.log());
@@ -241,6 +245,7 @@ final class RaftNode {
             term++;
             votedFor = id;
         }
+        ownRoundTerm = term;
         resetElectionTimer();
         group.observer.raftChanged(id);
         long askTerm = preVote ? term + 1 : term;
@@ -290,7 +295,8 @@ final class RaftNode {
     void resetElectionTimer() {
         RaftTiming t = group.timing;
         boolean following = role == RaftRole.FOLLOWER && leaderId != null;
-        boolean leaderless = role == RaftRole.FOLLOWER && leaderId == null;
+        // the agent's detector retries quickly only after a round of its own failed in this term, once
+        boolean leaderless = role == RaftRole.FOLLOWER && leaderId == null && ownRoundTerm == term && !quickRetryUsed;
         electionDeadlineMillis = now() + trueMillis(t.electionTimeoutMillis(following, leaderless,
                 (following || leaderless) && t.silenceDetector() && SilenceRule.preferred(committedState(), id),
                 group.random));
@@ -323,9 +329,13 @@ final class RaftNode {
             ensureTimer();
         } else {
             if (role == RaftRole.FOLLOWER && group.timing.silenceDetector()) {
+                quickRetryUsed |= leaderId == null && ownRoundTerm == term;
+                // as the detector: a leaderless campaign carries a recent campaign's silent leader forward
+                boolean recent = campaignTerm >= 0
+                        && now() - campaignMillis <= trueMillis(2 * group.timing.electionTimeoutMax());
+                campaignSilentLeader = leaderId != null ? leaderId : recent ? campaignSilentLeader : null;
                 campaignTerm = term;
                 campaignMillis = now();
-                campaignSilentLeader = leaderId;
             }
             startRound(group.timing.preVote());
         }

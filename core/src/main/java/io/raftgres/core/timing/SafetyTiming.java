@@ -76,11 +76,13 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     /**
      * How long one call between Raft servers (a vote request, an append) waits for its reply: the lease
      * (1000 ms with the defaults; Ratis' own default is 3 s). A heartbeat answered later than that renews
-     * nothing (the lease counts from its send time), so giving up then and reconnecting (Ratis reconnects
-     * after a timeout) loses nothing; and it bounds how long a candidate waits on a dead or cut-off peer, and
-     * so how long it holds its answer to another candidate (the raft module's {@code RatisWiring} explains
-     * why that answer waits). A shorter bound would reconnect a link that is only slow, which under packet
-     * loss costs more than it saves. Safety does not depend on it.
+     * nothing (the lease counts from its send time), so giving up then (Ratis then reconnects, failing the
+     * other calls in flight to that peer) costs the lease nothing. It bounds how long a candidate waits on a
+     * dead or cut-off peer over an open connection, and so how long it holds its answer to another candidate
+     * (the raft module's {@code RatisWiring} explains why that answer waits); a new connection to a host that
+     * is gone waits for Netty's connect, which Ratis 3.3.0 does not bound, and the round then ends at its own
+     * timeout. A shorter bound would reconnect links that are only slow, which under packet loss costs more
+     * than it saves. Safety does not depend on it.
      */
     public Duration peerRequestTimeout() {
         return lease;

@@ -23,14 +23,16 @@ import java.util.Objects;
  * <p><b>Why it is safe.</b> Nothing of the lease's argument (ARCHITECTURE §3, {@link SafetyTiming}) rests on
  * when a follower campaigns. It rests on pre-vote: a voter grants a pre-vote only when it has not heard
  * from its leader for {@code election_timeout_min}, and the campaigning member itself only campaigns after
- * the same silence. This rule never campaigns before that silence, keeps pre-vote (the election it starts
- * is Ratis' normal one, never a forced one), skips a member that is not a follower or is still appending
- * entries from its leader (Ratis' own conditions). Leader transfer plays no part. A follower that knows no
- * leader has its own, shorter threshold ({@link #leaderlessThresholdMillis}).
+ * the same silence. This rule never campaigns before that silence (a quick retry after a failed round of the
+ * member's own, {@link #leaderlessThresholdMillis}, comes after that round, which began after such a silence),
+ * keeps pre-vote (the election it starts is Ratis' normal one, never a forced one), and skips a member that is
+ * not a follower or is still appending entries from its leader (Ratis' own conditions). Leader transfer plays
+ * no part.
  *
  * <p>The spread keeps the two followers of a dead leader from campaigning in the same instant and
  * splitting the vote; it stays within {@code election_timeout_max}, so the configured range still bounds
- * when a follower campaigns. Ratis' own timer keeps running as the fallback.
+ * how long a follower waits for a silent leader (only the quick retry after a failed round of its own is
+ * shorter). Ratis' own timer keeps running as the fallback.
  *
  * @param timing the one source of {@code election_timeout_min} and {@code election_timeout_max}
  */
@@ -177,27 +179,27 @@ public record SilenceRule(SafetyTiming timing) {
     }
 
     /**
-     * The threshold for a follower that knows no leader in its term: two heartbeat intervals
-     * {@code + part * spread} (500-750 ms with the defaults), measured from when it began to know none (a newer
-     * term, its own failed campaign, a vote it granted).
+     * The quick retry's threshold, for a follower that knows no leader in the term in which a round of its own
+     * just failed: two heartbeat intervals {@code + part * spread} (500-750 ms with the defaults), measured from
+     * when it began to know none (its round's end). The caller uses it once until a leader is known again, and
+     * {@link #thresholdMillis(double, boolean)} in every other leaderless case (it voted for another member,
+     * learned a newer term, restarted): someone else's election may then still be announcing its leader.
      *
      * <p><b>Why.</b> When both survivors of a dead leader campaign at about the same time, they split the vote
      * and both rounds end without a winner once the dead peer's call timed out
      * ({@link SafetyTiming#peerRequestTimeout()}); Ratis then leaves each one a follower with no leader, whose
-     * timer sleeps a whole election timeout again (2.4 s lost in one container run). Any leader, new or old,
-     * sends this member an append at least every heartbeat interval (a new one at once), so two intervals
-     * without one mean that no leader reaches it. The same preference split as
-     * {@link #thresholdMillis(double, boolean)} makes the likely candidate go first.
+     * timer sleeps a whole election timeout again (2.4 s lost in one container run). Its own round having
+     * failed, no leader came of it; the other survivor's round, started about as early, ends about as early.
+     * Two heartbeat intervals leave a winner of that other round time to announce itself (a new leader
+     * appends at once). The same preference split as {@link #thresholdMillis(double, boolean)} makes the
+     * likely candidate go first.
      *
-     * <p><b>Why it does no harm.</b> As for a silent leader, a campaign is Ratis' normal pre-vote election: a
-     * voter that still hears from a leader refuses it, and so does a leader elected within the last
-     * {@code election_timeout_max} (Ratis' {@code checkLeadership}), so it cannot depose a leader whose first
-     * append is merely late. A candidate whose round is still waiting grants the pre-vote and answers the vote
-     * when its round ends, which it would have had to wait for anyway. When voters that know no leader grant
-     * it, the new leader still waits the full takeover delay from its election before it touches another
-     * member's primary ({@link SafetyTiming#takeoverDelayWithGate()}), which never rested on when anyone
-     * campaigned. The caller skips it for a while after this member stepped down as leader, as Ratis' own
-     * timer does.
+     * <p><b>Why it does no harm.</b> The round that failed began only after {@code election_timeout_min} of
+     * silence, so the retry comes later still. It is Ratis' normal pre-vote election: a voter that still
+     * hears from a leader refuses it, and so does a leader elected within the last {@code election_timeout_max}
+     * (Ratis' {@code checkLeadership}). When voters that know no leader grant it, the new leader still waits the
+     * full takeover delay from its election before it touches another member's primary
+     * ({@link SafetyTiming#takeoverDelayWithGate()}).
      */
     public long leaderlessThresholdMillis(double unit, boolean preferred) {
         if (!(unit >= 0 && unit < 1)) {
