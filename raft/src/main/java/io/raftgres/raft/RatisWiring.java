@@ -92,12 +92,9 @@ final class RatisWiring {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(config.electionTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(config.electionTimeoutMax()));
         // The Netty transport bounds every server-to-server call (votes, appends) by the client's request timeout,
-        // 3 s by default. A candidate waits for every vote reply until its round ends, and a member asked for its
-        // vote in a newer term answers only after its own candidacy ended (RaftServerImpl.requestVote joins the
-        // shut-down election): when both survivors of a dead or cut-off leader campaigned at once, each one's
-        // answer waited for the silent peer, a whole election timeout (2.0-2.5 s, seen in the container suite).
-        // A healthy vote or append answers within milliseconds; a timed-out append is sent again on a new
-        // connection (appends are idempotent by index and term). The bound is the lease: SafetyTiming says why.
+        // 3 s by default whatever the election timeouts. A timeout resets the connection, and a new connection to
+        // a host that is gone waits for Netty's unbounded connect: SafetyTiming.peerRequestTimeout keeps it longer
+        // than any election round.
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(config.timing().peerRequestTimeout()));
         // the lease's safety argument needs pre-vote (see RaftLease); it is the default, make it explicit
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);

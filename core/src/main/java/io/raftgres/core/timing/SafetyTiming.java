@@ -74,18 +74,18 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     }
 
     /**
-     * How long one call between Raft servers (a vote request, an append) waits for its reply: the lease
-     * (1000 ms with the defaults; Ratis' own default is 3 s). A heartbeat answered later than that renews
-     * nothing (the lease counts from its send time), so giving up then (Ratis then reconnects, failing the
-     * other calls in flight to that peer) costs the lease nothing. It bounds how long a candidate waits on a
-     * dead or cut-off peer over an open connection, and so how long it holds its answer to another candidate
-     * (the raft module's {@code RatisWiring} explains why that answer waits); a new connection to a host that
-     * is gone waits for Netty's connect, which Ratis 3.3.0 does not bound, and the round then ends at its own
-     * timeout. A shorter bound would reconnect links that are only slow, which under packet loss costs more
-     * than it saves. Safety does not depend on it.
+     * How long one call between Raft servers (a vote request, an append) waits for its reply:
+     * {@code election_timeout_max + heartbeat_interval} (2750 ms with the defaults; Ratis' own default is 3 s
+     * whatever the election timeouts). Longer than any election round, on purpose: when a call times out Ratis
+     * closes the connection and fails the other calls in flight to that peer, and the next call must connect
+     * anew, which for a host that is gone or cut off waits for Netty's connect (Ratis 3.3.0 does not bound it)
+     * and holds every later round to its own timeout. Measured in the container suite's partition scenarios with
+     * a 1000 ms bound: a candidate's round to the cut-off primary outlasted it, the other survivor's call to that
+     * candidate timed out too, and the election took 2.6 s instead of one round. A round therefore ends at its
+     * own timeout, never by a reset connection. Safety does not depend on it.
      */
     public Duration peerRequestTimeout() {
-        return lease;
+        return electionTimeoutMax.plus(heartbeatInterval);
     }
 
     /**

@@ -185,14 +185,16 @@ public record SilenceRule(SafetyTiming timing) {
      * {@link #thresholdMillis(double, boolean)} in every other leaderless case (it voted for another member,
      * learned a newer term, restarted): someone else's election may then still be announcing its leader.
      *
-     * <p><b>Why.</b> When both survivors of a dead leader campaign at about the same time, they split the vote
-     * and both rounds end without a winner once the dead peer's call timed out
-     * ({@link SafetyTiming#peerRequestTimeout()}); Ratis then leaves each one a follower with no leader, whose
-     * timer sleeps a whole election timeout again (2.4 s lost in one container run). Its own round having
-     * failed, no leader came of it; the other survivor's round, started about as early, ends about as early.
-     * Two heartbeat intervals leave a winner of that other round time to announce itself (a new leader
-     * appends at once). The same preference split as {@link #thresholdMillis(double, boolean)} makes the
-     * likely candidate go first.
+     * <p><b>Why.</b> A round fails at once when every other member answered: a refusal, or an error from a peer
+     * whose process is gone (its port refuses connections). When both survivors of a dead leader campaign at
+     * about the same time they split the vote, both rounds fail so, and Ratis then leaves each one a follower
+     * with no leader whose timer sleeps a whole election timeout (2.0-2.5 s) before it tries again. Its own
+     * round having failed, no leader came of it; the other survivor's round, started about as early, ended
+     * about as early. Two heartbeat intervals leave a winner of another round time to announce itself (a new
+     * leader appends at once). The same preference split as {@link #thresholdMillis(double, boolean)} makes the
+     * likely candidate go first. (A round that waits for a peer that never answers, a host gone or cut off,
+     * ends at its own timeout instead and Ratis starts the next round itself: {@link
+     * SafetyTiming#peerRequestTimeout()} says why raftgres does not cut such calls short.)
      *
      * <p><b>Why it does no harm.</b> The round that failed began only after {@code election_timeout_min} of
      * silence, so the retry comes later still. It is Ratis' normal pre-vote election: a voter that still

@@ -49,8 +49,8 @@ class SilenceRuleTest {
 
     @Test
     void leaderlessThresholdsLieAboveTwoHeartbeatIntervals() {
-        // defaults: 2 x heartbeat 250, spread 250; preferred lowest third, others upper half; peer calls give up at the lease
-        assertEquals(1000, SafetyTiming.DEFAULT.peerRequestTimeout().toMillis());
+        // defaults: 2 x heartbeat 250, spread 250; preferred lowest third, others upper half; peer calls outlast a round
+        assertEquals(2750, SafetyTiming.DEFAULT.peerRequestTimeout().toMillis());
         assertEquals(500, rule.leaderlessThresholdMillis(0, true));
         assertTrue(rule.leaderlessThresholdMillis(0.999, true) < 584);
         assertEquals(625, rule.leaderlessThresholdMillis(0, false));
