@@ -60,13 +60,14 @@ final class StatusController {
         return HttpResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, HEAD, PATCH, PUT");
     }
 
-    /** The dynamic configuration; 503 until the cluster is initialized. */
+    /** The dynamic configuration; 503 while the agent is starting and until the cluster is initialized. */
     @Get("/config")
     MutableHttpResponse<?> config() {
+        String starting = facade.startingReason();
         StatusSnapshot snapshot = facade.snapshot();
-        if (!snapshot.cluster().isInitialized()) {
+        if (starting != null || !snapshot.cluster().isInitialized()) {
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .body("cluster is not initialized: no dynamic configuration yet")
+                    .body(starting != null ? starting : "cluster is not initialized: no dynamic configuration yet")
                     .contentType(MediaType.TEXT_PLAIN_TYPE);
         }
         return HttpResponse.ok(ClusterJson.config(snapshot.cluster().config()))
