@@ -55,6 +55,7 @@ class StartingRestClusterTest {
     private void run(LocalAgentCluster cluster) throws Exception {
         cluster.startAllHealthy();
         LocalAgentCluster.Member primary = cluster.primaries().getFirst();
+        aDuplicateAgentStopsAtTheRestPortBeforeItsFence(cluster, primary);
         LocalAgentCluster.Member replica = cluster.members().stream().filter(m -> m != primary).findFirst()
                 .orElseThrow();
         cluster.stop(replica);
@@ -106,6 +107,30 @@ class StartingRestClusterTest {
         assertEquals(200, get(replica, "/config").statusCode(), "GET /config once the agent is up");
         await(replica.name() + " streaming again", Duration.ofSeconds(60), () -> cluster.isStreaming(replica));
         assertEquals(List.of(primary), cluster.primaries(), "the primary kept its role throughout");
+    }
+
+    /**
+     * A second agent started on the primary's configuration (a supervisor's mistake) fails on the REST
+     * port the running agent holds, before its start-up fence: the primary's PostgreSQL keeps running
+     * (same postmaster) and the member stays primary. Shown to fail with {@code AgentRest.start} moved
+     * after the fence in {@code AgentLauncher} (the order before the early REST API): the duplicate
+     * stopped the primary's PostgreSQL, which the primary's agent then started again ("the primary's postmaster changed").
+     */
+    private void aDuplicateAgentStopsAtTheRestPortBeforeItsFence(LocalAgentCluster cluster,
+                                                                LocalAgentCluster.Member primary) throws Exception {
+        long postmaster = cluster.postmaster(primary).orElseThrow().pid();
+        Path log = dir.resolve("duplicate.log");
+        Process duplicate = cluster.startDuplicate(primary, log);
+        try {
+            assertTrue(duplicate.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the duplicate did not exit");
+            String out = Files.readString(log);
+            assertEquals(1, duplicate.exitValue(), out);
+            assertTrue(out.contains("cannot start the REST API"), out);
+        } finally {
+            duplicate.destroyForcibly();
+        }
+        assertEquals(postmaster, cluster.postmaster(primary).orElseThrow().pid(), "the primary's postmaster changed");
+        assertEquals(200, cluster.status(primary, "/primary"), "the primary lost its role");
     }
 
     /** One round of every starting answer but the role checks the loop samples itself. */

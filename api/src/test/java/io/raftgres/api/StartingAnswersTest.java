@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The answers of a real server on loopback while the agent says it is starting
  * ({@link AgentFacade#startingReason()}): every write is refused with 503 and the agent's sentence
  * after the access checks (an unknown client still gets 401, an address outside the allowlist 403),
- * reaches no controller and writes nothing; {@code GET /config} says the same; reads answer from the
- * snapshot. Once the agent is up the same server takes writes again.
+ * reaches no controller and writes nothing; {@code GET /config}, {@code /cluster} and {@code /history}
+ * say the same (the agent knows no replicated state yet); {@code /patroni} answers from the snapshot. Once the agent is up the same server takes writes again.
  *
  * <p>Shown to fail: without the starting check in {@link RestAccessFilter},
  * {@link #writesWhileStartingAnswer503AfterTheAccessChecks} fails (the PATCH answered 200 and the
@@ -55,9 +55,11 @@ class StartingAnswersTest {
                 assertEquals(503, r.statusCode(), write[0] + " " + write[1]);
                 assertEquals(REASON, r.body(), write[0] + " " + write[1]);
             }
-            HttpResponse<String> config = client.send("GET", "/config");
-            assertEquals(503, config.statusCode());
-            assertEquals(REASON, config.body());
+            for (String path : List.of("/config", "/cluster", "/history")) {
+                HttpResponse<String> document = client.send("GET", path);
+                assertEquals(503, document.statusCode(), "GET " + path);
+                assertEquals(REASON, document.body(), "GET " + path);
+            }
             assertEquals(200, client.status("GET", "/patroni"));
         });
         assertEquals(0, facade.writes(), "no write reached the agent while it was starting");
