@@ -44,10 +44,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One raftgres agent: wires the Raft store, PostgreSQL control, VIP, watchdog, the HA loop,
- * the lease guard and the REST API from a validated {@link RaftgresConfig}, and shuts them
- * down in the safe order (the HA loop's last cycle ended, VIP off, PostgreSQL stopped, watchdog disarmed,
- * Raft closed).
+ * One raftgres agent: wires the Raft store, PostgreSQL control, VIP, watchdog, the HA loop and
+ * the lease guard from a validated {@link RaftgresConfig}, hands its status to the REST API the
+ * launcher started ({@link AgentRest}), and shuts them down in the safe order (the HA loop's last
+ * cycle ended, VIP off, PostgreSQL stopped, watchdog disarmed, REST and Raft closed).
  */
 final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
