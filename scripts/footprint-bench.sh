@@ -5,7 +5,9 @@
 # each agent's resident memory from /proc/<pid>/status. Finally it restarts one replica and prints
 # its start-up time again (a restart includes the ET_min wait before it may rejoin Raft). Next to
 # each wall time it prints the CPU seconds the JVM used until then, which other load on the
-# machine distorts far less; next to the memory, the share of a core each agent used while idle.
+# machine distorts far less, and the seconds until the agent serves its own state (its REST API
+# answers "starting" before: GET /config says "raftgres is starting"); next to the memory, the
+# share of a core each agent used while idle.
 # Numbers only, no assertion. NMT=1 also runs the agents with Native Memory Tracking and prints
 # n1's summary (committed KB per JVM area); RAFTGRES_JAVA_OPTS replaces the launcher's JVM flags.
 set -euo pipefail
@@ -29,24 +31,30 @@ stop_on_exit cleanup
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rest_answers() { [ "$(http_code "http://127.0.0.1:$(rest_port "$1")/liveness")" != 000 ]; }
+# The agent has joined Raft and run its first HA cycle: its REST API no longer answers as starting.
+agent_up() { ! curl -s --max-time 2 "http://127.0.0.1:$(rest_port "$1")/config" | grep -q 'raftgres is starting'; }
 
 # CPU seconds (user + system) the agent's JVM has used so far: on a busy machine a steadier
 # measure of start-up work than wall time.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
 
-# Starts the given members at once; prints "member wall-seconds cpu-seconds" for each as its REST
-# API first answers.
+# Starts the given members at once; prints "member wall-seconds cpu-seconds up-seconds" for each:
+# when its REST API first answers, and when the agent serves its own state.
 start_and_time() {
   local m t0 pending=("$@") left deadline
+  declare -A rest_at cpu_at
   t0=$(now)
   for m in "$@"; do start_member "$m"; done
   deadline=$(( $(date +%s) + 180 ))
   while [ ${#pending[@]} -gt 0 ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "REST of ${pending[*]} not answering after 180 s" >&2; return 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "agents ${pending[*]} not up after 180 s" >&2; return 1; }
     left=()
     for m in "${pending[@]}"; do
-      if rest_answers "$m"; then
-        printf '%-8s %-8s %s\n' "$m" "$(elapsed "$t0" "$(now)")" "$(cpu_s "$(agent_pid "$m")")"
+      if [ -z "${rest_at[$m]:-}" ] && rest_answers "$m"; then
+        rest_at[$m]=$(elapsed "$t0" "$(now)"); cpu_at[$m]=$(cpu_s "$(agent_pid "$m")")
+      fi
+      if [ -n "${rest_at[$m]:-}" ] && agent_up "$m"; then
+        printf '%-8s %-8s %-12s %s\n' "$m" "${rest_at[$m]}" "${cpu_at[$m]}" "$(elapsed "$t0" "$(now)")"
       else left+=("$m"); fi
     done
     pending=("${left[@]+"${left[@]}"}")
@@ -59,8 +67,8 @@ mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
 
 echo "JVM flags: ${RAFTGRES_JAVA_OPTS:-launcher defaults (see ./raftgres)}${JDK_JAVA_OPTIONS:+ + $JDK_JAVA_OPTIONS}"
 echo
-echo "start-up from empty data, launch -> REST answers:"
-printf '%-8s %-8s %s\n' member "wall (s)" "JVM CPU (s)"
+echo "start-up from empty data, launch -> REST answers (wall, JVM CPU), -> agent up (wall):"
+printf '%-8s %-8s %-12s %s\n' member "REST (s)" "JVM CPU (s)" "up (s)"
 start_and_time "${MEMBERS[@]}"
 wait_healthy 120 || { echo "cluster did not become healthy" >&2; exit 1; }
 echo
@@ -87,7 +95,7 @@ if [ "${NMT:-0}" = 1 ]; then
 fi
 r=n1; [ "$r" = "$p" ] && r=n2
 echo
-echo "restart of replica $r, launch -> REST answers (wall includes the ET_min rejoin wait):"
-printf '%-8s %-8s %s\n' member "wall (s)" "JVM CPU (s)"
+echo "restart of replica $r, launch -> REST answers, -> agent up (up includes the ET_min rejoin wait):"
+printf '%-8s %-8s %-12s %s\n' member "REST (s)" "JVM CPU (s)" "up (s)"
 stop_members "$r"
 start_and_time "$r"

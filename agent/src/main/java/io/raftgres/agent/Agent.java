@@ -19,7 +19,6 @@ import io.raftgres.agent.config.RaftgresConfig;
 import io.raftgres.api.LiveReadings;
 import io.raftgres.api.RaftgresMetrics;
 import io.raftgres.api.RestSecurity;
-import io.raftgres.api.RestServer;
 import io.raftgres.api.WriteAuthentication;
 import io.raftgres.core.decide.DeciderConfig;
 import io.raftgres.core.decide.HaDecider;
@@ -45,10 +44,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One raftgres agent: wires the Raft store, PostgreSQL control, VIP, watchdog, the HA loop,
- * the lease guard and the REST API from a validated {@link RaftgresConfig}, and shuts them
- * down in the safe order (the HA loop's last cycle ended, VIP off, PostgreSQL stopped, watchdog disarmed,
- * Raft closed).
+ * One raftgres agent: wires the Raft store, PostgreSQL control, VIP, watchdog, the HA loop and
+ * the lease guard from a validated {@link RaftgresConfig}, hands its status to the REST API the
+ * launcher started ({@link AgentRest}), and shuts them down in the safe order (the HA loop's last
+ * cycle ended, VIP off, PostgreSQL stopped, watchdog disarmed, REST and Raft closed).
  */
 final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -69,15 +68,16 @@ final class Agent implements AutoCloseable {
     private final ExecutorService background;
     private final ExecutorService statusRefresher;
     private final ExecutorService fenceVip;
-    private final RestServer rest;
+    private final AgentRest rest;
     private final LeaseGate gate;
     private final AgentStatus status;
     private final WriteAuthentication writes;
     private final SyncReplication sync;
     private final java.util.concurrent.ScheduledExecutorService syncTimer;
 
+    /** @param rest the REST API the launcher started; it serves this agent's status from the first HA cycle on */
     Agent(RaftgresConfig config, RaftClusterStore raft, VipControl vip, WatchdogControl watchdog, boolean watchdogFailed,
-          Duration watchdogTakeover) {
+          Duration watchdogTakeover, AgentRest rest) {
         this.config = config;
         this.store = raft;
         this.storeHandle = raft;
@@ -85,8 +85,9 @@ final class Agent implements AutoCloseable {
         this.vip = observedVip;
         this.watchdog = watchdog;
         AgentIdentity me = identity(config);
-        RaftgresMetrics metrics = new RaftgresMetrics(config.scope(), config.name(), () -> new LiveReadings(
-                raft.leaseRemainingMillis(), observedVip.lastSeenHeld(), watchdog.isArmed()), Clock.SYSTEM::monotonicMillis);
+        RaftgresMetrics metrics = rest.metrics();
+        rest.readLiveFrom(() -> new LiveReadings(raft.leaseRemainingMillis(), observedVip.lastSeenHeld(),
+                watchdog.isArmed()));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-pg"));
         this.pg = new DynamicPostgresControl(() -> clusterParameters(config, store), config.postgresql().parameters(),
                 parameters -> new PgCtlPostgresControl(pgConfig(config, parameters)),
@@ -145,17 +146,16 @@ final class Agent implements AutoCloseable {
         long every = config.raft().safety().leaseCheckInterval().toMillis();
         guardTimer.scheduleAtFixedRate(guard::check, every, every, TimeUnit.MILLISECONDS);
         this.statusRefresher = Executors.newSingleThreadExecutor(r -> daemon(r, "raftgres-status"));
-        HostPort listen = config.restapi().listen();
         this.status = new AgentStatus(me, loop::lastCycle, store, AgentStatus.query(pg::current),
                 statusRefresher, tracker, watchdogNowFailed, liveness)
                 .withSwitchovers(new SwitchoverRequests(me, store, metrics, System::currentTimeMillis))
                 .withRestartSchedules(new RestartSchedules(me, store));
         status.acceptOperations(operations);
-        RestSecurity security = restSecurity(config);
-        this.writes = security.authentication();
-        this.rest = RestServer.start(listen.host(), listen.port(), status, metrics, security);
+        this.writes = rest.security().authentication();
+        this.rest = rest;
+        rest.serve(status, () -> loop.lastCycle() != null);
         loop.start();
-        LOG.info("raftgres {} started: REST on {} ({}), Raft on {}", VERSION, config.restapi().url(), security,
+        LOG.info("raftgres {} started: REST on {} ({}), Raft on {}", VERSION, config.restapi().url(), rest.security(),
                 config.raft().selfAddr());
     }
 

@@ -21,7 +21,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Loads and validates the configuration, runs the {@link StartupFence} (no PostgreSQL left
+ * Loads and validates the configuration, starts the REST API (it answers "starting" until the
+ * agent's first HA cycle, see {@link AgentRest}), runs the {@link StartupFence} (no PostgreSQL left
  * writable by an earlier run of this agent survives into Raft), starts Raft and the agent,
  * installs the shutdown hook (SIGTERM/SIGINT stop the agent in the safe order) and waits. A
  * configuration with problems starts nothing and prints every problem as {@code FILE: key: reason}.
@@ -33,6 +34,7 @@ final class AgentLauncher {
     }
 
     static int launch(Path file, Map<String, String> env, PrintStream err) {
+        long startedAtMillis = System.currentTimeMillis();
         RaftgresConfig config;
         try {
             config = ConfigLoader.loadForThisHost(file, env);
@@ -59,37 +61,20 @@ final class AgentLauncher {
             err.println("raftgres: not started: write endpoints without authentication");
             return 1;
         }
-        PlatformSafety safety;
+        // REST comes before the fence: while starting it answers 503 to every role check and write, so
+        // it can mislead no load balancer; and a second agent started on a running member's config fails
+        // here, on the port that member holds, before its fence could stop that member's PostgreSQL.
+        AgentRest rest;
         try {
-            safety = PlatformSafety.from(config);
-        } catch (IllegalArgumentException e) {
+            rest = AgentRest.start(config, startedAtMillis);
+        } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("raftgres: not started: " + e.getMessage());
             return 1;
         }
-        try {
-            StartupFence.run(config.name(), new PgCtlPostgresControl(Agent.pgConfig(config,
-                    config.postgresql().parameters())), safety.vip());
-        } catch (RuntimeException e) {
-            err.println("raftgres: not started: the start-up fence failed, and this member must not join Raft beside"
-                    + " a PostgreSQL it could not stop: " + ActionExecutor.rootMessage(e));
-            return 1;
-        }
-        RaftClusterStore raft;
-        try {
-            raft = RaftClusterStore.start(config);
-        } catch (RuntimeException e) {
-            err.println("raftgres: could not start Raft on " + config.raft().selfAddr() + ": "
-                    + ActionExecutor.rootMessage(e));
-            return 1;
-        }
-        Agent agent;
-        try {
-            agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed(),
-                    safety.watchdogTakeover());
-            agent.enableReload(file, env);
-        } catch (RuntimeException e) {
-            err.println("raftgres: could not start: " + ActionExecutor.rootMessage(e));
-            closeQuietly(raft);
+        LOG.info("REST API on {} answers for a starting member until the first HA cycle", config.restapi().url());
+        Agent agent = startAgent(file, env, err, config, rest);
+        if (agent == null) {
+            closeQuietly(rest);
             return 1;
         }
         Thread hook = new Thread(agent::close, "raftgres-shutdown");
@@ -105,6 +90,48 @@ final class AgentLauncher {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /**
+     * The rest of the start once the REST API listens: the agent, which closes {@code rest} when it
+     * stops, or null when the start failed (the reason printed to {@code err}).
+     */
+    private static Agent startAgent(Path file, Map<String, String> env, PrintStream err, RaftgresConfig config,
+                                    AgentRest rest) {
+        PlatformSafety safety;
+        try {
+            safety = PlatformSafety.from(config);
+        } catch (IllegalArgumentException e) {
+            err.println("raftgres: not started: " + e.getMessage());
+            return null;
+        }
+        try {
+            StartupFence.run(config.name(), new PgCtlPostgresControl(Agent.pgConfig(config,
+                    config.postgresql().parameters())), safety.vip());
+        } catch (RuntimeException e) {
+            err.println("raftgres: not started: the start-up fence failed, and this member must not join Raft beside"
+                    + " a PostgreSQL it could not stop: " + ActionExecutor.rootMessage(e));
+            return null;
+        }
+        RaftClusterStore raft;
+        try {
+            raft = RaftClusterStore.start(config);
+        } catch (RuntimeException e) {
+            err.println("raftgres: could not start Raft on " + config.raft().selfAddr() + ": "
+                    + ActionExecutor.rootMessage(e));
+            return null;
+        }
+        Agent agent;
+        try {
+            agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed(),
+                    safety.watchdogTakeover(), rest);
+            agent.enableReload(file, env);
+        } catch (RuntimeException e) {
+            err.println("raftgres: could not start: " + ActionExecutor.rootMessage(e));
+            closeQuietly(raft);
+            return null;
+        }
+        return agent;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -151,13 +151,25 @@ final class LocalAgentCluster implements AutoCloseable {
     }
 
     void start(Member m) throws IOException {
+        processes[members.indexOf(m)] = launch(m, m.log());
+    }
+
+    /**
+     * A second agent process on {@code m}'s configuration beside the one this fixture runs (a
+     * supervisor's mistake), its output in {@code log}; the caller waits for it and ends it.
+     */
+    Process startDuplicate(Member m, Path log) throws IOException {
+        return launch(m, log);
+    }
+
+    private static Process launch(Member m, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp", classpath,
                 "io.raftgres.agent.Main", "-c", m.config().toString());
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(m.log().toFile()));
-        processes[members.indexOf(m)] = pb.start();
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return pb.start();
     }
 
     /** The running agent process of {@code m} (to signal it), else empty. */

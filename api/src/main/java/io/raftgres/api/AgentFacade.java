@@ -26,6 +26,15 @@ public interface AgentFacade {
     StatusSnapshot snapshot();
 
     /**
+     * While the agent is still starting (the REST API answers before Raft and the HA loop run): one
+     * sentence saying so, which every write request gets with 503 once it has passed the access
+     * checks; null once the agent serves its real state. Cheap and non-blocking, as {@link #snapshot()}.
+     */
+    default String startingReason() {
+        return null;
+    }
+
+    /**
      * Submits a new dynamic configuration through Raft (forwarded to the Raft leader when this
      * member is a follower). Must not block: the future completes when the command is applied,
      * refused, or after a bounded wait (then {@link ConfigWrite.Outcome#UNAVAILABLE}); it never

@@ -22,7 +22,9 @@ import java.util.Set;
  * verified client certificate under {@code verify_client: optional} gets 403, then a request
  * that needs basic authentication (every write; every read too with
  * {@code authentication_for_reads}) and lacks it gets 401 with a {@code WWW-Authenticate}
- * challenge. The answers never echo what the client sent.
+ * challenge. The answers never echo what the client sent. A write that passes these checks while
+ * the agent is still starting ({@link AgentFacade#startingReason()}) gets 503 with the agent's
+ * sentence and reaches no controller: nothing is written before the agent can carry it out.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class RestAccessFilter {
@@ -38,7 +40,7 @@ final class RestAccessFilter {
         this.facade = facade;
     }
 
-    /** Null lets the request through; otherwise the 401 or 403 that ends it. */
+    /** Null lets the request through; otherwise the 401, 403 or 503 that ends it. */
     @RequestFilter
     @Nullable
     HttpResponse<?> check(HttpRequest<?> request) {
@@ -59,7 +61,8 @@ final class RestAccessFilter {
                     : "authentication required: restapi.authentication_for_reads is on")
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"raftgres\", charset=\"UTF-8\"");
         }
-        return null;
+        String starting = write ? facade.startingReason() : null;
+        return starting == null ? null : text(HttpStatus.SERVICE_UNAVAILABLE, starting);
     }
 
     private List<String> memberUrls() {

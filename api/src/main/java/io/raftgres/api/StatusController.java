@@ -32,17 +32,29 @@ final class StatusController {
         return StatusJson.patroni(facade.snapshot());
     }
 
-    /** Every member as the replicated state knows it. */
+    /**
+     * Every member as the replicated state knows it; 503 while the agent is starting (it knows no
+     * replicated state yet, and an empty member list would look like a cluster without members).
+     */
     @Get("/cluster")
-    Map<String, Object> cluster() {
+    MutableHttpResponse<?> cluster() {
+        String starting = facade.startingReason();
         StatusSnapshot snapshot = facade.snapshot();
-        return ClusterJson.cluster(snapshot.cluster(), snapshot.paused(), snapshot.silentMembers());
+        return starting != null ? starting(starting)
+                : HttpResponse.ok(ClusterJson.cluster(snapshot.cluster(), snapshot.paused(), snapshot.silentMembers()));
     }
 
-    /** Timeline switches, oldest first. */
+    /** Timeline switches, oldest first; 503 while the agent is starting, as {@link #cluster()}. */
     @Get("/history")
-    List<List<Object>> history() {
-        return ClusterJson.history(facade.snapshot().cluster());
+    MutableHttpResponse<?> history() {
+        String starting = facade.startingReason();
+        List<List<Object>> history = ClusterJson.history(facade.snapshot().cluster());
+        return starting != null ? starting(starting) : HttpResponse.ok(history);
+    }
+
+    private static MutableHttpResponse<String> starting(String reason) {
+        return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).body(reason)
+                .contentType(MediaType.TEXT_PLAIN_TYPE);
     }
 
     /**
@@ -60,14 +72,13 @@ final class StatusController {
         return HttpResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, HEAD, PATCH, PUT");
     }
 
-    /** The dynamic configuration; 503 until the cluster is initialized. */
+    /** The dynamic configuration; 503 while the agent is starting and until the cluster is initialized. */
     @Get("/config")
     MutableHttpResponse<?> config() {
+        String starting = facade.startingReason();
         StatusSnapshot snapshot = facade.snapshot();
-        if (!snapshot.cluster().isInitialized()) {
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .body("cluster is not initialized: no dynamic configuration yet")
-                    .contentType(MediaType.TEXT_PLAIN_TYPE);
+        if (starting != null || !snapshot.cluster().isInitialized()) {
+            return starting(starting != null ? starting : "cluster is not initialized: no dynamic configuration yet");
         }
         return HttpResponse.ok(ClusterJson.config(snapshot.cluster().config()))
                 .header(HttpHeaders.ETAG, ConfigController.etag(snapshot.cluster().config()));

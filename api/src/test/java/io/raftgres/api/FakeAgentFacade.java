@@ -25,6 +25,18 @@ final class FakeAgentFacade implements AgentFacade {
         this.snapshot = next;
     }
 
+    private volatile String startingReason;
+
+    /** Makes the agent say it is starting ({@code reason}), or up again with null. */
+    void starting(String reason) {
+        this.startingReason = reason;
+    }
+
+    @Override
+    public String startingReason() {
+        return startingReason;
+    }
+
     /** How many times the API asked for a snapshot. */
     int calls() {
         return calls.get();

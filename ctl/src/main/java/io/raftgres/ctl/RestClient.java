@@ -26,6 +26,8 @@ final class RestClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** A switchover or restart answers only when done: Patroni waits up to 2 x max(10 s, loop_wait). */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
+    /** How an agent's REST API begins its 503 answers while the agent is starting (the agent's StartingFacade). */
+    static final String STARTING = "raftgres is starting";
 
     private final List<URI> seeds;
     private final String authorization;
@@ -58,14 +60,20 @@ final class RestClient implements AutoCloseable {
     /**
      * Sends to each of {@code members} in turn until one answers; none answering is exit code 3,
      * or 4 when a member refused this client's TLS connection (a missing or refused client
-     * certificate).
+     * certificate). A member whose agent is still starting (503 "raftgres is starting: ...") counts
+     * as not answering: it knows no cluster state yet and takes no writes.
      */
     Response any(List<URI> members, String method, String path, String json, Map<String, String> headers) {
         List<String> failures = new ArrayList<>();
         boolean denied = false;
         for (URI base : members) {
             try {
-                return send(base, method, path, json, headers);
+                Response r = send(base, method, path, json, headers);
+                if (r.status() == 503 && r.body() != null && r.body().startsWith(STARTING)) {
+                    failures.add(base + ": the agent is starting");
+                    continue;
+                }
+                return r;
             } catch (Unreachable e) {
                 failures.add(e.getMessage());
                 denied |= e.denied;

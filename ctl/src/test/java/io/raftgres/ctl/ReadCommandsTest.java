@@ -107,6 +107,16 @@ class ReadCommandsTest {
         assertTrue(nothing.err().contains("no member to talk to"), nothing.toString());
         Run skipsDead = Run.of("", Map.of("RAFTGRESCTL_URL", "http://127.0.0.1:1," + api.url()), "list");
         assertEquals(0, skipsDead.exit(), skipsDead.toString());
+        try (FakeRestApi starting = new FakeRestApi()) {
+            starting.reply("GET /cluster", 503, "raftgres is starting: this member has not joined Raft yet");
+            Run skipsStarting = Run.of("", Map.of("RAFTGRESCTL_URL", starting.url() + "," + api.url()), "list");
+            assertEquals(0, skipsStarting.exit(), skipsStarting.toString());
+            Run onlyStarting = Run.of("", "--url", starting.url(), "list");
+            assertEquals(3, onlyStarting.exit(), onlyStarting.toString());
+            assertTrue(onlyStarting.err().contains("the agent is starting"), onlyStarting.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Run help = Run.of("", "restart", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("Exit codes:") && help.out().contains("4   authentication refused"), help.out());
