@@ -49,6 +49,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private volatile Firing lastFiring;
     private final Thread thread;
     private final java.util.function.BooleanSupplier preferred;
+    private final HeldVoteReleaser heldVotes;
     private volatile boolean running = true;
     private double unit;
     private static final long NEVER = Long.MIN_VALUE;
@@ -77,6 +78,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
         this.rule = rule;
         this.random = random;
         this.changeToCandidate = hook(member, division);
+        this.heldVotes = new HeldVoteReleaser(member, division);
         this.unit = random.getAsDouble();
         this.stepDownWaitNanos = RaftServerConfigKeys.LeaderElection.leaderStepDownWaitTime(
                 division.getRaftServer().getProperties()).toLong(TimeUnit.NANOSECONDS);
@@ -131,6 +133,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
             }
             RoleInfoProto role = division.getInfo().getRoleInfoProto();
             boolean follower = division.getInfo().isFollower() && role.hasFollowerInfo();
+            heldVotes.poll(false, division.getInfo().isFollower());
             FollowerInfoProto info = role.getFollowerInfo();
             boolean leaderKnown = info.hasLeaderInfo() && info.getLeaderInfo().hasId();
             long term = division.getInfo().getCurrentTerm();
@@ -182,11 +185,13 @@ final class LeaderSilenceDetector implements AutoCloseable {
 
     /** Notes, for the leaderless rule, when this member led and in which term it last ran a round of its own. */
     private void noteNotFollower() {
+        boolean candidate = division.getInfo().isCandidate();
         if (division.getInfo().isLeader()) {
             ledAtNanos = nanoTime.getAsLong();
-        } else if (division.getInfo().isCandidate()) {
+        } else if (candidate) {
             ownRoundTerm = division.getInfo().getCurrentTerm();
         }
+        heldVotes.poll(candidate, false);
     }
 
     /**
