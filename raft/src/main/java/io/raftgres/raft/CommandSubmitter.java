@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -26,7 +26,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
-import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -39,19 +38,6 @@ import org.slf4j.LoggerFactory;
  * ({@link LeaderClients} says why the client is bound and short-lived). Every
  * submission ends within about {@link #TOTAL_TIMEOUT}: with an {@link ApplyResult} (accepted,
  * rejected at apply, or refused by the leader before append) or a {@link SubmitException}.
- *
- * <p>Each attempt goes where leadership is now: a submission that started in an older term and
- * finds this server leading (it won the election meanwhile) goes in-process at once.
- *
- * <p>Retries never apply a command twice: every attempt of one submission, in-process or to any
- * leader, carries the same Ratis invocation id (this submitter's client id and one call id), and
- * a leader answers a repeated invocation from its retry cache instead of appending it again.
- * That holds across leader changes because every server fills its retry cache as it applies
- * entries, and a new leader is ready (accepts writes) only after applying every entry before its
- * term; an entry the new leader lacks can no longer commit. It holds for the cache's lifetime
- * (Ratis' default 60 s, far above {@link #TOTAL_TIMEOUT}) and not for an entry a server received
- * inside a snapshot; this matters because "not leader" may come after the append (a leader that
- * steps down answers its pending requests so).
  *
  * <p>Thread-safe. Nothing here blocks a caller or a Ratis thread: blocking client calls run on
  * virtual threads, and returned futures complete on the node's notifier thread.
@@ -77,6 +63,7 @@ final class CommandSubmitter implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Runnable onCommitted;
     private final ClientId localClientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
     private final ExecutorService blocking =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raftgres-raft-client-", 0).factory());
 
@@ -99,17 +86,14 @@ final class CommandSubmitter implements AutoCloseable {
         Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
         long deadline = nanoTime.getAsLong() + TOTAL_TIMEOUT.toNanos();
         String what = command.getClass().getSimpleName() + " from " + command.member();
-        // Ratis' process-wide counter: unique among this client id's requests and the admin calls
-        // sharing a connection (replies are matched by call id)
-        long callId = CallId.getAndIncrement();
         CompletableFuture<RaftClientReply> reply = localIsLeader.getAsBoolean()
-                ? submitLocal(callId, message).handle((r, error) -> {
+                ? submitLocal(message).handle((r, error) -> {
                     if (error != null) {
-                        LOG.debug("local submission of {} failed ({}); trying again", what, error.toString());
+                        LOG.debug("local submission of {} failed ({}); trying through the client", what, error.toString());
                     }
                     return r;
-                }).thenCompose(r -> r == null || isRedirect(r) ? sendToLeader(callId, message, deadline) : done(r))
-                : sendToLeader(callId, message, deadline);
+                }).thenCompose(r -> r == null || isRedirect(r) ? sendRemote(message, deadline) : done(r))
+                : sendRemote(message, deadline);
         return reply.orTimeout(remainingMillis(deadline), TimeUnit.MILLISECONDS)
                 .handle((r, error) -> error == null ? toResult(what, r, deadline) : failed(what, error))
                 .thenCompose(f -> f)
@@ -119,7 +103,7 @@ final class CommandSubmitter implements AutoCloseable {
     /** Commits a lease heartbeat through the local server only; true when committed and accepted. */
     CompletableFuture<Boolean> commitLocally(Command heartbeat) {
         Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(heartbeat)));
-        return submitLocal(CallId.getAndIncrement(), message).thenApply(r -> r.isSuccess() && decode(r).accepted());
+        return submitLocal(message).thenApply(r -> r.isSuccess() && decode(r).accepted());
     }
 
     /**
@@ -148,7 +132,7 @@ final class CommandSubmitter implements AutoCloseable {
     private CompletableFuture<RaftClientReply> transferLocally(RaftPeerId target, Duration timeout) {
         try {
             return server.transferLeadershipAsync(new TransferLeadershipRequest(localClientId, selfId, groupId,
-                    CallId.getAndIncrement(), target, timeout.toMillis()));
+                    callIds.incrementAndGet(), target, timeout.toMillis()));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -173,7 +157,7 @@ final class CommandSubmitter implements AutoCloseable {
 
     CompletableFuture<Long> takeSnapshot(Duration timeout) {
         SnapshotManagementRequest request = SnapshotManagementRequest.newCreate(localClientId, selfId, groupId,
-                CallId.getAndIncrement(), timeout.toMillis(), 1);
+                callIds.incrementAndGet(), timeout.toMillis(), 1);
         return server.snapshotManagementAsync(request).thenApply(r -> {
             if (!r.isSuccess()) {
                 throw new SubmitException("snapshot failed: " + r.getException());
@@ -182,46 +166,31 @@ final class CommandSubmitter implements AutoCloseable {
         }).whenCompleteAsync((r, error) -> { }, completer);
     }
 
-    /** A write request of this submitter's invocation {@code callId}, addressed to {@code server}. */
-    private RaftClientRequest request(RaftPeerId to, long callId, Message message) {
-        return RaftClientRequest.newBuilder()
-                .setClientId(localClientId).setServerId(to).setGroupId(groupId)
-                .setCallId(callId).setMessage(message)
+    private CompletableFuture<RaftClientReply> submitLocal(Message message) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localClientId).setServerId(selfId).setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet()).setMessage(message)
                 .setType(RaftClientRequest.writeRequestType()).build();
-    }
-
-    private CompletableFuture<RaftClientReply> submitLocal(long callId, Message message) {
         try {
-            return server.submitClientRequestAsync(request(selfId, callId, message));
+            return server.submitClientRequestAsync(request);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<RaftClientReply> sendToLeader(long callId, Message message, long deadline) {
-        return CompletableFuture.supplyAsync(() -> attemptUntilAnswered(callId, message, deadline), blocking);
+    private CompletableFuture<RaftClientReply> sendRemote(Message message, long deadline) {
+        return CompletableFuture.supplyAsync(() -> sendToFollowedLeader(message, deadline), blocking);
     }
 
     /**
-     * Until the deadline, sends the invocation where leadership is now: in-process while this server
-     * leads, else through the client bound to the leader this server follows; waits while no leader is
-     * known rather than guessing one. "Not leader" and "leader not ready" answers are tried again after
-     * a pause (safe: same invocation id, see the class comment), as is a failed connect, which proves
-     * nothing was sent. A client that failed is discarded; any other failure ends the submission.
+     * Sends through the client bound to the leader this server follows; waits (until the deadline)
+     * while no leader is known rather than guessing one. A client that failed is discarded. Only a
+     * failed connect, which proves nothing was sent, is tried again here.
      */
-    private RaftClientReply attemptUntilAnswered(long callId, Message message, long deadline) {
+    private RaftClientReply sendToFollowedLeader(Message message, long deadline) {
         while (true) {
             if (nanoTime.getAsLong() - deadline >= 0) {
                 throw new SubmitException("no time left to reach the Raft leader");
-            }
-            if (localIsLeader.getAsBoolean()) {
-                RaftClientReply r = awaitLocal(callId, message, deadline);
-                if (!isRedirect(r)) {
-                    return r;
-                }
-                LOG.debug("{} refused the in-process attempt ({}); trying again", selfId, r.getException().toString());
-                pause();
-                continue;
             }
             RaftPeerId leader = followedLeader.get();
             if (leader == null || leader.equals(selfId)) {
@@ -232,13 +201,12 @@ final class CommandSubmitter implements AutoCloseable {
             try {
                 client = clients.forLeader(leader);
                 LOG.debug("sending to the Raft leader {}", leader);
-                RaftClientReply r = client.getClientRpc().sendRequest(request(leader, callId, message));
+                RaftClientReply r = client.io().send(message);
                 LOG.debug("the Raft leader {} answered: success={} {}", leader, r.isSuccess(),
                         r.isSuccess() ? "" : String.valueOf(r.getException()));
-                if (!isRedirect(r)) {
-                    return r;
-                }
-                pause();
+                return r;
+            } catch (StateMachineException e) {
+                throw new CompletionException(e);
             } catch (IOException e) {
                 if (client != null) {
                     clients.discard(client);
@@ -250,20 +218,6 @@ final class CommandSubmitter implements AutoCloseable {
                 LOG.debug("could not connect to the Raft leader {} ({}); trying again", leader, e.toString());
                 pause();
             }
-        }
-    }
-
-    /** Waits (on a virtual thread) for the local server's answer; its failure ends the submission. */
-    private RaftClientReply awaitLocal(long callId, Message message, long deadline) {
-        try {
-            return submitLocal(callId, message).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new CompletionException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new SubmitException("no time left for the local Raft leader to answer");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SubmitException("interrupted while waiting for the local Raft leader");
         }
     }
 

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * it is not following. A discarded client is closed on a background thread, since its close can
  * wait for such a connect.
  *
- * <p>Commands go through the client's RPC as single attempts ({@link CommandSubmitter} retries
- * them under one invocation id). The client's own retries, for its admin calls, are limited to
- * "not leader" and "leader not ready" refusals; everything else is left to the caller.
+ * <p>Retries inside Ratis are limited to refusals that prove the request was not appended
+ * (not leader, leader not ready: the attempt failed without an exception of its own), so a retry
+ * can never apply a command twice; everything else is left to the caller's next cycle.
  *
  * <p>Thread-safe.
  */
