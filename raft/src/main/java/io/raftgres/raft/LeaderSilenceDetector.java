@@ -50,6 +50,10 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private final Thread thread;
     private final java.util.function.BooleanSupplier preferred;
     private final HeldVoteReleaser heldVotes;
+    /** {@code RaftServerImpl.getState()} and {@code ServerState.getVotedFor()}, or null if Ratis hides them. */
+    private final Method[] votedFor;
+    /** The Raft term when the detector was built. */
+    private final long startTerm;
     private volatile boolean running = true;
     private double unit;
     private static final long NEVER = Long.MIN_VALUE;
@@ -79,6 +83,8 @@ final class LeaderSilenceDetector implements AutoCloseable {
         this.random = random;
         this.changeToCandidate = hook(member, division);
         this.heldVotes = new HeldVoteReleaser(member, division);
+        this.votedFor = votedForHook(division);
+        this.startTerm = division.getInfo().getCurrentTerm();
         this.unit = random.getAsDouble();
         this.stepDownWaitNanos = RaftServerConfigKeys.LeaderElection.leaderStepDownWaitTime(
                 division.getRaftServer().getProperties()).toLong(TimeUnit.NANOSECONDS);
@@ -203,7 +209,26 @@ final class LeaderSilenceDetector implements AutoCloseable {
      * freshly elected leader is not deposed by members that have not heard from it yet.
      */
     private boolean quickRetry(long term) {
-        return term == ownRoundTerm && leaderlessCampaigns == 0;
+        // a vote for itself counts only in a term this run reached: a restarted member may find an old one on disk
+        return (term == ownRoundTerm || (term > startTerm && votedForSelf())) && leaderlessCampaigns == 0;
+    }
+
+    /**
+     * Whether this member voted for itself in its current term: it ran an election round of that term (a round
+     * can end before a poll saw it as a candidate: a vote request of the same term from the other candidate
+     * makes it a follower at once). Read with the division's monitor held; false if Ratis hides it.
+     */
+    private boolean votedForSelf() {
+        if (votedFor == null) {
+            return false;
+        }
+        try {
+            Object state = votedFor[0].invoke(division);
+            Object voted = votedFor[1].invoke(state);
+            return division.getId().equals(voted);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -254,6 +279,18 @@ final class LeaderSilenceDetector implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Method[] votedForHook(RaftServer.Division division) {
+        try {
+            Method getState = division.getClass().getDeclaredMethod("getState");
+            getState.setAccessible(true);
+            Method getVotedFor = getState.getReturnType().getDeclaredMethod("getVotedFor");
+            getVotedFor.setAccessible(true);
+            return new Method[] {getState, getVotedFor};
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return null; // the quick retry then follows only failed rounds the poll saw
         }
     }
 

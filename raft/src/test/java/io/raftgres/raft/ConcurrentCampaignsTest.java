@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (its port refuses connections, as when its process died), and the forced elections start well before either
  * survivor's detector would notice the silence. The detectors' draws are fixed (0.1 and 0.9), so their quick
  * retries differ by 100 ms and cannot split again. The new leader must follow within
- * {@code election_timeout_min}: it came after 775-800 ms (three runs).
+ * {@code election_timeout_min}: it came after 671-800 ms (eight runs).
  *
  * <p>Shown to fail on a deliberately broken build (2026-12-05): with the quick retry removed, 2,118 and
  * 2,125 ms (Ratis' timer sleeps at least {@code election_timeout_min} after the failed round).
