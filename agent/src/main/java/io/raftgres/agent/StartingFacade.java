@@ -123,26 +123,29 @@ final class StartingFacade implements AgentFacade {
 
     @Override
     public CompletableFuture<SwitchoverOutcome> switchover(SwitchoverCall call) {
-        AgentFacade a = serving();
-        return a == null ? unavailable() : a.switchover(call);
+        return whenServing(a -> a.switchover(call));
     }
 
     @Override
     public CompletableFuture<SwitchoverOutcome> cancelSwitchover() {
-        AgentFacade a = serving();
-        return a == null ? unavailable() : a.cancelSwitchover();
+        return whenServing(a -> a.cancelSwitchover());
     }
 
     @Override
     public CompletableFuture<SwitchoverOutcome> scheduleRestart(ScheduledRestart restart) {
-        AgentFacade a = serving();
-        return a == null ? unavailable() : a.scheduleRestart(restart);
+        return whenServing(a -> a.scheduleRestart(restart));
     }
 
     @Override
     public CompletableFuture<SwitchoverOutcome> cancelScheduledRestart() {
+        return whenServing(a -> a.cancelScheduledRestart());
+    }
+
+    /** {@code call} on the agent once it serves; while starting, the refusal every such write gets. */
+    private CompletableFuture<SwitchoverOutcome> whenServing(
+            java.util.function.Function<AgentFacade, CompletableFuture<SwitchoverOutcome>> call) {
         AgentFacade a = serving();
-        return a == null ? unavailable() : a.cancelScheduledRestart();
+        return a == null ? unavailable() : call.apply(a);
     }
 
     private static CompletableFuture<SwitchoverOutcome> unavailable() {
