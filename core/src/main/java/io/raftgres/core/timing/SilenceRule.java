@@ -116,8 +116,7 @@ public record SilenceRule(SafetyTiming timing) {
      * (a leader elected by a handover proves no earlier contact, so it waits the full takeover delay).
      */
     public long thresholdMillis(double unit, boolean preferred) {
-        double part = preferred ? unit / 3 : 0.5 + unit / 2;
-        return thresholdMillis(part);
+        return thresholdMillis(part(unit, preferred));
     }
 
     /**
@@ -207,8 +206,12 @@ public record SilenceRule(SafetyTiming timing) {
         if (!(unit >= 0 && unit < 1)) {
             throw new IllegalArgumentException("unit must lie in [0, 1), found " + unit);
         }
-        double part = preferred ? unit / 3 : 0.5 + unit / 2;
-        return leaderlessMinimum().toMillis() + (long) (part * spread().toMillis());
+        return leaderlessMinimum().toMillis() + (long) (part(unit, preferred) * spread().toMillis());
+    }
+
+    /** Where in the spread a draw falls: the lowest third for the preferred member, the upper half for others. */
+    private static double part(double unit, boolean preferred) {
+        return preferred ? unit / 3 : 0.5 + unit / 2;
     }
 
     /** The lowest leaderless threshold: two heartbeat intervals. */
