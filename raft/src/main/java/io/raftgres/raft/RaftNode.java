@@ -103,6 +103,7 @@ public final class RaftNode implements AutoCloseable {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(RatisWiring.serverProperties(config, tuning))
+                .setParameters(RatisWiring.serverParameters(config))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         try {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -81,7 +82,8 @@ final class RatisWiring {
 
     static RaftProperties serverProperties(RaftNodeConfig config, Tuning tuning) {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        // Netty, with append acknowledgements that never outlive a vote of a newer term (AppendAckGuard)
+        RaftConfigKeys.Rpc.setType(p, new VoteSafeNetty());
         NettyConfigKeys.Server.setHost(p, config.selfHost());
         NettyConfigKeys.Server.setPort(p, config.selfPort());
 
@@ -112,6 +114,13 @@ final class RatisWiring {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(LOG_ENTRY_MAX_BYTES));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(WRITE_BUFFER_BYTES));
         return p;
+    }
+
+    /** What the server's transport needs besides its properties: the member's name for {@link AppendAckGuard}'s log. */
+    static Parameters serverParameters(RaftNodeConfig config) {
+        Parameters parameters = new Parameters();
+        parameters.put(VoteSafeNetty.MEMBER, config.memberName(), String.class);
+        return parameters;
     }
 
     static RaftProperties clientProperties() {
