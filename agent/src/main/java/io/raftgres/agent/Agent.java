@@ -102,10 +102,12 @@ final class Agent implements AutoCloseable {
         this.executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker,
                 PgOperations.on(background), () -> loopRef[0].wake(), PgCtlPostgresControl::slotName,
                 () -> holdsPrimaryRole(me.name()), loopScheduler, Clock.SYSTEM);
+        Duration fromElection = takeoverDelay(config, raft).compareTo(watchdogTakeover) >= 0
+                ? takeoverDelay(config, raft) : watchdogTakeover;
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
-                Math.max(takeoverDelay(config, raft).toMillis(), watchdogTakeover.toMillis()),
+                fromElection.toMillis(), takeoverDelayFromContact(config, fromElection).toMillis(),
                 config.raft().allAddrs().size());
         this.loop = new HaLoop(me, store, pg, new HaDecider(deciderConfig), executor,
                 new MemberPublisher(me, store, watchdogNowFailed, Clock.SYSTEM, pg::pendingRestart), tracker, Clock.SYSTEM,
@@ -220,6 +222,16 @@ final class Agent implements AutoCloseable {
      */
     private static Duration takeoverDelay(RaftgresConfig config, RaftClusterStore raft) {
         return config.postgresql().leaseGate() ? config.raft().safety().takeoverDelayWithGate() : raft.takeoverDelay();
+    }
+
+    /**
+     * The takeover wait counted from the new leader's proven last contact with the old one: {@code fromElection}, and
+     * never before the old primary's VIP is surely gone when this cluster has one (SafetyTiming explains).
+     */
+    static Duration takeoverDelayFromContact(RaftgresConfig config, Duration fromElection) {
+        Duration vipGone = config.vip() == null ? Duration.ZERO : config.raft().safety().vipGoneAfterHeartbeat(
+                config.postgresql().leaseGate(), config.vip().control().removalBound(), config.vip().lifetime());
+        return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(fromElection, vipGone);
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

@@ -9,7 +9,6 @@ import io.raftgres.core.spi.VipControl;
 import io.raftgres.core.spi.WatchdogControl;
 import io.raftgres.pgcontrol.PgCtlPostgresControl;
 import io.raftgres.vip.IpVipControl;
-import io.raftgres.vip.VipSettings;
 import io.raftgres.watchdog.WatchdogMode;
 import io.raftgres.watchdog.WatchdogPolicy;
 import io.raftgres.watchdog.WatchdogSettings;
@@ -152,11 +151,7 @@ final class AgentLauncher {
         static PlatformSafety from(RaftgresConfig config) {
             VipControl vip = VipControl.NONE;
             if (config.vip() != null) {
-                io.raftgres.agent.config.VipSettings v = config.vip();
-                VipSettings defaults = VipSettings.of(v.address(), v.interfaceName());
-                vip = new IpVipControl(new VipSettings(v.address(), v.interfaceName(), v.arpCount(),
-                        v.arpInterval().toMillis(), defaults.reannounceAfterMillis(), defaults.commandTimeoutMillis(),
-                        defaults.ipBinary(), defaults.arpingBinary(), Math.toIntExact(v.lifetime().toSeconds())));
+                vip = new IpVipControl(config.vip().control());
             }
             io.raftgres.agent.config.WatchdogSettings w = config.watchdog();
             WatchdogMode mode = switch (w.mode()) {

@@ -50,6 +50,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
     private final Thread thread;
     private final java.util.function.BooleanSupplier preferred;
     private final HeldVoteReleaser heldVotes;
+    private final LastContact lastContact;
     /** {@code RaftServerImpl.getState()} and {@code ServerState.getVotedFor()}, or null if Ratis hides them. */
     private final Method[] votedFor;
     /** The Raft term when the detector was built. */
@@ -83,6 +84,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
         this.random = random;
         this.changeToCandidate = hook(member, division);
         this.heldVotes = new HeldVoteReleaser(member, division);
+        this.lastContact = new LastContact(member, division);
         this.votedFor = votedForHook(division);
         this.startTerm = division.getInfo().getCurrentTerm();
         this.unit = random.getAsDouble();
@@ -147,6 +149,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
                 leaderlessTerm = -1;
                 leaderlessCampaigns = 0;
                 silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
+                lastContact.mark(nanoTime.getAsLong(), silent);
                 thresholdMillis = rule.thresholdMillis(unit, prefer);
             } else {
                 silent = leaderlessMillis(term, role.getRoleElapsedTimeMs());
@@ -270,6 +273,11 @@ final class LeaderSilenceDetector implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(f.silentLeader());
+    }
+
+    /** This member's last contact with earlier terms' leaders, marked by this detector's polls. */
+    LastContact lastContact() {
+        return lastContact;
     }
 
     private void invokeChangeToCandidate() {

@@ -63,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * rare; the agent closes it anyway: a new leader promotes PostgreSQL only after
  * {@link #takeoverDelay()} (L + check + fence + drift) has passed since it became leader
  * ({@code RaftView.leaderSinceMillis}). Every lease granted before the election ends by then,
- * and the old primary has fenced itself.
+ * and the old primary has fenced itself. The same sum may count from the new leader's last
+ * contact with the old one instead, when {@link LastContact} proves that every heartbeat a
+ * majority acknowledged had reached it by then ({@code RaftView.takeoverFromMillis}; with a VIP,
+ * never before the old VIP is gone: {@code SafetyTiming.takeoverDelayFromContact}).
  *
  * <p><b>Threading.</b> {@link #isValid()} may be called from any thread and never blocks.
  * Ticks run on the scheduler given to {@link #start}; commit replies arrive on Ratis threads

@@ -128,6 +128,7 @@ public final class RaftNode implements AutoCloseable {
         // a campaign that made this member leader ends within ET_max (a further round would be a new campaign)
         long recent = config.electionTimeoutMax().multipliedBy(2).toNanos();
         tracker.silentLeader(term -> detector.silentLeader(term, recent));
+        tracker.lastContact(detector.lastContact()::before);
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
     }

@@ -7,6 +7,8 @@ import io.raftgres.core.model.RaftView;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.OptionalLong;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -31,7 +33,7 @@ final class ViewTracker implements RaftLease.LeaderStatus {
      * When this member became leader of which term, in milliseconds of the monotonic clock, and the Raft peer
      * id of the previous leader whose silence started its campaign ({@link RaftView#silentLeader()}), or null.
      */
-    private record LeaderSince(long term, long millis, String silentLeader) {
+    private record LeaderSince(long term, long millis, String silentLeader, long takeoverFromMillis) {
     }
 
     /** For a term this member leads: the peer id of the leader whose silence started its campaign, if any. */
@@ -41,8 +43,9 @@ final class ViewTracker implements RaftLease.LeaderStatus {
 
     private final LongSupplier nanoTime;
     private final Supplier<ClusterState> state;
-    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, null));
+    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, null, -1));
     private volatile SilentLeader silentLeader = term -> java.util.Optional.empty();
+    private volatile LongFunction<OptionalLong> lastContact = term -> OptionalLong.empty();
     private volatile RaftServer.Division division;
     private volatile long lastCommitNanos;
     private volatile boolean committedOnce;
@@ -59,6 +62,14 @@ final class ViewTracker implements RaftLease.LeaderStatus {
     /** Where leadership looks up the leader whose silence started its campaign (the leader silence detector). */
     void silentLeader(SilentLeader source) {
         silentLeader = source;
+    }
+
+    /**
+     * Where leadership looks up, for the term it leads, its proven last contact with earlier terms' leaders
+     * (monotonic ns; {@link LastContact#before}), from which the takeover delay may count.
+     */
+    void lastContact(LongFunction<OptionalLong> source) {
+        lastContact = source;
     }
 
     /** After close: views say UNKNOWN and the lease sees no leadership. */
@@ -102,7 +113,10 @@ final class ViewTracker implements RaftLease.LeaderStatus {
             return;
         }
         String silent = silentLeader.of(term).orElse(null);
-        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis, silent));
+        // rounded up: the takeover delay then never counts from before the proven contact
+        long from = Math.min(nowMillis, lastContact.apply(term).stream()
+                .map(nanos -> Math.ceilDiv(nanos, 1_000_000L)).findFirst().orElse(nowMillis));
+        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis, silent, from));
     }
 
     /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
@@ -140,7 +154,8 @@ final class ViewTracker implements RaftLease.LeaderStatus {
                 leading && info.isLeaderReady(), leading && leaseValid,
                 leading && since.term() == term ? since.millis() : -1, quorum,
                 leading && since.term() == term && since.silentLeader() != null
-                        ? memberNameOf(since.silentLeader()) : null);
+                        ? memberNameOf(since.silentLeader()) : null,
+                leading && since.term() == term ? since.takeoverFromMillis() : -1);
     }
 
     /** A peer id is a Raft address; members publish theirs, so show the member's name when known. */

@@ -95,7 +95,7 @@ public final class ClusterSimulation {
             DeciderConfig config = new DeciderConfig(node, bootstrap, MemberTags.DEFAULT,
                     options.removeDataOnRewindFailure(), options.removeDataOnDivergedTimelines(),
                     watchdog.required() && noDevice, options.freshnessWaitMillis(), takeoverDelay(options, noDevice),
-                    nodes.size());
+                    takeoverDelayFromContact(options, takeoverDelay(options, noDevice)), nodes.size());
             SimAgent agent = new SimAgent(node, config, bootstrap ? options.dynamicConfig() : null, scheduler, raft,
                     postgres.get(node), options.agent(), agentRandom.split(), this::milestone);
             agent.watchdog().setAutomatic(!watchdog.required());
@@ -134,6 +134,18 @@ public final class ClusterSimulation {
         }
         return Math.max(configured,
                 options.raft().safety().takeoverDelayWithWatchdog((int) (timeout / 1000)).toMillis());
+    }
+
+    /**
+     * The takeover delay from the last contact as the agent computes it ({@code Agent.takeoverDelayFromContact}), for
+     * the simulated VIP: no lifetime, removal within {@link AgentTiming#vipRemoveMaxMillis()}, and a guard that fences
+     * when the lease ends (no lapse is held behind the gate here).
+     */
+    private static long takeoverDelayFromContact(SimulationOptions options, long fromElection) {
+        java.time.Duration vipGone = options.raft().safety().vipGoneAfterHeartbeat(false,
+                java.time.Duration.ofMillis(options.agent().vipRemoveMaxMillis()), java.time.Duration.ZERO);
+        return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(
+                java.time.Duration.ofMillis(fromElection), vipGone).toMillis();
     }
 
     /**

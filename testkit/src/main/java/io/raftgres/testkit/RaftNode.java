@@ -49,6 +49,16 @@ final class RaftNode {
     RaftRole role = RaftRole.FOLLOWER;
     String leaderId;
     long lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
+    /**
+     * The agent's last-contact mark (the raft module's {@code LastContact}): when this node last accepted an append
+     * and its log's last entry then (index 0: none). Taken at every append here, which is sooner than the agent's
+     * 20 ms polls, so the model's takeover may start earlier than the agent's ever does.
+     */
+    private long contactMillis;
+    private int contactIndex;
+    private long contactTerm;
+    /** As leader: when its takeover delay counts from ({@code RaftView.takeoverFromMillis}). */
+    private long takeoverFromMillis = -1;
     /** The agent's detector's last campaign (silenceDetector only): the term it began in, when, whose silence. */
     long campaignTerm = -1;
     long campaignMillis;
@@ -95,7 +105,7 @@ final class RaftNode {
         return new RaftView(term, alive ? role : RaftRole.UNKNOWN, alive ? leaderId : null, ready, lease,
                 isLeader ? leader.sinceMillis : -1,
                 alive && now() - lastWriteMillis < trueMillis(2 * group.timing.electionTimeoutMax()),
-                isLeader ? leader.silentLeader : null);
+                isLeader ? leader.silentLeader : null, isLeader ? takeoverFromMillis : -1);
     }
 
     void start() {
@@ -122,6 +132,7 @@ final class RaftNode {
         role = RaftRole.FOLLOWER;
         leaderId = null;
         lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
+        contactIndex = 0;
         campaignTerm = -1;
         noElectionUntilMillis = 0;
         resetElectionTimer();
@@ -181,6 +192,9 @@ final class RaftNode {
                     + commitIndex + " (Raft model bug)");
         }
         advanceCommit(Math.min(m.leaderCommit(), match));
+        contactMillis = now();
+        contactIndex = log.length();
+        contactTerm = log.lastTerm();
         send(m.leader(), new AppendReply(term, id, true, match, m.sendMillis()));
     }
 
@@ -258,10 +272,22 @@ final class RaftNode {
     private void becomeLeader() {
         role = RaftRole.LEADER;
         leaderId = id;
+        takeoverFromMillis = provenContactOr(now());
         leader = new LeaderState(this, silentLeader());
         group.scheduler.note(new Note(id, "became leader of term " + term));
         leader.begin();
         group.observer.raftChanged(id);
+    }
+
+    /**
+     * The agent's rule ({@code LastContact.before}): the mark's time if this node's log of earlier terms is still
+     * what it was at the mark (its last entry still there, nothing of an earlier term after it), else {@code now}.
+     */
+    private long provenContactOr(long now) {
+        boolean unchanged = contactIndex > 0 && contactTerm < term && log.length() >= contactIndex
+                && log.termAt(contactIndex) == contactTerm
+                && (log.length() == contactIndex || log.termAt(contactIndex + 1) >= term);
+        return unchanged ? Math.min(contactMillis, now) : now;
     }
 
     void becomeFollower(long newTerm, String newLeader) {

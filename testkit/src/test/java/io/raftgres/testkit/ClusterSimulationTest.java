@@ -22,6 +22,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * seed is replayed with {@code -Dtest=ClusterSimulationTest#replaysOneSeed -Dsim.seed=S} (plus the
  * same {@code sim.operator}, and {@code -Dsim.detector=true} for a {@link SilenceDetectorSimulationTest} seed;
  * {@code -Dsim.echo=true} prints every event and decision).
+ *
+ * <p>A new leader here counts its takeover delay from its last contact with the old leader when its log proves it
+ * (the model's mirror of the raft module's {@code LastContact}). Shown to fail on deliberately broken builds
+ * (2026-12-05): without the VIP's share of {@code SafetyTiming.takeoverDelayFromContact}, seeds 142 and 3 of the
+ * defaults broke ONE_VIP_HOLDER (the deposed primary's VIP removal, up to 2 s, still running when the new primary
+ * added it); with the contact taken 700 ms too early, seed 155 broke it.
  */
 @Tag("simulation")
 class ClusterSimulationTest {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
 public final class ProcessCommandRunner implements CommandRunner {
 
     static final int MAX_OUTPUT_BYTES = 16 * 1024;
-    private static final Duration GRACE = Duration.ofMillis(500);
+    /** How long a killed tool may take to go after its timeout. */
+    static final Duration GRACE = Duration.ofMillis(500);
 
     @Override
     public CommandResult run(List<String> argv, Duration timeout) {

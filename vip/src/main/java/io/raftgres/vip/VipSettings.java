@@ -93,6 +93,26 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
         return lifetimeSeconds > 0;
     }
 
+    /** The kernel lifetime ({@code lifetime_s}); zero: the VIP never expires by itself. */
+    public Duration lifetime() {
+        return Duration.ofSeconds(lifetimeSeconds);
+    }
+
+    /**
+     * The longest a {@link IpVipControl#remove} may take before the address is gone: it may wait for one renewal in
+     * flight (bounded by the refresh interval or the command timeout, whichever is shorter), then its own commands
+     * share one command timeout; each may overrun by the kill's grace. 2.5 s without a lifetime, 3.5 s with the
+     * defaults.
+     */
+    public Duration removalBound() {
+        Duration own = commandTimeout().plus(ProcessCommandRunner.GRACE);
+        if (!expires()) {
+            return own;
+        }
+        Duration renewal = refreshInterval().compareTo(commandTimeout()) < 0 ? refreshInterval() : commandTimeout();
+        return own.plus(renewal).plus(ProcessCommandRunner.GRACE);
+    }
+
     /** How often the holder refreshes the lifetime; meaningless when {@link #expires()} is false. */
     public Duration refreshInterval() {
         return Duration.ofMillis(lifetimeSeconds * 1000L / REFRESHES_PER_LIFETIME);

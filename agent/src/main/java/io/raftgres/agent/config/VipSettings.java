@@ -33,6 +33,14 @@ public record VipSettings(String address, String interfaceName, int arpCount, Du
         Objects.requireNonNull(lifetime, "lifetime");
     }
 
+    /** The vip module's settings for this section: its defaults for what the section does not set. */
+    public io.raftgres.vip.VipSettings control() {
+        io.raftgres.vip.VipSettings defaults = io.raftgres.vip.VipSettings.of(address, interfaceName);
+        return new io.raftgres.vip.VipSettings(address, interfaceName, arpCount, arpInterval.toMillis(),
+                defaults.reannounceAfterMillis(), defaults.commandTimeoutMillis(), defaults.ipBinary(),
+                defaults.arpingBinary(), Math.toIntExact(lifetime.toSeconds()));
+    }
+
     /** The address without its prefix length, e.g. {@code 10.0.0.100}. */
     public String ip() {
         return address.substring(0, address.indexOf('/'));

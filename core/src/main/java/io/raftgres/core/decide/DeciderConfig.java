@@ -20,6 +20,10 @@ import io.raftgres.core.model.MemberTags;
  *                                          the old leader's lease plus its check interval, fence
  *                                          time and clock drift (raft module's RaftLease), which
  *                                          covers a vote granted while the old lease still ran
+ * @param takeoverDelayFromContactMillis    the same wait counted from this member's proven last contact with the old
+ *                                          leader ({@code RaftView.takeoverFromMillis};
+ *                                          {@code SafetyTiming.takeoverDelayFromContact}): the takeover may start
+ *                                          when either wait is over
  * @param memberCount                       the Raft group's size; the leader raises the feature
  *                                          level only when this many member records support it
  *                                          (0: never raises it)
@@ -27,13 +31,36 @@ import io.raftgres.core.model.MemberTags;
 public record DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
                             boolean removeDataDirectoryOnRewindFailure,
                             boolean removeDataDirectoryOnDivergedTimelines, boolean watchdogFailed,
-                            long freshnessWaitMillis, long takeoverDelayMillis, int memberCount) {
+                            long freshnessWaitMillis, long takeoverDelayMillis, long takeoverDelayFromContactMillis,
+                            int memberCount) {
+
+    /** No wait counted from the last contact: the takeover delay counts from the election only. */
+    public static final long NEVER_FROM_CONTACT = Long.MAX_VALUE / 4;
+
+    /** A config whose takeover delay counts from the election only. */
+    public DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
+                         boolean removeDataDirectoryOnRewindFailure, boolean removeDataDirectoryOnDivergedTimelines,
+                         boolean watchdogFailed, long freshnessWaitMillis, long takeoverDelayMillis, int memberCount) {
+        this(memberName, canBootstrap, tags, removeDataDirectoryOnRewindFailure, removeDataDirectoryOnDivergedTimelines,
+                watchdogFailed, freshnessWaitMillis, takeoverDelayMillis, NEVER_FROM_CONTACT, memberCount);
+    }
+
+    /**
+     * How long this member, leader with view {@code raft}, must still wait at {@code nowMillis} before it may take over
+     * another member's primary: until the delay from its election or the delay from its proven last contact with the
+     * old leader is over, whichever comes first. At most {@link #takeoverDelayMillis}; 0 or less: no wait.
+     */
+    public long takeoverWaitLeft(io.raftgres.core.model.RaftView raft, long nowMillis) {
+        long fromElection = raft.leaderSinceMillis() + takeoverDelayMillis;
+        long fromContact = raft.takeoverFromMillis() + takeoverDelayFromContactMillis;
+        return Math.min(fromElection, fromContact) - nowMillis;
+    }
 
     /** A config that never raises the feature level (memberCount 0). */
     public DeciderConfig(String memberName, boolean canBootstrap, MemberTags tags,
                          boolean removeDataDirectoryOnRewindFailure, boolean removeDataDirectoryOnDivergedTimelines,
                          boolean watchdogFailed, long freshnessWaitMillis, long takeoverDelayMillis) {
         this(memberName, canBootstrap, tags, removeDataDirectoryOnRewindFailure, removeDataDirectoryOnDivergedTimelines,
-                watchdogFailed, freshnessWaitMillis, takeoverDelayMillis, 0);
+                watchdogFailed, freshnessWaitMillis, takeoverDelayMillis, NEVER_FROM_CONTACT, 0);
     }
 }

@@ -67,13 +67,13 @@ final class PrimaryRules {
             return Decision.of(Reason.NO_CANDIDATE_READONLY, "read-only: " + choice.why());
         }
         String winner = choice.winner().get();
-        long sinceElection = nowMillis - raft.leaderSinceMillis();
-        if (winner.equals(me) && leader != null && sinceElection < config.takeoverDelayMillis()) {
+        long left = config.takeoverWaitLeft(raft, nowMillis);
+        if (winner.equals(me) && leader != null && left > 0) {
             // A follower may have voted for me while the old primary's lease still ran (pre-vote
-            // granted, then one more heartbeat acknowledged); wait until that lease has surely lapsed.
+            // granted, then one more heartbeat acknowledged); wait until that lease has surely lapsed,
+            // counted from the election or from my proven last contact with the old leader.
             return new Decision(List.of(), Reason.TAKEOVER_WAIT, "no action: I am the best candidate; waiting "
-                    + (config.takeoverDelayMillis() - sinceElection) + " ms until " + leader.member()
-                    + "'s lease has surely lapsed", config.takeoverDelayMillis() - sinceElection);
+                    + left + " ms until " + leader.member() + "'s lease has surely lapsed", left);
         }
         if (winner.equals(me)) {
             return claim(term, local, "I am the best candidate"

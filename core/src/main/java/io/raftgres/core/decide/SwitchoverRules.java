@@ -218,10 +218,9 @@ final class SwitchoverRules {
             return new Decision(List.of(new TransferLeadership(candidate)), Reason.FAILOVER_HANDOFF,
                     "manual failover: handing Raft leadership to " + candidate, 1000);
         }
-        long sinceElection = nowMillis - raft.leaderSinceMillis();
-        if (leader != null && sinceElection < config.takeoverDelayMillis()) {
+        long left = config.takeoverWaitLeft(raft, nowMillis);
+        if (leader != null && left > 0) {
             // No proof the old primary stopped: wait out its lease as any failover does.
-            long left = config.takeoverDelayMillis() - sinceElection;
             return new Decision(List.of(), Reason.FAILOVER_TAKEOVER_WAIT, "no action: manual failover to me; waiting "
                     + left + " ms until " + leader.member() + "'s lease has surely lapsed", left);
         }

@@ -113,6 +113,37 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
         return electionTimeoutMin.compareTo(takeoverDelay()) > 0 ? electionTimeoutMin : takeoverDelay();
     }
 
+    /**
+     * How long after the send time {@code s} of its last acknowledged heartbeat a deposed primary's VIP may still be on
+     * its host: the guard starts the fence by the lapse rule's deadline ({@link #gatedStopAfterHeartbeat()} with the
+     * lease gate, the lease's end without it) plus one check, and the removal then takes up to {@code vipRemoval}; a
+     * frozen agent cannot remove it, and its kernel drops it {@code vipLifetime} plus 1 s (Linux rounds up) after the
+     * last renewal, made while the lease held, so before {@code s + lease}. Each allows the drift. Zero lifetime: the
+     * VIP never expires by itself, and a frozen primary's host keeps it, as without this rule.
+     */
+    public Duration vipGoneAfterHeartbeat(boolean gated, Duration vipRemoval, Duration vipLifetime) {
+        Duration fenceStart = (gated ? gatedStopAfterHeartbeat() : lease).plus(leaseCheckInterval);
+        Duration alive = fenceStart.plus(vipRemoval).plus(drift());
+        if (vipLifetime.isZero()) {
+            return alive;
+        }
+        Duration frozen = lease.plus(vipLifetime).plusSeconds(1).plus(drift());
+        return alive.compareTo(frozen) >= 0 ? alive : frozen;
+    }
+
+    /**
+     * The takeover delay of a new leader counted from its proven last contact with the old leader
+     * ({@code RaftView.takeoverFromMillis}) instead of from its election. Every bound {@code fromElection} covers (the
+     * lease, the fence, a gated lapse, a frozen primary's watchdog) runs from the last acknowledged heartbeat's send
+     * time {@code s}, and that heartbeat reached the new leader by the contact just as it was sent before the election;
+     * so the same delay serves. Except the VIP: {@code vipGone} ({@link #vipGoneAfterHeartbeat}, zero without one)
+     * may exceed it, which the delay from the election hid because an election comes {@code election_timeout_min}
+     * after {@code s}. Hence the larger of the two.
+     */
+    public static Duration takeoverDelayFromContact(Duration fromElection, Duration vipGone) {
+        return vipGone.compareTo(fromElection) > 0 ? vipGone : fromElection;
+    }
+
     /** How long past the lease's end a gated lapse may last before the fence: {@link #gatedStopAfterHeartbeat()} − lease. */
     public Duration gateGrace() {
         return gatedStopAfterHeartbeat().minus(lease);

@@ -164,4 +164,28 @@ class CandidateSelectionTest {
         Decision late = decider("n2").decide(view(state, leaderWithLease("n2")), replica("n1", 1, 5000, false), NOW);
         assertTrue(late.actions().getFirst() instanceof ClaimLeader, late.summary());
     }
+
+    /**
+     * The wait may count from the proven last contact with the old leader instead of the election, with its own
+     * (longer) delay, whichever ends first; without a proof ({@code takeoverFromMillis} = election) nothing changes.
+     */
+    @Test
+    void countsTheTakeoverWaitFromAProvenLastContactWhenThatEndsFirst() {
+        DeciderConfig cfg = new DeciderConfig("n2", false, MemberTags.DEFAULT, true, false, false, 1500, 2000, 3500, 3);
+        ClusterState state = oldLeader(replicaRecord("n2", 5000), replicaRecord("n3", 4000));
+        LocalPgState local = replica("n1", 1, 5000, false);
+        var contactLongAgo = new io.raftgres.core.model.RaftView(TERM, io.raftgres.core.model.RaftRole.LEADER, "n2",
+                true, true, NOW - 1600, true, null, NOW - 3600);
+        Decision goes = new HaDecider(cfg).decide(view(state, contactLongAgo), local, NOW);
+        assertTrue(goes.actions().getFirst() instanceof ClaimLeader, "3600 ms since the last contact: " + goes.summary());
+        var contactRecent = new io.raftgres.core.model.RaftView(TERM, io.raftgres.core.model.RaftRole.LEADER, "n2",
+                true, true, NOW - 1600, true, null, NOW - 3200);
+        Decision waits = new HaDecider(cfg).decide(view(state, contactRecent), local, NOW);
+        assertEquals(Reason.TAKEOVER_WAIT, waits.reason(), waits.summary());
+        assertTrue(waits.summary().contains("waiting 300 ms"), waits.summary());
+        var unproven = new io.raftgres.core.model.RaftView(TERM, io.raftgres.core.model.RaftRole.LEADER, "n2",
+                true, true, NOW - 1600, true, null, NOW - 1600);
+        Decision full = new HaDecider(cfg).decide(view(state, unproven), local, NOW);
+        assertTrue(full.summary().contains("waiting 400 ms"), full.summary());
+    }
 }
