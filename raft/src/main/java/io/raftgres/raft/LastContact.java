@@ -1,10 +1,18 @@
 package io.raftgres.raft;
 
+import io.raftgres.statemachine.Command;
+import io.raftgres.statemachine.CommandCodec;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.raftlog.RaftLogIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,32 +20,43 @@ import org.slf4j.LoggerFactory;
  * When this member last heard from the leaders of earlier terms, proven well enough that a new leader may count its
  * takeover delay from then instead of from its election (after a dead leader's silence, about 2 s earlier).
  *
- * <p><b>The mark.</b> Each leader silence poll that finds this member a follower with a known leader records, under the
- * division's monitor, Ratis' time of the follower's last RPC ({@code contact}) and the log's last entry. Ratis resets
- * that time under the same monitor whenever it accepts an append (and again when one completes, or on a vote, which
- * only makes it later), and puts the entries into the log after accepting them, so every entry in the log at the mark
- * reached this member by {@code contact}; entries this member wrote as an earlier leader, or before a restart, are
- * older than the follower's start, which is {@code contact}'s earliest value.
+ * <p><b>Marks.</b> Each leader silence poll that finds this member a follower with a known leader records, under the
+ * division's monitor, Ratis' time of the follower's last RPC ({@code contact}) and the log's last entry; one mark per
+ * leader and term is kept (the latest), for the last {@link #EPISODES} leaders. Ratis resets that time under the same
+ * monitor whenever it accepts an append (and again when one completes, or on a vote, which only makes it later), and
+ * puts the entries into the log after accepting them, so every entry in the log at the mark reached this member by
+ * {@code contact}; entries this member wrote as an earlier leader, or before a restart, are older than the
+ * follower's start, which is {@code contact}'s earliest value.
  *
- * <p><b>The proof</b> ({@link #before}). Take an old leader's lease: it rests on a heartbeat entry sent at {@code s},
- * committed, that is acknowledged by a majority. With {@link AppendAckGuard} every acknowledgement was stored before
- * its sender voted in a newer term, so Raft's leader completeness holds and the entry is in this member's log when it
- * becomes leader. If the log's entries of earlier terms are then exactly those it had at the mark (the mark's last
- * entry is still there and nothing of an earlier term follows it; an entry's term and index fix everything before it),
- * the heartbeat reached this member by {@code contact}, so {@code s <= contact}: the lease and the old primary's fence
- * end by {@code contact} plus the takeover delay, the same sum the delay from the election uses with {@code s < e}.
- * Otherwise (no mark, log changed, purged or empty) the delay counts from the election, as before.
+ * <p><b>The proof</b> ({@link #before}). Only the leader key's holder can run a writable primary (the lease guard
+ * requires the key), and its lease rests on a committed {@code LeaseHeartbeat} of its own, sent at {@code s}. With
+ * {@link AppendAckGuard} every acknowledgement was stored before its sender voted in a newer term, so Raft's leader
+ * completeness holds and that heartbeat is in this member's log when it leads. If the log up to a mark's last entry is
+ * unchanged (its term and index fix everything before it) and no heartbeat of the key holder of an earlier term
+ * follows it, the heartbeat reached this member by the mark's {@code contact}, so {@code s <= contact}: the lease and
+ * the old primary's fence end by {@code contact} plus the takeover delay, the same sum the delay from the election uses
+ * with {@code s < e}. Entries other leaders wrote since (a leader that never held the key, which handed over) do not
+ * matter. The earliest provable mark counts; without one the delay counts from the election, as before.
  */
 final class LastContact {
 
     private static final Logger LOG = LoggerFactory.getLogger(LastContact.class);
 
-    /** Every entry in the log up to {@code lastEntry} reached this member by {@code contactNanos} (monotonic clock). */
-    private record Mark(long contactNanos, TermIndex lastEntry) { }
+    /** Leaders (with their terms) remembered: a failover passes through two or three. */
+    static final int EPISODES = 4;
+    /** Entries after a mark read at most; a longer tail proves nothing (a lagging member catching up). */
+    static final int MAX_SCAN = 2000;
+
+    /**
+     * Every entry in the log up to {@code lastEntry} reached this member by {@code contactNanos} (monotonic clock);
+     * taken while following {@code leader} (a Raft peer id) in {@code term}.
+     */
+    private record Mark(String leader, long term, long contactNanos, TermIndex lastEntry) { }
 
     private final String member;
     private final RaftServer.Division division;
-    private volatile Mark mark;
+    /** Oldest first; written by the poll thread only, read by others under its lock. */
+    private final Deque<Mark> marks = new ArrayDeque<>();
 
     LastContact(String member, RaftServer.Division division) {
         this.member = member;
@@ -49,29 +68,95 @@ final class LastContact {
      * milliseconds since the follower's last RPC, rounded down) under it before reading {@code nowNanos}: the real
      * last RPC is then no later than {@code nowNanos - rpcElapsedMillis}.
      */
-    void mark(long nowNanos, long rpcElapsedMillis) {
+    void mark(String leader, long term, long nowNanos, long rpcElapsedMillis) {
         TermIndex last = division.getRaftLog().getLastEntryTermIndex();
-        mark = last == null ? null : new Mark(nowNanos - TimeUnit.MILLISECONDS.toNanos(rpcElapsedMillis), last);
+        if (last == null) {
+            return;
+        }
+        Mark m = new Mark(leader, term, nowNanos - TimeUnit.MILLISECONDS.toNanos(rpcElapsedMillis), last);
+        synchronized (marks) {
+            Mark newest = marks.peekLast();
+            if (newest != null && newest.leader().equals(leader) && newest.term() == term) {
+                marks.pollLast();
+            }
+            marks.addLast(m);
+            while (marks.size() > EPISODES) {
+                marks.pollFirst();
+            }
+        }
     }
 
     /**
-     * For this member as leader of {@code term}: the monotonic time (ns) of its last contact with earlier terms'
-     * leaders, when the log proves it as above; empty otherwise.
+     * For this member as leader of {@code term}, with {@code keyHolder} (a member name) holding the leader key: the
+     * monotonic time (ns) of its earliest proven last contact as above; empty when no mark proves one.
      */
-    OptionalLong before(long term) {
-        Mark m = mark;
-        if (m == null || m.lastEntry().getTerm() >= term) {
-            return OptionalLong.empty();
+    OptionalLong before(long term, String keyHolder) {
+        for (Mark m : snapshot()) {
+            if (m.lastEntry().getTerm() < term && provesNoLaterHeartbeat(m, term, keyHolder)) {
+                return OptionalLong.of(m.contactNanos());
+            }
         }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * The leader this member followed last, if it had been silent for {@code silenceNanos} at {@code nowNanos}: the
+     * member whose silence made Ratis' own timer (rather than the detector) start this member's campaign.
+     */
+    Optional<String> silentLeader(long nowNanos, long silenceNanos) {
+        List<Mark> all = snapshot();
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        Mark newest = all.getLast();
+        return nowNanos - newest.contactNanos() >= silenceNanos ? Optional.of(newest.leader()) : Optional.empty();
+    }
+
+    private List<Mark> snapshot() {
+        synchronized (marks) {
+            return List.copyOf(marks);
+        }
+    }
+
+    private boolean provesNoLaterHeartbeat(Mark m, long term, String keyHolder) {
         RaftLog log = division.getRaftLog();
         long index = m.lastEntry().getIndex();
-        TermIndex same = log.getTermIndex(index);
-        TermIndex next = log.getTermIndex(index + 1);
-        if (!m.lastEntry().equals(same) || next != null && next.getTerm() < term) {
-            LOG.info("{}: my log changed since my last contact with the old leader (then {}, now {} and {}): the"
-                    + " takeover delay counts from the election", member, m.lastEntry(), same, next);
-            return OptionalLong.empty();
+        if (!m.lastEntry().equals(log.getTermIndex(index))) {
+            return false; // the log was truncated and rewritten past the mark, or purged
         }
-        return OptionalLong.of(m.contactNanos());
+        TermIndex last = log.getLastEntryTermIndex();
+        long end = last == null ? index : Math.min(last.getIndex(), index + MAX_SCAN);
+        for (long i = index + 1; i <= end; i++) {
+            TermIndex at = log.getTermIndex(i);
+            if (at == null) {
+                return false;
+            }
+            if (at.getTerm() >= term) {
+                return true; // this leader's own entries from here on
+            }
+            if (heartbeatOf(log, i, keyHolder)) {
+                LOG.debug("{}: {} acknowledged a lease heartbeat at index {}, after my contact of {}", member,
+                        keyHolder, i, m.lastEntry());
+                return false;
+            }
+        }
+        return end == (last == null ? index : last.getIndex());
+    }
+
+    /** Whether entry {@code index} is a lease heartbeat of {@code keyHolder}; true when it cannot tell. */
+    private static boolean heartbeatOf(RaftLog log, long index, String keyHolder) {
+        try {
+            LogEntryProto entry = log.get(index);
+            if (entry == null) {
+                return true;
+            }
+            if (!entry.hasStateMachineLogEntry()) {
+                return false; // configuration and metadata entries carry no lease
+            }
+            Command command = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            return command instanceof Command.LeaseHeartbeat h && h.member().equals(keyHolder);
+        } catch (RaftLogIOException | RuntimeException e) {
+            return true;
+        }
     }
 }

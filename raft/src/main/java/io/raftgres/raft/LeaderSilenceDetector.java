@@ -149,7 +149,8 @@ final class LeaderSilenceDetector implements AutoCloseable {
                 leaderlessTerm = -1;
                 leaderlessCampaigns = 0;
                 silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
-                lastContact.mark(nanoTime.getAsLong(), silent);
+                lastContact.mark(RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString(), term,
+                        nanoTime.getAsLong(), silent);
                 thresholdMillis = rule.thresholdMillis(unit, prefer);
             } else {
                 silent = leaderlessMillis(term, role.getRoleElapsedTimeMs());

@@ -128,7 +128,19 @@ public final class RaftNode implements AutoCloseable {
         // a campaign that made this member leader ends within ET_max (a further round would be a new campaign)
         long recent = config.electionTimeoutMax().multipliedBy(2).toNanos();
         tracker.silentLeader(term -> detector.silentLeader(term, recent));
-        tracker.lastContact(detector.lastContact()::before);
+        LastContact contact = detector.lastContact();
+        long silence = config.electionTimeoutMin().toNanos();
+        tracker.lastContact(new ViewTracker.ContactProof() {
+            @Override
+            public java.util.OptionalLong before(long term, String keyHolder) {
+                return contact.before(term, keyHolder);
+            }
+
+            @Override
+            public java.util.Optional<String> silentLeader(long nowNanos) {
+                return contact.silentLeader(nowNanos, silence);
+            }
+        });
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),
                 group.getGroupId(), config.peerAddresses());
     }
@@ -224,6 +236,12 @@ public final class RaftNode implements AutoCloseable {
     long silenceCampaigns() {
         LeaderSilenceDetector d = detector;
         return d == null || !d.active() ? -1 : d.campaigns();
+    }
+
+    /** This member's proven last contact with earlier leaders, for this package's tests; null before start. */
+    LastContact lastContact() {
+        LeaderSilenceDetector d = detector;
+        return d == null ? null : d.lastContact();
     }
 
     /** The local Raft division, for this package's tests that drive Ratis directly; null before start. */

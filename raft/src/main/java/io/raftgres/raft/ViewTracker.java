@@ -7,8 +7,8 @@ import io.raftgres.core.model.RaftView;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -33,7 +33,16 @@ final class ViewTracker implements RaftLease.LeaderStatus {
      * When this member became leader of which term, in milliseconds of the monotonic clock, and the Raft peer
      * id of the previous leader whose silence started its campaign ({@link RaftView#silentLeader()}), or null.
      */
-    private record LeaderSince(long term, long millis, String silentLeader, long takeoverFromMillis) {
+    private record LeaderSince(long term, long millis, String silentLeader, long takeoverFromMillis, boolean proven) {
+    }
+
+    /** This member's proven last contact with earlier terms' leaders ({@link LastContact}). */
+    interface ContactProof {
+        /** As {@link LastContact#before}: monotonic ns, or empty. */
+        OptionalLong before(long term, String keyHolder);
+
+        /** The leader this member followed last, if silent for {@code election_timeout_min} at {@code nowNanos}. */
+        Optional<String> silentLeader(long nowNanos);
     }
 
     /** For a term this member leads: the peer id of the leader whose silence started its campaign, if any. */
@@ -43,9 +52,19 @@ final class ViewTracker implements RaftLease.LeaderStatus {
 
     private final LongSupplier nanoTime;
     private final Supplier<ClusterState> state;
-    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, null, -1));
+    private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, null, -1, false));
     private volatile SilentLeader silentLeader = term -> java.util.Optional.empty();
-    private volatile LongFunction<OptionalLong> lastContact = term -> OptionalLong.empty();
+    private volatile ContactProof lastContact = new ContactProof() {
+        @Override
+        public OptionalLong before(long term, String keyHolder) {
+            return OptionalLong.empty();
+        }
+
+        @Override
+        public Optional<String> silentLeader(long nowNanos) {
+            return Optional.empty();
+        }
+    };
     private volatile RaftServer.Division division;
     private volatile long lastCommitNanos;
     private volatile boolean committedOnce;
@@ -65,10 +84,10 @@ final class ViewTracker implements RaftLease.LeaderStatus {
     }
 
     /**
-     * Where leadership looks up, for the term it leads, its proven last contact with earlier terms' leaders
-     * (monotonic ns; {@link LastContact#before}), from which the takeover delay may count.
+     * Where leadership looks up its proven last contact with earlier terms' leaders ({@link LastContact}), from which
+     * the takeover delay may count, and, when no campaign of the detector made it leader, the silent leader.
      */
-    void lastContact(LongFunction<OptionalLong> source) {
+    void lastContact(ContactProof source) {
         lastContact = source;
     }
 
@@ -112,11 +131,25 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         if (leaderSince.get().term() == term) {
             return;
         }
-        String silent = silentLeader.of(term).orElse(null);
+        String silent = silentLeader.of(term).or(() -> lastContact.silentLeader(nanoTime.getAsLong())).orElse(null);
+        leaderSince.updateAndGet(prev -> prev.term() == term ? prev
+                : new LeaderSince(term, nowMillis, silent, nowMillis, false));
+    }
+
+    /**
+     * Once this member is a ready leader (every entry before its term applied, so the leader key's holder is current),
+     * counts the takeover delay from its proven last contact, if there is one; once per term.
+     */
+    private LeaderSince proveContact(LeaderSince since) {
+        if (since.proven()) {
+            return since;
+        }
+        var key = state.get().leader();
         // rounded up: the takeover delay then never counts from before the proven contact
-        long from = Math.min(nowMillis, lastContact.apply(term).stream()
-                .map(nanos -> Math.ceilDiv(nanos, 1_000_000L)).findFirst().orElse(nowMillis));
-        leaderSince.updateAndGet(prev -> prev.term() == term ? prev : new LeaderSince(term, nowMillis, silent, from));
+        long from = key == null ? since.millis() : Math.min(since.millis(), lastContact.before(since.term(),
+                key.member()).stream().map(nanos -> Math.ceilDiv(nanos, 1_000_000L)).findFirst().orElse(since.millis()));
+        LeaderSince proven = new LeaderSince(since.term(), since.millis(), since.silentLeader(), from, true);
+        return leaderSince.updateAndGet(prev -> prev.term() == since.term() && !prev.proven() ? proven : prev);
     }
 
     /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
@@ -148,6 +181,9 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         };
         RaftPeerId leader = info.getLeaderId();
         LeaderSince since = leaderSince.get();
+        if (role == RaftRole.LEADER && info.isLeaderReady() && since.term() == term) {
+            since = proveContact(since);
+        }
         boolean quorum = committedOnce && nanoTime.getAsLong() - lastCommitNanos < QUORUM_WINDOW.toNanos();
         boolean leading = role == RaftRole.LEADER;
         return new RaftView(term, role, leader == null ? null : memberNameOf(leader.toString()),

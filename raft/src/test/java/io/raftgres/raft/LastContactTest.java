@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The new leader's proven last contact with the old one ({@link LastContact}), on three real Ratis servers over
  * loopback with the default timing.
  *
- * <p>Shown to fail on a deliberately broken build (2026-12-05): with {@link LastContact#before}'s log check removed,
- * {@link #aLogThatGrewSinceTheMarkProvesNothing} got the mark's time back for a log that had grown since.
+ * <p>Shown to fail on a deliberately broken build (2026-12-05): with {@link LastContact#before}'s scan for the key holder's
+ * heartbeats removed, {@link #aHeartbeatOfTheKeyHolderAfterTheMarkProvesNothing} got the mark's time back although the
+ * holder's heartbeats had arrived since.
  */
 @Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -41,10 +42,15 @@ class LastContactTest {
             cluster.stopNode(cluster.indexOf(old));
             LocalCluster.awaitTrue(Duration.ofSeconds(20), "a new leader",
                     () -> survivors.stream().anyMatch(n -> n.view().role() == RaftRole.LEADER));
-            RaftView view = survivors.stream().map(RaftNode::view).filter(v -> v.role() == RaftRole.LEADER)
-                    .findFirst().orElseThrow();
-            long beforeElection = view.leaderSinceMillis() - view.takeoverFromMillis();
-            long afterStop = view.takeoverFromMillis() - stoppedAtMillis;
+            RaftNode leader = survivors.stream().filter(n -> n.view().role() == RaftRole.LEADER).findFirst()
+                    .orElseThrow();
+            RaftView view = leader.view();
+            // the old leader held the key (a raft-only cluster has none): its heartbeats are what the proof looks for
+            OptionalLong contact = leader.lastContact().before(view.term(), old.config().memberName());
+            assertTrue(contact.isPresent(), "no proven last contact with " + old.config().memberName());
+            long contactMillis = TimeUnit.NANOSECONDS.toMillis(contact.getAsLong());
+            long beforeElection = view.leaderSinceMillis() - contactMillis;
+            long afterStop = contactMillis - stoppedAtMillis;
             System.out.printf("last-contact: takeover counted from %d ms before the election, %d ms after the stop%n",
                     beforeElection, afterStop);
             // the last heartbeat came within one heartbeat interval (250 ms) before the stop; the poll adds 20 ms
@@ -55,11 +61,15 @@ class LastContactTest {
         }
     }
 
-    /** A mark proves nothing once entries of an earlier term came after it; before that, it does. */
+    /**
+     * A mark proves nothing once a lease heartbeat of the key's holder came after it; heartbeats of another member (a
+     * leader that never held the key) do not matter.
+     */
     @Test
-    void aLogThatGrewSinceTheMarkProvesNothing() throws Exception {
+    void aHeartbeatOfTheKeyHolderAfterTheMarkProvesNothing() throws Exception {
         try (LocalCluster cluster = new LocalCluster(root, 3, false, RatisWiring.Tuning.PRODUCTION).start()) {
             RaftNode leader = cluster.awaitLeaderWithLease(Duration.ofSeconds(15));
+            String leaderName = leader.config().memberName();
             RaftNode follower = cluster.followersOf(leader).getFirst();
             RaftServer.Division division = follower.division();
             long term = division.getInfo().getCurrentTerm();
@@ -68,17 +78,18 @@ class LastContactTest {
             OptionalLong unchanged;
             synchronized (division) { // as the detector's poll: no append is accepted meanwhile
                 marked = division.getRaftLog().getLastEntryTermIndex().getIndex();
-                contact.mark(System.nanoTime(), 0);
-                unchanged = contact.before(term + 1);
+                contact.mark(leaderName, term, System.nanoTime(), 0);
+                unchanged = contact.before(term + 1, leaderName);
             }
-            // the leader commits a lease heartbeat every 250 ms: the follower's log grows by itself
+            // the leader commits a lease heartbeat of its own every 250 ms: the follower's log grows by itself
             LocalCluster.awaitTrue(Duration.ofSeconds(5), "the follower's log to grow past the mark",
-                    () -> division.getRaftLog().getLastEntryTermIndex().getIndex() > marked);
-            OptionalLong grown = contact.before(term + 1);
+                    () -> division.getRaftLog().getLastEntryTermIndex().getIndex() > marked + 2);
             assertTrue(unchanged.isPresent(), "an unchanged log proves the mark's contact");
-            assertFalse(grown.isPresent(), "entries of term " + term + " arrived after the mark, yet the mark's"
-                    + " contact was taken as proof");
-            assertFalse(contact.before(term).isPresent(), "a mark of the leader's own term proves nothing for it");
+            assertFalse(contact.before(term + 1, leaderName).isPresent(), leaderName + "'s lease heartbeats of term "
+                    + term + " arrived after the mark, yet the mark's contact was taken as proof");
+            assertTrue(contact.before(term + 1, "n-nobody").isPresent(),
+                    "no heartbeat of the key's holder came after the mark: the contact is proven");
+            assertFalse(contact.before(term, leaderName).isPresent(), "a mark of the leader's own term proves nothing");
         }
     }
 }

@@ -50,15 +50,16 @@ final class RaftNode {
     String leaderId;
     long lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
     /**
-     * The agent's last-contact mark (the raft module's {@code LastContact}): when this node last accepted an append
-     * and its log's last entry then (index 0: none). Taken at every append here, which is sooner than the agent's
-     * 20 ms polls, so the model's takeover may start earlier than the agent's ever does.
+     * The agent's last-contact marks (the raft module's {@code LastContact}): per leader and term, when this node last
+     * accepted an append from it and its log's last entry then, for the last four leaders. Taken at every append
+     * here, which is sooner than the agent's 20 ms polls, so the model's takeover may start earlier than the agent's.
      */
-    private long contactMillis;
-    private int contactIndex;
-    private long contactTerm;
-    /** As leader: when its takeover delay counts from ({@code RaftView.takeoverFromMillis}). */
+    private record ContactMark(String leader, long term, long millis, int index, long entryTerm) { }
+
+    private final java.util.ArrayDeque<ContactMark> marks = new java.util.ArrayDeque<>();
+    /** As leader: when its takeover delay counts from ({@code RaftView.takeoverFromMillis}), once proven. */
     private long takeoverFromMillis = -1;
+    private boolean contactProven;
     /** The agent's detector's last campaign (silenceDetector only): the term it began in, when, whose silence. */
     long campaignTerm = -1;
     long campaignMillis;
@@ -105,7 +106,7 @@ final class RaftNode {
         return new RaftView(term, alive ? role : RaftRole.UNKNOWN, alive ? leaderId : null, ready, lease,
                 isLeader ? leader.sinceMillis : -1,
                 alive && now() - lastWriteMillis < trueMillis(2 * group.timing.electionTimeoutMax()),
-                isLeader ? leader.silentLeader : null, isLeader ? takeoverFromMillis : -1);
+                isLeader ? leader.silentLeader : null, isLeader ? provenTakeoverFrom(ready) : -1);
     }
 
     void start() {
@@ -132,7 +133,7 @@ final class RaftNode {
         role = RaftRole.FOLLOWER;
         leaderId = null;
         lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
-        contactIndex = 0;
+        marks.clear();
         campaignTerm = -1;
         noElectionUntilMillis = 0;
         resetElectionTimer();
@@ -192,9 +193,7 @@ final class RaftNode {
                     + commitIndex + " (Raft model bug)");
         }
         advanceCommit(Math.min(m.leaderCommit(), match));
-        contactMillis = now();
-        contactIndex = log.length();
-        contactTerm = log.lastTerm();
+        mark(m.leader());
         send(m.leader(), new AppendReply(term, id, true, match, m.sendMillis()));
     }
 
@@ -272,22 +271,57 @@ final class RaftNode {
     private void becomeLeader() {
         role = RaftRole.LEADER;
         leaderId = id;
-        takeoverFromMillis = provenContactOr(now());
+        takeoverFromMillis = now();
+        contactProven = false;
         leader = new LeaderState(this, silentLeader());
         group.scheduler.note(new Note(id, "became leader of term " + term));
         leader.begin();
         group.observer.raftChanged(id);
     }
 
+    private void mark(String from) {
+        ContactMark newest = marks.peekLast();
+        if (newest != null && newest.leader().equals(from) && newest.term() == term) {
+            marks.pollLast();
+        }
+        marks.addLast(new ContactMark(from, term, now(), log.length(), log.lastTerm()));
+        while (marks.size() > 4) {
+            marks.pollFirst();
+        }
+    }
+
     /**
-     * The agent's rule ({@code LastContact.before}): the mark's time if this node's log of earlier terms is still
-     * what it was at the mark (its last entry still there, nothing of an earlier term after it), else {@code now}.
+     * The agent's rule ({@code ViewTracker}, {@code LastContact.before}): once this leader is ready (the key's holder
+     * then current), the earliest mark whose log prefix is unchanged and after which no lease heartbeat of the key's
+     * holder of an earlier term follows; else the election.
      */
-    private long provenContactOr(long now) {
-        boolean unchanged = contactIndex > 0 && contactTerm < term && log.length() >= contactIndex
-                && log.termAt(contactIndex) == contactTerm
-                && (log.length() == contactIndex || log.termAt(contactIndex + 1) >= term);
-        return unchanged ? Math.min(contactMillis, now) : now;
+    private long provenTakeoverFrom(boolean ready) {
+        if (!ready || contactProven) {
+            return takeoverFromMillis;
+        }
+        contactProven = true;
+        var key = committedState().leader();
+        if (key == null) {
+            return takeoverFromMillis;
+        }
+        for (ContactMark m : marks) {
+            if (m.index() > 0 && m.entryTerm() < term && log.length() >= m.index()
+                    && log.termAt(m.index()) == m.entryTerm() && noHeartbeatAfter(m.index(), key.member())) {
+                takeoverFromMillis = Math.min(takeoverFromMillis, m.millis());
+                break;
+            }
+        }
+        return takeoverFromMillis;
+    }
+
+    private boolean noHeartbeatAfter(int index, String keyHolder) {
+        for (int i = index + 1; i <= log.length() && log.termAt(i) < term; i++) {
+            if (log.entry(i).command() instanceof io.raftgres.statemachine.Command.LeaseHeartbeat h
+                    && h.member().equals(keyHolder)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void becomeFollower(long newTerm, String newLeader) {
@@ -370,7 +404,13 @@ final class RaftNode {
     /** The raft module's LeaderSilenceDetector.silentLeader: the silent leader of a recent campaign from an earlier term. */
     private String silentLeader() {
         boolean recent = now() - campaignMillis <= trueMillis(2 * group.timing.electionTimeoutMax());
-        return campaignTerm >= 0 && campaignTerm < term && recent ? campaignSilentLeader : null;
+        if (campaignTerm >= 0 && campaignTerm < term && recent) {
+            return campaignSilentLeader;
+        }
+        // as the agent's LastContact: the leader followed last, silent for election_timeout_min
+        ContactMark newest = marks.peekLast();
+        return newest != null && now() - newest.millis() >= trueMillis(group.timing.electionTimeoutMin())
+                ? newest.leader() : null;
     }
 
     /** A trace line about one node. */

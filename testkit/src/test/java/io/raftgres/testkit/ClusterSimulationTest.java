@@ -24,10 +24,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code -Dsim.echo=true} prints every event and decision).
  *
  * <p>A new leader here counts its takeover delay from its last contact with the old leader when its log proves it
- * (the model's mirror of the raft module's {@code LastContact}). Shown to fail on deliberately broken builds
+ * (the model's mirror of the raft module's {@code LastContact}: the earliest contact after which no lease heartbeat
+ * of the leader key's holder reached it). Shown to fail on deliberately broken builds
  * (2026-12-05): without the VIP's share of {@code SafetyTiming.takeoverDelayFromContact}, seeds 142 and 3 of the
  * defaults broke ONE_VIP_HOLDER (the deposed primary's VIP removal, up to 2 s, still running when the new primary
- * added it); with the contact taken 700 ms too early, seed 155 broke it.
+ * added it); with the contact taken 700 ms too early, seed 155 broke it; with the scan for the key holder's lease
+ * heartbeats after a mark removed (any earlier leader's contact proven), seeds 142, 155 and 287 broke it.
  */
 @Tag("simulation")
 class ClusterSimulationTest {
