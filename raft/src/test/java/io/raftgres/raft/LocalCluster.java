@@ -165,11 +165,6 @@ final class LocalCluster implements AutoCloseable {
         forwarders.get(from + "->" + to).cut();
     }
 
-    /** Drops the replies node {@code to} sends on the connections node {@code from} opened to it; calls still arrive. */
-    void cutReplies(int from, int to) {
-        forwarders.get(from + "->" + to).cutReplies();
-    }
-
     /**
      * Makes node {@code i} unreachable the way a host that went away is: its connections end, its
      * outgoing traffic vanishes, and new connections to it hang (see {@link TcpForwarder#unreachable()}).

@@ -27,7 +27,6 @@ final class TcpForwarder implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Set<Socket> queued = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
-    private volatile boolean repliesCut;
 
     TcpForwarder(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -48,12 +47,6 @@ final class TcpForwarder implements AutoCloseable {
 
     void heal() {
         cut = false;
-        repliesCut = false;
-    }
-
-    /** Drops only what the target sends back (replies); what the dialing side sends still arrives. */
-    void cutReplies() {
-        repliesCut = true;
     }
 
     /**
@@ -114,21 +107,21 @@ final class TcpForwarder implements AutoCloseable {
                 Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(in);
                 sockets.add(out);
-                Thread.ofVirtual().start(() -> pump(in, out, false));
-                Thread.ofVirtual().start(() -> pump(out, in, true));
+                Thread.ofVirtual().start(() -> pump(in, out));
+                Thread.ofVirtual().start(() -> pump(out, in));
             } catch (IOException e) {
                 closeQuietly(in); // target not listening (stopped server): refuse like a closed port
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean replies) {
+    private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
-                if (!cut && !(replies && repliesCut)) {
+                if (!cut) {
                     out.write(buffer, 0, n);
                     out.flush();
                 }
