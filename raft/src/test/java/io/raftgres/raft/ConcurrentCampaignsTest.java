@@ -90,7 +90,8 @@ class ConcurrentCampaignsTest {
         }
     }
 
-    private static void campaign(RaftNode node, boolean skipPreVote) throws Exception {
+    /** Starts an election on {@code node} as Ratis' follower timer does, under the division's monitor. */
+    static void campaign(RaftNode node, boolean skipPreVote) throws Exception {
         RaftServer.Division division = node.division();
         Method changeToCandidate = division.getClass().getDeclaredMethod("changeToCandidate", boolean.class);
         changeToCandidate.setAccessible(true);

@@ -160,6 +160,11 @@ final class LocalCluster implements AutoCloseable {
         });
     }
 
+    /** Cuts the connections node {@code from} opens to node {@code to} (its calls and their replies). */
+    void cut(int from, int to) {
+        forwarders.get(from + "->" + to).cut();
+    }
+
     /**
      * Makes node {@code i} unreachable the way a host that went away is: its connections end, its
      * outgoing traffic vanishes, and new connections to it hang (see {@link TcpForwarder#unreachable()}).
