@@ -100,16 +100,22 @@ final class LastContact {
     }
 
     /**
-     * The leader this member followed last, if it had been silent for {@code silenceNanos} at {@code nowNanos}: the
-     * member whose silence made Ratis' own timer (rather than the detector) start this member's campaign.
+     * The latest leader this member followed that had been silent for {@code silenceNanos} at {@code nowNanos}, heard
+     * within {@code recentNanos}: the member whose silence started this failover when Ratis' own timer (rather than
+     * the detector) started this member's campaign, or when the leader that campaign made handed over to this member.
      */
-    Optional<String> silentLeader(long nowNanos, long silenceNanos) {
+    Optional<String> silentLeader(long nowNanos, long silenceNanos, long recentNanos) {
         List<Mark> all = snapshot();
-        if (all.isEmpty()) {
-            return Optional.empty();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            long silent = nowNanos - all.get(i).contactNanos();
+            if (silent > recentNanos) {
+                break;
+            }
+            if (silent >= silenceNanos) {
+                return Optional.of(all.get(i).leader());
+            }
         }
-        Mark newest = all.getLast();
-        return nowNanos - newest.contactNanos() >= silenceNanos ? Optional.of(newest.leader()) : Optional.empty();
+        return Optional.empty();
     }
 
     private List<Mark> snapshot() {

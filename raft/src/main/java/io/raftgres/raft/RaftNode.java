@@ -138,7 +138,7 @@ public final class RaftNode implements AutoCloseable {
 
             @Override
             public java.util.Optional<String> silentLeader(long nowNanos) {
-                return contact.silentLeader(nowNanos, silence);
+                return contact.silentLeader(nowNanos, silence, recent);
             }
         });
         LOG.info("Raft node {} started at {} in group {} with peers {}", config.memberName(), config.selfAddress(),

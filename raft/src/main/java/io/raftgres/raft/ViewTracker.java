@@ -41,7 +41,7 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         /** As {@link LastContact#before}: monotonic ns, or empty. */
         OptionalLong before(long term, String keyHolder);
 
-        /** The leader this member followed last, if silent for {@code election_timeout_min} at {@code nowNanos}. */
+        /** As {@link LastContact#silentLeader}, for {@code election_timeout_min} of silence within 2 x ET_max. */
         Optional<String> silentLeader(long nowNanos);
     }
 

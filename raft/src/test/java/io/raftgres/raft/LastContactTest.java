@@ -49,6 +49,10 @@ class LastContactTest {
             OptionalLong contact = leader.lastContact().before(view.term(), old.config().memberName());
             assertTrue(contact.isPresent(), "no proven last contact with " + old.config().memberName());
             long contactMillis = TimeUnit.NANOSECONDS.toMillis(contact.getAsLong());
+            long etMin = old.config().electionTimeoutMin().toNanos();
+            long recent = old.config().electionTimeoutMax().multipliedBy(2).toNanos();
+            assertTrue(leader.lastContact().silentLeader(System.nanoTime(), etMin, recent)
+                    .filter(old.config().selfAddress()::equals).isPresent(), "the silent leader is the stopped one");
             long beforeElection = view.leaderSinceMillis() - contactMillis;
             long afterStop = contactMillis - stoppedAtMillis;
             System.out.printf("last-contact: takeover counted from %d ms before the election, %d ms after the stop%n",

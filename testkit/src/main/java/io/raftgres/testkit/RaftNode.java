@@ -407,10 +407,19 @@ final class RaftNode {
         if (campaignTerm >= 0 && campaignTerm < term && recent) {
             return campaignSilentLeader;
         }
-        // as the agent's LastContact: the leader followed last, silent for election_timeout_min
-        ContactMark newest = marks.peekLast();
-        return newest != null && now() - newest.millis() >= trueMillis(group.timing.electionTimeoutMin())
-                ? newest.leader() : null;
+        // as the agent's LastContact: the latest leader followed, heard within 2 x ET_max, silent for ET_min
+        var newestFirst = marks.descendingIterator();
+        while (newestFirst.hasNext()) {
+            ContactMark m = newestFirst.next();
+            long silent = now() - m.millis();
+            if (silent > trueMillis(2 * group.timing.electionTimeoutMax())) {
+                return null;
+            }
+            if (silent >= trueMillis(group.timing.electionTimeoutMin())) {
+                return m.leader();
+            }
+        }
+        return null;
     }
 
     /** A trace line about one node. */
