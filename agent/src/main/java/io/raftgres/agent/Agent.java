@@ -230,7 +230,8 @@ final class Agent implements AutoCloseable {
      */
     static Duration takeoverDelayFromContact(RaftgresConfig config, Duration fromElection) {
         Duration vipGone = config.vip() == null ? Duration.ZERO : config.raft().safety().vipGoneAfterHeartbeat(
-                config.postgresql().leaseGate(), config.vip().control().removalBound(), config.vip().lifetime());
+                config.postgresql().leaseGate(), config.vip().control().removalBound(),
+                config.vip().control().renewalBound(), config.vip().lifetime());
         return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(fromElection, vipGone);
     }
 

@@ -143,7 +143,8 @@ public final class ClusterSimulation {
      */
     private static long takeoverDelayFromContact(SimulationOptions options, long fromElection) {
         java.time.Duration vipGone = options.raft().safety().vipGoneAfterHeartbeat(false,
-                java.time.Duration.ofMillis(options.agent().vipRemoveMaxMillis()), java.time.Duration.ZERO);
+                java.time.Duration.ofMillis(options.agent().vipRemoveMaxMillis()), java.time.Duration.ZERO,
+                java.time.Duration.ZERO);
         return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(
                 java.time.Duration.ofMillis(fromElection), vipGone).toMillis();
     }

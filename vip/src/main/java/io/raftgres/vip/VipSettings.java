@@ -106,11 +106,13 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
      */
     public Duration removalBound() {
         Duration own = commandTimeout().plus(ProcessCommandRunner.GRACE);
-        if (!expires()) {
-            return own;
-        }
+        return expires() ? own.plus(renewalBound()) : own;
+    }
+
+    /** The longest one renewal's command may take (see {@link IpVipControl#refresh}); meaningless without a lifetime. */
+    public Duration renewalBound() {
         Duration renewal = refreshInterval().compareTo(commandTimeout()) < 0 ? refreshInterval() : commandTimeout();
-        return own.plus(renewal).plus(ProcessCommandRunner.GRACE);
+        return renewal.plus(ProcessCommandRunner.GRACE);
     }
 
     /** How often the holder refreshes the lifetime; meaningless when {@link #expires()} is false. */

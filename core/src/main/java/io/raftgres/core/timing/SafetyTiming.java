@@ -118,16 +118,18 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
      * its host: the guard starts the fence by the lapse rule's deadline ({@link #gatedStopAfterHeartbeat()} with the
      * lease gate, the lease's end without it) plus one check, and the removal then takes up to {@code vipRemoval}; a
      * frozen agent cannot remove it, and its kernel drops it {@code vipLifetime} plus 1 s (Linux rounds up) after the
-     * last renewal, made while the lease held, so before {@code s + lease}. Each allows the drift. Zero lifetime: the
-     * VIP never expires by itself, and a frozen primary's host keeps it, as without this rule.
+     * last renewal, which the agent starts only while the lease holds, so before {@code s + lease}, and whose command
+     * takes up to {@code vipRenewal}. Each allows the drift. Zero lifetime: the VIP never expires by itself, and a
+     * frozen primary's host keeps it, as without this rule.
      */
-    public Duration vipGoneAfterHeartbeat(boolean gated, Duration vipRemoval, Duration vipLifetime) {
+    public Duration vipGoneAfterHeartbeat(boolean gated, Duration vipRemoval, Duration vipRenewal,
+                                          Duration vipLifetime) {
         Duration fenceStart = (gated ? gatedStopAfterHeartbeat() : lease).plus(leaseCheckInterval);
         Duration alive = fenceStart.plus(vipRemoval).plus(drift());
         if (vipLifetime.isZero()) {
             return alive;
         }
-        Duration frozen = lease.plus(vipLifetime).plusSeconds(1).plus(drift());
+        Duration frozen = lease.plus(vipRenewal).plus(vipLifetime).plusSeconds(1).plus(drift());
         return alive.compareTo(frozen) >= 0 ? alive : frozen;
     }
 
