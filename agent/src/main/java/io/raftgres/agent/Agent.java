@@ -231,7 +231,7 @@ final class Agent implements AutoCloseable {
     static Duration takeoverDelayFromContact(RaftgresConfig config, Duration fromElection) {
         Duration vipGone = config.vip() == null ? Duration.ZERO : config.raft().safety().vipGoneAfterHeartbeat(
                 config.postgresql().leaseGate(), config.vip().control().removalBound(),
-                config.vip().control().renewalBound(), config.vip().lifetime());
+                config.vip().control().inFlightBound(), config.vip().lifetime());
         return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(fromElection, vipGone);
     }
 

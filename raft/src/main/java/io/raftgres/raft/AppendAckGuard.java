@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  * vote of a newer term.
  *
  * <p><b>The rule.</b> A successful reply is sent only if, after the entries were stored, the server's current term
- * is still the reply's term. Otherwise the reply becomes {@code NOT_LEADER} with the current term, which makes the
- * old leader step down, as any reply of a newer term does. Why that suffices: Ratis changes the term before it
- * grants a vote of a newer term, under the same monitor, and the term is an atomic. If the check reads the old
- * term, the entries were already in the log when the check ran and any later vote compares logs that contain them;
- * if it reads a newer one, nothing is acknowledged. The takeover rule that counts from a new leader's last contact
- * ({@code ViewTracker}) rests on this.
+ * is still the append's (the leader's) term. Otherwise the reply becomes {@code NOT_LEADER} with the current term,
+ * which makes the old leader step down, as any reply of a newer term does. The term is read holding the division's
+ * monitor, under which Ratis compares the candidate's log, changes the term and grants the vote in one piece: if the
+ * check reads the append's term, that vote (if any) comes after the check, which is after the entries were in the
+ * log, so it compares logs that contain them; if it reads a newer one, nothing is acknowledged. (Read without the
+ * monitor, the check could fall between the vote's log comparison and its term change; found in review.) Compared
+ * with the append's term rather than the reply's: Ratis builds the reply with the term it had before the append
+ * raised it, so a member that learns a new leader's term from its first append would otherwise be refused. The
+ * takeover rule that counts from a new leader's last contact ({@code LastContact}) rests on this.
  *
  * <p>Wraps the {@link RaftServer} that the Netty transport dispatches peer calls to ({@link VoteSafeNetty}); every
  * other call passes through unchanged.
@@ -79,19 +82,23 @@ final class AppendAckGuard implements InvocationHandler {
         if (reply.getResult() != AppendResult.SUCCESS) {
             return reply;
         }
+        long appendTerm = request.getLeaderTerm();
         long current;
         try {
             RaftGroupId group = RaftGroupId.valueOf(request.getServerRequest().getRaftGroupId().getId());
-            current = server.getDivision(group).getInfo().getCurrentTerm();
+            RaftServer.Division division = server.getDivision(group);
+            synchronized (division) {
+                current = division.getInfo().getCurrentTerm();
+            }
         } catch (java.io.IOException | RuntimeException e) {
-            return reply; // no such division: it could not have stored anything either
+            // cannot tell: acknowledge nothing (the leader retries; a closing member needs no acknowledgement)
+            return reply.toBuilder().setResult(AppendResult.NOT_LEADER).build();
         }
-        if (current <= reply.getTerm()) {
+        if (current <= appendTerm) {
             return reply;
         }
-        LOG.info("{}: not acknowledging an append of term {} (up to index {}): this member voted in term {} before"
-                + " the entries were stored; answering NOT_LEADER", member, reply.getTerm(), reply.getMatchIndex(),
-                current);
+        LOG.info("{}: not acknowledging an append of term {} (up to index {}): this member moved to term {} before the"
+                + " entries were stored; answering NOT_LEADER", member, appendTerm, reply.getMatchIndex(), current);
         return reply.toBuilder().setResult(AppendResult.NOT_LEADER).setTerm(current).build();
     }
 }

@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -20,13 +19,13 @@ import org.slf4j.LoggerFactory;
  * When this member last heard from the leaders of earlier terms, proven well enough that a new leader may count its
  * takeover delay from then instead of from its election (after a dead leader's silence, about 2 s earlier).
  *
- * <p><b>Marks.</b> Each leader silence poll that finds this member a follower with a known leader records, under the
- * division's monitor, Ratis' time of the follower's last RPC ({@code contact}) and the log's last entry; one mark per
- * leader and term is kept (the latest), for the last {@link #EPISODES} leaders. Ratis resets that time under the same
- * monitor whenever it accepts an append (and again when one completes, or on a vote, which only makes it later), and
- * puts the entries into the log after accepting them, so every entry in the log at the mark reached this member by
- * {@code contact}; entries this member wrote as an earlier leader, or before a restart, are older than the
- * follower's start, which is {@code contact}'s earliest value.
+ * <p><b>Marks.</b> Each leader silence poll (every 20 ms) that finds this member a follower with a known leader reads,
+ * under the division's monitor, the log's last entry, and then the clock; a mark is that entry with the time of the
+ * first poll that saw it ({@code contact}), one per leader and term (the latest), for the last {@link #EPISODES}
+ * leaders. The entry was in the log at that poll, so it had reached this member by {@code contact}, and so had
+ * every entry before it (rewriting an earlier index drops everything after it). This costs at most one poll interval
+ * against the moment the entry arrived. (Ratis' own "last RPC" time would be tighter but is not monotonic: a
+ * completing append may write back an older reading over a newer append's; found in review.)
  *
  * <p><b>The proof</b> ({@link #before}). Only the leader key's holder can run a writable primary (the lease guard
  * requires the key), and its lease rests on a committed {@code LeaseHeartbeat} of its own, sent at {@code s}. With
@@ -64,19 +63,21 @@ final class LastContact {
     }
 
     /**
-     * Records a mark. Call with the division's monitor held, having read {@code rpcElapsedMillis} (Ratis' whole
-     * milliseconds since the follower's last RPC, rounded down) under it before reading {@code nowNanos}: the real
-     * last RPC is then no later than {@code nowNanos - rpcElapsedMillis}.
+     * Records what this poll sees while following {@code leader} in {@code term}. Call with the division's monitor
+     * held; {@code now} is read after the log (so the log's last entry was there by then).
      */
-    void mark(String leader, long term, long nowNanos, long rpcElapsedMillis) {
+    void mark(String leader, long term, java.util.function.LongSupplier now) {
         TermIndex last = division.getRaftLog().getLastEntryTermIndex();
         if (last == null) {
             return;
         }
-        Mark m = new Mark(leader, term, nowNanos - TimeUnit.MILLISECONDS.toNanos(rpcElapsedMillis), last);
+        Mark m = new Mark(leader, term, now.getAsLong(), last);
         synchronized (marks) {
             Mark newest = marks.peekLast();
             if (newest != null && newest.leader().equals(leader) && newest.term() == term) {
+                if (newest.lastEntry().equals(last)) {
+                    return; // seen before: the first sighting bounds its arrival
+                }
                 marks.pollLast();
             }
             marks.addLast(m);

@@ -149,8 +149,7 @@ final class LeaderSilenceDetector implements AutoCloseable {
                 leaderlessTerm = -1;
                 leaderlessCampaigns = 0;
                 silent = info.getLeaderInfo().getLastRpcElapsedTimeMs();
-                lastContact.mark(RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString(), term,
-                        nanoTime.getAsLong(), silent);
+                lastContact.mark(RaftPeerId.valueOf(info.getLeaderInfo().getId().getId()).toString(), term, nanoTime);
                 thresholdMillis = rule.thresholdMillis(unit, prefer);
             } else {
                 silent = leaderlessMillis(term, role.getRoleElapsedTimeMs());

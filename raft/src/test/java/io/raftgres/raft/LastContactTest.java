@@ -82,7 +82,7 @@ class LastContactTest {
             OptionalLong unchanged;
             synchronized (division) { // as the detector's poll: no append is accepted meanwhile
                 marked = division.getRaftLog().getLastEntryTermIndex().getIndex();
-                contact.mark(leaderName, term, System.nanoTime(), 0);
+                contact.mark(leaderName, term, System::nanoTime);
                 unchanged = contact.before(term + 1, leaderName);
             }
             // the leader commits a lease heartbeat of its own every 250 ms: the follower's log grows by itself

@@ -99,20 +99,21 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
     }
 
     /**
-     * The longest a {@link IpVipControl#remove} may take before the address is gone: it may wait for one renewal in
-     * flight (bounded by the refresh interval or the command timeout, whichever is shorter), then its own commands
-     * share one command timeout; each may overrun by the kill's grace. 2.5 s without a lifetime, 3.5 s with the
-     * defaults.
+     * The longest a {@link IpVipControl#remove} may take before the address is gone: it may wait for an add or a
+     * renewal in flight ({@link #inFlightBound()}), then its own commands share one command timeout and may overrun
+     * it by the kill's grace. 5 s with the defaults.
      */
     public Duration removalBound() {
-        Duration own = commandTimeout().plus(ProcessCommandRunner.GRACE);
-        return expires() ? own.plus(renewalBound()) : own;
+        return inFlightBound().plus(commandTimeout()).plus(ProcessCommandRunner.GRACE);
     }
 
-    /** The longest one renewal's command may take (see {@link IpVipControl#refresh}); meaningless without a lifetime. */
-    public Duration renewalBound() {
-        Duration renewal = refreshInterval().compareTo(commandTimeout()) < 0 ? refreshInterval() : commandTimeout();
-        return renewal.plus(ProcessCommandRunner.GRACE);
+    /**
+     * The longest an add or a renewal holds the VIP's lock, which is also how long after it started its command may
+     * still set the address's lifetime: an add's commands share one command timeout, a renewal's is bounded by the
+     * refresh interval or the command timeout, whichever is shorter; each may overrun by the kill's grace.
+     */
+    public Duration inFlightBound() {
+        return commandTimeout().plus(ProcessCommandRunner.GRACE);
     }
 
     /** How often the holder refreshes the lifetime; meaningless when {@link #expires()} is false. */

@@ -17,7 +17,8 @@ import java.util.Objects;
  * {@code fence_budget}; host clocks may run {@link #DRIFT_PERCENT}% apart. Hence
  * {@link #fenceDeadline()} {@code = lease + lease_check_interval + fence_budget + drift} must stay
  * below {@code election_timeout_min}, and a new leader waits {@link #takeoverDelay()} (the same sum)
- * after its election before it takes over another member's primary.
+ * after its election before it takes over another member's primary, or as long (and never less than the old VIP's
+ * removal, {@link #takeoverDelayFromContact}) after its proven last contact with the old leader.
  *
  * @param electionTimeoutMin ET_min: Ratis' minimum election timeout
  * @param electionTimeoutMax ET_max: Ratis' maximum election timeout
@@ -118,18 +119,18 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
      * its host: the guard starts the fence by the lapse rule's deadline ({@link #gatedStopAfterHeartbeat()} with the
      * lease gate, the lease's end without it) plus one check, and the removal then takes up to {@code vipRemoval}; a
      * frozen agent cannot remove it, and its kernel drops it {@code vipLifetime} plus 1 s (Linux rounds up) after the
-     * last renewal, which the agent starts only while the lease holds, so before {@code s + lease}, and whose command
-     * takes up to {@code vipRenewal}. Each allows the drift. Zero lifetime: the VIP never expires by itself, and a
-     * frozen primary's host keeps it, as without this rule.
+     * last add or renewal, which the agent starts only while the lease holds, so before {@code s + lease}, and whose
+     * command sets the lifetime up to {@code vipLifetimeSet} later. Each allows the drift. Zero lifetime: the VIP never
+     * expires by itself, and a frozen primary's host keeps it, as without this rule.
      */
-    public Duration vipGoneAfterHeartbeat(boolean gated, Duration vipRemoval, Duration vipRenewal,
+    public Duration vipGoneAfterHeartbeat(boolean gated, Duration vipRemoval, Duration vipLifetimeSet,
                                           Duration vipLifetime) {
         Duration fenceStart = (gated ? gatedStopAfterHeartbeat() : lease).plus(leaseCheckInterval);
         Duration alive = fenceStart.plus(vipRemoval).plus(drift());
         if (vipLifetime.isZero()) {
             return alive;
         }
-        Duration frozen = lease.plus(vipRenewal).plus(vipLifetime).plusSeconds(1).plus(drift());
+        Duration frozen = lease.plus(vipLifetimeSet).plus(vipLifetime).plusSeconds(1).plus(drift());
         return alive.compareTo(frozen) >= 0 ? alive : frozen;
     }
 
