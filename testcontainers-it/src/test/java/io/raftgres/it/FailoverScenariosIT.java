@@ -155,6 +155,44 @@ class FailoverScenariosIT {
         }
     }
 
+    /**
+     * Without a VIP (clients find the writable member themselves, as behind HAProxy), a new leader counts its takeover
+     * delay from its proven last contact with the cut-off primary ({@code LastContact}), so it may promote as soon as
+     * it is elected. The cut-off primary is alive: its lease guard must stop it acknowledging first, which the
+     * split-brain detector's probes (each member's own address, {@code synchronous_commit = local}) check, and
+     * nothing acknowledged may be lost (quorum commit). The detector and the loss check are the suite's own, shown to
+     * fail with the lease guard off; a broken takeover rule alone would not fail here, because the survivors notice
+     * the silence (2.3 s) only after the cut-off primary's gated fence is over (2.0 s): the rule's own failures are
+     * shown in {@code LastContactTest} and the simulation.
+     */
+    @Test
+    @Order(3)
+    void partitionedPrimaryWithoutVipIsFencedBeforeTheMajorityTakesOver() throws Exception {
+        String scenario = "partition-primary-novip";
+        try (ClusterFixture cluster = ClusterFixture.builder().label(scenario).replication(Replication.QUORUM)
+                .config((spec, config) -> config.remove("vip")).start()) {
+            Node old = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
+            try (ScenarioRun run = ScenarioRun.startWithoutVip(scenario, cluster, old)) {
+                run.hold(BASELINE);
+                long fault = run.clock().millis();
+                run.faults().partition(old, cluster.others(old));
+                Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
+                run.holdUntil(fault + FAULT_HOLD_MILLIS);
+                run.faults().heal(old);
+                ScenarioRun.Outcome o = run.finish("new primary " + next.name() + "; no VIP", old);
+                assertFalse(o.check().splitBrain(), () -> "split brain: " + o.check().overlaps());
+                assertTrue(o.vip().onSeveralHosts().isEmpty() && o.vip().lastHolders().isEmpty(),
+                        () -> "no member may add a VIP that is not configured: " + o.vip().lastHolders());
+                long nextFirst = o.firstAckMillis(next.name());
+                assertTrue(nextFirst > fault, () -> next.name() + " must acknowledge writes after the fault");
+                assertTrue(o.lastAckMillis(old.name()) < nextFirst, () -> old.name()
+                        + " must stop acknowledging before the new primary " + next.name() + " acknowledges");
+                assertNotEquals(old.name(), o.finalPrimary().name(), "the healed old primary must rejoin as a replica");
+                assertLoss(o, Replication.QUORUM, old, fault - LAG_WINDOW_MILLIS, fault + LEASE_BOUND_MILLIS, false);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "freeze-primary, {0}")
     @EnumSource(value = Replication.class, names = {"QUORUM", "ASYNC"})
     @Order(4)

@@ -104,6 +104,22 @@ public final class ScenarioRun implements AutoCloseable {
         return run;
     }
 
+    /**
+     * For a cluster without a VIP: the writer connects to whichever member is the writable primary (libpq's
+     * {@code target_session_attrs=primary}, as a client without a VIP or a load balancer does), and nothing waits
+     * for a VIP. The VIP observer still runs and must see none.
+     */
+    public static ScenarioRun startWithoutVip(String name, ClusterFixture cluster, Node primary) throws Exception {
+        Schema.create(PgTarget.direct(primary.postgres()));
+        ScenarioRun run = new ScenarioRun(name, cluster, primary,
+                PgTarget.primaryAmong(cluster.nodes().stream().map(Node::postgres).toList()));
+        run.observer.start(MAX);
+        run.vip.start(MAX);
+        run.detector.start(MAX);
+        run.writer.start(MAX);
+        return run;
+    }
+
     private void awaitVipOn(Node primary) throws InterruptedException {
         long deadline = clock.millis() + VIP_TIMEOUT.toMillis();
         while (vip.timeline().firstSoleHolderMillis(primary.name(), 0) < 0) {
