@@ -138,12 +138,9 @@ class FailoverScenariosIT {
         try (ClusterFixture cluster = agentCluster(scenario, mode)) {
             Node old = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
             try (ScenarioRun run = ScenarioRun.start(scenario, cluster, old)) {
-                run.hold(BASELINE);
-                long fault = run.clock().millis();
-                run.faults().partition(old, cluster.others(old));
-                Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
-                run.holdUntil(fault + FAULT_HOLD_MILLIS);
-                run.faults().heal(old);
+                Partition p = partitionAndHeal(run, cluster, old);
+                long fault = p.faultMillis();
+                Node next = p.next();
                 ScenarioRun.Outcome o = run.finish("new primary " + next.name(), old);
                 // The lease guard fences a cut-off primary before any other member may be promoted,
                 // whatever the replication: asserted in both modes. With the gate, the old primary
@@ -173,12 +170,9 @@ class FailoverScenariosIT {
                 .config((spec, config) -> config.remove("vip")).start()) {
             Node old = ClusterHealth.awaitHealthy(cluster, BOOTSTRAP_TIMEOUT);
             try (ScenarioRun run = ScenarioRun.startWithoutVip(scenario, cluster, old)) {
-                run.hold(BASELINE);
-                long fault = run.clock().millis();
-                run.faults().partition(old, cluster.others(old));
-                Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
-                run.holdUntil(fault + FAULT_HOLD_MILLIS);
-                run.faults().heal(old);
+                Partition p = partitionAndHeal(run, cluster, old);
+                long fault = p.faultMillis();
+                Node next = p.next();
                 ScenarioRun.Outcome o = run.finish("new primary " + next.name() + "; no VIP", old);
                 assertFalse(o.check().splitBrain(), () -> "split brain: " + o.check().overlaps());
                 assertTrue(o.vip().onSeveralHosts().isEmpty() && o.vip().lastHolders().isEmpty(),
@@ -552,6 +546,23 @@ class FailoverScenariosIT {
      * windows overlapped, and the deposed primary acknowledged its last write (the writer's or the
      * detector's) before the new primary its first.
      */
+    /** When the partition began (scenario time) and the primary the majority elected. */
+    private record Partition(long faultMillis, Node next) { }
+
+    /**
+     * After the baseline, cuts {@code old} off from the other members, waits for another primary, and heals the cut
+     * {@code FAULT_HOLD_MILLIS} after it began.
+     */
+    private static Partition partitionAndHeal(ScenarioRun run, ClusterFixture cluster, Node old) throws Exception {
+        run.hold(BASELINE);
+        long fault = run.clock().millis();
+        run.faults().partition(old, cluster.others(old));
+        Node next = ClusterHealth.awaitPrimaryOtherThan(cluster, old, FAILOVER_TIMEOUT);
+        run.holdUntil(fault + FAULT_HOLD_MILLIS);
+        run.faults().heal(old);
+        return new Partition(fault, next);
+    }
+
     private static void assertHandOver(ScenarioRun.Outcome o, Node deposed, Node next, long fault, boolean noOverlap) {
         assertSafe(o, noOverlap);
         long nextFirst = o.firstAckMillis(next.name());
