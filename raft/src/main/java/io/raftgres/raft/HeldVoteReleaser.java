@@ -91,8 +91,8 @@ final class HeldVoteReleaser {
                 return false;
             }
             thread.interrupt();
-            LOG.info("{}: this member's own election was shut down by a vote request of a newer term; ending its wait"
-                    + " for vote replies so that the request is answered now", member);
+            LOG.info("{}: this member's own election was shut down (a vote request of a newer term, or a leader's"
+                    + " append); ending its wait for vote replies so that the request is answered now", member);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.debug("{}: could not look at the election thread", member, e);

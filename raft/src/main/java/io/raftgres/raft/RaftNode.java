@@ -83,7 +83,7 @@ public final class RaftNode implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("raftgres-raft-timer-" + config.memberName()).factory());
         this.stateMachine = new RatisStateMachine(config.memberName(), config.scope(), new Events(), notifier);
-        this.tracker = new ViewTracker(nanoTime, stateMachine::state);
+        this.tracker = new ViewTracker(config.memberName(), nanoTime, stateMachine::state);
         this.lease = new RaftLease(config, tracker, term -> heartbeat(term), nanoTime);
     }
 

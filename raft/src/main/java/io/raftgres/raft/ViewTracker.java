@@ -50,6 +50,9 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         java.util.Optional<String> of(long term);
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ViewTracker.class);
+
+    private final String member;
     private final LongSupplier nanoTime;
     private final Supplier<ClusterState> state;
     private final AtomicReference<LeaderSince> leaderSince = new AtomicReference<>(new LeaderSince(-1, -1, null, -1, false));
@@ -69,7 +72,8 @@ final class ViewTracker implements RaftLease.LeaderStatus {
     private volatile long lastCommitNanos;
     private volatile boolean committedOnce;
 
-    ViewTracker(LongSupplier nanoTime, Supplier<ClusterState> state) {
+    ViewTracker(String member, LongSupplier nanoTime, Supplier<ClusterState> state) {
+        this.member = member;
         this.nanoTime = nanoTime;
         this.state = state;
     }
@@ -149,7 +153,12 @@ final class ViewTracker implements RaftLease.LeaderStatus {
         long from = key == null ? since.millis() : Math.min(since.millis(), lastContact.before(since.term(),
                 key.member()).stream().map(nanos -> Math.ceilDiv(nanos, 1_000_000L)).findFirst().orElse(since.millis()));
         LeaderSince proven = new LeaderSince(since.term(), since.millis(), since.silentLeader(), from, true);
-        return leaderSince.updateAndGet(prev -> prev.term() == since.term() && !prev.proven() ? proven : prev);
+        LeaderSince now = leaderSince.updateAndGet(prev -> prev.term() == since.term() && !prev.proven() ? proven : prev);
+        if (now == proven && from < since.millis()) {
+            LOG.info("{}: the takeover delay of term {} counts from my last proven contact with {}'s leadership, {} ms"
+                    + " before I became leader", member, since.term(), key.member(), since.millis() - from);
+        }
+        return now;
     }
 
     /** An entry of {@code entryTerm} was applied; it counts for quorum only if that is the current term. */
