@@ -12,6 +12,7 @@ import io.raftgres.testkit.RaftMessage.StartElection;
 import io.raftgres.testkit.RaftMessage.VoteReply;
 import io.raftgres.testkit.RaftMessage.VoteRequest;
 
+import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /**
@@ -49,14 +50,8 @@ final class RaftNode {
     RaftRole role = RaftRole.FOLLOWER;
     String leaderId;
     long lastHeardFromLeaderMillis = Long.MIN_VALUE / 2;
-    /**
-     * The agent's last-contact marks (the raft module's {@code LastContact}): per leader and term, when this node last
-     * accepted an append from it and its log's last entry then, for the last four leaders. Taken at every append
-     * here, which is sooner than the agent's 20 ms polls, so the model's takeover may start earlier than the agent's.
-     */
-    private record ContactMark(String leader, long term, long millis, int index, long entryTerm) { }
-
-    private final java.util.ArrayDeque<ContactMark> marks = new java.util.ArrayDeque<>();
+    /** The agent's last-contact marks (the raft module's {@code LastContact}). */
+    private final ContactMarks marks = new ContactMarks();
     /** As leader: when its takeover delay counts from ({@code RaftView.takeoverFromMillis}), once proven. */
     private long takeoverFromMillis = -1;
     private boolean contactProven;
@@ -193,7 +188,7 @@ final class RaftNode {
                     + commitIndex + " (Raft model bug)");
         }
         advanceCommit(Math.min(m.leaderCommit(), match));
-        mark(m.leader());
+        marks.mark(m.leader(), term, now(), log);
         send(m.leader(), new AppendReply(term, id, true, match, m.sendMillis()));
     }
 
@@ -279,17 +274,6 @@ final class RaftNode {
         group.observer.raftChanged(id);
     }
 
-    private void mark(String from) {
-        ContactMark newest = marks.peekLast();
-        if (newest != null && newest.leader().equals(from) && newest.term() == term) {
-            marks.pollLast();
-        }
-        marks.addLast(new ContactMark(from, term, now(), log.length(), log.lastTerm()));
-        while (marks.size() > 4) {
-            marks.pollFirst();
-        }
-    }
-
     /**
      * The agent's rule ({@code ViewTracker}, {@code LastContact.before}): once this leader is ready (the key's holder
      * then current), the earliest mark whose log prefix is unchanged and after which no lease heartbeat of the key's
@@ -304,24 +288,11 @@ final class RaftNode {
         if (key == null) {
             return takeoverFromMillis;
         }
-        for (ContactMark m : marks) {
-            if (m.index() > 0 && m.entryTerm() < term && log.length() >= m.index()
-                    && log.termAt(m.index()) == m.entryTerm() && noHeartbeatAfter(m.index(), key.member())) {
-                takeoverFromMillis = Math.min(takeoverFromMillis, m.millis());
-                break;
-            }
+        OptionalLong proven = marks.provenBefore(term, key.member(), log);
+        if (proven.isPresent()) {
+            takeoverFromMillis = Math.min(takeoverFromMillis, proven.getAsLong());
         }
         return takeoverFromMillis;
-    }
-
-    private boolean noHeartbeatAfter(int index, String keyHolder) {
-        for (int i = index + 1; i <= log.length() && log.termAt(i) < term; i++) {
-            if (log.entry(i).command() instanceof io.raftgres.statemachine.Command.LeaseHeartbeat h
-                    && h.member().equals(keyHolder)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     void becomeFollower(long newTerm, String newLeader) {
@@ -408,18 +379,8 @@ final class RaftNode {
             return campaignSilentLeader;
         }
         // as the agent's LastContact: the latest leader followed, heard within 2 x ET_max, silent for ET_min
-        var newestFirst = marks.descendingIterator();
-        while (newestFirst.hasNext()) {
-            ContactMark m = newestFirst.next();
-            long silent = now() - m.millis();
-            if (silent > trueMillis(2 * group.timing.electionTimeoutMax())) {
-                return null;
-            }
-            if (silent >= trueMillis(group.timing.electionTimeoutMin())) {
-                return m.leader();
-            }
-        }
-        return null;
+        return marks.silentLeader(now(), trueMillis(group.timing.electionTimeoutMin()),
+                trueMillis(2 * group.timing.electionTimeoutMax()));
     }
 
     /** A trace line about one node. */
