@@ -354,10 +354,11 @@ class FailoverScenariosIT {
                 run.hold(BASELINE);
                 LossyNetworkStats before = LossyNetworkStats.of(primary);
                 long fault = run.clock().millis();
+                List<Node> peers = cluster.others(primary);
                 if (floor) {
-                    run.faults().lossyPostgres(primary, 0.2);
+                    run.faults().lossyPostgres(primary, peers, 0.2);
                 } else {
-                    run.faults().lossy(primary, 0.2);
+                    run.faults().lossy(primary, peers, 0.2);
                 }
                 run.hold(hold);
                 run.faults().heal(primary);

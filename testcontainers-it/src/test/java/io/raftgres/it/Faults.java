@@ -2,8 +2,10 @@ package io.raftgres.it;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Fault injection on the suite's nodes, recorded on the scenario's time axis.
@@ -21,12 +23,17 @@ public final class Faults {
     /** The iptables chain holding injected faults. */
     public static final String CHAIN = "RAFTGRES_IT";
 
+    /** Packets this host receives over the network (the chain sees INPUT and OUTPUT; loopback spared). */
+    private static final String RECEIVED = " -m addrtype --dst-type LOCAL ! -s 127.0.0.0/8 ! -d 127.0.0.0/8";
+
     /** One injected fault or repair. */
     public record Event(long atMillis, String description) {
     }
 
     private final ScenarioClock clock;
     private final List<Event> events = new ArrayList<>();
+    /** The peers that hold a lossy node's drops of what it sends them, by node name: healed with it. */
+    private final Map<String, Collection<Node>> lossyPeers = new HashMap<>();
 
     public Faults(ScenarioClock clock) {
         this.clock = clock;
@@ -70,18 +77,27 @@ public final class Faults {
     }
 
     /**
-     * Drops each packet in and out of {@code node}'s network interface with the given probability
-     * (0..1). Loopback traffic (the agent probing its own PostgreSQL) is spared: a lossy network does
-     * not make a host's loopback lossy.
+     * Drops each packet in and out of {@code node} with the given probability (0..1), as a lossy link would:
+     * where the packet arrives. What {@code node} receives is dropped in its INPUT; what it sends to a
+     * {@code peer} is dropped in that peer's INPUT; what it sends to the docker host (the suite's clients)
+     * can only be dropped in its own OUTPUT. Loopback traffic (the agent probing its own PostgreSQL) is
+     * spared: a lossy network does not make a host's loopback lossy.
+     *
+     * <p>Why not simply OUTPUT on {@code node}, as this did until 5 Dec 2026: a packet dropped in the sender's
+     * own OUTPUT is reported to its TCP as a local error, not lost on the way. TCP then keeps the segment
+     * unsent and retries on its probe timer, which starts at 200 ms whatever the route's {@code rto_min} and
+     * doubles; {@code ss -ti} on the primary showed both peer connections idle with {@code backoff:2} and no
+     * retransmission for 800 ms. A link drops without telling the sender, which recovers by retransmission.
      */
-    public void lossy(Node node, double probability) {
-        if (!(probability > 0 && probability < 1)) {
-            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
+    public void lossy(Node node, Collection<Node> peers, double probability) {
+        String stat = statistic(probability);
+        record("lossy " + node.name() + " p=" + String.format(Locale.ROOT, "%.4f", probability));
+        node.sh(ensureChain() + " && iptables -A " + CHAIN + RECEIVED + stat
+                + " && iptables -A " + CHAIN + " -d " + NodeSpec.GATEWAY + stat);
+        for (Node peer : peers) {
+            peer.sh(ensureChain() + " && iptables -A " + CHAIN + " -s " + node.ip() + stat);
         }
-        String p = String.format(Locale.ROOT, "%.4f", probability);
-        record("lossy " + node.name() + " p=" + p);
-        node.sh(ensureChain() + " && iptables -A " + CHAIN + " ! -d 127.0.0.0/8 -m statistic --mode random"
-                + " --probability " + p + " -j DROP");
+        remember(node, peers);
     }
 
     /**
@@ -89,21 +105,45 @@ public final class Faults {
      * direction): the clients' losses without the agents' (Raft, REST), the floor a lossy network imposes on
      * the writer whatever the HA tool does.
      */
-    public void lossyPostgres(Node node, double probability) {
-        if (!(probability > 0 && probability < 1)) {
-            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
+    public void lossyPostgres(Node node, Collection<Node> peers, double probability) {
+        String stat = statistic(probability);
+        record("lossy PostgreSQL traffic of " + node.name() + " p=" + String.format(Locale.ROOT, "%.4f", probability));
+        String dport = " -p tcp --dport " + NodeSpec.PG_PORT;
+        String sport = " -p tcp --sport " + NodeSpec.PG_PORT;
+        node.sh(ensureChain() + " && iptables -A " + CHAIN + RECEIVED + dport + stat
+                + " && iptables -A " + CHAIN + RECEIVED + sport + stat
+                + " && iptables -A " + CHAIN + " -d " + NodeSpec.GATEWAY + sport + stat);
+        for (Node peer : peers) {
+            peer.sh(ensureChain() + " && iptables -A " + CHAIN + " -s " + node.ip() + sport + stat
+                    + " && iptables -A " + CHAIN + " -s " + node.ip() + dport + stat);
         }
-        String p = String.format(Locale.ROOT, "%.4f", probability);
-        record("lossy PostgreSQL traffic of " + node.name() + " p=" + p);
-        String drop = " ! -d 127.0.0.0/8 -m statistic --mode random --probability " + p + " -j DROP";
-        node.sh(ensureChain() + " && iptables -A " + CHAIN + " -p tcp --dport " + NodeSpec.PG_PORT + drop
-                + " && iptables -A " + CHAIN + " -p tcp --sport " + NodeSpec.PG_PORT + drop);
+        remember(node, peers);
     }
 
     /** Removes every injected network fault from {@code node}. */
     public void heal(Node node) {
         record("heal " + node.name());
         node.sh(ensureChain() + " && iptables -F " + CHAIN);
+        Collection<Node> peers;
+        synchronized (this) {
+            peers = lossyPeers.remove(node.name());
+        }
+        if (peers != null) {
+            for (Node peer : peers) {
+                peer.sh(ensureChain() + " && iptables -F " + CHAIN);
+            }
+        }
+    }
+
+    private synchronized void remember(Node node, Collection<Node> peers) {
+        lossyPeers.put(node.name(), List.copyOf(peers));
+    }
+
+    private static String statistic(double probability) {
+        if (!(probability > 0 && probability < 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
+        }
+        return String.format(Locale.ROOT, " -m statistic --mode random --probability %.4f -j DROP", probability);
     }
 
     /** Injected faults so far, in order. */

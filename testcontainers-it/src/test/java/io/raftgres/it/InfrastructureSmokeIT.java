@@ -115,7 +115,7 @@ class InfrastructureSmokeIT {
         Node victim = cluster.node("n3");
         Node peer = cluster.node("n2");
         Faults faults = new Faults(ScenarioClock.start());
-        faults.lossy(victim, 0.2);
+        faults.lossy(victim, cluster.others(victim), 0.2);
         int lossy;
         try {
             lossy = pingLossPercent(peer, victim.ip());
