@@ -53,7 +53,6 @@ final class AgentLauncher {
         if (aot != null) {
             LOG.info(aot);
         }
-        RouteTimers.checkInBackground(config);
         if (config.restapi().authentication() == null && !config.restapi().allowUnauthenticatedWrites()) {
             err.println("restapi.authentication: missing: the REST write endpoints (PATCH /config, ...) need a "
                     + "username and password; set restapi.allow_unauthenticated_writes: true to accept writes "
@@ -77,6 +76,7 @@ final class AgentLauncher {
             closeQuietly(rest);
             return 1;
         }
+        RouteTimers.checkInBackground(config);
         Thread hook = new Thread(agent::close, "raftgres-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

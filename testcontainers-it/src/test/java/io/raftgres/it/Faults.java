@@ -10,21 +10,26 @@ import java.util.Map;
 /**
  * Fault injection on the suite's nodes, recorded on the scenario's time axis.
  *
- * <p>Network faults live in one iptables chain {@value #CHAIN} that INPUT and OUTPUT jump to,
- * so {@link #heal} removes exactly what was injected. {@code tc netem} is not available on our
+ * <p>Network faults live in one iptables chain {@value #CHAIN} that INPUT and OUTPUT jump to, on the
+ * faulty node and, for {@link #lossy}, on its peers, so {@link #heal} removes exactly what was injected
+ * (the suite injects one network fault at a time). {@code tc netem} is not available on our
  * machines (MACHINE.md); packet loss uses iptables' statistic match instead. A partition drops
  * only the peers' addresses, so clients on the host still reach the cut-off node: the case that
  * can lose acknowledged writes, which a network disconnect would hide.
  *
- * <p>Thread-safe: the event list is synchronized; faults themselves go through Docker.
+ * <p>Thread-safe: the event list and the lossy nodes' peers are guarded by this object; faults themselves go
+ * through Docker.
  */
 public final class Faults {
 
     /** The iptables chain holding injected faults. */
     public static final String CHAIN = "RAFTGRES_IT";
 
-    /** Packets this host receives over the network (the chain sees INPUT and OUTPUT; loopback spared). */
-    private static final String RECEIVED = " -m addrtype --dst-type LOCAL ! -s 127.0.0.0/8 ! -d 127.0.0.0/8";
+    /**
+     * Packets this host receives over the network: the chain is reached from INPUT and OUTPUT, and an input
+     * interface exists only in INPUT; loopback (lo) is spared.
+     */
+    private static final String RECEIVED = " -i eth0";
 
     /** One injected fault or repair. */
     public record Event(long atMillis, String description) {
@@ -92,12 +97,12 @@ public final class Faults {
     public void lossy(Node node, Collection<Node> peers, double probability) {
         String stat = statistic(probability);
         record("lossy " + node.name() + " p=" + String.format(Locale.ROOT, "%.4f", probability));
+        remember(node, peers);
         node.sh(ensureChain() + " && iptables -A " + CHAIN + RECEIVED + stat
                 + " && iptables -A " + CHAIN + " -d " + NodeSpec.GATEWAY + stat);
         for (Node peer : peers) {
             peer.sh(ensureChain() + " && iptables -A " + CHAIN + " -s " + node.ip() + stat);
         }
-        remember(node, peers);
     }
 
     /**
@@ -110,6 +115,7 @@ public final class Faults {
         record("lossy PostgreSQL traffic of " + node.name() + " p=" + String.format(Locale.ROOT, "%.4f", probability));
         String dport = " -p tcp --dport " + NodeSpec.PG_PORT;
         String sport = " -p tcp --sport " + NodeSpec.PG_PORT;
+        remember(node, peers);
         node.sh(ensureChain() + " && iptables -A " + CHAIN + RECEIVED + dport + stat
                 + " && iptables -A " + CHAIN + RECEIVED + sport + stat
                 + " && iptables -A " + CHAIN + " -d " + NodeSpec.GATEWAY + sport + stat);
@@ -117,20 +123,32 @@ public final class Faults {
             peer.sh(ensureChain() + " && iptables -A " + CHAIN + " -s " + node.ip() + sport + stat
                     + " && iptables -A " + CHAIN + " -s " + node.ip() + dport + stat);
         }
-        remember(node, peers);
     }
 
-    /** Removes every injected network fault from {@code node}. */
+    /**
+     * Removes every injected network fault from {@code node}, and from the peers a {@link #lossy} fault of
+     * {@code node} put drops on (their whole chain: the suite injects one network fault at a time). The peers
+     * are cleaned even when {@code node} cannot be reached; a failure is thrown after all were tried.
+     */
     public void heal(Node node) {
         record("heal " + node.name());
-        node.sh(ensureChain() + " && iptables -F " + CHAIN);
         Collection<Node> peers;
         synchronized (this) {
             peers = lossyPeers.remove(node.name());
         }
-        if (peers != null) {
-            for (Node peer : peers) {
-                peer.sh(ensureChain() + " && iptables -F " + CHAIN);
+        try {
+            node.sh(ensureChain() + " && iptables -F " + CHAIN);
+        } finally {
+            RuntimeException failure = null;
+            for (Node peer : peers == null ? List.<Node>of() : peers) {
+                try {
+                    peer.sh(ensureChain() + " && iptables -F " + CHAIN);
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }

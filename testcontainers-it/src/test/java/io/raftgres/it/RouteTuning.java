@@ -20,7 +20,7 @@ final class RouteTuning {
     /** The route metrics: a 20 ms floor for the retransmission timeout, and no delayed acknowledgements. */
     static final String METRICS = "rto_min 20ms quickack 1";
 
-    /** The image's own command: the agent with the generated configuration. */
+    /** The image's own command (the Dockerfile's CMD, which must say the same): the agent with its configuration. */
     static final List<String> AGENT = List.of("/opt/raftgres/bin/raftgres", "-c", AgentConfig.CONFIG_PATH);
 
     private RouteTuning() {
