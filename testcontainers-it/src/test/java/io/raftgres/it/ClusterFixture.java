@@ -258,10 +258,8 @@ public final class ClusterFixture implements AutoCloseable {
                         cmd.withName(spec.containerName()).withHostName(spec.name()).withIpv4Address(spec.ip());
                         cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW);
                     });
-            List<String> run = RouteTuning.wrap(spec, command != null ? command.apply(spec) : RouteTuning.AGENT);
-            if (command != null || RouteTuning.enabled()) {
-                container.withCommand(run.toArray(String[]::new));
-            }
+            container.withCommand(RouteTuning.wrap(spec, command != null ? command.apply(spec) : RouteTuning.AGENT)
+                    .toArray(String[]::new));
             return container;
         }
 

@@ -95,14 +95,7 @@ public final class Faults {
      * retransmission for 800 ms. A link drops without telling the sender, which recovers by retransmission.
      */
     public void lossy(Node node, Collection<Node> peers, double probability) {
-        String stat = statistic(probability);
-        record("lossy " + node.name() + " p=" + String.format(Locale.ROOT, "%.4f", probability));
-        remember(node, peers);
-        node.sh(ensureChain() + " && iptables -A " + CHAIN + RECEIVED + stat
-                + " && iptables -A " + CHAIN + " -d " + NodeSpec.GATEWAY + stat);
-        for (Node peer : peers) {
-            peer.sh(ensureChain() + " && iptables -A " + CHAIN + " -s " + node.ip() + stat);
-        }
+        drop(node, peers, probability, "lossy " + node.name(), List.of(""));
     }
 
     /**
@@ -111,17 +104,29 @@ public final class Faults {
      * the writer whatever the HA tool does.
      */
     public void lossyPostgres(Node node, Collection<Node> peers, double probability) {
-        String stat = statistic(probability);
-        record("lossy PostgreSQL traffic of " + node.name() + " p=" + String.format(Locale.ROOT, "%.4f", probability));
-        String dport = " -p tcp --dport " + NodeSpec.PG_PORT;
-        String sport = " -p tcp --sport " + NodeSpec.PG_PORT;
+        drop(node, peers, probability, "lossy PostgreSQL traffic of " + node.name(),
+                List.of(" -p tcp --dport " + NodeSpec.PG_PORT, " -p tcp --sport " + NodeSpec.PG_PORT));
+    }
+
+    /** {@link #lossy}'s drops, once per match in {@code filters} (an empty one matches every packet). */
+    private void drop(Node node, Collection<Node> peers, double probability, String what, List<String> filters) {
+        if (!(probability > 0 && probability < 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
+        }
+        String stat = String.format(Locale.ROOT, " -m statistic --mode random --probability %.4f -j DROP", probability);
+        record(what + " p=" + String.format(Locale.ROOT, "%.4f", probability));
         remember(node, peers);
-        node.sh(ensureChain() + " && iptables -A " + CHAIN + RECEIVED + dport + stat
-                + " && iptables -A " + CHAIN + RECEIVED + sport + stat
-                + " && iptables -A " + CHAIN + " -d " + NodeSpec.GATEWAY + sport + stat);
+        StringBuilder own = new StringBuilder(ensureChain());
+        StringBuilder theirs = new StringBuilder(ensureChain());
+        for (String filter : filters) {
+            own.append(" && iptables -A ").append(CHAIN).append(RECEIVED).append(filter).append(stat)
+                    .append(" && iptables -A ").append(CHAIN).append(" -d ").append(NodeSpec.GATEWAY).append(filter)
+                    .append(stat);
+            theirs.append(" && iptables -A ").append(CHAIN).append(" -s ").append(node.ip()).append(filter).append(stat);
+        }
+        node.sh(own.toString());
         for (Node peer : peers) {
-            peer.sh(ensureChain() + " && iptables -A " + CHAIN + " -s " + node.ip() + sport + stat
-                    + " && iptables -A " + CHAIN + " -s " + node.ip() + dport + stat);
+            peer.sh(theirs.toString());
         }
     }
 
@@ -155,13 +160,6 @@ public final class Faults {
 
     private synchronized void remember(Node node, Collection<Node> peers) {
         lossyPeers.put(node.name(), List.copyOf(peers));
-    }
-
-    private static String statistic(double probability) {
-        if (!(probability > 0 && probability < 1)) {
-            throw new IllegalArgumentException("loss probability must be in (0, 1), got " + probability);
-        }
-        return String.format(Locale.ROOT, " -m statistic --mode random --probability %.4f -j DROP", probability);
     }
 
     /** Injected faults so far, in order. */
