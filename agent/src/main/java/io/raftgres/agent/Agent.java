@@ -102,8 +102,9 @@ final class Agent implements AutoCloseable {
         this.executor = new ActionExecutor(me, store, pg, this.vip, watchdog, tracker,
                 PgOperations.on(background), () -> loopRef[0].wake(), PgCtlPostgresControl::slotName,
                 () -> holdsPrimaryRole(me.name()), loopScheduler, Clock.SYSTEM);
-        Duration fromElection = takeoverDelay(config, raft).compareTo(watchdogTakeover) >= 0
-                ? takeoverDelay(config, raft) : watchdogTakeover;
+        Duration fromElection = takeoverDelayFromElection(config,
+                takeoverDelay(config, raft).compareTo(watchdogTakeover) >= 0 ? takeoverDelay(config, raft)
+                        : watchdogTakeover);
         DeciderConfig deciderConfig = new DeciderConfig(me.name(), config.canBootstrap(), config.tags(),
                 config.postgresql().removeDataDirectoryOnRewindFailure(),
                 config.postgresql().removeDataDirectoryOnDivergedTimelines(), watchdogFailed, 1500,
@@ -229,10 +230,23 @@ final class Agent implements AutoCloseable {
      * never before the old primary's VIP is surely gone when this cluster has one (SafetyTiming explains).
      */
     static Duration takeoverDelayFromContact(RaftgresConfig config, Duration fromElection) {
-        Duration vipGone = config.vip() == null ? Duration.ZERO : config.raft().safety().vipGoneAfterHeartbeat(
+        return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(fromElection, vipGone(config));
+    }
+
+    /**
+     * {@code fromElection}, never shorter than a VIP with a kernel lifetime needs (SafetyTiming explains). A VIP
+     * without one is left to the fence and the watchdog, as before; the delay from the contact still covers its removal.
+     */
+    static Duration takeoverDelayFromElection(RaftgresConfig config, Duration fromElection) {
+        boolean expires = config.vip() != null && !config.vip().lifetime().isZero();
+        return expires ? config.raft().safety().takeoverDelayFromElection(fromElection, vipGone(config)) : fromElection;
+    }
+
+    /** How long after the old primary's last acknowledged heartbeat its VIP is surely gone; zero without a VIP. */
+    private static Duration vipGone(RaftgresConfig config) {
+        return config.vip() == null ? Duration.ZERO : config.raft().safety().vipGoneAfterHeartbeat(
                 config.postgresql().leaseGate(), config.vip().control().removalBound(),
                 config.vip().control().inFlightBound(), config.vip().lifetime());
-        return io.raftgres.core.timing.SafetyTiming.takeoverDelayFromContact(fromElection, vipGone);
     }
 
     /** Basic auth from restapi.authentication; open writes only with the explicit consent the launcher checked. */

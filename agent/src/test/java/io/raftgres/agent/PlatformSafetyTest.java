@@ -29,6 +29,11 @@ class PlatformSafetyTest {
 
     /** The test configuration with {@code raftKeys} (", key: value" pairs) added to its raft section. */
     private RaftgresConfig config(String raftKeys) throws Exception {
+        return config(raftKeys, "");
+    }
+
+    /** As {@link #config(String)}, with {@code more} (whole top-level sections) appended. */
+    private RaftgresConfig config(String raftKeys, String more) throws Exception {
         Path file = dir.resolve("raftgres.yml");
         Files.writeString(file, """
                 scope: t
@@ -38,7 +43,7 @@ class PlatformSafetyTest {
                   listen: "127.0.0.1:5433"
                   data_dir: %s
                   authentication: {superuser: {username: postgres, password: "a"}, replication: {username: r, password: "b"}}
-                """.formatted(dir.resolve("raft"), raftKeys, dir.resolve("pg")));
+                %s""".formatted(dir.resolve("raft"), raftKeys, dir.resolve("pg"), more));
         return ConfigLoader.load(file, Map.of());
     }
 
@@ -57,6 +62,29 @@ class PlatformSafetyTest {
         Path device = Files.createFile(dir.resolve("fake-watchdog"));
         assertEquals(Duration.ZERO, AgentLauncher.PlatformSafety.watchdogTakeover(config(),
                 new WatchdogSettings(WatchdogMode.OFF, device, Duration.ZERO)));
+    }
+
+    /**
+     * With the default VIP (lifetime 1 s) the old primary's VIP is surely gone 3.52 s after its last acknowledged
+     * heartbeat (window 500 + set bound 1000 + lifetime 1000 + rounding 1000 + drift 20 ms): the wait counted from
+     * the last contact; counted from the election the 2 s stand. A 3 s lifetime (which needs a longer election
+     * timeout) lengthens the wait from the election to its bound less election_timeout_min.
+     */
+    @Test
+    void theVipsLifetimeBoundsBothTakeoverWaits() throws Exception {
+        RaftgresConfig vip = config("", "vip: {address: 10.0.0.100/24, interface: eth0}\n");
+        assertEquals(Duration.ofMillis(3520), Agent.takeoverDelayFromContact(vip, Duration.ofMillis(2000)));
+        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromElection(vip, Duration.ofMillis(2000)));
+
+        RaftgresConfig longLived = config(", election_timeout_min: 3000ms, election_timeout_max: 3500ms",
+                "vip: {address: 10.0.0.100/24, interface: eth0, lifetime_s: 3}\n");
+        // window 500, set bound 750 (a quarter of the lifetime) + 500 of grace, lifetime, rounding, drift 30 ms
+        assertEquals(Duration.ofMillis(500 + 1250 + 3000 + 1000 + 30 - 3000),
+                Agent.takeoverDelayFromElection(longLived, Duration.ofMillis(2000)));
+
+        RaftgresConfig none = config();
+        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromContact(none, Duration.ofMillis(2000)));
+        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromElection(none, Duration.ofMillis(2000)));
     }
 
     @Test

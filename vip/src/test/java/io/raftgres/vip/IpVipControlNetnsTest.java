@@ -58,8 +58,10 @@ class IpVipControlNetnsTest {
 
     private static IpVipControl control(int arpCount, int lifetimeSeconds) {
         VipSettings settings = new VipSettings(VIP, "rgvip0", arpCount, 100, 0, 3000, "ip", "arping", lifetimeSeconds);
-        return new IpVipControl(settings, new NetnsCommandRunner(HOST, SHELL),
+        IpVipControl vip = new IpVipControl(settings, new NetnsCommandRunner(HOST, SHELL),
                 DelayedExecutor.virtualThreads("raftgres-vip-test-arp"));
+        vip.gateLifetimeOn(() -> true); // the agent's lease window, always open here
+        return vip;
     }
 
     @Test

@@ -17,8 +17,10 @@ class TakeoverFromContactTest {
     }
 
     /**
-     * Gated: the fence starts by 1380 + 100 ms after the heartbeat, the removal may take its bound, plus 20 ms of
-     * drift. A frozen agent's VIP expires 1000 + renewal + lifetime + 1000 + 20 ms after it; the later one counts.
+     * Without a lifetime (gated): the fence starts by 1380 + 100 ms after the heartbeat, the removal may take its
+     * bound, plus 20 ms of drift. With one: every add or renewal starts within the window (500 ms) of the heartbeat
+     * behind the lease, may set the lifetime up to its bound later, and the kernel deletes the address lifetime + 1 s
+     * after that, whether the agent is frozen or alive (the fence may only come sooner).
      */
     @Test
     void theVipIsGoneByTheFenceAndItsRemovalOrByItsLifetime() {
@@ -26,11 +28,33 @@ class TakeoverFromContactTest {
                 T.vipGoneAfterHeartbeat(true, Duration.ofMillis(2500), Duration.ofMillis(1000), Duration.ZERO));
         assertEquals(Duration.ofMillis(1000 + 100 + 2500 + 20),
                 T.vipGoneAfterHeartbeat(false, Duration.ofMillis(2500), Duration.ofMillis(1000), Duration.ZERO));
-        assertEquals(Duration.ofMillis(1000 + 1000 + 5000 + 1000 + 20),
+        assertEquals(Duration.ofMillis(500 + 1000 + 5000 + 1000 + 20),
                 T.vipGoneAfterHeartbeat(true, Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofSeconds(5)));
         Duration vip = T.vipGoneAfterHeartbeat(true, Duration.ofMillis(3500), Duration.ofMillis(1000),
-                Duration.ofSeconds(2));
-        assertEquals(Duration.ofMillis(5020), vip); // the frozen bound, 20 ms past the fence and removal
+                Duration.ofSeconds(1));
+        assertEquals(Duration.ofMillis(3520), vip, "the defaults: window, set bound, lifetime, rounding, drift");
         assertEquals(vip, SafetyTiming.takeoverDelayFromContact(T.takeoverDelayWithGate(), vip));
+    }
+
+    /** The window is two heartbeat intervals, never more than the lease; an add or renewal needs the rest left. */
+    @Test
+    void theVipsLifetimeIsSetWithinTwoHeartbeatsOfTheLeasesHeartbeat() {
+        assertEquals(Duration.ofMillis(500), T.vipSetWindow());
+        assertEquals(Duration.ofMillis(500), T.vipSetLeaseLeft());
+        SafetyTiming longBeats = SafetyTiming.ofMillis(2000, 2500, 600, 1000, 100, 500);
+        assertEquals(Duration.ofMillis(1000), longBeats.vipSetWindow());
+        assertEquals(Duration.ZERO, longBeats.vipSetLeaseLeft());
+    }
+
+    /**
+     * Counted from the election, which comes at least election_timeout_min after the heartbeat: the defaults' VIP
+     * bound (3.52 s) leaves the 2 s from the election as it is; a 3 s lifetime (5.52 s) makes it 3.52 s.
+     */
+    @Test
+    void aLongLifetimeLengthensTheWaitFromTheElection() {
+        Duration fromElection = T.takeoverDelayWithGate();
+        assertEquals(fromElection, T.takeoverDelayFromElection(fromElection, Duration.ofMillis(3520)));
+        assertEquals(Duration.ofMillis(3520), T.takeoverDelayFromElection(fromElection, Duration.ofMillis(5520)));
+        assertEquals(fromElection, T.takeoverDelayFromElection(fromElection, Duration.ZERO));
     }
 }
