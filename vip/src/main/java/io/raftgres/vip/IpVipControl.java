@@ -66,6 +66,8 @@ public final class IpVipControl implements VipControl {
     private volatile BooleanSupplier maySetLifetime = () -> false;
     /** Whether the gate's last refusal of an add was logged at INFO (once until an add succeeds). Under the lock. */
     private boolean refusalLogged;
+    /** Whether postponed renewals were logged at WARN (once until a renewal succeeds). Under the lock. */
+    private boolean lateWarned;
     /** Written under the lock, read without it by {@link #refresh}'s rate limit. */
     private volatile long lastRefreshNanos;
     private final AtomicBoolean renewing = new AtomicBoolean();
@@ -193,9 +195,7 @@ public final class IpVipControl implements VipControl {
                 return;
             }
             if (!maySetLifetime.getAsBoolean()) {
-                // a late heartbeat: the next lease check tries again (the lifetime outlasts several refreshes)
-                LOG.debug("VIP {}: renewal postponed, the lease's last heartbeat is older than the window",
-                        settings.address());
+                postponed();
                 return;
             }
             CommandResult result = ip(new Budget(settings.setTimeout()), withLifetime("addr", "change"));
@@ -204,6 +204,7 @@ public final class IpVipControl implements VipControl {
                 removeLocked();
             } else if (result.succeeded()) {
                 lastRefreshNanos = nanoTime.getAsLong();
+                lateWarned = false;
             } else {
                 LOG.warn("VIP {}: cannot renew its lifetime on {}, `{} addr change` {}", settings.address(),
                         settings.interfaceName(), settings.ipBinary(), result.describe());
@@ -211,6 +212,23 @@ public final class IpVipControl implements VipControl {
         } finally {
             lock.unlock();
             renewing.set(false);
+        }
+    }
+
+    /**
+     * A renewal outside the lease window (a late heartbeat) waits for the next lease check: the lifetime outlasts
+     * several refreshes. Once the last renewal is half a lifetime old the VIP may soon expire on a primary whose lease
+     * still holds: said once at WARN until a renewal succeeds again. Under the lock.
+     */
+    private void postponed() {
+        long sinceMillis = (nanoTime.getAsLong() - lastRefreshNanos) / 1_000_000;
+        if (!lateWarned && sinceMillis >= settings.lifetime().toMillis() / 2) {
+            LOG.warn("VIP {}: not renewed for {} ms: the lease's heartbeats commit late (outside the window in which"
+                    + " its lifetime may be set); Linux deletes it {}-{} s after its last renewal", settings.address(),
+                    sinceMillis, settings.lifetimeSeconds(), settings.lifetimeSeconds() + 1);
+            lateWarned = true;
+        } else {
+            LOG.debug("VIP {}: renewal postponed, the lease's last heartbeat is older than the window", settings.address());
         }
     }
 

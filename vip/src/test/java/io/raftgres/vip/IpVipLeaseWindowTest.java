@@ -77,12 +77,17 @@ class IpVipLeaseWindowTest {
         vip.add();
         later.runAll();
         leaseWindow.set(false);
-        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
-        assertTrue(vip.refresh(() -> true));
-        later.runAll();
-
-        assertFalse(runner.calls().contains(CHANGE), "renewed outside the window");
-        assertFalse(runner.calls().contains(DEL), "a postponed renewal removes nothing");
+        try (InMemoryLogHandler log = InMemoryLogHandler.attachTo(IpVipControl.class)) {
+            for (int i = 0; i < 4; i++) {
+                nanos.addAndGet(Duration.ofMillis(250).toNanos());
+                assertTrue(vip.refresh(() -> true));
+                later.runAll();
+            }
+            assertFalse(runner.calls().contains(CHANGE), "renewed outside the window");
+            assertFalse(runner.calls().contains(DEL), "a postponed renewal removes nothing");
+            assertEquals(1, log.messagesAt(Level.WARNING).stream().filter(m -> m.contains("not renewed for")).count(),
+                    "said once, after half a lifetime: " + log.messagesAt(Level.WARNING));
+        }
         leaseWindow.set(true);
         assertTrue(vip.refresh(() -> true));
         later.runAll();

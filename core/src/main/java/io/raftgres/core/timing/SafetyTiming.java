@@ -138,8 +138,10 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
      * <p>With a kernel lifetime: every command that sets it (an add, a renewal) starts within {@link #vipSetWindow()}
      * of the heartbeat behind the lease, so after {@code s + W} none starts, and one that started may set it up to
      * {@code vipLifetimeSet} later (its commands' bound and the kill's grace). Linux then deletes the address
-     * {@code vipLifetime} plus up to 1 s (it rounds up) after that, whatever the agent does: frozen, cut off or alive.
-     * A live agent's fence may remove it sooner, never later. Each allows the drift.
+     * {@code vipLifetime} plus up to 1 s (it rounds up) after that, whatever the agent does: on a host frozen whole,
+     * cut off or alive (its fence may remove it sooner, never later). The drift allowance is {@value #DRIFT_PERCENT}% of
+     * that span. It assumes an {@code ip} killed at its bound is gone within the kill's grace, and that the agent's
+     * process is not frozen alone between its window check and its command (both as the lease's own rule assumes).
      *
      * <p>Without one (zero lifetime) only the agent removes it: the guard starts the fence by the lapse rule's
      * deadline ({@link #gatedStopAfterHeartbeat()} with the lease gate, the lease's end without it) plus one check,
@@ -150,18 +152,20 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
         if (vipLifetime.isZero()) {
             return (gated ? gatedStopAfterHeartbeat() : lease).plus(leaseCheckInterval).plus(vipRemoval).plus(drift());
         }
-        return vipSetWindow().plus(vipLifetimeSet).plus(vipLifetime).plusSeconds(1).plus(drift());
+        Duration kernel = vipSetWindow().plus(vipLifetimeSet).plus(vipLifetime).plusSeconds(1);
+        return kernel.plus(kernel.multipliedBy(DRIFT_PERCENT).dividedBy(100));
     }
 
     /**
-     * The takeover delay of a new leader counted from its election, with a VIP: {@code fromElection}, and never less
-     * than {@code vipGone} ({@link #vipGoneAfterHeartbeat}) after the old leader's last acknowledged heartbeat, which
-     * came at least {@code election_timeout_min} before the election (pre-vote). With the defaults the VIP's bound
-     * (3.52 s) less 2 s stays below the 2 s from the election; a longer {@code lifetime_s} lengthens the wait instead.
+     * The takeover delay of a new leader counted from its election, with a VIP whose kernel lifetime bounds it: never
+     * shorter than {@code vipGone} ({@link #vipGoneAfterHeartbeat}). The election comes after the old leader's last
+     * acknowledged heartbeat {@code s}, but may come right after it (a follower that granted a pre-vote acknowledges
+     * one more heartbeat, then votes; see {@link #takeoverDelayWithGate()}), so the whole bound counts from the
+     * election. With the defaults 3.54 s instead of 2 s; a new leader that proved its last contact with the old one
+     * waits that long from the contact instead ({@link #takeoverDelayFromContact}), which is sooner.
      */
-    public Duration takeoverDelayFromElection(Duration fromElection, Duration vipGone) {
-        Duration vip = vipGone.minus(electionTimeoutMin);
-        return vip.compareTo(fromElection) > 0 ? vip : fromElection;
+    public static Duration takeoverDelayFromElection(Duration fromElection, Duration vipGone) {
+        return vipGone.compareTo(fromElection) > 0 ? vipGone : fromElection;
     }
 
     /**
