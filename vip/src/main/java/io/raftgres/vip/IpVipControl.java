@@ -146,6 +146,7 @@ public final class IpVipControl implements VipControl {
         }
         held = true;
         refusalLogged = false;
+        lateWarned = false;
         lastRefreshNanos = nanoTime.getAsLong();
         // Announce also when it was already there: this call may be the repair of a VIP whose
         // neighbours still point elsewhere.

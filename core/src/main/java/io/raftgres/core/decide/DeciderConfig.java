@@ -20,7 +20,9 @@ import io.raftgres.core.model.MemberTags;
  *                                          before it takes the leader key from another member:
  *                                          the old leader's lease plus its check interval, fence
  *                                          time and clock drift (raft module's RaftLease), which
- *                                          covers a vote granted while the old lease still ran
+ *                                          covers a vote granted while the old lease still ran,
+ *                                          and with a VIP that expires never less than its bound
+ *                                          ({@code SafetyTiming.takeoverDelayFromElection})
  * @param takeoverDelayFromContactMillis    the same wait counted from this member's proven last contact with the old
  *                                          leader ({@code RaftView.takeoverFromMillis};
  *                                          {@code SafetyTiming.takeoverDelayFromContact}): the takeover may start
@@ -71,10 +73,16 @@ public record DeciderConfig(String memberName, boolean canBootstrap, MemberTags 
         return waitLeft(raft, nowMillis, takeoverDelayMillis, takeoverDelayFromContactMillis);
     }
 
-    /** As {@link #takeoverWaitLeft(io.raftgres.core.model.RaftView, long)}, with the waits of {@code state}'s feature level. */
+    /**
+     * As {@link #takeoverWaitLeft(io.raftgres.core.model.RaftView, long)}, with the waits of {@code state}'s feature level:
+     * the shorter VIP bound only at {@link FeatureLevel#VIP_LEASE_WINDOW} or above and while every member record still
+     * supports it (the level never drops, but a member downgraded to an older build publishes a lower maximum).
+     */
     public long takeoverWaitLeft(io.raftgres.core.model.ClusterState state, io.raftgres.core.model.RaftView raft,
                                  long nowMillis) {
-        if (belowVipWindow != null && state.featureLevel() < FeatureLevel.VIP_LEASE_WINDOW) {
+        boolean allWindowed = state.featureLevel() >= FeatureLevel.VIP_LEASE_WINDOW
+                && state.members().values().stream().allMatch(m -> m.maxFeatureLevel() >= FeatureLevel.VIP_LEASE_WINDOW);
+        if (belowVipWindow != null && !allWindowed) {
             return waitLeft(raft, nowMillis, belowVipWindow.fromElectionMillis(), belowVipWindow.fromContactMillis());
         }
         return takeoverWaitLeft(raft, nowMillis);

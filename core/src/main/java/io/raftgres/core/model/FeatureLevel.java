@@ -39,7 +39,9 @@ package io.raftgres.core.model;
  *        expires waits as the builds before did: from its election only. No log change.
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
- * only once the cluster runs that level, and is applied the old way below it.
+ * only once the cluster runs that level, and is applied the old way below it. A level may also be a
+ * promise about every member's behaviour (10): a rule that counts on it checks the level and that
+ * every member record still supports it (a downgraded member publishes a lower maximum).
  */
 public final class FeatureLevel {
 

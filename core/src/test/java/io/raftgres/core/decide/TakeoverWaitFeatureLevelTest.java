@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * its VIP until its lease's end, so a leader whose cluster has a VIP that expires waits from its election only (the
  * older builds' delay); from that level on, the wait counted from its proven last contact may end it sooner.
  * Shown to fail (2026-12-06) with the feature level ignored: the leader at level 9 took over 3.54 s after its
- * contact, 0.87 s before the older builds' wait from the election ended.
+ * contact, 0.87 s before the older builds' wait from the election ended; and with the member records unchecked, the
+ * downgraded member's case did the same.
  */
 class TakeoverWaitFeatureLevelTest {
 
@@ -33,6 +34,18 @@ class TakeoverWaitFeatureLevelTest {
     void belowItTheOlderBuildsWaitFromTheElectionApplies() {
         ClusterState state = ClusterState.empty("t").withFeatureLevel(FeatureLevel.TIMELINE_RESERVATION);
         assertEquals(10_000 + 2_000 - 10_100, CONFIG.takeoverWaitLeft(state, LEADER, 10_100));
+    }
+
+    /** A member downgraded to an older build at level 10: its record's maximum is below it, so the old wait applies. */
+    @Test
+    void aMemberWhoseBuildDoesNotSupportTheLevelKeepsTheOldWait() {
+        ClusterState state = ClusterState.empty("t").withFeatureLevel(FeatureLevel.VIP_LEASE_WINDOW)
+                .withMember(member("n1", FeatureLevel.VIP_LEASE_WINDOW)).withMember(member("n2", FeatureLevel.TIMELINE_RESERVATION));
+        assertEquals(10_000 + 2_000 - 10_100, CONFIG.takeoverWaitLeft(state, LEADER, 10_100));
+    }
+
+    private static io.raftgres.core.model.MemberRecord member(String name, int maxLevel) {
+        return Fixtures.replicaRecord(name, 0).withMaxFeatureLevel(maxLevel);
     }
 
     @Test
