@@ -32,16 +32,9 @@ package io.raftgres.core.model;
  * 8      pause and a switchover's handover exclude each other: SetConfig turning {@code pause} on
  *        is refused while a handover has begun, and the handover's first BeginHandover (naming
  *        its target) is refused while paused (below 8 both are accepted)
- * 9      timeline reservation: the leader key carries the ceiling that promotions reserve up to
- * 10     the VIP's lease window: every member sets its VIP's kernel lifetime only within the window
- *        ({@code SafetyTiming.vipSetWindow}), so a new leader may count on the shorter VIP bound;
- *        below 10 (a member may still renew until its lease's end) a new leader with a VIP that
- *        expires waits as the builds before did: from its election only. No log change.
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
- * only once the cluster runs that level, and is applied the old way below it. A level may also be a
- * promise about every member's behaviour (10): a rule that counts on it checks the level and that
- * every member record still supports it (a downgraded member publishes a lower maximum).
+ * only once the cluster runs that level, and is applied the old way below it.
  */
 public final class FeatureLevel {
 
@@ -72,11 +65,8 @@ public final class FeatureLevel {
     /** From this level on: the leader key carries the timeline ceiling that promotions reserve up to. */
     public static final int TIMELINE_RESERVATION = 9;
 
-    /** From this level on: every member sets its VIP's lifetime only within the lease window (the shorter VIP bound). */
-    public static final int VIP_LEASE_WINDOW = 10;
-
     /** The highest level this build supports; every rule of a level applies at that level and above. */
-    public static final int LATEST = 10;
+    public static final int LATEST = 9;
 
     private FeatureLevel() {
     }
