@@ -67,10 +67,7 @@ public final class ClusterHealth {
 
     private static boolean exited(Node node) {
         try {
-            node.assertNotExited();
-            return false;
-        } catch (AssertionError e) {
-            return true;
+            return node.exited();
         } catch (RuntimeException e) {
             return false; // the engine did not answer: the log lines below still say what they can
         }

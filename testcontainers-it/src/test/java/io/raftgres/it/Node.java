@@ -122,13 +122,22 @@ public final class Node {
         return Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getPaused());
     }
 
+    /** Whether the container has exited (the agent died, or the test killed it). */
+    public boolean exited() {
+        return exited(docker().inspectContainerCmd(spec.containerName()).exec().getState());
+    }
+
+    private static boolean exited(InspectContainerResponse.ContainerState state) {
+        return "exited".equals(state.getStatus()) || "dead".equals(state.getStatus());
+    }
+
     /**
      * Fails at once, with the end of the container's log, when the container has exited
      * (the agent died): waiting for health would only run into the timeout.
      */
     public void assertNotExited() {
         InspectContainerResponse.ContainerState state = docker().inspectContainerCmd(spec.containerName()).exec().getState();
-        if ("exited".equals(state.getStatus()) || "dead".equals(state.getStatus())) {
+        if (exited(state)) {
             List<String> lines = logs().lines().toList();
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
             throw new AssertionError(spec.containerName() + " exited with code " + state.getExitCodeLong() + ":\n" + tail);
