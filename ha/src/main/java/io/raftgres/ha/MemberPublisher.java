@@ -109,7 +109,8 @@ public final class MemberPublisher {
                 local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
                 me.canBootstrap() && !RetryPolicy.bootstrapGivenUp(local.failures()), watchdogFailed.getAsBoolean(),
                 me.version(), 0, clock.wallMillis(), FeatureLevel.LATEST)
-                .withPendingRestart(pendingRestart.get());
+                .withPendingRestart(pendingRestart.get())
+                .withUpstream(role == PgRole.PRIMARY ? null : local.upstream());
     }
 
     /** Everything but the publication time and term. */
@@ -120,6 +121,6 @@ public final class MemberPublisher {
                 && a.watchdogFailed() == b.watchdogFailed()
                 && a.canBootstrap() == b.canBootstrap()
                 && Objects.equals(a.pgHost(), b.pgHost()) && Objects.equals(a.apiUrl(), b.apiUrl())
-                && a.pendingRestart().equals(b.pendingRestart());
+                && a.pendingRestart().equals(b.pendingRestart()) && Objects.equals(a.upstream(), b.upstream());
     }
 }

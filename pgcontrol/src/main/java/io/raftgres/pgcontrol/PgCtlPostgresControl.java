@@ -37,6 +37,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
     private static final Logger log = LoggerFactory.getLogger(PgCtlPostgresControl.class);
     /** Socket timeout for role setup, slots and the source checkpoint before a rewind. */
     private static final Duration SQL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a detach waits for the WAL receiver to exit (it runs on the HA loop's thread; tens of ms is usual). */
+    private static final Duration DETACH_TIMEOUT = Duration.ofSeconds(2);
 
     private final PgControlConfig config;
     private final ToolRunner tools;
@@ -193,7 +195,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
      * restarts its WAL receiver with the new upstream and slot); restarts a running primary (fast stop)
      * as a standby. Whether the data directory can follow {@code upstream} without a rewind is the
      * caller's decision. {@code selfSlot} goes through {@link #slotName}; null streams without a slot.
-     * A null {@code upstream} starts a standby that replays only local WAL (to be promoted next).
+     * A null {@code upstream} starts a standby that replays only local WAL (to be promoted next), or
+     * detaches a running one: the call returns once its WAL receiver is gone ({@link ReceiverStopWait}).
      */
     @Override
     public void follow(Upstream upstream, String selfSlot) {
@@ -208,6 +211,10 @@ public final class PgCtlPostgresControl implements PostgresControl {
             }
             if (probe.inRecovery().orElse(true)) {
                 pgCtl.reload(); // primary_conninfo and primary_slot_name are reloadable since PostgreSQL 13
+                if (upstream == null) {
+                    ReceiverStopWait.untilStopped(probe, DETACH_TIMEOUT);
+                    return "reloaded without an upstream; the WAL receiver stopped";
+                }
                 return "reloaded";
             }
             pgCtl.stop(StopMode.FAST);

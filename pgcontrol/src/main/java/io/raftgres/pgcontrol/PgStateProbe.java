@@ -203,12 +203,21 @@ final class PgStateProbe {
 
     /** pg_is_in_recovery() of the local server; empty when it does not answer. */
     Optional<Boolean> inRecovery() {
+        return booleanQuery("select pg_is_in_recovery()", "pg_is_in_recovery()");
+    }
+
+    /** Whether a WAL receiver process runs (in any state), empty when the server does not answer. */
+    Optional<Boolean> walReceiverRunning() {
+        return booleanQuery("select exists (select 1 from pg_stat_wal_receiver)", "pg_stat_wal_receiver");
+    }
+
+    private Optional<Boolean> booleanQuery(String sql, String what) {
         try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
+             ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return Optional.of(rs.getBoolean(1));
         } catch (SQLException e) {
-            log.debug("pg_is_in_recovery() not answered: {}", e.getMessage());
+            log.debug("{} not answered: {}", what, e.getMessage());
             return Optional.empty();
         }
     }

@@ -267,8 +267,38 @@ class ReplicationLifecycleTest {
         assertTrue(alpha.observe().streaming());
     }
 
+    /**
+     * A replica detaches from a deposed primary ({@code ReplicaRules}, feature level 10): follow(null)
+     * on a running standby returns only once its WAL receiver has exited, so the position the agent
+     * reads next is final; nothing written on the old upstream arrives afterwards, and following
+     * again resumes streaming. Shown failing on a broken build: with the detach's reload and wait
+     * skipped in {@code PgCtlPostgresControl.follow}, the receiver was still listed ("streaming") after
+     * the call. With the reload kept and only the {@link ReceiverStopWait} removed it passed twice: on
+     * an idle server the receiver exits before the check's connection is open; the wait matters when the
+     * startup process is busy replaying.
+     */
     @Test
     @Order(8)
+    void detachingARunningReplicaReturnsOnceItsWalReceiverIsGone() throws Exception {
+        execute(beta, "insert into story values ('before the detach')");
+        PgFixture.await("alpha has the row", WAIT, () -> notes(alpha).contains("before the detach"));
+        timed("follow (detach running replica)", () -> alpha.follow(null, null));
+        assertEquals(List.of(), query(alpha, "select status from pg_stat_wal_receiver"), "WAL receiver still runs");
+        LocalPgState detached = alpha.observe();
+        assertTrue(detached.isRunningReplica());
+        assertNull(detached.upstream());
+        assertFalse(detached.streaming());
+        execute(beta, "insert into story values ('after the detach')", "select pg_switch_wal()");
+        Thread.sleep(1_000);
+        assertEquals(detached.writeLsn(), alpha.observe().writeLsn(), "WAL arrived after the detach");
+        assertFalse(notes(alpha).contains("after the detach"));
+        alpha.follow(PgFixture.upstream(beta), "alpha2");
+        PgFixture.await("alpha streams again and has the later row", WAIT,
+                () -> notes(alpha).contains("after the detach") && alpha.observe().streaming());
+    }
+
+    @Test
+    @Order(9)
     void ensureSlotsCreatesMissingAndDropsOnlyInactiveMemberSlots() {
         beta.ensureSlots(Set.of("alpha2", "gamma"));
         assertEquals(List.of("alpha2 true", "gamma false"), slots(beta), "unwanted inactive slot alpha dropped");
@@ -278,7 +308,7 @@ class ReplicationLifecycleTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void cleanSwitchoverNeedsNoRewind() throws Exception {
         execute(beta, "insert into story values ('before switchover')");
         timed("stop fast (primary)", () -> beta.stop(StopMode.FAST));
@@ -305,7 +335,7 @@ class ReplicationLifecycleTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void stopIsANoOpOnceStoppedAndObserveStillReadsControlData() {
         beta.stop(StopMode.FAST);
         beta.stop(StopMode.FAST);
@@ -321,7 +351,7 @@ class ReplicationLifecycleTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void followOnARunningPrimaryRestartsItAsStandby() {
         assertTrue(alpha.observe().isWritablePrimary());
         timed("follow (demote running primary)", () -> alpha.follow(PgFixture.upstream(beta), "alpha"));
@@ -336,7 +366,7 @@ class ReplicationLifecycleTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void serverLogsNeverContainPasswords() throws Exception {
         for (PgCtlPostgresControl member : List.of(alpha, beta)) {
             String log = Files.readString(member.config().runDir().resolve(PgCtl.LOG_FILE), StandardCharsets.UTF_8);

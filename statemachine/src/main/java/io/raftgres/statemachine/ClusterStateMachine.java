@@ -183,9 +183,11 @@ public final class ClusterStateMachine {
             return ApplyResult.rejected(state, c.member() + " may only publish its own record, not "
                     + c.record().name() + "'s");
         }
-        // Below feature level 3 a build before it drops the unknown pendingRestart: so does this one.
+        // Below feature level 3 a build before it drops the unknown pendingRestart, below 10 the
+        // unknown upstream: so does this one.
         MemberRecord record = state.featureLevel() >= FeatureLevel.DYNAMIC_CONFIG ? c.record()
                 : c.record().withPendingRestart(java.util.Map.of());
+        record = state.featureLevel() >= FeatureLevel.FINAL_POSITIONS ? record : record.withUpstream(null);
         return ApplyResult.accepted(state.withMember(record.withTerm(entryTerm)));
     }
 

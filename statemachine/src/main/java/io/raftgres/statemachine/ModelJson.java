@@ -80,6 +80,9 @@ final class ModelJson {
                 c.put("new", change.newValue());
             });
         }
+        if (m.upstream() != null) {
+            n.put("upstream", m.upstream());
+        }
         return n;
     }
 
@@ -103,7 +106,7 @@ final class ModelJson {
                 f.longValue("timeline"), f.optLsn("receiveLsn"), f.optLsn("replayLsn"), f.bool("streaming"),
                 tags == null ? null : tags(tags), f.bool("canBootstrap"), f.bool("watchdogFailed"),
                 f.optString("version"), f.longValue("term"), f.longValue("updatedAtMillis"),
-                f.optInt("maxFeatureLevel", FeatureLevel.BASELINE), pendingRestart(f));
+                f.optInt("maxFeatureLevel", FeatureLevel.BASELINE), pendingRestart(f), f.optString("upstream"));
     }
 
     static ObjectNode tags(MemberTags t) {

@@ -217,6 +217,18 @@ class ClusterStateMachineTest {
         assertEquals("200", at3.members().get("n2").pendingRestart().get("max_connections").newValue());
     }
 
+    /** Below feature level 10 a build before it ignores a record's upstream, so this build drops it too. */
+    @Test
+    void belowLevel10TheUpstreamIsDroppedAtApply() {
+        MemberRecord record = CommandSamples.member("n2", 1, Lsn.ZERO).withUpstream("n1");
+        ClusterState level9 = EMPTY.withFeatureLevel(FeatureLevel.TIMELINE_RESERVATION);
+        assertNull(ClusterStateMachine.apply(level9, new Command.PublishMember("n2", 1, record), 1).state()
+                .members().get("n2").upstream());
+        ClusterState at10 = ClusterStateMachine.apply(level9.withFeatureLevel(FeatureLevel.FINAL_POSITIONS),
+                new Command.PublishMember("n2", 1, record), 1).state();
+        assertEquals("n1", at10.members().get("n2").upstream());
+    }
+
     @Test
     void seedConfigAppliesOnlyOnce() {
         ClusterState s = ClusterStateMachine.apply(EMPTY, new Command.SeedConfig("n1", 1, CommandSamples.config(800)), 1)

@@ -43,7 +43,7 @@ final class CommandSamples {
                 new Command.ClaimLeader("n1", 3, 2, Lsn.parse("0/3000060")),
                 new Command.LeaseHeartbeat("n1", 3),
                 new Command.RecordTimelineSwitch("n1", 3, 3, Lsn.parse("1/FF000028"), "failover", 1_700_000_000_123L),
-                new Command.PublishMember("n2", 3, member("n2", 2, Lsn.parse("A/B"))),
+                new Command.PublishMember("n2", 3, member("n2", 2, Lsn.parse("A/B")).withUpstream("n1")),
                 new Command.RemoveMember("n2", 3, "n3"),
                 new Command.SetConfig("n2", 3, config(2000).withSync(new io.raftgres.core.model.SyncSettings(
                         io.raftgres.core.model.SyncMode.QUORUM, true, 2)), 4),

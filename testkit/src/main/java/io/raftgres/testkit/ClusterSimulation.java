@@ -269,6 +269,19 @@ public final class ClusterSimulation {
     }
 
     /**
+     * The agent process alone is SIGKILLed (its Raft server dies with it) and its PostgreSQL keeps
+     * running. Without the lease gate such an orphan keeps a writable primary that raftgres cannot
+     * fence, so the invariants no longer hold it to the fence budget or to being the only writable
+     * server ({@link Invariants#orphaned}); no acknowledged commit may be lost all the same.
+     */
+    public void killAgent(String node) {
+        agents.get(node).killProcess();
+        raft.kill(node);
+        invariants.orphaned(node);
+        milestone(new Milestone(now(), node, Milestone.Kind.AGENT_KILLED, ""));
+    }
+
+    /**
      * Planned host shutdown: the agent removes the VIP and stops PostgreSQL fast (standbys get the
      * shutdown checkpoint), then the host goes down as in {@link #killNode}.
      */

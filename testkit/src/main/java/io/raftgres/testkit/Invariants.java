@@ -102,6 +102,7 @@ public final class Invariants {
     private final long[] generation;
     private final long[] lastTimeline;
     private final long[] unsafeSince;
+    private final java.util.Set<String> orphans = new java.util.HashSet<>();
     private final Map<Long, String> leaderOfTerm = new HashMap<>();
     private final Map<String, Claim> claims = new HashMap<>();
     private final Map<String, HandoverClaim> handoverClaims = new HashMap<>();
@@ -141,7 +142,7 @@ public final class Invariants {
         for (int i = 0; i < nodes.size(); i++) {
             String node = nodes.get(i);
             FakePostgres pg = postgres.get(node);
-            if (pg.isWritable()) {
+            if (pg.isWritable() && !orphans.contains(node)) {
                 writable.add(node);
             }
             if (agents.get(node).vip().isPresent()) {
@@ -163,6 +164,15 @@ public final class Invariants {
             fail(Rule.ONE_VIP_HOLDER, "the VIP is held by " + vipHolders);
         }
         previousCheckMillis = now;
+    }
+
+    /**
+     * {@code node}'s agent died and left its PostgreSQL running (a scripted fault): from now on it is
+     * exempt from {@link Rule#FENCED_WITHIN_BUDGET} and {@link Rule#ONE_WRITABLE_PRIMARY}, which only a
+     * live agent (or the lease gate) can keep. The ledger still counts every commit it acknowledges.
+     */
+    void orphaned(String node) {
+        orphans.add(node);
     }
 
     /** The ledger of acknowledged commits, checked after every event from now on. */
@@ -214,7 +224,7 @@ public final class Invariants {
 
     private void checkFence(int i, String node, FakePostgres pg, long now) {
         count(Rule.FENCED_WITHIN_BUDGET);
-        boolean unsafe = pg.isWritable() && !raft.view(node).isLeaderWithLease();
+        boolean unsafe = pg.isWritable() && !raft.view(node).isLeaderWithLease() && !orphans.contains(node);
         if (!unsafe) {
             unsafeSince[i] = -1;
             return;

@@ -151,6 +151,13 @@ public final class SimAgent {
         host.died();
     }
 
+    /** The agent process alone dies: its PostgreSQL lives on as an orphan ({@link SimHost#agentDied()}). */
+    public void killProcess() {
+        alive = false;
+        epoch++;
+        host.agentDied();
+    }
+
     /**
      * Graceful shutdown as the agent's close(): the loop and the guard stop, the VIP goes,
      * PostgreSQL is stopped fast, the watchdog is disarmed, then {@code then} (the host going down).

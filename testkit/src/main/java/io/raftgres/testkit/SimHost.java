@@ -92,6 +92,19 @@ final class SimHost {
         stopWaiters = null;
     }
 
+    /**
+     * The agent process alone died (SIGKILL): PostgreSQL keeps running, an orphan; nothing under way
+     * ends. The VIP goes (the kernel drops it when its lifetime runs out) and so does the watchdog
+     * (a host without a device: the watchdog would otherwise reset it, which {@link #died()} models).
+     */
+    void agentDied() {
+        incarnation++;
+        vip.remove();
+        watchdog.disarm();
+        vipRemoval = null;
+        stopWaiters = null;
+    }
+
     /** Whether a stop of PostgreSQL is under way (signalled, not yet ended). */
     boolean isStopping() {
         return stopWaiters != null;

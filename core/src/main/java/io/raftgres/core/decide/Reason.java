@@ -64,6 +64,13 @@ public enum Reason {
     GATE_HOLDS_LAPSE,
     /** A running replica re-points at the new primary. */
     FOLLOW_LEADER,
+    /**
+     * The Raft leader is not the leader key's member: a replica stops streaming from that member so
+     * its published position is final for the new leader's choice (feature level 10).
+     */
+    DETACH_FROM_DEPOSED_PRIMARY,
+    /** Detached (or stopped) while a new primary is chosen: nothing is started or re-pointed. */
+    WAITING_FOR_NEW_PRIMARY,
     /** A stopped replica starts following the primary. */
     START_REPLICA,
     REPLICA_FOLLOWING,

@@ -29,6 +29,10 @@ import io.raftgres.core.spi.Upstream;
  * stopped with the reason in every cycle's log line. So is one whose timeline has the primary's
  * number but another branch: this member promoted to it, and the history records a different
  * promotion to the same number ({@link #otherBranch}).
+ *
+ * <p>While the Raft leader is not the leader key's member (a new primary is being chosen) a replica
+ * does not stream from the key's member, and a stopped member does not start (from feature level
+ * {@link FeatureLevel#FINAL_POSITIONS}; {@link #whileReplacing}).
  */
 final class ReplicaRules {
 
@@ -53,6 +57,9 @@ final class ReplicaRules {
             return Decision.of(Reason.LEADER_ADDRESS_UNKNOWN, "no action: " + leader.member() + " has not published its address");
         }
         Upstream upstream = new Upstream(primary.name(), primary.pgHost(), primary.pgPort());
+        if (!leader.member().equals(raft.leaderId()) && state.featureLevel() >= FeatureLevel.FINAL_POSITIONS) {
+            return whileReplacing(leader, raft, local);
+        }
         if (!local.hasDataDirectory()) {
             return Decision.of(Reason.CLONE, "cloning from " + primary.name() + " with pg_basebackup", new Clone(upstream));
         }
@@ -102,6 +109,28 @@ final class ReplicaRules {
             return divergedDecision(upstream, what, state.config().usePgRewind());
         }
         return Decision.of(Reason.START_REPLICA, "starting as a replica of " + primary.name(), new Follow(upstream));
+    }
+
+    /**
+     * The Raft leader (another member: the decider runs these rules only on a follower that knows
+     * the leader) is not the leader key's member, so that member is being replaced. In quorum mode
+     * without the lease gate its PostgreSQL, orphaned by a dead agent, still acknowledges a commit
+     * that any one listed replica confirms; the new leader may promote only on positions that no
+     * later confirmation can pass. So this replica detaches (a standby with no upstream: PostgreSQL
+     * stops its WAL receiver on the reload) and publishes the position it then holds, and nothing
+     * here starts PostgreSQL or streams from the key's member until that member leads Raft again or
+     * the key names another. {@code MemberRecord.positionFinalWhileReplacing} is the other half.
+     */
+    private Decision whileReplacing(LeaderRecord leader, RaftView raft, LocalPgState local) {
+        String deposed = leader.member();
+        if (local.isRunningReplica() && local.upstream() != null) {
+            return Decision.of(Reason.DETACH_FROM_DEPOSED_PRIMARY, "detaching from " + local.upstream() + ": "
+                    + raft.leaderId() + " leads Raft in term " + raft.term() + " and the leader key still names "
+                    + deposed + "; my WAL position stays final until a new primary is chosen", new Follow(null));
+        }
+        return Decision.of(Reason.WAITING_FOR_NEW_PRIMARY, "no action: " + raft.leaderId() + " leads Raft in term "
+                + raft.term() + " and chooses a primary to replace " + deposed + "; I am " + config.memberName()
+                + (local.running() ? ", a replica streaming from no one" : ", stopped"));
     }
 
     private Decision divergedDecision(Upstream upstream, String what, boolean usePgRewind) {

@@ -32,6 +32,10 @@ package io.raftgres.core.model;
  * 8      pause and a switchover's handover exclude each other: SetConfig turning {@code pause} on
  *        is refused while a handover has begun, and the handover's first BeginHandover (naming
  *        its target) is refused while paused (below 8 both are accepted)
+ * 9      the leader key's timeline ceiling
+ * 10     final positions: PublishMember's {@code upstream} (dropped at apply below 10); a replica
+ *        detaches from the leader key's member while another member leads Raft, and quorum-mode
+ *        promotion counts only positions that are final ({@code MemberRecord.positionFinalWhileReplacing})
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
  * only once the cluster runs that level, and is applied the old way below it.
@@ -65,8 +69,14 @@ public final class FeatureLevel {
     /** From this level on: the leader key carries the timeline ceiling that promotions reserve up to. */
     public static final int TIMELINE_RESERVATION = 9;
 
+    /**
+     * From this level on: member records carry their upstream, replicas detach from a leader key's
+     * member that no longer leads Raft, and quorum-mode promotion counts only final positions.
+     */
+    public static final int FINAL_POSITIONS = 10;
+
     /** The highest level this build supports; every rule of a level applies at that level and above. */
-    public static final int LATEST = 9;
+    public static final int LATEST = 10;
 
     private FeatureLevel() {
     }

@@ -25,15 +25,27 @@ package io.raftgres.core.model;
  * @param maxFeatureLevel the highest {@link FeatureLevel} the member's build supports (1 when
  *                      its build predates feature levels)
  * @param pendingRestart parameters waiting for a restart of this member's PostgreSQL, by name
+ * @param upstream      the member this replica's PostgreSQL is configured to follow, else null (a primary,
+ *                      a stopped server's last configuration, or a replica detached from a deposed primary;
+ *                      feature level {@link FeatureLevel#FINAL_POSITIONS}, null below it)
  */
 public record MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role, String state,
                            long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
                            boolean canBootstrap, boolean watchdogFailed, String version, long term,
                            long updatedAtMillis, int maxFeatureLevel,
-                           java.util.SortedMap<String, PendingChange> pendingRestart) {
+                           java.util.SortedMap<String, PendingChange> pendingRestart, String upstream) {
 
     public MemberRecord {
         pendingRestart = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(pendingRestart));
+    }
+
+    /** A record that names no upstream. */
+    public MemberRecord(String name, String apiUrl, String raftAddress, String pgHost, int pgPort, PgRole role,
+                        String state, long timeline, Lsn receiveLsn, Lsn replayLsn, boolean streaming, MemberTags tags,
+                        boolean canBootstrap, boolean watchdogFailed, String version, long term, long updatedAtMillis,
+                        int maxFeatureLevel, java.util.SortedMap<String, PendingChange> pendingRestart) {
+        this(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn, streaming, tags,
+                canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel, pendingRestart, null);
     }
 
     /** A record with nothing pending a restart. */
@@ -55,18 +67,45 @@ public record MemberRecord(String name, String apiUrl, String raftAddress, Strin
 
     public MemberRecord withMaxFeatureLevel(int level) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
-                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, level, pendingRestart);
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, level, pendingRestart,
+                upstream);
     }
 
     public MemberRecord withTerm(long newTerm) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
                 streaming, tags, canBootstrap, watchdogFailed, version, newTerm, updatedAtMillis, maxFeatureLevel,
-                pendingRestart);
+                pendingRestart, upstream);
     }
 
     public MemberRecord withPendingRestart(java.util.Map<String, PendingChange> pending) {
         return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
                 streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel,
-                new java.util.TreeMap<>(pending));
+                new java.util.TreeMap<>(pending), upstream);
+    }
+
+    public MemberRecord withUpstream(String member) {
+        return new MemberRecord(name, apiUrl, raftAddress, pgHost, pgPort, role, state, timeline, receiveLsn, replayLsn,
+                streaming, tags, canBootstrap, watchdogFailed, version, term, updatedAtMillis, maxFeatureLevel,
+                pendingRestart, member);
+    }
+
+    /**
+     * Whether this record's WAL position is final while {@code formerPrimary} is being replaced: no
+     * later confirmation to it can follow. True for the former primary itself (its position is its own
+     * WAL); for a replica whose WAL receiver is not streaming and whose configuration names another
+     * upstream or none (it detached, see {@code ReplicaRules}); and for a member whose PostgreSQL is
+     * stopped with no operation under way (at {@link FeatureLevel#FINAL_POSITIONS} a replica does not
+     * start while the Raft leader is not the leader key's member). A replica still configured to follow
+     * {@code formerPrimary}, or one starting, may confirm more of its commits after this record.
+     */
+    public boolean positionFinalWhileReplacing(String formerPrimary) {
+        if (name.equals(formerPrimary)) {
+            return true;
+        }
+        return switch (role) {
+            case REPLICA -> !streaming && !formerPrimary.equals(upstream);
+            case STOPPED -> "stopped".equals(state) || "start failed".equals(state);
+            case null, default -> false;
+        };
     }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
  *       commit; an empty set (asynchronous fallback, or a new primary before it chose standbys)
  *       allows no replica.</li>
  *   <li><b>quorum</b>, published (V, q): every acknowledged commit is on at least q members of V.
- *       The positions read in this term (fresh) must cover at least |V| − q + 1 voters: then every
+ *       The positions read in this term (fresh; from feature level 10 only final ones: a replica that
+ *       still streams from the former primary is not counted) must cover at least |V| − q + 1 voters: then every
  *       q-subset of V meets the fresh ones, so the most advanced fresh voter holds every
  *       acknowledged commit. The candidate must be a voter at or past that position. Fewer fresh
  *       voters, or an empty V: no replica qualifies.</li>
@@ -67,7 +68,7 @@ public final class PromotionRule {
         long seen = sync.members().stream().filter(fresh::containsKey).count();
         if (seen < needed) {
             return Optional.of(new Verdict(Refusal.TOO_FEW_VOTERS, "only " + seen + " of the voters " + sync.members()
-                    + " reported in this term; quorum " + sync.quorum() + " needs " + needed
+                    + " reported a final position in this term; quorum " + sync.quorum() + " needs " + needed
                     + " to prove a candidate holds every acknowledged commit"));
         }
         Lsn own = fresh.getOrDefault(candidate, Lsn.ZERO);

@@ -22,6 +22,7 @@ import io.raftgres.core.model.Activity;
 import io.raftgres.core.model.ClusterState;
 import io.raftgres.core.model.ClusterView;
 import io.raftgres.core.model.ControlState;
+import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.Lsn;
 import io.raftgres.core.model.PgRole;
@@ -314,6 +315,22 @@ class HaDeciderTableTest {
                 row("a replica behind the fork just follows the timeline switch", "n3", afterFailover, follower("n2"),
                         replica("n2", 1, 4500, false), Reason.REPLICA_FOLLOWING,
                         "no action: I am n3, a replica following n2 (not streaming yet)"),
+                row("at level 10 a replica detaches from the key's member once another member leads Raft", "n3",
+                        steady.withFeatureLevel(FeatureLevel.FINAL_POSITIONS), follower("n2"),
+                        replica("n1", 1, 5000, true), Reason.DETACH_FROM_DEPOSED_PRIMARY,
+                        "detaching from n1: n2 leads Raft in term 7 and the leader key still names n1; my WAL position"
+                                + " stays final until a new primary is chosen", new Follow(null)),
+                row("... then waits, detached, for the new primary", "n3",
+                        steady.withFeatureLevel(FeatureLevel.FINAL_POSITIONS), follower("n2"),
+                        replica(null, 1, 5000, false), Reason.WAITING_FOR_NEW_PRIMARY,
+                        "no action: n2 leads Raft in term 7 and chooses a primary to replace n1; I am n3, a replica"
+                                + " streaming from no one"),
+                row("... and a stopped replica does not start meanwhile", "n3",
+                        steady.withFeatureLevel(FeatureLevel.FINAL_POSITIONS), follower("n2"),
+                        stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 1, 4000), Reason.WAITING_FOR_NEW_PRIMARY,
+                        "no action: n2 leads Raft in term 7 and chooses a primary to replace n1; I am n3, stopped"),
+                row("below level 10 a replica keeps streaming from the key's member", "n3", steady, follower("n2"),
+                        replica("n1", 1, 5000, true), Reason.REPLICA_FOLLOWING, "no action: I am n3, a replica following n1"),
                 row("waits while the leader key names itself but another member leads Raft", "n1", steady,
                         follower("n2"), stopped(ControlState.SHUT_DOWN, 1, 5000), Reason.LEADER_KEY_NAMES_ME,
                         "no action: the leader key of term 7 names me, but n2 leads Raft; waiting for it to choose"
