@@ -105,8 +105,11 @@ public final class MemberPublisher {
         PgRole role = !local.hasDataDirectory() ? PgRole.UNINITIALIZED
                 : local.isWritablePrimary() ? PgRole.PRIMARY
                 : local.isRunningReplica() ? PgRole.REPLICA : PgRole.STOPPED;
+        // A server that is not found running but left a probe error (a postmaster that does not answer,
+        // an unreadable pg_control) may be running: "unknown", so nobody takes its position as final.
+        String state = role == PgRole.STOPPED && local.probeError() != null ? "unknown" : local.stateText();
         return new MemberRecord(me.name(), me.apiUrl(), me.raftAddress(), me.pgHost(), me.pgPort(), role,
-                local.stateText(), local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
+                state, local.timeline(), local.writeLsn(), local.replayLsn(), local.streaming(), me.tags(),
                 me.canBootstrap() && !RetryPolicy.bootstrapGivenUp(local.failures()), watchdogFailed.getAsBoolean(),
                 me.version(), 0, clock.wallMillis(), FeatureLevel.LATEST)
                 .withPendingRestart(pendingRestart.get())

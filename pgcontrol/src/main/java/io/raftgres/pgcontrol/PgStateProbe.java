@@ -44,7 +44,8 @@ final class PgStateProbe {
                    r.status,
                    r.received_tli,
                    (extract(epoch from pg_last_xact_replay_timestamp()) * 1000)::bigint,
-                   case when pg_is_in_recovery() then pg_is_wal_replay_paused() else false end
+                   case when pg_is_in_recovery() then pg_is_wal_replay_paused() else false end,
+                   exists (select 1 from pg_stat_activity where backend_type = 'walreceiver')
               from (select 1) one left join pg_stat_wal_receiver r on true""";
 
     private final PgControlConfig config;
@@ -59,7 +60,7 @@ final class PgStateProbe {
 
     /** What the server reported over SQL; only exists while it accepts connections. */
     private record Live(boolean inRecovery, int version, long timeline, Lsn writeLsn, Lsn replayLsn,
-                        boolean streaming, Long replayTimestampMillis, boolean replayPaused) {
+                        boolean streaming, Long replayTimestampMillis, boolean replayPaused, boolean receiverProcess) {
     }
 
     LocalPgState observe() {
@@ -98,13 +99,21 @@ final class PgStateProbe {
             errors.add(e.getMessage());
         }
         String upstream = null;
+        boolean upstreamUnread = false;
         try {
             upstream = configuredUpstream().orElse(null);
         } catch (UncheckedIOException e) {
             errors.add(e.getMessage());
+            upstreamUnread = true;
         }
+        // With no upstream configured (detached, or about to be promoted) any WAL receiver process that
+        // still exists counts as streaming: pg_stat_wal_receiver hides one that has not connected yet, and
+        // one that is stopping may still confirm a flush to the upstream it had (ReceiverStopWait).
+        // An unreadable configuration may name an upstream the next receiver connects to: not detached either.
+        boolean streaming = live != null && (live.streaming() || upstream == null && (live.receiverProcess()
+                || upstreamUnread && live.inRecovery()));
         return state(true, control.systemId(), control.state(), live != null,
-                live != null && live.inRecovery(), timeline, write, replay, live != null && live.streaming(),
+                live != null && live.inRecovery(), timeline, write, replay, streaming,
                 upstream, timelineStart, live != null ? live.version() : 0,
                 live != null ? live.replayTimestampMillis() : null, live != null && live.replayPaused(),
                 errors.isEmpty() ? null : String.join("; ", errors));
@@ -144,7 +153,8 @@ final class PgStateProbe {
             int version = rs.getInt(2);
             if (!inRecovery) {
                 Lsn current = Lsn.parse(rs.getString(3));
-                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false, null, false);
+                return new Live(false, version, Long.parseLong(rs.getString(4), 16), current, current, false, null, false,
+                        false);
             }
             Lsn received = lsnOrNull(rs.getString(5));
             Lsn replayed = lsnOrNull(rs.getString(6));
@@ -154,7 +164,7 @@ final class PgStateProbe {
             long replayedMillis = rs.getLong(10);
             Long replayedAt = rs.wasNull() ? null : replayedMillis; // before any other getter: wasNull is the last one's
             return new Live(true, version, timeline, write, replayed != null ? replayed : Lsn.ZERO,
-                    "streaming".equals(rs.getString(8)), replayedAt, rs.getBoolean(11));
+                    "streaming".equals(rs.getString(8)), replayedAt, rs.getBoolean(11), rs.getBoolean(12));
         }
     }
 
@@ -203,22 +213,29 @@ final class PgStateProbe {
 
     /** pg_is_in_recovery() of the local server; empty when it does not answer. */
     Optional<Boolean> inRecovery() {
-        return booleanQuery("select pg_is_in_recovery()", "pg_is_in_recovery()");
-    }
-
-    /** Whether a WAL receiver process runs (in any state), empty when the server does not answer. */
-    Optional<Boolean> walReceiverRunning() {
-        return booleanQuery("select exists (select 1 from pg_stat_wal_receiver)", "pg_stat_wal_receiver");
-    }
-
-    private Optional<Boolean> booleanQuery(String sql, String what) {
         try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
+             ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
             rs.next();
             return Optional.of(rs.getBoolean(1));
         } catch (SQLException e) {
-            log.debug("{} not answered: {}", what, e.getMessage());
+            log.debug("pg_is_in_recovery() not answered: {}", e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The WAL receiver's process id (from pg_stat_activity, which lists it in every state, unlike
+     * pg_stat_wal_receiver before it connected): 0 when none runs, -1 when the server does not answer.
+     */
+    long walReceiverPid() {
+        String sql = "select coalesce(max(pid), 0) from pg_stat_activity where backend_type = 'walreceiver'";
+        try (Connection c = sessions.local(JdbcSessions.PROBE); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            log.debug("pg_stat_activity not answered: {}", e.getMessage());
+            return -1;
         }
     }
 

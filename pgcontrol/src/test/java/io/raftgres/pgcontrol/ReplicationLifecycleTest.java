@@ -271,19 +271,23 @@ class ReplicationLifecycleTest {
      * A replica detaches from a deposed primary ({@code ReplicaRules}, feature level 10): follow(null)
      * on a running standby returns only once its WAL receiver has exited, so the position the agent
      * reads next is final; nothing written on the old upstream arrives afterwards, and following
-     * again resumes streaming. Shown failing on a broken build: with the detach's reload and wait
-     * skipped in {@code PgCtlPostgresControl.follow}, the receiver was still listed ("streaming") after
-     * the call. With the reload kept and only the {@link ReceiverStopWait} removed it passed twice: on
-     * an idle server the receiver exits before the check's connection is open; the wait matters when the
-     * startup process is busy replaying.
+     * again resumes streaming. Replay is paused during the detach, so the startup process never gets
+     * to stop the receiver itself and {@link ReceiverStopWait}'s SIGTERM has to. Shown failing on broken
+     * builds: with the detach's reload and wait skipped in {@code PgCtlPostgresControl.follow}, the
+     * receiver was still listed after the call; with the SIGTERM removed, the detach failed after its
+     * 2 s ("the WAL receiver ... still runs").
      */
     @Test
     @Order(8)
     void detachingARunningReplicaReturnsOnceItsWalReceiverIsGone() throws Exception {
         execute(beta, "insert into story values ('before the detach')");
         PgFixture.await("alpha has the row", WAIT, () -> notes(alpha).contains("before the detach"));
-        timed("follow (detach running replica)", () -> alpha.follow(null, null));
-        assertEquals(List.of(), query(alpha, "select status from pg_stat_wal_receiver"), "WAL receiver still runs");
+        // Replay paused: the startup process does not stop the receiver on the reload, so the detach must.
+        execute(alpha, "select pg_wal_replay_pause()");
+        timed("follow (detach running replica, replay paused)", () -> alpha.follow(null, null));
+        assertEquals(List.of(), query(alpha, "select pid from pg_stat_activity where backend_type = 'walreceiver'"),
+                "WAL receiver still runs");
+        execute(alpha, "select pg_wal_replay_resume()");
         LocalPgState detached = alpha.observe();
         assertTrue(detached.isRunningReplica());
         assertNull(detached.upstream());

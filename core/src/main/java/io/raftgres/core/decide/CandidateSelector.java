@@ -139,18 +139,17 @@ final class CandidateSelector {
     /**
      * WAL positions read in this term: records published in it by reporting members, and this member's own.
      * From feature level 10 another member's position counts only when it is final
-     * ({@link MemberRecord#positionFinalWhileReplacing}): a replica still streaming from the leader key's
-     * member may confirm that member's commits after it published (an orphaned primary without the lease
-     * gate, quorum mode), so a candidate at or past its published position could still lack one.
+     * ({@link MemberRecord#positionFinal}): a replica still streaming from the leader key's member may
+     * confirm that member's commits after it published (an orphaned primary without the lease gate,
+     * quorum mode), so a candidate at or past its published position could still lack one.
      */
     private Map<String, Lsn> freshPositions(ClusterState state, RaftView raft, LocalPgState local, Set<String> silent,
                                             Candidate self) {
         Map<String, Lsn> fresh = new HashMap<>();
-        String former = state.leader() == null ? null : state.leader().member();
-        boolean finalOnly = former != null && state.featureLevel() >= FeatureLevel.FINAL_POSITIONS;
+        boolean finalOnly = state.featureLevel() >= FeatureLevel.FINAL_POSITIONS;
         for (MemberRecord m : state.members().values()) {
             if (m.term() == raft.term() && !silent.contains(m.name()) && !m.name().equals(config.memberName())
-                    && (!finalOnly || m.positionFinalWhileReplacing(former))) {
+                    && (!finalOnly || m.positionFinal())) {
                 fresh.put(m.name(), m.receiveLsn());
             }
         }

@@ -48,7 +48,13 @@ final class ReplicaRules {
         if (leader == null) {
             return Decision.of(Reason.NO_LEADER_KEY, "no action: no member holds the leader key yet");
         }
+        boolean finalPositions = state.featureLevel() >= FeatureLevel.FINAL_POSITIONS;
         if (leader.member().equals(me)) {
+            if (finalPositions && attached(local)) {
+                // Claimed the key but lost Raft leadership before promoting: still a replica, perhaps of an
+                // orphaned primary, so it detaches like any other (the new leader counts only final positions).
+                return detach(local, raft, me);
+            }
             return Decision.of(Reason.LEADER_KEY_NAMES_ME, "no action: the leader key of term " + leader.term()
                     + " names me, but " + raft.leaderId() + " leads Raft; waiting for it to choose a primary");
         }
@@ -57,7 +63,7 @@ final class ReplicaRules {
             return Decision.of(Reason.LEADER_ADDRESS_UNKNOWN, "no action: " + leader.member() + " has not published its address");
         }
         Upstream upstream = new Upstream(primary.name(), primary.pgHost(), primary.pgPort());
-        if (!leader.member().equals(raft.leaderId()) && state.featureLevel() >= FeatureLevel.FINAL_POSITIONS) {
+        if (!leader.member().equals(raft.leaderId()) && finalPositions) {
             return whileReplacing(leader, raft, local);
         }
         if (!local.hasDataDirectory()) {
@@ -123,14 +129,27 @@ final class ReplicaRules {
      */
     private Decision whileReplacing(LeaderRecord leader, RaftView raft, LocalPgState local) {
         String deposed = leader.member();
-        if (local.isRunningReplica() && local.upstream() != null) {
-            return Decision.of(Reason.DETACH_FROM_DEPOSED_PRIMARY, "detaching from " + local.upstream() + ": "
-                    + raft.leaderId() + " leads Raft in term " + raft.term() + " and the leader key still names "
-                    + deposed + "; my WAL position stays final until a new primary is chosen", new Follow(null));
+        if (attached(local)) {
+            return detach(local, raft, deposed);
         }
         return Decision.of(Reason.WAITING_FOR_NEW_PRIMARY, "no action: " + raft.leaderId() + " leads Raft in term "
                 + raft.term() + " and chooses a primary to replace " + deposed + "; I am " + config.memberName()
                 + (local.running() ? ", a replica streaming from no one" : ", stopped"));
+    }
+
+    /**
+     * A running replica that names an upstream or still has a WAL receiver (a detach that did not
+     * finish: the probe counts a receiver process as streaming while no upstream is configured).
+     */
+    static boolean attached(LocalPgState local) {
+        return local.isRunningReplica() && (local.upstream() != null || local.streaming());
+    }
+
+    private static Decision detach(LocalPgState local, RaftView raft, String keyMember) {
+        String from = local.upstream() != null ? local.upstream() : "its last upstream (its WAL receiver still runs)";
+        return Decision.of(Reason.DETACH_FROM_DEPOSED_PRIMARY, "detaching from " + from + ": " + raft.leaderId()
+                + " leads Raft in term " + raft.term() + " and the leader key still names " + keyMember
+                + "; my WAL position stays final until a new primary is chosen", new Follow(null));
     }
 
     private Decision divergedDecision(Upstream upstream, String what, boolean usePgRewind) {

@@ -90,21 +90,20 @@ public record MemberRecord(String name, String apiUrl, String raftAddress, Strin
     }
 
     /**
-     * Whether this record's WAL position is final while {@code formerPrimary} is being replaced: no
-     * later confirmation to it can follow. True for the former primary itself (its position is its own
-     * WAL); for a replica whose WAL receiver is not streaming and whose configuration names another
-     * upstream or none (it detached, see {@code ReplicaRules}); and for a member whose PostgreSQL is
-     * stopped with no operation under way (at {@link FeatureLevel#FINAL_POSITIONS} a replica does not
-     * start while the Raft leader is not the leader key's member). A replica still configured to follow
-     * {@code formerPrimary}, or one starting, may confirm more of its commits after this record.
+     * Whether this record's WAL position is final while the leader key's member is being replaced: no
+     * later confirmation to anyone can pass it. A running replica qualifies once it names no upstream
+     * and has no WAL receiver process left (it detached, see {@code ReplicaRules}); one that still
+     * streams may confirm more of a deposed primary's commits after publishing. A member whose
+     * PostgreSQL is stopped (state "stopped": no operation under way, and its agent found no
+     * postmaster that fails to answer, which it publishes as "unknown") qualifies too, because from
+     * {@link FeatureLevel#FINAL_POSITIONS} nothing starts it while the key's member is being replaced;
+     * its position is pg_control's, as before this level. Members starting, running as primary or in
+     * any other state do not. Meaningful from that level on (below it a record's upstream is dropped).
      */
-    public boolean positionFinalWhileReplacing(String formerPrimary) {
-        if (name.equals(formerPrimary)) {
-            return true;
-        }
+    public boolean positionFinal() {
         return switch (role) {
-            case REPLICA -> !streaming && !formerPrimary.equals(upstream);
-            case STOPPED -> "stopped".equals(state) || "start failed".equals(state);
+            case REPLICA -> upstream == null && !streaming;
+            case STOPPED -> "stopped".equals(state);
             case null, default -> false;
         };
     }

@@ -76,6 +76,20 @@ class FinalPositionTest {
         assertEquals(Reason.NO_CANDIDATE_READONLY, decideOnN2(quorum(FeatureLevel.FINAL_POSITIONS, starting)).reason());
     }
 
+    /** A postmaster that did not answer the probe is published as "unknown": it may still stream. */
+    @Test
+    void aMemberWhosePostmasterDidNotAnswerIsNotCounted() {
+        MemberRecord unknown = member("n3", PgRole.STOPPED, "unknown", 1, 4000, TERM).withUpstream("n1");
+        assertEquals(Reason.NO_CANDIDATE_READONLY, decideOnN2(quorum(FeatureLevel.FINAL_POSITIONS, unknown)).reason());
+    }
+
+    /** No upstream configured, but the probe still saw a WAL receiver process (a detach that did not finish). */
+    @Test
+    void aReplicaWhoseReceiverStillRunsIsNotCounted() {
+        Decision d = decideOnN2(quorum(FeatureLevel.FINAL_POSITIONS, replicaRecord("n3", 4000)));
+        assertEquals(Reason.NO_CANDIDATE_READONLY, d.reason(), d.summary());
+    }
+
     /** Below level 10 a member's build may not publish its upstream or detach: the earlier rule applies. */
     @Test
     void belowLevel10ThePublishedPositionCounts() {

@@ -329,6 +329,17 @@ class HaDeciderTableTest {
                         steady.withFeatureLevel(FeatureLevel.FINAL_POSITIONS), follower("n2"),
                         stopped(ControlState.SHUT_DOWN_IN_RECOVERY, 1, 4000), Reason.WAITING_FOR_NEW_PRIMARY,
                         "no action: n2 leads Raft in term 7 and chooses a primary to replace n1; I am n3, stopped"),
+                row("... and detaches again while its WAL receiver still runs", "n3",
+                        steady.withFeatureLevel(FeatureLevel.FINAL_POSITIONS), follower("n2"),
+                        replica(null, 1, 5000, true), Reason.DETACH_FROM_DEPOSED_PRIMARY,
+                        "detaching from its last upstream (its WAL receiver still runs): n2 leads Raft in term 7 and the"
+                                + " leader key still names n1; my WAL position stays final until a new primary is chosen",
+                        new Follow(null)),
+                row("a key holder that lost Raft leadership before promoting detaches too", "n1",
+                        steady.withFeatureLevel(FeatureLevel.FINAL_POSITIONS), follower("n2"),
+                        replica("n3", 1, 5000, true), Reason.DETACH_FROM_DEPOSED_PRIMARY,
+                        "detaching from n3: n2 leads Raft in term 7 and the leader key still names n1; my WAL position"
+                                + " stays final until a new primary is chosen", new Follow(null)),
                 row("below level 10 a replica keeps streaming from the key's member", "n3", steady, follower("n2"),
                         replica("n1", 1, 5000, true), Reason.REPLICA_FOLLOWING, "no action: I am n3, a replica following n1"),
                 row("waits while the leader key names itself but another member leads Raft", "n1", steady,
