@@ -121,6 +121,7 @@ final class AgentLauncher {
                     + ActionExecutor.rootMessage(e));
             return null;
         }
+        safety.gateVipOn(raft, config);
         Agent agent;
         try {
             agent = new Agent(config, raft, safety.vip(), safety.watchdog(), safety.watchdogFailed(),
@@ -173,6 +174,21 @@ final class AgentLauncher {
                 }
             }
             return new PlatformSafety(vip, policy, failed, watchdogTakeover(config, settings));
+        }
+
+        /**
+         * From now on an add or a renewal of the VIP's lifetime starts only while at least
+         * {@code SafetyTiming.vipSetLeaseLeft()} of this member's lease is left, the rule the new primary's
+         * takeover wait counts on ({@code SafetyTiming.vipGoneAfterHeartbeat}). Before, none starts.
+         */
+        void gateVipOn(RaftClusterStore raft, RaftgresConfig config) {
+            if (vip instanceof IpVipControl ip) {
+                long needed = config.raft().safety().vipSetLeaseLeft().toMillis();
+                ip.gateLifetimeOn(() -> {
+                    long left = raft.leaseRemainingMillis();
+                    return left > 0 && left >= needed;
+                });
+            }
         }
 
         /**

@@ -29,6 +29,11 @@ class PlatformSafetyTest {
 
     /** The test configuration with {@code raftKeys} (", key: value" pairs) added to its raft section. */
     private RaftgresConfig config(String raftKeys) throws Exception {
+        return config(raftKeys, "");
+    }
+
+    /** As {@link #config(String)}, with {@code more} (whole top-level sections) appended. */
+    private RaftgresConfig config(String raftKeys, String more) throws Exception {
         Path file = dir.resolve("raftgres.yml");
         Files.writeString(file, """
                 scope: t
@@ -38,7 +43,7 @@ class PlatformSafetyTest {
                   listen: "127.0.0.1:5433"
                   data_dir: %s
                   authentication: {superuser: {username: postgres, password: "a"}, replication: {username: r, password: "b"}}
-                """.formatted(dir.resolve("raft"), raftKeys, dir.resolve("pg")));
+                %s""".formatted(dir.resolve("raft"), raftKeys, dir.resolve("pg"), more));
         return ConfigLoader.load(file, Map.of());
     }
 
@@ -57,6 +62,34 @@ class PlatformSafetyTest {
         Path device = Files.createFile(dir.resolve("fake-watchdog"));
         assertEquals(Duration.ZERO, AgentLauncher.PlatformSafety.watchdogTakeover(config(),
                 new WatchdogSettings(WatchdogMode.OFF, device, Duration.ZERO)));
+    }
+
+    /**
+     * With the default VIP (lifetime 1 s) the old primary's VIP is surely gone 3.535 s after its last acknowledged
+     * heartbeat (window 500 + set bound 1000 + lifetime 1000 + rounding 1000 ms, and 1 % of that for drift): the wait
+     * counted from the last contact, and from the election too (which may come right after that heartbeat). Below
+     * feature level 11 the wait counts from the election only, for as long as the older builds waited. A 3 s lifetime
+     * (which needs a longer election timeout) lengthens both.
+     */
+    @Test
+    void theVipsLifetimeBoundsBothTakeoverWaits() throws Exception {
+        RaftgresConfig vip = config("", "vip: {address: 10.0.0.100/24, interface: eth0}\n");
+        Duration bound = Duration.ofMillis(3535);
+        assertEquals(bound, Agent.takeoverDelayFromElection(vip, Duration.ofMillis(2000)));
+        assertEquals(bound, Agent.takeoverDelayFromContact(vip, Agent.takeoverDelayFromElection(vip, Duration.ofMillis(2000))));
+        assertEquals(new io.raftgres.core.decide.DeciderConfig.TakeoverWaits(2000,
+                io.raftgres.core.decide.DeciderConfig.NEVER_FROM_CONTACT), Agent.belowVipWindow(vip, Duration.ofMillis(2000)));
+
+        RaftgresConfig longLived = config(", election_timeout_min: 3000ms, election_timeout_max: 3500ms",
+                "vip: {address: 10.0.0.100/24, interface: eth0, lifetime_s: 3}\n");
+        // window 500, set bound 750 (a quarter of the lifetime) + 500 of grace, lifetime, rounding; 1 % for drift
+        Duration span = Duration.ofMillis(500 + 1250 + 3000 + 1000);
+        assertEquals(span.plus(span.dividedBy(100)), Agent.takeoverDelayFromElection(longLived, Duration.ofMillis(2000)));
+
+        RaftgresConfig none = config();
+        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromContact(none, Duration.ofMillis(2000)));
+        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromElection(none, Duration.ofMillis(2000)));
+        assertEquals(null, Agent.belowVipWindow(none, Duration.ofMillis(2000)));
     }
 
     @Test

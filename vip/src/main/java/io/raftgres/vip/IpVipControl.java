@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Nothing throws. A failing tool is logged at WARN with its output and the call returns
  *       false; the agent retries on its next cycle.</li>
  *   <li>Every call is bounded: all commands of one call share a budget of
- *       {@code command_timeout_ms} (a tool that overruns is killed, which adds at most half a
+ *       {@code command_timeout_ms}, or {@link VipSettings#setTimeout()} for an add or renewal of
+ *       a VIP with a lifetime (a tool that overruns is killed, which adds at most half a
  *       second). {@link #add} does not wait for the ARP announcements, which run on other
  *       threads ({@link ArpAnnouncer}): one {@code arping} run takes about a second and the HA
  *       loop must stay free to demote.</li>
@@ -36,7 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code lifetime_s} set, the address is installed with that kernel lifetime and
  * {@link #refresh} extends it while this member holds the lease, so a frozen agent's host drops
- * the VIP by itself (see {@link VipSettings}).
+ * the VIP by itself (see {@link VipSettings}). Every command that sets the lifetime (an add, a
+ * renewal) starts only when the agent's lease window allows it ({@link #gateLifetimeOn}; until
+ * then none starts), and its commands share {@link VipSettings#setTimeout()}: so the old
+ * primary's VIP is surely gone a bounded time after its last acknowledged heartbeat
+ * ({@code SafetyTiming.vipGoneAfterHeartbeat}), which the new primary's takeover waits for.
  *
  * <p>Thread-safety: {@link #add}, {@link #remove} and the renewals {@link #refresh} starts are
  * serialized, so a remove that follows an add always wins (it waits at most for that add's
@@ -57,6 +62,12 @@ public final class IpVipControl implements VipControl {
     private final ReentrantLock lock = new ReentrantLock();
     /** Whether the last add succeeded and no remove followed: only then is refreshing allowed. */
     private boolean held;
+    /** Whether a command that sets the VIP's lifetime may start now; none may until {@link #gateLifetimeOn}. */
+    private volatile BooleanSupplier maySetLifetime = () -> false;
+    /** Whether the gate's last refusal of an add was logged at INFO (once until an add succeeds). Under the lock. */
+    private boolean refusalLogged;
+    /** Whether postponed renewals were logged at WARN (once until a renewal succeeds). Under the lock. */
+    private boolean lateWarned;
     /** Written under the lock, read without it by {@link #refresh}'s rate limit. */
     private volatile long lastRefreshNanos;
     private final AtomicBoolean renewing = new AtomicBoolean();
@@ -77,6 +88,15 @@ public final class IpVipControl implements VipControl {
         this.announcer = new ArpAnnouncer(settings, runner, later);
         this.later = later;
         this.nanoTime = nanoTime;
+    }
+
+    /**
+     * The rule every add and renewal of a VIP with a lifetime asks right before its first command, with the VIP's
+     * lock held: the agent passes "at least {@code SafetyTiming.vipSetLeaseLeft()} of my lease is left". Until it is
+     * given, no such command starts (a VIP without a lifetime is not gated: only the agent removes it).
+     */
+    public void gateLifetimeOn(BooleanSupplier maySet) {
+        this.maySetLifetime = java.util.Objects.requireNonNull(maySet, "maySet");
     }
 
     @Override
@@ -100,7 +120,15 @@ public final class IpVipControl implements VipControl {
     }
 
     private boolean addLocked() {
-        Budget budget = new Budget(settings.commandTimeout());
+        if (settings.expires() && !maySetLifetime.getAsBoolean()) {
+            if (!refusalLogged) {
+                LOG.info("VIP {}: not added yet, the lease's last heartbeat is older than the window in which its"
+                        + " lifetime may be set; trying again next cycle", settings.address());
+                refusalLogged = true;
+            }
+            return false;
+        }
+        Budget budget = new Budget(settings.setTimeout());
         CommandResult result = ip(budget, withLifetime("addr", "add"));
         if (result.succeeded()) {
             LOG.info("VIP {} added on {}, announcing it", settings.address(), settings.interfaceName());
@@ -117,6 +145,8 @@ public final class IpVipControl implements VipControl {
             return false;
         }
         held = true;
+        refusalLogged = false;
+        lateWarned = false;
         lastRefreshNanos = nanoTime.getAsLong();
         // Announce also when it was already there: this call may be the repair of a VIP whose
         // neighbours still point elsewhere.
@@ -132,7 +162,7 @@ public final class IpVipControl implements VipControl {
      * {@code ip} does. At most one renewal is in flight; a renewal and a {@link #remove} are
      * serialized, so no renewal runs after a remove (which matters: the kernel installs an address
      * that a change names when it is absent), and a remove waits at most for one renewal, whose
-     * command is bounded by the refresh interval. Failures are logged.
+     * command is bounded by {@link VipSettings#setTimeout()}. Failures are logged.
      *
      * <p>The renewal asks {@code stillHolds} again right before its command, and skips it when
      * the lease no longer holds: a renewal queued before a freeze of the host would otherwise run
@@ -165,14 +195,17 @@ public final class IpVipControl implements VipControl {
                 LOG.debug("VIP {}: renewal skipped, the lease no longer holds", settings.address());
                 return;
             }
-            Duration bound = settings.refreshInterval().compareTo(settings.commandTimeout()) < 0
-                    ? settings.refreshInterval() : settings.commandTimeout();
-            CommandResult result = ip(new Budget(bound), withLifetime("addr", "change"));
+            if (!maySetLifetime.getAsBoolean()) {
+                postponed();
+                return;
+            }
+            CommandResult result = ip(new Budget(settings.setTimeout()), withLifetime("addr", "change"));
             if (!stillHolds.getAsBoolean()) {
                 LOG.warn("VIP {}: the lease ended while its lifetime was renewed; removing it", settings.address());
                 removeLocked();
             } else if (result.succeeded()) {
                 lastRefreshNanos = nanoTime.getAsLong();
+                lateWarned = false;
             } else {
                 LOG.warn("VIP {}: cannot renew its lifetime on {}, `{} addr change` {}", settings.address(),
                         settings.interfaceName(), settings.ipBinary(), result.describe());
@@ -180,6 +213,23 @@ public final class IpVipControl implements VipControl {
         } finally {
             lock.unlock();
             renewing.set(false);
+        }
+    }
+
+    /**
+     * A renewal outside the lease window (a late heartbeat) waits for the next lease check: the lifetime outlasts
+     * several refreshes. Once the last renewal is half a lifetime old the VIP may soon expire on a primary whose lease
+     * still holds: said once at WARN until a renewal succeeds again. Under the lock.
+     */
+    private void postponed() {
+        long sinceMillis = (nanoTime.getAsLong() - lastRefreshNanos) / 1_000_000;
+        if (!lateWarned && sinceMillis >= settings.lifetime().toMillis() / 2) {
+            LOG.warn("VIP {}: not renewed for {} ms: the lease's heartbeats commit late (outside the window in which"
+                    + " its lifetime may be set); Linux deletes it {}-{} s after its last renewal", settings.address(),
+                    sinceMillis, settings.lifetimeSeconds(), settings.lifetimeSeconds() + 1);
+            lateWarned = true;
+        } else {
+            LOG.debug("VIP {}: renewal postponed, the lease's last heartbeat is older than the window", settings.address());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  *   arp_interval_ms: 200           # spacing of those announcements
  *   reannounce_after_ms: 3000      # one more announcement this long after adding; 0 = none
  *   command_timeout_ms: 2000       # bound on every ip/arping run
- *   lifetime_s: 2                  # the kernel deletes the VIP this long after the last refresh; 0 = never
+ *   lifetime_s: 1                  # the kernel deletes the VIP this long after the last refresh; 0 = never
  *   ip_binary: ip                  # iproute2
  *   arping_binary: arping          # iputils-arping (its -U/-c/-I flags are used)
  * </pre>
@@ -38,7 +38,7 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
     public static final long DEFAULT_ARP_INTERVAL_MILLIS = 200;
     public static final long DEFAULT_REANNOUNCE_AFTER_MILLIS = 3000;
     public static final long DEFAULT_COMMAND_TIMEOUT_MILLIS = 2000;
-    public static final int DEFAULT_LIFETIME_SECONDS = 2;
+    public static final int DEFAULT_LIFETIME_SECONDS = 1;
     /** Refreshes per lifetime: three may be missed (a slow fork, a GC pause) before the VIP lapses. */
     private static final int REFRESHES_PER_LIFETIME = 4;
 
@@ -101,7 +101,7 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
     /**
      * The longest a {@link IpVipControl#remove} may take before the address is gone: it may wait for an add or a
      * renewal in flight ({@link #inFlightBound()}), then its own commands share one command timeout and may overrun
-     * it by the kill's grace. 5 s with the defaults.
+     * it by the kill's grace. 3.5 s with the defaults (5 s without a lifetime).
      */
     public Duration removalBound() {
         return inFlightBound().plus(commandTimeout()).plus(ProcessCommandRunner.GRACE);
@@ -109,11 +109,28 @@ public record VipSettings(String address, String interfaceName, int arpCount, lo
 
     /**
      * The longest an add or a renewal holds the VIP's lock, which is also how long after it started its command may
-     * still set the address's lifetime: an add's commands share one command timeout, a renewal's is bounded by the
-     * refresh interval or the command timeout, whichever is shorter; each may overrun by the kill's grace.
+     * still set the address's lifetime: its commands share {@link #setTimeout()} and may overrun it by the kill's
+     * grace. 1 s with the defaults.
      */
     public Duration inFlightBound() {
-        return commandTimeout().plus(ProcessCommandRunner.GRACE);
+        return setTimeout().plus(ProcessCommandRunner.GRACE);
+    }
+
+    /** The shortest {@link #setTimeout()} of a VIP with a lifetime: a fork and exec of {@code ip} on a busy host. */
+    static final Duration MIN_SET_TIMEOUT = Duration.ofMillis(500);
+
+    /**
+     * The time one add or renewal may spend on its commands: with a lifetime the refresh interval, at least
+     * {@link #MIN_SET_TIMEOUT} and at most the command timeout, since the old primary's VIP counts as gone only
+     * that long (and the lifetime) after the command started ({@code SafetyTiming.vipGoneAfterHeartbeat}); without
+     * one the command timeout. A command that runs out is killed; the add or renewal is retried.
+     */
+    public Duration setTimeout() {
+        if (!expires()) {
+            return commandTimeout();
+        }
+        Duration t = refreshInterval().compareTo(MIN_SET_TIMEOUT) > 0 ? refreshInterval() : MIN_SET_TIMEOUT;
+        return t.compareTo(commandTimeout()) < 0 ? t : commandTimeout();
     }
 
     /** How often the holder refreshes the lifetime; meaningless when {@link #expires()} is false. */

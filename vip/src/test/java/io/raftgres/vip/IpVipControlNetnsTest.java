@@ -58,8 +58,10 @@ class IpVipControlNetnsTest {
 
     private static IpVipControl control(int arpCount, int lifetimeSeconds) {
         VipSettings settings = new VipSettings(VIP, "rgvip0", arpCount, 100, 0, 3000, "ip", "arping", lifetimeSeconds);
-        return new IpVipControl(settings, new NetnsCommandRunner(HOST, SHELL),
+        IpVipControl vip = new IpVipControl(settings, new NetnsCommandRunner(HOST, SHELL),
                 DelayedExecutor.virtualThreads("raftgres-vip-test-arp"));
+        vip.gateLifetimeOn(() -> true); // the agent's lease window, always open here
+        return vip;
     }
 
     @Test
@@ -106,6 +108,9 @@ class IpVipControlNetnsTest {
             assertEquals(0, countCopies(), "the kernel must delete it 1-2 s after the last refresh");
             assertTrue(goneAfterMillis >= 900, "gone too early, the refresh did not extend it: " + goneAfterMillis
                     + " ms after the refresh, " + (System.nanoTime() - added) / 1_000_000 + " ms after the add");
+            // SafetyTiming.vipGoneAfterHeartbeat counts on lifetime + 1 s after the last set (100 ms for the polling)
+            assertTrue(goneAfterMillis <= 2100, "gone later than lifetime + 1 s after the renewal: " + goneAfterMillis
+                    + " ms");
         } finally {
             vip.remove();
         }

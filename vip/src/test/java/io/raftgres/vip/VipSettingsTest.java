@@ -20,6 +20,24 @@ class VipSettingsTest {
         assertEquals(2000, settings.commandTimeoutMillis());
         assertEquals("ip", settings.ipBinary());
         assertEquals("arping", settings.arpingBinary());
+        assertEquals(1, settings.lifetimeSeconds());
+    }
+
+    /**
+     * An add or renewal of a VIP with a lifetime gets the refresh interval, at least 500 ms and at most the command
+     * timeout; the bound on when its command may still set the lifetime adds the kill's grace.
+     */
+    @Test
+    void theSetTimeoutFollowsTheRefreshIntervalWithinItsLimits() {
+        assertEquals(java.time.Duration.ofMillis(500), VipSettings.of("10.0.0.100/24", "eth0").setTimeout());
+        assertEquals(java.time.Duration.ofMillis(1000), VipSettings.of("10.0.0.100/24", "eth0").inFlightBound());
+        assertEquals(java.time.Duration.ofMillis(1000), withLifetime(4, 2000).setTimeout());
+        assertEquals(java.time.Duration.ofMillis(800), withLifetime(8, 800).setTimeout());
+        assertEquals(java.time.Duration.ofMillis(2000), withLifetime(0, 2000).setTimeout(), "no lifetime: the command timeout");
+    }
+
+    private static VipSettings withLifetime(int seconds, long commandTimeoutMillis) {
+        return new VipSettings("10.0.0.100/24", "eth0", 5, 200, 3000, commandTimeoutMillis, "ip", "arping", seconds);
     }
 
     @Test

@@ -20,12 +20,13 @@ final class TimingRule {
     }
 
     /**
-     * A frozen primary cannot renew its VIP's kernel lifetime, so its host drops the address at
-     * most {@code lifetime + 1 s} (Linux rounds the expiry up to a whole second) after its last
-     * renewal, which precedes its last heartbeat by at most {@code heartbeat_interval}. A new
-     * primary adds the VIP no earlier than {@code election_timeout_min} after that heartbeat plus
-     * the takeover delay ({@code lease + lease_check_interval + fence_budget + drift}). The first
-     * must come before the second, or two hosts answer for the VIP while the old one is frozen.
+     * Keeps the VIP's kernel lifetime short against the timing: {@code lifetime + 1 s} (Linux rounds the
+     * expiry up to a whole second) {@code + heartbeat_interval} must come before {@code election_timeout_min}
+     * plus the takeover delay ({@code lease + lease_check_interval + fence_budget + drift}). The exact bound a
+     * new primary waits for is {@code SafetyTiming.vipGoneAfterHeartbeat} (it adds the lease window in which
+     * the lifetime is set and the command's bound), and the waits honour it whatever the lifetime
+     * ({@code Agent.takeoverDelayFromElection}); this check refuses lifetimes that would make those waits
+     * much longer than the timing's own.
      */
     static void checkVipLifetime(ConfigProblems problems, RaftSettings raft, Duration lifetime) {
         if (lifetime.isZero()) {

@@ -21,7 +21,7 @@ public record VipSettings(String address, String interfaceName, int arpCount, Du
     static final List<String> KEYS = List.of("address", "interface", "arp_count", "arp_interval_ms", "lifetime_s");
     static final int DEFAULT_ARP_COUNT = 5;
     static final long DEFAULT_ARP_INTERVAL_MS = 200;
-    static final long DEFAULT_LIFETIME_S = 2;
+    static final long DEFAULT_LIFETIME_S = io.raftgres.vip.VipSettings.DEFAULT_LIFETIME_SECONDS;
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     /** Linux interface names are at most 15 bytes (IFNAMSIZ - 1), no ':' or '/'; no leading '-' (read as an option). */
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}");

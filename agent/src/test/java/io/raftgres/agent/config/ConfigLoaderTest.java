@@ -117,7 +117,7 @@ class ConfigLoaderTest {
         assertEquals(new MemberTags(false, 1, false, true, Map.of("any_custom", "value")), c.tags());
         assertEquals(new WatchdogSettings(WatchdogSettings.Mode.AUTOMATIC, Path.of("/dev/watchdog"),
                 Duration.ofSeconds(5)), c.watchdog());
-        assertEquals(new VipSettings("10.0.0.100/24", "eth0", 5, Duration.ofMillis(200), Duration.ofSeconds(2)), c.vip());
+        assertEquals(new VipSettings("10.0.0.100/24", "eth0", 5, Duration.ofMillis(200), Duration.ofSeconds(1)), c.vip());
         assertEquals("10.0.0.100", c.vip().ip());
         assertEquals(24, c.vip().prefixLength());
         assertEquals("INFO", c.log().level());

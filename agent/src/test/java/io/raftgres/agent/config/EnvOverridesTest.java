@@ -95,7 +95,7 @@ class EnvOverridesTest {
                 Map.of("RAFTGRES_VIP_ADDRESS", "10.0.0.100/24", "RAFTGRES_VIP_INTERFACE", "eth0",
                         "RAFTGRES_VIP_ARP_COUNT", "3"));
 
-        assertEquals(new VipSettings("10.0.0.100/24", "eth0", 3, Duration.ofMillis(200), Duration.ofSeconds(2)), c.vip());
+        assertEquals(new VipSettings("10.0.0.100/24", "eth0", 3, Duration.ofMillis(200), Duration.ofSeconds(1)), c.vip());
     }
 
     @Test

@@ -63,7 +63,7 @@ class WatchdogVipLogSettingsTest {
         VipSettings vip = ConfigFixture.valid().set("vip.address", "192.168.1.10/32").set("vip.interface", "enp0s3")
                 .load(dir).vip();
 
-        assertEquals(new VipSettings("192.168.1.10/32", "enp0s3", 5, Duration.ofMillis(200), Duration.ofSeconds(2)), vip);
+        assertEquals(new VipSettings("192.168.1.10/32", "enp0s3", 5, Duration.ofMillis(200), Duration.ofSeconds(1)), vip);
         assertEquals(32, vip.prefixLength());
     }
 

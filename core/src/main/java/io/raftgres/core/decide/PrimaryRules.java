@@ -67,7 +67,7 @@ final class PrimaryRules {
             return Decision.of(Reason.NO_CANDIDATE_READONLY, "read-only: " + choice.why());
         }
         String winner = choice.winner().get();
-        long left = config.takeoverWaitLeft(raft, nowMillis);
+        long left = config.takeoverWaitLeft(state, raft, nowMillis);
         if (winner.equals(me) && leader != null && left > 0) {
             // A follower may have voted for me while the old primary's lease still ran (pre-vote
             // granted, then one more heartbeat acknowledged); wait until that lease has surely lapsed,

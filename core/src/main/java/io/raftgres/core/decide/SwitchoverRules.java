@@ -218,7 +218,7 @@ final class SwitchoverRules {
             return new Decision(List.of(new TransferLeadership(candidate)), Reason.FAILOVER_HANDOFF,
                     "manual failover: handing Raft leadership to " + candidate, 1000);
         }
-        long left = config.takeoverWaitLeft(raft, nowMillis);
+        long left = config.takeoverWaitLeft(view.state(), raft, nowMillis);
         if (leader != null && left > 0) {
             // No proof the old primary stopped: wait out its lease as any failover does.
             return new Decision(List.of(), Reason.FAILOVER_TAKEOVER_WAIT, "no action: manual failover to me; waiting "

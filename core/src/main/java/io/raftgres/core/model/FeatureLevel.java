@@ -32,13 +32,19 @@ package io.raftgres.core.model;
  * 8      pause and a switchover's handover exclude each other: SetConfig turning {@code pause} on
  *        is refused while a handover has begun, and the handover's first BeginHandover (naming
  *        its target) is refused while paused (below 8 both are accepted)
- * 9      the leader key's timeline ceiling
+ * 9      timeline reservation: the leader key carries the ceiling that promotions reserve up to
  * 10     final positions: PublishMember's {@code upstream} (dropped at apply below 10); a replica
  *        detaches from the leader key's member while another member leads Raft, and quorum-mode
  *        promotion counts only positions that are final ({@code MemberRecord.positionFinalWhileReplacing})
+ * 11     the VIP's lease window: every member sets its VIP's kernel lifetime only within the window
+ *        ({@code SafetyTiming.vipSetWindow}), so a new leader may count on the shorter VIP bound;
+ *        below 11 (a member may still renew until its lease's end) a new leader with a VIP that
+ *        expires waits as the builds before did: from its election only. No log change.
  * </pre>
  * Upgrade rule: a change to the log format or to apply gets a new level here, is used (submitted)
- * only once the cluster runs that level, and is applied the old way below it.
+ * only once the cluster runs that level, and is applied the old way below it. A level may also be a
+ * promise about every member's behaviour (11): a rule that counts on it checks the level and that
+ * every member record still supports it (a downgraded member publishes a lower maximum).
  */
 public final class FeatureLevel {
 
@@ -75,8 +81,11 @@ public final class FeatureLevel {
      */
     public static final int FINAL_POSITIONS = 10;
 
+    /** From this level on: every member sets its VIP's lifetime only within the lease window (the shorter VIP bound). */
+    public static final int VIP_LEASE_WINDOW = 11;
+
     /** The highest level this build supports; every rule of a level applies at that level and above. */
-    public static final int LATEST = 10;
+    public static final int LATEST = 11;
 
     private FeatureLevel() {
     }

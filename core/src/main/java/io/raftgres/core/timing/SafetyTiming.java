@@ -115,23 +115,57 @@ public record SafetyTiming(Duration electionTimeoutMin, Duration electionTimeout
     }
 
     /**
+     * The window W within which the VIP's kernel lifetime may be set: a command that adds the VIP or renews its
+     * lifetime starts only while the send time of the heartbeat behind the lease is at most W old, that is while
+     * at least {@link #vipSetLeaseLeft()} of the lease is left. {@code 2 * heartbeat_interval}, at most the lease:
+     * 500 ms with the defaults, so in steady state every renewal qualifies (a heartbeat commits every 250 ms) and
+     * one late heartbeat only postpones a renewal.
+     */
+    public Duration vipSetWindow() {
+        Duration window = heartbeatInterval.multipliedBy(2);
+        return window.compareTo(lease) < 0 ? window : lease;
+    }
+
+    /** How much of the lease must be left when a command that sets the VIP's lifetime starts: lease - {@link #vipSetWindow()}. */
+    public Duration vipSetLeaseLeft() {
+        return lease.minus(vipSetWindow());
+    }
+
+    /**
      * How long after the send time {@code s} of its last acknowledged heartbeat a deposed primary's VIP may still be on
-     * its host: the guard starts the fence by the lapse rule's deadline ({@link #gatedStopAfterHeartbeat()} with the
-     * lease gate, the lease's end without it) plus one check, and the removal then takes up to {@code vipRemoval}; a
-     * frozen agent cannot remove it, and its kernel drops it {@code vipLifetime} plus 1 s (Linux rounds up) after the
-     * last add or renewal, which the agent starts only while the lease holds, so before {@code s + lease}, and whose
-     * command sets the lifetime up to {@code vipLifetimeSet} later. Each allows the drift. Zero lifetime: the VIP never
-     * expires by itself, and a frozen primary's host keeps it, as without this rule.
+     * its host.
+     *
+     * <p>With a kernel lifetime: every command that sets it (an add, a renewal) starts within {@link #vipSetWindow()}
+     * of the heartbeat behind the lease, so after {@code s + W} none starts, and one that started may set it up to
+     * {@code vipLifetimeSet} later (its commands' bound and the kill's grace). Linux then deletes the address
+     * {@code vipLifetime} plus up to 1 s (it rounds up) after that, whatever the agent does: on a host frozen whole,
+     * cut off or alive (its fence may remove it sooner, never later). The drift allowance is {@value #DRIFT_PERCENT}% of
+     * that span. It assumes an {@code ip} killed at its bound is gone within the kill's grace, and that the agent's
+     * process is not frozen alone between its window check and its command (both as the lease's own rule assumes).
+     *
+     * <p>Without one (zero lifetime) only the agent removes it: the guard starts the fence by the lapse rule's
+     * deadline ({@link #gatedStopAfterHeartbeat()} with the lease gate, the lease's end without it) plus one check,
+     * and the removal then takes up to {@code vipRemoval}; a frozen primary's host keeps it (the watchdog's case).
      */
     public Duration vipGoneAfterHeartbeat(boolean gated, Duration vipRemoval, Duration vipLifetimeSet,
                                           Duration vipLifetime) {
-        Duration fenceStart = (gated ? gatedStopAfterHeartbeat() : lease).plus(leaseCheckInterval);
-        Duration alive = fenceStart.plus(vipRemoval).plus(drift());
         if (vipLifetime.isZero()) {
-            return alive;
+            return (gated ? gatedStopAfterHeartbeat() : lease).plus(leaseCheckInterval).plus(vipRemoval).plus(drift());
         }
-        Duration frozen = lease.plus(vipLifetimeSet).plus(vipLifetime).plusSeconds(1).plus(drift());
-        return alive.compareTo(frozen) >= 0 ? alive : frozen;
+        Duration kernel = vipSetWindow().plus(vipLifetimeSet).plus(vipLifetime).plusSeconds(1);
+        return kernel.plus(kernel.multipliedBy(DRIFT_PERCENT).dividedBy(100));
+    }
+
+    /**
+     * The takeover delay of a new leader counted from its election, with a VIP whose kernel lifetime bounds it: never
+     * shorter than {@code vipGone} ({@link #vipGoneAfterHeartbeat}). The election comes after the old leader's last
+     * acknowledged heartbeat {@code s}, but may come right after it (a follower that granted a pre-vote acknowledges
+     * one more heartbeat, then votes; see {@link #takeoverDelayWithGate()}), so the whole bound counts from the
+     * election. With the defaults 3.54 s instead of 2 s; a new leader that proved its last contact with the old one
+     * waits that long from the contact instead ({@link #takeoverDelayFromContact}), which is sooner.
+     */
+    public static Duration takeoverDelayFromElection(Duration fromElection, Duration vipGone) {
+        return vipGone.compareTo(fromElection) > 0 ? vipGone : fromElection;
     }
 
     /**
