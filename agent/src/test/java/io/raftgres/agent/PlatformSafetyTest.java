@@ -75,21 +75,21 @@ class PlatformSafetyTest {
     void theVipsLifetimeBoundsBothTakeoverWaits() throws Exception {
         RaftgresConfig vip = config("", "vip: {address: 10.0.0.100/24, interface: eth0}\n");
         Duration bound = Duration.ofMillis(3535);
-        assertEquals(bound, Agent.takeoverDelayFromElection(vip, Duration.ofMillis(2000)));
-        assertEquals(bound, Agent.takeoverDelayFromContact(vip, Agent.takeoverDelayFromElection(vip, Duration.ofMillis(2000))));
+        assertEquals(bound, TakeoverTiming.takeoverDelayFromElection(vip, Duration.ofMillis(2000)));
+        assertEquals(bound, TakeoverTiming.takeoverDelayFromContact(vip, TakeoverTiming.takeoverDelayFromElection(vip, Duration.ofMillis(2000))));
         assertEquals(new io.raftgres.core.decide.DeciderConfig.TakeoverWaits(2000,
-                io.raftgres.core.decide.DeciderConfig.NEVER_FROM_CONTACT), Agent.belowVipWindow(vip, Duration.ofMillis(2000)));
+                io.raftgres.core.decide.DeciderConfig.NEVER_FROM_CONTACT), TakeoverTiming.belowVipWindow(vip, Duration.ofMillis(2000)));
 
         RaftgresConfig longLived = config(", election_timeout_min: 3000ms, election_timeout_max: 3500ms",
                 "vip: {address: 10.0.0.100/24, interface: eth0, lifetime_s: 3}\n");
         // window 500, set bound 750 (a quarter of the lifetime) + 500 of grace, lifetime, rounding; 1 % for drift
         Duration span = Duration.ofMillis(500 + 1250 + 3000 + 1000);
-        assertEquals(span.plus(span.dividedBy(100)), Agent.takeoverDelayFromElection(longLived, Duration.ofMillis(2000)));
+        assertEquals(span.plus(span.dividedBy(100)), TakeoverTiming.takeoverDelayFromElection(longLived, Duration.ofMillis(2000)));
 
         RaftgresConfig none = config();
-        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromContact(none, Duration.ofMillis(2000)));
-        assertEquals(Duration.ofMillis(2000), Agent.takeoverDelayFromElection(none, Duration.ofMillis(2000)));
-        assertEquals(null, Agent.belowVipWindow(none, Duration.ofMillis(2000)));
+        assertEquals(Duration.ofMillis(2000), TakeoverTiming.takeoverDelayFromContact(none, Duration.ofMillis(2000)));
+        assertEquals(Duration.ofMillis(2000), TakeoverTiming.takeoverDelayFromElection(none, Duration.ofMillis(2000)));
+        assertEquals(null, TakeoverTiming.belowVipWindow(none, Duration.ofMillis(2000)));
     }
 
     @Test

@@ -137,7 +137,7 @@ public final class ClusterSimulation {
     }
 
     /**
-     * The takeover delay from the last contact as the agent computes it ({@code Agent.takeoverDelayFromContact}), for
+     * The takeover delay from the last contact as the agent computes it ({@code TakeoverTiming.takeoverDelayFromContact}), for
      * the simulated VIP: no lifetime, removal within {@link AgentTiming#vipRemoveMaxMillis()}, and a guard that fences
      * when the lease ends (no lapse is held behind the gate here).
      */

@@ -25,7 +25,7 @@ final class TimingRule {
      * plus the takeover delay ({@code lease + lease_check_interval + fence_budget + drift}). The exact bound a
      * new primary waits for is {@code SafetyTiming.vipGoneAfterHeartbeat} (it adds the lease window in which
      * the lifetime is set and the command's bound), and the waits honour it whatever the lifetime
-     * ({@code Agent.takeoverDelayFromElection}); this check refuses lifetimes that would make those waits
+     * ({@code TakeoverTiming.takeoverDelayFromElection}); this check refuses lifetimes that would make those waits
      * much longer than the timing's own.
      */
     static void checkVipLifetime(ConfigProblems problems, RaftSettings raft, Duration lifetime) {
