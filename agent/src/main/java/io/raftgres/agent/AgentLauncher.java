@@ -20,9 +20,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Loads and validates the configuration, starts the REST API (it answers "starting" until the
- * agent's first HA cycle, see {@link AgentRest}), runs the {@link StartupFence} (no PostgreSQL left
- * writable by an earlier run of this agent survives into Raft), starts Raft and the agent,
+ * Loads and validates the configuration, runs the {@link StartupFence} while holding the REST port
+ * ({@link PortClaim}; no PostgreSQL left writable by an earlier run of this agent survives into Raft),
+ * starts the REST API (it answers "starting" until the agent's first HA cycle, see {@link AgentRest}),
+ * starts Raft and the agent,
  * installs the shutdown hook (SIGTERM/SIGINT stop the agent in the safe order) and waits. A
  * configuration with problems starts nothing and prints every problem as {@code FILE: key: reason}.
  */
@@ -60,9 +61,21 @@ final class AgentLauncher {
             err.println("raftgres: not started: write endpoints without authentication");
             return 1;
         }
-        // REST comes before the fence: while starting it answers 503 to every role check and write, so
-        // it can mislead no load balancer; and a second agent started on a running member's config fails
-        // here, on the port that member holds, before its fence could stop that member's PostgreSQL.
+        // The fence first, while this process holds the REST port (PortClaim): a second agent started on
+        // a running member's config fails on that port before its fence could stop that member's
+        // PostgreSQL, and an orphan left by a killed agent is stopped before the HTTP server's start-up.
+        PlatformSafety safety;
+        try (PortClaim claim = PortClaim.of(config.restapi().listen())) {
+            safety = PlatformSafety.from(config);
+            if (!fence(config, safety, err)) {
+                return 1;
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("raftgres: not started: " + e.getMessage());
+            return 1;
+        }
+        // The REST API then answers 503 to every role check and write until the first HA cycle, so it
+        // can mislead no load balancer.
         AgentRest rest;
         try {
             rest = AgentRest.start(config, startedAtMillis);
@@ -71,7 +84,7 @@ final class AgentLauncher {
             return 1;
         }
         LOG.info("REST API on {} answers for a starting member until the first HA cycle", config.restapi().url());
-        Agent agent = startAgent(file, env, err, config, rest);
+        Agent agent = startAgent(file, env, err, config, rest, safety);
         if (agent == null) {
             closeQuietly(rest);
             return 1;
@@ -92,27 +105,25 @@ final class AgentLauncher {
         }
     }
 
+    /** The {@link StartupFence}; false (the reason printed to {@code err}) when it failed. */
+    private static boolean fence(RaftgresConfig config, PlatformSafety safety, PrintStream err) {
+        try {
+            StartupFence.run(config.name(), new PgCtlPostgresControl(Agent.pgConfig(config,
+                    config.postgresql().parameters())), safety.vip());
+            return true;
+        } catch (RuntimeException e) {
+            err.println("raftgres: not started: the start-up fence failed, and this member must not join Raft beside"
+                    + " a PostgreSQL it could not stop: " + ActionExecutor.rootMessage(e));
+            return false;
+        }
+    }
+
     /**
      * The rest of the start once the REST API listens: the agent, which closes {@code rest} when it
      * stops, or null when the start failed (the reason printed to {@code err}).
      */
     private static Agent startAgent(Path file, Map<String, String> env, PrintStream err, RaftgresConfig config,
-                                    AgentRest rest) {
-        PlatformSafety safety;
-        try {
-            safety = PlatformSafety.from(config);
-        } catch (IllegalArgumentException e) {
-            err.println("raftgres: not started: " + e.getMessage());
-            return null;
-        }
-        try {
-            StartupFence.run(config.name(), new PgCtlPostgresControl(Agent.pgConfig(config,
-                    config.postgresql().parameters())), safety.vip());
-        } catch (RuntimeException e) {
-            err.println("raftgres: not started: the start-up fence failed, and this member must not join Raft beside"
-                    + " a PostgreSQL it could not stop: " + ActionExecutor.rootMessage(e));
-            return null;
-        }
+                                    AgentRest rest, PlatformSafety safety) {
         RaftClusterStore raft;
         try {
             raft = RaftClusterStore.start(config);

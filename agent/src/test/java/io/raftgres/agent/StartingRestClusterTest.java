@@ -111,10 +111,13 @@ class StartingRestClusterTest {
 
     /**
      * A second agent started on the primary's configuration (a supervisor's mistake) fails on the REST
-     * port the running agent holds, before its start-up fence: the primary's PostgreSQL keeps running
-     * (same postmaster) and the member stays primary. Shown to fail with {@code AgentRest.start} moved
-     * after the fence in {@code AgentLauncher} (the order before the early REST API): the duplicate
-     * stopped the primary's PostgreSQL, which the primary's agent then started again ("the primary's postmaster changed").
+     * port the running agent holds ({@link PortClaim}), before its start-up fence: the primary's
+     * PostgreSQL keeps running (same postmaster) and the member stays primary. Shown to fail with
+     * {@code AgentRest.start} moved after the fence in {@code AgentLauncher} (the order before the
+     * early REST API): the duplicate stopped the primary's PostgreSQL, which the primary's agent then
+     * started again ("the primary's postmaster changed"); since the fence runs first (6 Dec 2026), shown
+     * again with the fence moved out of the port claim: the duplicate stopped the primary's PostgreSQL,
+     * and no postmaster was left at the check.
      */
     private void aDuplicateAgentStopsAtTheRestPortBeforeItsFence(LocalAgentCluster cluster,
                                                                 LocalAgentCluster.Member primary) throws Exception {
@@ -125,7 +128,7 @@ class StartingRestClusterTest {
             assertTrue(duplicate.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the duplicate did not exit");
             String out = Files.readString(log);
             assertEquals(1, duplicate.exitValue(), out);
-            assertTrue(out.contains("cannot start the REST API"), out);
+            assertTrue(out.contains("cannot be bound") && out.contains("another agent"), out);
         } finally {
             duplicate.destroyForcibly();
         }
