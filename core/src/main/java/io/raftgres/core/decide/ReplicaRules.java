@@ -122,10 +122,10 @@ final class ReplicaRules {
      * the leader) is not the leader key's member, so that member is being replaced. In quorum mode
      * without the lease gate its PostgreSQL, orphaned by a dead agent, still acknowledges a commit
      * that any one listed replica confirms; the new leader may promote only on positions that no
-     * later confirmation can pass. So this replica detaches (a standby with no upstream: PostgreSQL
-     * stops its WAL receiver on the reload) and publishes the position it then holds, and nothing
+     * later confirmation can pass. So this replica detaches (a standby with no upstream, whose WAL
+     * receiver the detach stops: {@code ReceiverStopWait}) and publishes the position it then holds, and nothing
      * here starts PostgreSQL or streams from the key's member until that member leads Raft again or
-     * the key names another. {@code MemberRecord.positionFinalWhileReplacing} is the other half.
+     * the key names another. {@code MemberRecord.positionFinal} is the other half.
      */
     private Decision whileReplacing(LeaderRecord leader, RaftView raft, LocalPgState local) {
         String deposed = leader.member();

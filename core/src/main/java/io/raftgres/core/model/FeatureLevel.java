@@ -35,7 +35,7 @@ package io.raftgres.core.model;
  * 9      timeline reservation: the leader key carries the ceiling that promotions reserve up to
  * 10     final positions: PublishMember's {@code upstream} (dropped at apply below 10); a replica
  *        detaches from the leader key's member while another member leads Raft, and quorum-mode
- *        promotion counts only positions that are final ({@code MemberRecord.positionFinalWhileReplacing})
+ *        promotion counts only positions that are final ({@code MemberRecord.positionFinal})
  * 11     the VIP's lease window: every member sets its VIP's kernel lifetime only within the window
  *        ({@code SafetyTiming.vipSetWindow}), so a new leader may count on the shorter VIP bound;
  *        below 11 (a member may still renew until its lease's end) a new leader with a VIP that

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as an orphan that, without the lease gate, acknowledges what either replica confirms). The new Raft
  * leader n2 counts n3's position only once no later confirmation to n1 can pass it (feature level 10).
  *
- * <p>Shown failing on a broken build: with {@code positionFinalWhileReplacing} ignored in
+ * <p>Shown failing on a broken build: with {@code positionFinal} ignored in
  * {@code CandidateSelector.freshPositions}, {@link #aReplicaStillStreamingFromTheFormerPrimaryIsNotCounted}
  * and {@link #aReplicaStartingIsNotCounted} failed (n2 claimed the key on n3's position while n3 could
  * still confirm n1's later commits).
