@@ -7,7 +7,6 @@ import io.raftgres.core.decide.HaAction.RemoveDataDirectory;
 import io.raftgres.core.decide.HaAction.StartPrimary;
 import io.raftgres.core.decide.HaAction.Stop;
 import io.raftgres.core.model.ClusterState;
-import io.raftgres.core.model.FeatureLevel;
 import io.raftgres.core.model.LeaderRecord;
 import io.raftgres.core.model.LocalPgState;
 import io.raftgres.core.model.MemberRecord;
@@ -39,7 +38,7 @@ final class OperatorRules {
     Decision decide(OperatorRequest request, ClusterState state, RaftView raft, LocalPgState local) {
         String what = request.label() + " requested by an operator";
         if ((request.step() == OperatorRequest.Step.START || request.step() == OperatorRequest.Step.CLONE)
-                && replacing(state, raft)) {
+                && ReplicaRules.replacing(state, raft)) {
             // As ReplicaRules: nothing starts or streams while the key's member is being replaced (level 10),
             // or this member's stopped position, which the new leader counts as final, could be passed.
             return waiting(what + ": " + raft.leaderId() + " leads Raft and chooses a primary to replace "
@@ -76,12 +75,6 @@ final class OperatorRules {
                 .map(u -> Decision.of(Reason.OPERATOR_START_REPLICA, what + ": starting as a replica of "
                         + u.member(), new Follow(u)))
                 .orElseGet(() -> waiting(what + ": no member holds the leader key to follow"));
-    }
-
-    /** Another member leads Raft while the leader key names a member (feature level 10). */
-    private static boolean replacing(ClusterState state, RaftView raft) {
-        return state.featureLevel() >= FeatureLevel.FINAL_POSITIONS && state.leader() != null
-                && raft.leaderId() != null && !state.leader().member().equals(raft.leaderId());
     }
 
     private java.util.Optional<Upstream> primaryElsewhere(ClusterState state) {

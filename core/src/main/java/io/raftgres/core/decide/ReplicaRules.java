@@ -63,7 +63,7 @@ final class ReplicaRules {
             return Decision.of(Reason.LEADER_ADDRESS_UNKNOWN, "no action: " + leader.member() + " has not published its address");
         }
         Upstream upstream = new Upstream(primary.name(), primary.pgHost(), primary.pgPort());
-        if (!leader.member().equals(raft.leaderId()) && finalPositions) {
+        if (replacing(state, raft)) {
             return whileReplacing(leader, raft, local);
         }
         if (!local.hasDataDirectory()) {
@@ -135,6 +135,16 @@ final class ReplicaRules {
         return Decision.of(Reason.WAITING_FOR_NEW_PRIMARY, "no action: " + raft.leaderId() + " leads Raft in term "
                 + raft.term() + " and chooses a primary to replace " + deposed + "; I am " + config.memberName()
                 + (local.running() ? ", a replica streaming from no one" : ", stopped"));
+    }
+
+    /**
+     * Another member leads Raft while the leader key names a member, which is therefore being
+     * replaced (feature level 10): no replica streams from it and nothing starts (here and in
+     * {@code OperatorRules}).
+     */
+    static boolean replacing(ClusterState state, RaftView raft) {
+        return state.featureLevel() >= FeatureLevel.FINAL_POSITIONS && state.leader() != null
+                && raft.leaderId() != null && !state.leader().member().equals(raft.leaderId());
     }
 
     /**
